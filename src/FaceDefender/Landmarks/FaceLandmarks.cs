@@ -1,0 +1,115 @@
+using System.Numerics;
+
+namespace FaceDefender.Landmarks;
+
+/// <summary>
+/// The 478 dense landmarks of one face in MediaPipe Face Mesh topology: indices 0..467 are the
+/// mesh, 468..472 the iris of the subject's right eye (468 = centre) and 473..477 the iris of the
+/// subject's left eye (473 = centre). "Left" and "right" are always the subject's: the subject's
+/// right eye is on the image's left.
+/// </summary>
+/// <remarks>
+/// Coordinates are float pixels with the origin at the top-left of the image named by
+/// <see cref="Space"/>; Z is a relative depth in the same pixel units (smaller is nearer the camera),
+/// or 0 when unknown. Instances are immutable and thread-safe.
+/// </remarks>
+public sealed class FaceLandmarks
+{
+    /// <summary>Number of points: 468 mesh + 2 x 5 iris.</summary>
+    public const int Count = 478;
+
+    /// <summary>Number of mesh points (without the iris points).</summary>
+    public const int MeshCount = 468;
+
+    private readonly Vector3[] _points;
+
+    /// <summary>Creates landmarks from exactly <see cref="Count"/> points.</summary>
+    /// <param name="points">478 points (x, y in pixels; z relative depth). Copied.</param>
+    /// <param name="space">Which image the coordinates refer to.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="points"/> is null.</exception>
+    /// <exception cref="ArgumentException">Not exactly 478 points, or a coordinate is NaN or infinite.</exception>
+    public FaceLandmarks(IReadOnlyList<Vector3> points, CoordinateSpace space = CoordinateSpace.Source)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count != Count)
+        {
+            throw new ArgumentException(
+                $"Expected exactly {Count} landmarks (468 mesh + 10 iris) but got {points.Count}.", nameof(points));
+        }
+
+        _points = new Vector3[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            Vector3 p = points[i];
+            if (!float.IsFinite(p.X) || !float.IsFinite(p.Y) || !float.IsFinite(p.Z))
+            {
+                throw new ArgumentException($"Landmark {i} is not finite ({p}).", nameof(points));
+            }
+
+            _points[i] = p;
+        }
+
+        Space = space;
+    }
+
+    /// <summary>Which image the coordinates refer to.</summary>
+    public CoordinateSpace Space { get; }
+
+    /// <summary>All 478 points (x, y in pixels; z relative depth).</summary>
+    public ReadOnlySpan<Vector3> Points => _points;
+
+    /// <summary>The 2-D position of landmark <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Index outside 0..477.</exception>
+    public Vector2 this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            Vector3 p = _points[index];
+            return new Vector2(p.X, p.Y);
+        }
+    }
+
+    /// <summary>The 2-D positions of the given landmark indices, in order.</summary>
+    public Vector2[] Select(ReadOnlySpan<int> indices)
+    {
+        var result = new Vector2[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            result[i] = this[indices[i]];
+        }
+
+        return result;
+    }
+
+    /// <summary>Maps every point through a 2-D affine transform (depth scaled by its mean scale).</summary>
+    /// <param name="transform">The transform, in System.Numerics row-vector convention.</param>
+    /// <param name="space">The coordinate space of the result.</param>
+    public FaceLandmarks Transform(Matrix3x2 transform, CoordinateSpace space)
+    {
+        float scale = MathF.Sqrt(MathF.Abs(transform.GetDeterminant()));
+        var mapped = new Vector3[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            Vector3 p = _points[i];
+            Vector2 q = Vector2.Transform(new Vector2(p.X, p.Y), transform);
+            mapped[i] = new Vector3(q, p.Z * scale);
+        }
+
+        return new FaceLandmarks(mapped, space);
+    }
+}
+
+/// <summary>Which image a set of coordinates refers to.</summary>
+public enum CoordinateSpace
+{
+    /// <summary>The source photo as decoded, after EXIF orientation was applied.</summary>
+    Source,
+
+    /// <summary>The normalised square canvas (eyes level, fixed scale) used for fusion.</summary>
+    Normalized,
+
+    /// <summary>The de-identified output image.</summary>
+    Output,
+}
