@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+
+namespace FaceDefender.Statistics;
+
+/// <summary>
+/// Counter-based source of bootstrap resamples: resample b is drawn from a xoshiro256** generator whose state
+/// is derived from (seed, b) by SplitMix64, so every resample is the same whatever thread draws it and
+/// in whatever order. Indices are uniform on [0, n) by Lemire's multiply-and-reject method (no modulo bias).
+/// Both generators are Blackman and Vigna's published public-domain algorithms, written out here.
+/// </summary>
+internal static class ResampleGenerator
+{
+    public static void Fill(ulong seed, long replicate, Span<int> destination, int n)
+    {
+        ulong sm = seed ^ (0xD1B54A32D192ED03UL * (ulong)(replicate + 1));
+        ulong s0 = SplitMix(ref sm);
+        ulong s1 = SplitMix(ref sm);
+        ulong s2 = SplitMix(ref sm);
+        ulong s3 = SplitMix(ref sm);
+        ulong range = (ulong)n;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            while (true)
+            {
+                ulong r = Next(ref s0, ref s1, ref s2, ref s3) >> 32; // 32 random bits
+                ulong m = r * range;
+                ulong low = m & 0xFFFFFFFFUL;
+                if (low < range)
+                {
+                    ulong threshold = (0x1_0000_0000UL - range) % range;
+                    if (low < threshold)
+                    {
+                        continue;
+                    }
+                }
+
+                destination[i] = (int)(m >> 32);
+                break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SplitMix(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Next(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
+    {
+        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
+        return result;
+    }
+}
