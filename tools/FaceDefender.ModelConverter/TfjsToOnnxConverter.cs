@@ -1,0 +1,418 @@
+namespace FaceDefender.ModelConverter;
+
+/// <summary>
+/// Translates a TensorFlow.js graph model op by op into an ONNX opset-13 graph.
+/// </summary>
+/// <remarks>
+/// TF activations are NHWC while ONNX convolutions are NCHW. The graph input keeps its NHWC layout
+/// (a Transpose follows it); 4-D activations then flow as NCHW, and a Transpose back to NHWC is
+/// inserted wherever a tensor leaves the 4-D world (Reshape, graph outputs), so every output has
+/// exactly the shape and name TensorFlow.js gives it.
+/// </remarks>
+internal sealed class TfjsToOnnxConverter
+{
+    private static readonly long[] ToNchw = [0, 3, 1, 2];
+    private static readonly long[] ToNhwc = [0, 2, 3, 1];
+
+    private readonly TfjsGraphModel _tf;
+    private readonly OnnxModel _onnx = new();
+    private readonly Dictionary<string, TfjsNode> _byName;
+
+    // TF tensor name -> (ONNX tensor name, whether it is a 4-D tensor held as NCHW).
+    private readonly Dictionary<string, (string Name, bool Nchw)> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _initializerNames = new(StringComparer.Ordinal);
+
+    private TfjsToOnnxConverter(TfjsGraphModel tf)
+    {
+        _tf = tf;
+        _byName = tf.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+    }
+
+    public static OnnxModel Convert(TfjsGraphModel tf, string graphName)
+    {
+        var converter = new TfjsToOnnxConverter(tf);
+        converter._onnx.GraphName = graphName;
+        converter.Run();
+        return converter._onnx;
+    }
+
+    private static string Clean(string input) => input.Split(':')[0];
+
+    private void Run()
+    {
+        var consumed = new HashSet<string>(_tf.Nodes.SelectMany(n => n.Inputs).Where(i => !i.StartsWith('^')).Select(Clean), StringComparer.Ordinal);
+        foreach (TfjsNode node in TopologicalOrder())
+        {
+            ConvertNode(node);
+        }
+
+        foreach (TfjsNode node in _tf.Nodes.Where(n => n.Op != "Const" && !consumed.Contains(n.Name)).OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            (string name, bool nchw) = _values[node.Name];
+            if (nchw || name != node.Name)
+            {
+                throw new InvalidOperationException($"Output {node.Name} was not emitted under its own name in NHWC layout.");
+            }
+
+            _tf.SignatureOutputShapes.TryGetValue(node.Name, out long?[]? shape);
+            _onnx.Outputs.Add(new OnnxValueInfo(node.Name, OnnxDataType.Float, shape));
+        }
+    }
+
+    private List<TfjsNode> TopologicalOrder()
+    {
+        var order = new List<TfjsNode>();
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (TfjsNode root in _tf.Nodes)
+        {
+            Visit(root);
+        }
+
+        return order;
+
+        void Visit(TfjsNode node)
+        {
+            if (state.TryGetValue(node.Name, out int s))
+            {
+                if (s == 1)
+                {
+                    throw new InvalidOperationException($"Cycle at {node.Name}.");
+                }
+
+                return;
+            }
+
+            state[node.Name] = 1;
+            foreach (string input in node.Inputs.Where(i => !i.StartsWith('^')))
+            {
+                Visit(_byName[Clean(input)]);
+            }
+
+            state[node.Name] = 2;
+            order.Add(node);
+        }
+    }
+
+    private TfjsWeight Const(string input)
+    {
+        string name = Clean(input);
+        if (_byName[name].Op != "Const" || !_tf.Weights.TryGetValue(name, out TfjsWeight? weight))
+        {
+            throw new NotSupportedException($"Expected a constant for {name}.");
+        }
+
+        return weight;
+    }
+
+    private bool IsConst(string input) => _byName[Clean(input)].Op == "Const";
+
+    private string AddInitializer(OnnxTensor tensor)
+    {
+        if (!_initializerNames.Add(tensor.Name))
+        {
+            throw new InvalidOperationException($"Duplicate initializer {tensor.Name}.");
+        }
+
+        _onnx.Initializers.Add(tensor);
+        return tensor.Name;
+    }
+
+    private void Emit(string op, string name, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
+        => _onnx.Nodes.Add(new OnnxNode(op, name, inputs, outputs, attributes));
+
+    /// <summary>The ONNX name of a TF activation, transposed to NCHW (true) or NHWC/native (false) as required.</summary>
+    private string Activation(string input, bool wantNchw)
+    {
+        (string name, bool nchw) = _values[Clean(input)];
+        if (nchw == wantNchw)
+        {
+            return name;
+        }
+
+        string converted = $"{Clean(input)}__{(wantNchw ? "nchw" : "nhwc")}";
+        if (!_onnx.Nodes.Any(n => n.Outputs[0] == converted))
+        {
+            Emit("Transpose", converted, [name], [converted], new OnnxAttribute("perm", Ints: wantNchw ? ToNchw : ToNhwc));
+        }
+
+        return converted;
+    }
+
+    private static OnnxAttribute[] PaddingAttributes(TfjsNode node)
+    {
+        string padding = node.AttrString("padding");
+        return padding switch
+        {
+            // TF "SAME" puts the odd extra pixel at the end: ONNX SAME_UPPER.
+            "SAME" => [new OnnxAttribute("auto_pad", String: "SAME_UPPER")],
+            "VALID" => [new OnnxAttribute("auto_pad", String: "VALID")],
+            "EXPLICIT" => [ExplicitPads(node)],
+            _ => throw new NotSupportedException($"Padding {padding} in {node.Name}."),
+        };
+    }
+
+    private static OnnxAttribute ExplicitPads(TfjsNode node)
+    {
+        long[] p = node.AttrInts("explicit_paddings"); // NHWC pairs (begin, end)
+        return new OnnxAttribute("pads", Ints: [p[2], p[4], p[3], p[5]]);
+    }
+
+    private static long[] Spatial(long[] nhwc) => [nhwc[1], nhwc[2]];
+
+    private void CheckNhwc(TfjsNode node)
+    {
+        if (node.HasAttr("data_format") && node.AttrString("data_format") != "NHWC")
+        {
+            throw new NotSupportedException($"{node.Name}: only NHWC is supported.");
+        }
+    }
+
+    private void ConvertNode(TfjsNode node)
+    {
+        switch (node.Op)
+        {
+            case "Const":
+                return; // materialised per use, in the layout that use needs
+            case "Placeholder":
+            {
+                long?[] shape = node.Attr.GetProperty("shape").GetProperty("shape").GetProperty("dim").EnumerateArray()
+                    .Select(TfjsGraphModel.ParseDim).ToArray();
+                _onnx.Inputs.Add(new OnnxValueInfo(node.Name, OnnxDataType.Float, shape));
+                _values[node.Name] = (node.Name, false);
+                if (shape.Length == 4)
+                {
+                    string nchw = Activation(node.Name, wantNchw: true);
+                    _values[node.Name] = (nchw, true);
+                }
+
+                return;
+            }
+
+            case "_FusedConv2D":
+            case "Conv2D":
+                ConvertConv(node, depthwise: false);
+                return;
+            case "DepthwiseConv2dNative":
+            case "FusedDepthwiseConv2dNative":
+                ConvertConv(node, depthwise: true);
+                return;
+            case "AddV2":
+            case "Add":
+            {
+                if (node.Inputs.Any(IsConst))
+                {
+                    throw new NotSupportedException($"{node.Name}: Add with a constant operand is not supported.");
+                }
+
+                bool nchw = _values[Clean(node.Inputs[0])].Nchw && _values[Clean(node.Inputs[1])].Nchw;
+                Emit("Add", node.Name, [Activation(node.Inputs[0], nchw), Activation(node.Inputs[1], nchw)], [node.Name]);
+                _values[node.Name] = (node.Name, nchw);
+                return;
+            }
+
+            case "Relu":
+            case "Sigmoid":
+            {
+                (string input, bool nchw) = _values[Clean(node.Inputs[0])];
+                Emit(node.Op, node.Name, [input], [node.Name]);
+                _values[node.Name] = (node.Name, nchw);
+                return;
+            }
+
+            case "Prelu":
+            {
+                (string input, bool nchw) = _values[Clean(node.Inputs[0])];
+                string slope = PreluSlope(node.Inputs[1], nchw, node.Name + "/alpha");
+                Emit("PRelu", node.Name, [input, slope], [node.Name]);
+                _values[node.Name] = (node.Name, nchw);
+                return;
+            }
+
+            case "MaxPool":
+            {
+                CheckNhwc(node);
+                string input = Activation(node.Inputs[0], wantNchw: true);
+                Emit("MaxPool", node.Name, [input], [node.Name],
+                    [new OnnxAttribute("kernel_shape", Ints: Spatial(node.AttrInts("ksize"))),
+                     new OnnxAttribute("strides", Ints: Spatial(node.AttrInts("strides"))),
+                     .. PaddingAttributes(node)]);
+                _values[node.Name] = (node.Name, true);
+                return;
+            }
+
+            case "Pad":
+            {
+                TfjsWeight paddings = Const(node.Inputs[1]);
+                (string input, bool nchw) = _values[Clean(node.Inputs[0])];
+                int rank = paddings.Shape[0];
+                int[] p = paddings.Ints!;
+                int[] axisOrder = nchw ? [0, 3, 1, 2] : Enumerable.Range(0, rank).ToArray();
+                var pads = new long[2 * rank];
+                for (int k = 0; k < rank; k++)
+                {
+                    pads[k] = p[2 * axisOrder[k]];
+                    pads[rank + k] = p[(2 * axisOrder[k]) + 1];
+                }
+
+                string padsName = AddInitializer(OnnxTensor.FromInt64s(node.Name + "/pads", [2 * rank], pads));
+                Emit("Pad", node.Name, [input, padsName], [node.Name], new OnnxAttribute("mode", String: "constant"));
+                _values[node.Name] = (node.Name, nchw);
+                return;
+            }
+
+            case "Reshape":
+            {
+                TfjsWeight shape = Const(node.Inputs[1]);
+                string input = Activation(node.Inputs[0], wantNchw: false);
+                string shapeName = AddInitializer(OnnxTensor.FromInt64s(node.Name + "/shape", [shape.Count], shape.Ints!.Select(v => (long)v).ToArray()));
+                Emit("Reshape", node.Name, [input, shapeName], [node.Name]);
+                _values[node.Name] = (node.Name, false);
+                return;
+            }
+
+            case "ConcatV2":
+            {
+                string[] parts = node.Inputs.Where(i => !i.StartsWith('^')).ToArray();
+                int axis = Const(parts[^1]).Ints![0];
+                string[] inputs = parts[..^1];
+                bool nchw = inputs.All(i => _values[Clean(i)].Nchw);
+                if (nchw)
+                {
+                    axis = axis < 0 ? axis + 4 : axis;
+                    axis = axis switch { 0 => 0, 1 => 2, 2 => 3, 3 => 1, _ => throw new NotSupportedException($"{node.Name}: axis {axis}.") };
+                }
+
+                Emit("Concat", node.Name, inputs.Select(i => Activation(i, nchw)).ToArray(), [node.Name], new OnnxAttribute("axis", Int: axis));
+                _values[node.Name] = (node.Name, nchw);
+                return;
+            }
+
+            case "Identity":
+            {
+                string input = Activation(node.Inputs[0], wantNchw: false);
+                Emit("Identity", node.Name, [input], [node.Name]);
+                _values[node.Name] = (node.Name, false);
+                return;
+            }
+
+            default:
+                throw new NotSupportedException($"TF op {node.Op} ({node.Name}) is not supported by this converter.");
+        }
+    }
+
+    private string PreluSlope(string alphaInput, bool nchw, string name)
+    {
+        TfjsWeight alpha = Const(alphaInput);
+        int channels = alpha.Shape[^1];
+        if (alpha.Count != channels)
+        {
+            throw new NotSupportedException($"{name}: PReLU alpha must be per channel, got shape [{string.Join(",", alpha.Shape)}].");
+        }
+
+        long[] dims = nchw ? [channels, 1, 1] : [channels];
+        return AddInitializer(OnnxTensor.FromFloats(name, dims, alpha.Floats!));
+    }
+
+    private void ConvertConv(TfjsNode node, bool depthwise)
+    {
+        CheckNhwc(node);
+        string x = Activation(node.Inputs[0], wantNchw: true);
+        TfjsWeight filter = Const(node.Inputs[1]);
+        int kh = filter.Shape[0], kw = filter.Shape[1], ci = filter.Shape[2], co = filter.Shape[3];
+        float[] f = filter.Floats!;
+        float[] w;
+        long[] wDims;
+        long group = 1;
+        if (depthwise)
+        {
+            // TF [kh, kw, C, M] -> ONNX [C*M, 1, kh, kw], output channel c*M + m, group = C.
+            w = new float[ci * co * kh * kw];
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++)
+                {
+                    for (int c = 0; c < ci; c++)
+                    {
+                        for (int m = 0; m < co; m++)
+                        {
+                            w[((((c * co) + m) * kh) + i) * kw + j] = f[(((i * kw) + j) * ci + c) * co + m];
+                        }
+                    }
+                }
+            }
+
+            wDims = [ci * co, 1, kh, kw];
+            group = ci;
+        }
+        else
+        {
+            // TF HWIO -> ONNX OIHW.
+            w = new float[co * ci * kh * kw];
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++)
+                {
+                    for (int c = 0; c < ci; c++)
+                    {
+                        for (int o = 0; o < co; o++)
+                        {
+                            w[((((o * ci) + c) * kh) + i) * kw + j] = f[(((i * kw) + j) * ci + c) * co + o];
+                        }
+                    }
+                }
+            }
+
+            wDims = [co, ci, kh, kw];
+        }
+
+        var inputs = new List<string> { x, AddInitializer(OnnxTensor.FromFloats(node.Name + "/W", wDims, w)) };
+        string[] fused = node.HasAttr("fused_ops") ? node.AttrStrings("fused_ops") : [];
+        int extra = 2;
+        if (fused.Length > 0)
+        {
+            if (fused[0] != "BiasAdd")
+            {
+                throw new NotSupportedException($"{node.Name}: fused ops [{string.Join(",", fused)}] are not supported.");
+            }
+
+            TfjsWeight bias = Const(node.Inputs[extra++]);
+            inputs.Add(AddInitializer(OnnxTensor.FromFloats(node.Name + "/B", [bias.Count], bias.Floats!)));
+        }
+
+        var attributes = new List<OnnxAttribute>
+        {
+            new("dilations", Ints: Spatial(node.AttrInts("dilations"))),
+            new("group", Int: group),
+            new("kernel_shape", Ints: [kh, kw]),
+            new("strides", Ints: Spatial(node.AttrInts("strides"))),
+        };
+        attributes.AddRange(PaddingAttributes(node));
+
+        string convOut = fused.Length > 1 ? node.Name + "/conv" : node.Name;
+        Emit("Conv", convOut, inputs.ToArray(), [convOut], attributes.ToArray());
+        if (fused.Length > 1)
+        {
+            switch (fused[1])
+            {
+                case "Relu":
+                    Emit("Relu", node.Name, [convOut], [node.Name]);
+                    break;
+                case "Relu6":
+                    Emit("Clip", node.Name, [convOut, AddInitializer(OnnxTensor.FromFloats(node.Name + "/min", [], [0f])), AddInitializer(OnnxTensor.FromFloats(node.Name + "/max", [], [6f]))], [node.Name]);
+                    break;
+                case "Prelu":
+                    Emit("PRelu", node.Name, [convOut, PreluSlope(node.Inputs[extra], nchw: true, node.Name + "/alpha")], [node.Name]);
+                    break;
+                default:
+                    throw new NotSupportedException($"{node.Name}: fused activation {fused[1]} is not supported.");
+            }
+        }
+
+        if (fused.Length > 2)
+        {
+            throw new NotSupportedException($"{node.Name}: more than two fused ops.");
+        }
+
+        _values[node.Name] = (node.Name, true);
+    }
+}
