@@ -163,8 +163,11 @@ public static class ShapiroWilk
     {
         if (n == 3)
         {
-            // Exact distribution for n = 3: P = (6/pi) * (asin(sqrt(W)) - pi/3).
-            double p3 = 6.0 / Math.PI * (Math.Asin(Math.Sqrt(w)) - (Math.PI / 3.0));
+            // Exact distribution for n = 3: P = (6/pi) * (asin(sqrt(W)) - pi/3), with the 15-digit constants
+            // published in AS R94 (as R uses), so W = 3/4 gives exactly 0.
+            const double sixOverPi = 1.90985931710274;
+            const double piOverThree = 1.04719755119660;
+            double p3 = sixOverPi * (Math.Asin(Math.Sqrt(w)) - piOverThree);
             return Math.Max(p3, 0.0);
         }
 

@@ -1,0 +1,111 @@
+# Reference values for FaceDefender.Statistics, computed with R.
+# Run from this folder:  Rscript make_reference.R
+# Needs Debian's r-base-core and r-cran-boot (boot 1.3) and r-cran-vcd (vcd 1.4). irr is not packaged in
+# Debian, so irr::kappa2's null standard error is written out below as its published formula
+# (Fleiss, Cohen and Everitt 1969), in the same arithmetic as irr 0.84.
+# Outputs (all committed; tests never run R):
+#   datasets.tsv          name <TAB> comma-separated values (%.17g)
+#   reference.tsv         id <TAB> value (%.17g) <TAB> the R call that produced it
+#   boot_<name>.csv       boot.array(b, indices = TRUE): one resample per row, 1-based indices
+#   kappa_pairs.tsv       name <TAB> categories <TAB> rater1 labels <TAB> rater2 labels (1-based)
+suppressPackageStartupMessages({ library(boot); library(vcd) })
+options(warn = 1)
+
+fmt <- function(v) sprintf("%.17g", v)
+datasets <- list()
+dataset <- function(name, x) { datasets[[name]] <<- x; assign(name, x, envir = globalenv()); invisible(x) }
+ref <- data.frame(id = character(), value = character(), call = character(), stringsAsFactors = FALSE)
+rec <- function(id, call) {
+  v <- eval(parse(text = call), envir = globalenv())
+  v <- unname(as.numeric(v))
+  ids <- if (length(v) == 1) id else paste0(id, "[", seq_along(v), "]")
+  ref <<- rbind(ref, data.frame(id = ids, value = fmt(v), call = call, stringsAsFactors = FALSE))
+}
+
+# ---------------------------------------------------------------- data sets
+dataset("n1", c(4.2))
+dataset("n2", c(3.1, -0.7))
+dataset("n3", c(2, 9, 4))
+dataset("n4", c(5, 1, 5, 3))
+dataset("n5", c(10.5, 7.25, 3, 8, 7.25))
+dataset("ties12", c(1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 20))
+dataset("constant6", rep(7.5, 6))
+set.seed(42); dataset("normal50", round(rnorm(50, 52, 3.5), 2))
+set.seed(43); dataset("skewed200", round(40 + 10 * rexp(200), 1))
+dataset("fence_on", c(-3, 2, 3, 4, 5, 6, 7, 8, 13))
+dataset("fence_out", c(-3.5, 2, 3, 4, 5, 6, 7, 8, 13.5))
+set.seed(7); dataset("sw5000", rnorm(5000))
+set.seed(8); dataset("sw_ties100", round(rnorm(100), 1))
+dataset("sw_n3_ties", c(1, 1, 2))
+set.seed(9); dataset("sw_n7", rnorm(7))
+set.seed(10); dataset("sw_n11_exp", rexp(11))
+set.seed(12); dataset("sw_n30_exp", rexp(30))
+set.seed(13); dataset("sw_n1163", rnorm(1163, 52, 3.5))
+dataset("sw_tinyrange", 1 + c(0, 1, 3, 4, 7, 8) * 1e-12)
+dataset("sw_extreme", c(0, 0, 0, 0, 0, 1))
+set.seed(11); dataset("boot30", round(rnorm(30, 10, 2), 3))
+set.seed(14); dataset("boot40skew", round(exp(rnorm(40)), 4))
+
+# ---------------------------------------------------------------- quantiles, all nine types
+probs <- c(0, 0.01, 0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975, 1)
+for (d in c("n1", "n2", "n3", "n4", "n5", "ties12", "normal50", "skewed200"))
+  for (type in 1:9)
+    rec(sprintf("quantile/%s/type%d", d, type),
+        sprintf("quantile(%s, c(%s), type = %d)", d, paste(probs, collapse = ", "), type))
+
+# ---------------------------------------------------------------- Tukey fences (k = 1.5 and 3)
+fences <- function(x, k) { q <- quantile(x, c(0.25, 0.75)); i <- diff(q)
+  keep <- x >= q[1] - k * i & x <= q[2] + k * i
+  c(q[1], q[2], q[1] - k * i, q[2] + k * i, sum(keep), sum(!keep)) }
+for (d in c("fence_on", "fence_out", "ties12", "skewed200", "normal50"))
+  for (k in c(1.5, 3))
+    rec(sprintf("fences/%s/k%s", d, k), sprintf("fences(%s, %s)  # q1, q3, lower, upper, n kept, n removed", d, k))
+
+# ---------------------------------------------------------------- Shapiro-Wilk
+for (d in c("n3", "n4", "n5", "sw_n3_ties", "sw_n7", "sw_n11_exp", "sw_n30_exp", "ties12", "normal50",
+            "skewed200", "sw_ties100", "sw_n1163", "sw5000", "sw_tinyrange", "sw_extreme"))
+  rec(sprintf("shapiro/%s", d), sprintf("unlist(shapiro.test(%s)[c('statistic', 'p.value')])", d))
+
+# ---------------------------------------------------------------- normal-method intervals
+for (d in c("n2", "n5", "normal50", "skewed200")) {
+  rec(sprintf("tci/%s/0.95", d), sprintf("t.test(%s, conf.level = 0.95)$conf.int", d))
+  rec(sprintf("tci/%s/0.9", d), sprintf("t.test(%s, conf.level = 0.9)$conf.int", d))
+  rec(sprintf("zci/%s/0.95", d), sprintf("mean(%s) + c(-1, 1) * qnorm(0.975) * sd(%s) / sqrt(length(%s))", d, d, d))
+  rec(sprintf("ref/%s/0.95", d), sprintf("mean(%s) + c(-1, 1) * qnorm(0.975) * sd(%s)", d, d))
+  rec(sprintf("ref/%s/0.9", d), sprintf("mean(%s) + c(-1, 1) * qnorm(0.95) * sd(%s)", d, d))
+  rec(sprintf("pred/%s/0.95", d), sprintf("mean(%s) + c(-1, 1) * qt(0.975, length(%s) - 1) * sd(%s) * sqrt(1 + 1/length(%s))", d, d, d, d))
+  rec(sprintf("pct/%s/0.95", d), sprintf("quantile(%s, c(0.025, 0.975))", d))
+  rec(sprintf("meansd/%s", d), sprintf("c(mean(%s), sd(%s))", d, d))
+}
+rec("zci/normal50/sigma3", "mean(normal50) + c(-1, 1) * qnorm(0.975) * 3 / sqrt(50)")
+for (df in c(1, 2, 5, 29, 49, 1162)) rec(sprintf("qt/%d", df), sprintf("qt(c(0.95, 0.975, 0.995), %d)", df))
+
+# ---------------------------------------------------------------- bootstrap on R's own resamples
+bootcase <- function(name, dname, stat, R, seed, conf) {
+  set.seed(seed)
+  b <- boot(get(dname), function(d, i) stat(d[i]), R = R)
+  assign(name, b, envir = globalenv())
+  write.table(boot.array(b, indices = TRUE), sprintf("boot_%s.csv", name), sep = ",", row.names = FALSE, col.names = FALSE)
+  rec(sprintf("boot/%s/t0", name), sprintf("%s$t0", name))
+  rec(sprintf("boot/%s/t", name), sprintf("%s$t[, 1]", name))
+  rec(sprintf("boot/%s/L.reg", name), sprintf("empinf(%s, type = 'reg')", name))
+  rec(sprintf("boot/%s/L.jack", name), sprintf("empinf(%s, type = 'jack')", name))
+  for (cf in conf) {
+    ci <- sprintf("boot.ci(%s, conf = %s, type = c('norm', 'basic', 'perc', 'bca'))", name, cf)
+    rec(sprintf("boot/%s/%s/norm", name, cf), sprintf("%s$normal[2:3]", ci))
+    rec(sprintf("boot/%s/%s/basic", name, cf), sprintf("%s$basic[4:5]", ci))
+    rec(sprintf("boot/%s/%s/perc", name, cf), sprintf("%s$percent[4:5]", ci))
+    rec(sprintf("boot/%s/%s/bca", name, cf), sprintf("%s$bca[4:5]", ci))
+  }
+  rec(sprintf("boot/%s/0.95/bca.jack", name), sprintf("boot.ci(%s, type = 'bca', L = empinf(%s, type = 'jack'))$bca[4:5]", name, name))
+}
+bootcase("mean30", "boot30", mean, 999, 101, c(0.95, 0.9))
+bootcase("median30", "boot30", median, 1000, 102, c(0.95))
+bootcase("sd40", "boot40skew", sd, 500, 103, c(0.95, 0.8))
+
+# ---------------------------------------------------------------- write
+dtab <- data.frame(name = names(datasets), values = sapply(datasets, function(x) paste(fmt(x), collapse = ",")))
+write.table(dtab, "datasets.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
+write.table(ref, "reference.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
+cat(R.version.string, "; boot", as.character(packageVersion("boot")), "; vcd", as.character(packageVersion("vcd")), "\n",
+    file = "r_version.txt")
