@@ -83,6 +83,43 @@ public sealed class FaceLandmarks
         return result;
     }
 
+    /// <summary>Brow indices (upper edge outer to inner, then lower edge outer to inner): subject's right.</summary>
+    public static ReadOnlySpan<int> RightBrowIndices => [70, 63, 105, 66, 107, 46, 53, 52, 65, 55];
+
+    /// <summary>Brow indices (upper edge outer to inner, then lower edge outer to inner): subject's left.</summary>
+    public static ReadOnlySpan<int> LeftBrowIndices => [300, 293, 334, 296, 336, 276, 283, 282, 295, 285];
+
+    /// <summary>Nose bridge, from between the eyes down to the tip.</summary>
+    public static ReadOnlySpan<int> NoseBridgeIndices => [168, 6, 197, 195, 5, 4];
+
+    /// <summary>Face oval, clockwise in the image from the top of the forehead.</summary>
+    public static ReadOnlySpan<int> FaceContourIndices =>
+    [
+        10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+        152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    ];
+
+    /// <summary>The subject's right eye (on the image's left): canthi, lids, iris.</summary>
+    public EyeLandmarks RightEye => new(this, EyeIndices.Right);
+
+    /// <summary>The subject's left eye (on the image's right): canthi, lids, iris.</summary>
+    public EyeLandmarks LeftEye => new(this, EyeIndices.Left);
+
+    /// <summary>The subject's right brow (see <see cref="RightBrowIndices"/>).</summary>
+    public Vector2[] RightBrow => Select(RightBrowIndices);
+
+    /// <summary>The subject's left brow (see <see cref="LeftBrowIndices"/>).</summary>
+    public Vector2[] LeftBrow => Select(LeftBrowIndices);
+
+    /// <summary>The nose bridge (see <see cref="NoseBridgeIndices"/>).</summary>
+    public Vector2[] NoseBridge => Select(NoseBridgeIndices);
+
+    /// <summary>The face oval (see <see cref="FaceContourIndices"/>).</summary>
+    public Vector2[] FaceContour => Select(FaceContourIndices);
+
+    /// <summary>Distance between the two iris centres (468 and 473), in pixels.</summary>
+    public float InterPupillaryDistance => Vector2.Distance(this[468], this[473]);
+
     /// <summary>Maps every point through a 2-D affine transform (depth scaled by its mean scale).</summary>
     /// <param name="transform">The transform, in System.Numerics row-vector convention.</param>
     /// <param name="space">The coordinate space of the result.</param>

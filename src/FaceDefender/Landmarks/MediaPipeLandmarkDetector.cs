@@ -1,0 +1,401 @@
+using System.Diagnostics;
+using System.Numerics;
+using FaceDefender.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceDefender.Landmarks;
+
+/// <summary>
+/// Dense face landmarks with Google MediaPipe's models on ONNX Runtime: BlazeFace detection,
+/// the 468-point face mesh on a rotated crop, and the iris model on each eye, giving 478 points in
+/// source-image pixels.
+/// </summary>
+/// <remarks>
+/// <para>Pipeline: the whole image is letterboxed to 256 x 256 for BlazeFace; anchors are decoded
+/// and merged by weighted non-maximum suppression; each face's crop is the detector box x 1.5,
+/// square, rotated so the detector's eye keypoints are level, sampled to 192 x 192 for the mesh;
+/// optionally the crop is recomputed from the mesh itself and the mesh run again
+/// (<see cref="MediaPipeLandmarkDetectorOptions.RefinementPasses"/>); each eye's crop is a square of
+/// side 2.3 x the eye-corner distance, aligned with the corners, sampled to 64 x 64 (the subject's left
+/// eye mirrored) for the iris model. Every point is mapped back through its crop's affine transform.</para>
+/// <para>Coordinates are continuous pixels: pixel (i, j) covers [i, i+1) x [j, j+1), so its centre is
+/// (i + 0.5, j + 0.5) (MediaPipe's normalised coordinates times the image size). Depth (Z) is
+/// MediaPipe's relative depth scaled to source pixels (smaller is nearer the camera).</para>
+/// <para>Thread safety: one instance may be used by several threads at once (ONNX Runtime sessions
+/// allow concurrent <c>Run</c> calls; no other state is shared). Dispose it to release the three
+/// sessions; <c>Detect</c> then throws <see cref="ObjectDisposedException"/>.</para>
+/// </remarks>
+public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
+{
+    private const int MeshSize = 192;
+    private const int IrisSize = 64;
+    private const float MeshCropScale = 1.5f;
+    private const float IrisCropScale = 2.3f;
+
+    // Eye corners, ordered image-left to image-right for an upright face.
+    private const int RightEyeOuter = 33, RightEyeInner = 133, LeftEyeInner = 362, LeftEyeOuter = 263;
+
+    private readonly InferenceSession _detector;
+    private readonly InferenceSession _mesh;
+    private readonly InferenceSession _iris;
+    private readonly SessionOptions? _ownedSessionOptions;
+    private volatile bool _disposed;
+
+    /// <summary>Creates a detector, loading the three models (embedded ones unless the options name others).</summary>
+    /// <param name="options">Options; null for the defaults.</param>
+    /// <exception cref="FaceDefenderException">A model is missing, corrupt, or not the expected MediaPipe model.</exception>
+    public MediaPipeLandmarkDetector(MediaPipeLandmarkDetectorOptions? options = null)
+    {
+        Options = options ?? new MediaPipeLandmarkDetectorOptions();
+        SessionOptions sessionOptions;
+        if (Options.SessionOptions is { } given)
+        {
+            sessionOptions = given;
+        }
+        else
+        {
+            _ownedSessionOptions = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            sessionOptions = _ownedSessionOptions;
+        }
+
+        var created = new List<InferenceSession>();
+        try
+        {
+            _detector = Open("face detector", Options.DetectorModel, EmbeddedModels.FaceDetector, sessionOptions, "input", [1, 256, 256, 3], ["Identity", "Identity_1", "Identity_2", "Identity_3"], created);
+            _mesh = Open("face mesh", Options.MeshModel, EmbeddedModels.FaceMesh, sessionOptions, "input_1", [-1, MeshSize, MeshSize, 3], ["Identity_1", "Identity_2"], created);
+            _iris = Open("iris", Options.IrisModel, EmbeddedModels.Iris, sessionOptions, "input_1", [-1, IrisSize, IrisSize, 3], ["Identity"], created);
+        }
+        catch
+        {
+            foreach (InferenceSession s in created)
+            {
+                s.Dispose();
+            }
+
+            _ownedSessionOptions?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The options this detector was created with.</summary>
+    public MediaPipeLandmarkDetectorOptions Options { get; }
+
+    /// <inheritdoc />
+    public FaceDetection Detect(Image<Rgb24> image) => Detect(image, null);
+
+    /// <summary>Decodes a photo (size limit, EXIF orientation applied) and detects faces in it.</summary>
+    /// <param name="path">The image file.</param>
+    /// <exception cref="FaceDefenderException">The file cannot be decoded.</exception>
+    public FaceDetection Detect(string path)
+    {
+        using Image<Rgb24> image = FaceImageDecoder.Load(path);
+        return Detect(image);
+    }
+
+    /// <summary>Decodes a photo from a stream (size limit, EXIF orientation applied) and detects faces in it.</summary>
+    /// <param name="stream">The encoded image; read from its position, not disposed.</param>
+    /// <exception cref="FaceDefenderException">The data cannot be decoded.</exception>
+    public FaceDetection Detect(Stream stream)
+    {
+        using Image<Rgb24> image = FaceImageDecoder.Load(stream);
+        return Detect(image);
+    }
+
+    /// <summary>Releases the ONNX Runtime sessions (and the session options the detector created itself).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _detector.Dispose();
+        _mesh.Dispose();
+        _iris.Dispose();
+        _ownedSessionOptions?.Dispose();
+    }
+
+    internal FaceDetection Detect(Image<Rgb24> image, LandmarkTimings? timings)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long t0 = Stopwatch.GetTimestamp();
+        ReadOnlyMemory<Rgb24> memory = AffineCropSampler.Pixels(image);
+        var frame = new SourceFrame(memory, image.Width, image.Height);
+
+        List<BlazeFaceDetection> detections = RunDetector(frame, timings, ref t0);
+        if (detections.Count == 0)
+        {
+            return Result(FaceDetectionStatus.NoFace, [], frame);
+        }
+
+        var usable = detections
+            .OrderByDescending(d => d.Score)
+            .Take(Options.MaxFaces)
+            .Where(d => MathF.Max(d.Size.X, d.Size.Y) >= Options.MinFaceSize)
+            .ToList();
+        if (usable.Count == 0)
+        {
+            return Result(FaceDetectionStatus.FaceTooSmall, [], frame);
+        }
+
+        var faces = new List<DetectedFace>();
+        foreach (BlazeFaceDetection detection in usable)
+        {
+            DetectedFace? face = Landmarks(frame, detection, timings, ref t0);
+            if (face is not null)
+            {
+                faces.Add(face);
+            }
+        }
+
+        if (faces.Count == 0)
+        {
+            return Result(FaceDetectionStatus.LowConfidence, [], frame);
+        }
+
+        faces.Sort((a, b) => (b.Box.Width * b.Box.Height).CompareTo(a.Box.Width * a.Box.Height));
+        FaceDetection result = faces.Count == 1
+            ? Result(FaceDetectionStatus.Found, faces, frame)
+            : Options.SeveralFaces switch
+            {
+                SeveralFacesPolicy.Largest => Result(FaceDetectionStatus.Found, [faces[0]], frame),
+                SeveralFacesPolicy.Fail => Result(FaceDetectionStatus.SeveralFaces, faces, frame),
+                _ => Result(FaceDetectionStatus.Found, faces, frame),
+            };
+        timings?.Add(ref timings.Postprocess, ref t0);
+        return result;
+    }
+
+    private static FaceDetection Result(FaceDetectionStatus status, IReadOnlyList<DetectedFace> faces, SourceFrame frame) =>
+        new(status, faces, frame.Width, frame.Height);
+
+    private List<BlazeFaceDetection> RunDetector(SourceFrame frame, LandmarkTimings? timings, ref long t0)
+    {
+        const int size = BlazeFaceDecoder.InputSize;
+        float side = Math.Max(frame.Width, frame.Height);
+        Vector2 offset = new((frame.Width - side) / 2, (frame.Height - side) / 2);
+        Matrix3x2 toSource = Matrix3x2.CreateScale(side / size) * Matrix3x2.CreateTranslation(offset);
+        var input = new float[size * size * 3];
+        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, size, 2f, -1f,
+            AffineCropSampler.SupersampleFor(side / size), input);
+        timings?.Add(ref timings.Preprocess, ref t0);
+
+        var logits = new float[BlazeFaceDecoder.AnchorCount];
+        var regressors = new float[BlazeFaceDecoder.AnchorCount * 16];
+        using (var results = _detector.Run([NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(input, [1, size, size, 3]))]))
+        {
+            foreach (DisposableNamedOnnxValue r in results)
+            {
+                float[] values = r.AsTensor<float>().ToArray();
+                switch (r.Name)
+                {
+                    case "Identity": values.CopyTo(logits, 0); break;
+                    case "Identity_1": values.CopyTo(logits, 512); break;
+                    case "Identity_2": values.CopyTo(regressors, 0); break;
+                    case "Identity_3": values.CopyTo(regressors, 512 * 16); break;
+                }
+            }
+        }
+
+        timings?.Add(ref timings.Detector, ref t0);
+        List<BlazeFaceDetection> normalised = BlazeFaceDecoder.Decode(regressors, logits, Options.MinDetectionScore, Options.NmsIouThreshold);
+
+        // To source pixels.
+        var result = new List<BlazeFaceDetection>(normalised.Count);
+        foreach (BlazeFaceDetection d in normalised)
+        {
+            Vector2[] keypoints = d.Keypoints.Select(k => Vector2.Transform(k * size, toSource)).ToArray();
+            result.Add(new BlazeFaceDetection(d.Score, Vector2.Transform(d.Center * size, toSource), d.Size * side, keypoints));
+        }
+
+        timings?.Add(ref timings.Postprocess, ref t0);
+        return result;
+    }
+
+    private DetectedFace? Landmarks(SourceFrame frame, BlazeFaceDetection detection, LandmarkTimings? timings, ref long t0)
+    {
+        // Keypoint 0 is the subject's right eye (image left), 1 the subject's left eye.
+        Vector2 eyeLine = detection.Keypoints[1] - detection.Keypoints[0];
+        float angle = MathF.Atan2(eyeLine.Y, eyeLine.X);
+        float side = MathF.Max(detection.Size.X, detection.Size.Y) * MeshCropScale;
+        (Vector3[] mesh, float score) = RunMesh(frame, detection.Center, side, angle, timings, ref t0);
+
+        for (int pass = 0; pass < Options.RefinementPasses && score >= Options.MinLandmarkScore; pass++)
+        {
+            (Vector2 center, float refinedSide, float refinedAngle) = RoiFromLandmarks(mesh);
+            (mesh, score) = RunMesh(frame, center, refinedSide, refinedAngle, timings, ref t0);
+        }
+
+        if (score < Options.MinLandmarkScore)
+        {
+            return null;
+        }
+
+        var points = new Vector3[FaceLandmarks.Count];
+        mesh.CopyTo(points, 0);
+        RunIris(frame, mesh, RightEyeOuter, RightEyeInner, mirror: false, points, 468, timings, ref t0);
+        RunIris(frame, mesh, LeftEyeInner, LeftEyeOuter, mirror: true, points, 473, timings, ref t0);
+
+        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source);
+        HeadPose pose = HeadPoseEstimator.Estimate(points);
+        var box = new RectangleF(
+            detection.Center.X - (detection.Size.X / 2), detection.Center.Y - (detection.Size.Y / 2), detection.Size.X, detection.Size.Y);
+        var face = new DetectedFace(box, detection.Score, score, landmarks, pose);
+        timings?.Add(ref timings.Postprocess, ref t0);
+        return face;
+    }
+
+    /// <summary>MediaPipe's tracking ROI: rotation from the outer eye corners, landmark extent x 1.5, square.</summary>
+    private static (Vector2 Center, float Side, float Angle) RoiFromLandmarks(Vector3[] mesh)
+    {
+        Vector2 a = new(mesh[RightEyeOuter].X, mesh[RightEyeOuter].Y);
+        Vector2 b = new(mesh[LeftEyeOuter].X, mesh[LeftEyeOuter].Y);
+        float angle = MathF.Atan2(b.Y - a.Y, b.X - a.X);
+        Matrix3x2 toLocal = Matrix3x2.CreateRotation(-angle);
+        Vector2 min = new(float.MaxValue), max = new(float.MinValue);
+        foreach (Vector3 p in mesh)
+        {
+            Vector2 local = Vector2.Transform(new Vector2(p.X, p.Y), toLocal);
+            min = Vector2.Min(min, local);
+            max = Vector2.Max(max, local);
+        }
+
+        Matrix3x2.Invert(toLocal, out Matrix3x2 toSource);
+        Vector2 center = Vector2.Transform((min + max) / 2, toSource);
+        Vector2 extent = max - min;
+        return (center, MathF.Max(extent.X, extent.Y) * MeshCropScale, angle);
+    }
+
+    /// <summary>Crop q in [0, size)^2 to source: centre + R(angle) * (mirror) * (q / size - 0.5) * side.</summary>
+    private static Matrix3x2 CropToSource(Vector2 center, float side, float angle, int size, bool mirror) =>
+        Matrix3x2.CreateTranslation(-size / 2f, -size / 2f)
+        * Matrix3x2.CreateScale(side / size * (mirror ? -1 : 1), side / size)
+        * Matrix3x2.CreateRotation(angle)
+        * Matrix3x2.CreateTranslation(center);
+
+    private (Vector3[] Mesh, float Score) RunMesh(SourceFrame frame, Vector2 center, float side, float angle, LandmarkTimings? timings, ref long t0)
+    {
+        Matrix3x2 toSource = CropToSource(center, side, angle, MeshSize, mirror: false);
+        var input = new float[MeshSize * MeshSize * 3];
+        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, MeshSize, 1f, 0f,
+            AffineCropSampler.SupersampleFor(side / MeshSize), input);
+        timings?.Add(ref timings.Preprocess, ref t0);
+
+        float[] raw;
+        float score;
+        using (var results = _mesh.Run(
+            [NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [1, MeshSize, MeshSize, 3]))],
+            ["Identity_1", "Identity_2"]))
+        {
+            score = results.First(r => r.Name == "Identity_1").AsTensor<float>().GetValue(0);
+            raw = results.First(r => r.Name == "Identity_2").AsTensor<float>().ToArray();
+        }
+
+        timings?.Add(ref timings.Mesh, ref t0);
+        float zScale = side / MeshSize;
+        var mesh = new Vector3[FaceLandmarks.MeshCount];
+        for (int i = 0; i < mesh.Length; i++)
+        {
+            Vector2 p = Vector2.Transform(new Vector2(raw[3 * i], raw[(3 * i) + 1]), toSource);
+            mesh[i] = new Vector3(p, raw[(3 * i) + 2] * zScale);
+        }
+
+        if (!float.IsFinite(score))
+        {
+            score = 0;
+        }
+
+        return (mesh, score);
+    }
+
+    private void RunIris(SourceFrame frame, Vector3[] mesh, int imageLeftCorner, int imageRightCorner, bool mirror,
+        Vector3[] destination, int firstIndex, LandmarkTimings? timings, ref long t0)
+    {
+        Vector2 a = new(mesh[imageLeftCorner].X, mesh[imageLeftCorner].Y);
+        Vector2 b = new(mesh[imageRightCorner].X, mesh[imageRightCorner].Y);
+        float side = Vector2.Distance(a, b) * IrisCropScale;
+        float angle = MathF.Atan2(b.Y - a.Y, b.X - a.X);
+        Matrix3x2 toSource = CropToSource((a + b) / 2, MathF.Max(side, 1e-3f), angle, IrisSize, mirror);
+        var input = new float[IrisSize * IrisSize * 3];
+        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, IrisSize, 1f, 0f,
+            AffineCropSampler.SupersampleFor(side / IrisSize), input);
+        timings?.Add(ref timings.Preprocess, ref t0);
+
+        float[] raw;
+        using (var results = _iris.Run([NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [1, IrisSize, IrisSize, 3]))]))
+        {
+            raw = results.First().AsTensor<float>().ToArray();
+        }
+
+        timings?.Add(ref timings.Iris, ref t0);
+
+        // Depth: the iris model's depth is relative to its own crop; anchor it at the mesh depth of the eye corners.
+        float zScale = side / IrisSize;
+        float contourZ = 0;
+        for (int i = 0; i < 71; i++)
+        {
+            contourZ += raw[(3 * i) + 2];
+        }
+
+        contourZ /= 71;
+        float meshZ = (mesh[imageLeftCorner].Z + mesh[imageRightCorner].Z) / 2;
+        for (int k = 0; k < 5; k++)
+        {
+            int o = (71 + k) * 3;
+            Vector2 p = Vector2.Transform(new Vector2(raw[o], raw[o + 1]), toSource);
+            float z = meshZ + ((raw[o + 2] - contourZ) * zScale);
+            destination[firstIndex + k] = new Vector3(p, float.IsFinite(z) ? z : meshZ);
+        }
+    }
+
+    private static InferenceSession Open(string what, FaceModelSource? source, string resource, SessionOptions options,
+        string inputName, int[] inputShape, string[] outputs, List<InferenceSession> created)
+    {
+        byte[] bytes = source is null ? EmbeddedModels.Read(resource) : source.ReadAll(what);
+        string origin = source?.ToString() ?? $"embedded resource {resource}";
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(bytes, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new FaceDefenderException($"The {what} model ({origin}) could not be loaded by ONNX Runtime: {e.Message}. Pass a valid MediaPipe {what} ONNX model or omit it to use the embedded one.", e);
+        }
+
+        created.Add(session);
+        string expected = $"input '{inputName}' [{string.Join(",", inputShape)}] and outputs {string.Join(", ", outputs)}";
+        if (!session.InputMetadata.TryGetValue(inputName, out NodeMetadata? input) || session.InputMetadata.Count != 1
+            || !input.Dimensions.Skip(1).SequenceEqual(inputShape.Skip(1))
+            || outputs.Any(o => !session.OutputMetadata.ContainsKey(o)))
+        {
+            throw new FaceDefenderException($"The {what} model ({origin}) is not the expected MediaPipe model: it needs {expected}.");
+        }
+
+        return session;
+    }
+
+    private readonly record struct SourceFrame(ReadOnlyMemory<Rgb24> Pixels, int Width, int Height);
+}
+
+/// <summary>Accumulated wall-clock time per stage, in milliseconds (for benchmarks and docs).</summary>
+internal sealed class LandmarkTimings
+{
+    public double Preprocess;
+    public double Detector;
+    public double Mesh;
+    public double Iris;
+    public double Postprocess;
+
+    public void Add(ref double stage, ref long t0)
+    {
+        long now = Stopwatch.GetTimestamp();
+        stage += Stopwatch.GetElapsedTime(t0, now).TotalMilliseconds;
+        t0 = now;
+    }
+}

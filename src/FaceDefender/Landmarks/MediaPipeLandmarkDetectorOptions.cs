@@ -1,0 +1,122 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceDefender.Landmarks;
+
+/// <summary>
+/// Options of <see cref="MediaPipeLandmarkDetector"/>. Immutable; every value is validated when set.
+/// </summary>
+public sealed record MediaPipeLandmarkDetectorOptions
+{
+    /// <summary>Minimum face-detector score (0..1) for a detection to count. Default 0.5.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside (0, 1).</exception>
+    public float MinDetectionScore
+    {
+        get;
+        init => field = CheckProbability(value, nameof(MinDetectionScore));
+    } = 0.5f;
+
+    /// <summary>Minimum face-presence score (0..1) of the landmark model for a face to be kept. Default 0.5.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside (0, 1).</exception>
+    public float MinLandmarkScore
+    {
+        get;
+        init => field = CheckProbability(value, nameof(MinLandmarkScore));
+    } = 0.5f;
+
+    /// <summary>Intersection-over-union above which detections are merged (weighted non-maximum suppression). Default 0.3.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside (0, 1).</exception>
+    public float NmsIouThreshold
+    {
+        get;
+        init => field = CheckProbability(value, nameof(NmsIouThreshold));
+    } = 0.3f;
+
+    /// <summary>
+    /// Minimum face size in source pixels (the larger side of the detector's box, about forehead to
+    /// chin). Smaller faces give <c>FaceTooSmall</c>: their eyes are too few pixels to measure.
+    /// Default 64.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, or above 100000.</exception>
+    public float MinFaceSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MinFaceSize));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 100_000f, nameof(MinFaceSize));
+            field = value;
+        }
+    } = 64f;
+
+    /// <summary>What to do with several usable faces. Default <see cref="SeveralFacesPolicy.Largest"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
+    public SeveralFacesPolicy SeveralFaces
+    {
+        get;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(SeveralFaces), value, "Use Largest, Fail or All.");
+            }
+
+            field = value;
+        }
+    } = SeveralFacesPolicy.Largest;
+
+    /// <summary>At most this many detections (highest scores first) get landmarks. Default 8.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Below 1 or above 64.</exception>
+    public int MaxFaces
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxFaces));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 64, nameof(MaxFaces));
+            field = value;
+        }
+    } = 8;
+
+    /// <summary>
+    /// Extra landmark passes: after the first mesh, the crop is recomputed from the landmarks
+    /// (eye-corner rotation, landmark extent) and the mesh run again, which makes results less
+    /// dependent on the detector's box. 0 to 2; default 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 0..2.</exception>
+    public int RefinementPasses
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(RefinementPasses));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 2, nameof(RefinementPasses));
+            field = value;
+        }
+    } = 1;
+
+    /// <summary>
+    /// ONNX Runtime session options (threads, execution providers such as CUDA or DirectML), used
+    /// for all three models. Null: single-threaded CPU sessions. The detector does not dispose
+    /// options given here; keep them alive until the detector is disposed.
+    /// </summary>
+    public SessionOptions? SessionOptions { get; init; }
+
+    /// <summary>The face detector model (MediaPipe BlazeFace, 256 x 256). Null: the embedded one.</summary>
+    public FaceModelSource? DetectorModel { get; init; }
+
+    /// <summary>The face landmark model (MediaPipe face mesh, 192 x 192). Null: the embedded one.</summary>
+    public FaceModelSource? MeshModel { get; init; }
+
+    /// <summary>The iris landmark model (MediaPipe iris, 64 x 64). Null: the embedded one.</summary>
+    public FaceModelSource? IrisModel { get; init; }
+
+    private static float CheckProbability(float value, string name)
+    {
+        if (!(value > 0f && value < 1f))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be strictly between 0 and 1.");
+        }
+
+        return value;
+    }
+}
