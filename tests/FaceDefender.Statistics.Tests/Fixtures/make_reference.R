@@ -7,6 +7,7 @@
 #   datasets.tsv          name <TAB> comma-separated values (%.17g)
 #   reference.tsv         id <TAB> value (%.17g) <TAB> the R call that produced it
 #   boot_<name>.csv       boot.array(b, indices = TRUE): one resample per row, 1-based indices
+#   kappa_tables.tsv      name <TAB> categories <TAB> counts, row-major (rows = rater 1)
 #   kappa_pairs.tsv       name <TAB> categories <TAB> rater1 labels <TAB> rater2 labels (1-based)
 suppressPackageStartupMessages({ library(boot); library(vcd) })
 options(warn = 1)
@@ -103,7 +104,70 @@ bootcase("mean30", "boot30", mean, 999, 101, c(0.95, 0.9))
 bootcase("median30", "boot30", median, 1000, 102, c(0.95))
 bootcase("sd40", "boot40skew", sd, 500, 103, c(0.95, 0.8))
 
+# ---------------------------------------------------------------- Cohen's kappa
+# irr::kappa2's arithmetic (irr 0.84.1), written out because Debian has no r-cran-irr: weights, agreement,
+# chance agreement, and the Fleiss-Cohen-Everitt (1969) standard error under H0: kappa = 0.
+kappa2_formula <- function(ttab, weight = c("unweighted", "equal", "squared")) {
+  weight <- match.arg(weight)
+  ns <- sum(ttab); nc <- ncol(ttab)
+  w <- switch(weight, unweighted = c(1, rep(0, nc - 1)), equal = (nc - 1):0 / (nc - 1),
+              squared = 1 - (0:(nc - 1))^2 / (nc - 1)^2)
+  wvec <- c(sort(w, decreasing = FALSE), w[2:length(w)])
+  weighttab <- matrix(0, nrow = nc, ncol = nc)
+  for (i in 1:nc) weighttab[i, ] <- wvec[(nc - (i - 1)):(2 * nc - i)]
+  agreeP <- sum(ttab * weighttab) / ns
+  tm1 <- apply(ttab, 1, sum); tm2 <- apply(ttab, 2, sum)
+  eij <- outer(tm1, tm2) / ns
+  chanceP <- sum(eij * weighttab) / ns
+  value <- (agreeP - chanceP) / (1 - chanceP)
+  w.i <- apply(rep(tm2 / ns, nc) * weighttab, 2, sum)
+  w.j <- apply(rep(tm1 / ns, each = nc) * weighttab, 1, sum)
+  var.matrix <- (eij / ns) * (weighttab - outer(w.i, w.j, "+"))^2
+  varkappa <- (sum(var.matrix) - chanceP^2) / (ns * (1 - chanceP)^2)
+  SEkappa <- sqrt(varkappa)
+  u <- value / SEkappa
+  c(value = value, se0 = SEkappa, z = u, p = 2 * pnorm(-abs(u)), po = agreeP, pc = chanceP)
+}
+kappa_tables <- list()
+kcase <- function(name, tab) {
+  tab <- as.table(tab); assign(name, tab, envir = globalenv())
+  kappa_tables[[name]] <<- tab
+  for (wt in c("unweighted", "equal", "squared"))
+    rec(sprintf("kappa/%s/irr/%s", name, wt), sprintf("kappa2_formula(%s, '%s')  # value, se0, z, p, po, pc", name, wt))
+  rec(sprintf("kappa/%s/vcd/unweighted", name), sprintf("Kappa(%s)$Unweighted  # value, ASE", name))
+  rec(sprintf("kappa/%s/vcd/equal", name), sprintf("Kappa(%s, weights = 'Equal-Spacing')$Weighted", name))
+  rec(sprintf("kappa/%s/vcd/squared", name), sprintf("Kappa(%s, weights = 'Fleiss-Cohen')$Weighted", name))
+  rec(sprintf("kappa/%s/vcd/ci/equal", name), sprintf("confint(Kappa(%s, weights = 'Equal-Spacing'), level = 0.95)  # lwr unweighted, lwr weighted, upr unweighted, upr weighted", name))
+  rec(sprintf("kappa/%s/vcd/ci90/squared", name), sprintf("confint(Kappa(%s, weights = 'Fleiss-Cohen'), level = 0.9)", name))
+}
+kcase("k2", matrix(c(20, 5, 10, 15), 2, byrow = TRUE))
+kcase("k2_paper_like", matrix(c(40, 9, 22, 43), 2, byrow = TRUE))
+kcase("k3", matrix(c(22, 5, 3, 4, 18, 6, 2, 7, 33), 3, byrow = TRUE))
+kcase("k4", matrix(c(15, 3, 1, 0, 4, 20, 5, 1, 1, 6, 18, 4, 0, 1, 5, 16), 4, byrow = TRUE))
+kcase("k5", matrix(c(9, 2, 1, 0, 0, 3, 11, 3, 1, 0, 1, 2, 14, 2, 1, 0, 1, 3, 12, 2, 0, 0, 1, 2, 8), 5, byrow = TRUE))
+kcase("k4_unobserved", matrix(c(12, 3, 1, 0, 2, 15, 4, 0, 1, 3, 9, 0, 0, 0, 0, 0), 4, byrow = TRUE))
+kcase("k3_perfect", diag(c(7, 5, 9)))
+kcase("k3_rater1_constant", matrix(c(6, 3, 2, 0, 0, 0, 0, 0, 0), 3, byrow = TRUE))
+# Label pairs: 114 subjects, 4 categories of which only 3 are used; tabulated with all 4 levels.
+set.seed(21); r1 <- sample(1:3, 114, replace = TRUE, prob = c(0.5, 0.3, 0.2))
+r2 <- ifelse(runif(114) < 0.6, r1, sample(1:3, 114, replace = TRUE))
+kappa_pairs <- list(pairs114 = list(k = 4, r1 = r1, r2 = r2))
+kcase("pairs114", table(factor(r1, levels = 1:4), factor(r2, levels = 1:4)))
+kcase("pairs114_3cat", table(factor(r1, levels = 1:3), factor(r2, levels = 1:3)))
+
+# ---------------------------------------------------------------- sample size (paper, section 3)
+rec("samplesize/margin", "1.96 * 3.31 / sqrt(50)")
+rec("samplesize/n", "(1.96 * 3.63 / 0.92)^2")
+rec("samplesize/n_exactz", "(qnorm(0.975) * 3.63 / 0.92)^2")
+
 # ---------------------------------------------------------------- write
+ktab <- data.frame(name = names(kappa_tables), k = sapply(kappa_tables, ncol),
+                   counts = sapply(kappa_tables, function(t) paste(as.vector(t(t)), collapse = ",")))
+write.table(ktab, "kappa_tables.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
+ptab <- data.frame(name = names(kappa_pairs), k = sapply(kappa_pairs, function(p) p$k),
+                   rater1 = sapply(kappa_pairs, function(p) paste(p$r1, collapse = ",")),
+                   rater2 = sapply(kappa_pairs, function(p) paste(p$r2, collapse = ",")))
+write.table(ptab, "kappa_pairs.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
 dtab <- data.frame(name = names(datasets), values = sapply(datasets, function(x) paste(fmt(x), collapse = ",")))
 write.table(dtab, "datasets.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
 write.table(ref, "reference.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
