@@ -1,0 +1,134 @@
+using System.Numerics;
+using FaceDefender.Imaging;
+using SixLabors.ImageSharp;
+
+namespace FaceDefender.Tests.Imaging;
+
+[Trait("Category", "Kernels")]
+public class MaskAndBlendTests
+{
+    [Fact]
+    public void Axis_aligned_integer_rectangle_fills_exactly()
+    {
+        float[] mask = new float[20 * 10];
+        PolygonRasterizer.FillPolygon([new(2, 3), new(7, 3), new(7, 8), new(2, 8)], mask, 20, 10);
+        for (int y = 0; y < 10; y++)
+        {
+            for (int x = 0; x < 20; x++)
+            {
+                mask[(y * 20) + x].Should().Be(x >= 2 && x < 7 && y >= 3 && y < 8 ? 1f : 0f);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.37)]
+    [InlineData(1.1)]
+    public void Rasterised_area_of_a_rotated_triangle_matches_the_analytic_area(double angle)
+    {
+        Vector2 c = new(50.3f, 40.7f);
+        Vector2[] tri = new Vector2[3];
+        for (int i = 0; i < 3; i++)
+        {
+            double a = angle + (i * 2 * Math.PI / 3);
+            tri[i] = c + new Vector2((float)(30 * Math.Cos(a)), (float)(25 * Math.Sin(a)));
+        }
+
+        double area = Math.Abs(((tri[1].X - tri[0].X) * (tri[2].Y - tri[0].Y)) - ((tri[2].X - tri[0].X) * (tri[1].Y - tri[0].Y))) / 2;
+        float[] mask = new float[100 * 100];
+        PolygonRasterizer.FillPolygon(tri, mask, 100, 100);
+        mask.Sum().Should().BeApproximately((float)area, (float)area * 0.005f);
+        mask.Should().OnlyContain(v => v >= 0 && v <= 1);
+    }
+
+    [Fact]
+    public void Convex_hull_drops_interior_points_and_keeps_corners()
+    {
+        Vector2[] pts = [new(0, 0), new(4, 0), new(4, 4), new(0, 4), new(2, 2), new(1, 3), new(2, 0)];
+        Vector2[] hull = ConvexHull.Compute(pts);
+        hull.Should().HaveCount(4).And.Contain([new(0, 0), new(4, 0), new(4, 4), new(0, 4)]);
+        ConvexHull.Compute([new(1, 1), new(1, 1)]).Should().HaveCount(1);
+    }
+
+    [Fact]
+    public void Dilated_hull_contains_the_offset_disk()
+    {
+        Vector2[] sq = [new(10, 10), new(20, 10), new(20, 20), new(10, 20)];
+        Vector2[] grown = ConvexHull.Dilate(sq, 3);
+        float[] mask = new float[40 * 40];
+        PolygonRasterizer.FillPolygon(grown, mask, 40, 40);
+        // Pixel x covers [x, x+1): the grown square spans [7, 23) up to the 32-gon's 0.015 px overshoot.
+        mask[(15 * 40) + 7].Should().Be(1f);
+        mask[(15 * 40) + 22].Should().Be(1f);
+        mask[(15 * 40) + 23].Should().BeInRange(0f, 0.02f);
+        mask[(15 * 40) + 6].Should().BeInRange(0f, 0.02f);
+        mask[(15 * 40) + 24].Should().Be(0f);
+        mask.Sum().Should().BeApproximately((float)(100 + (4 * 10 * 3) + (Math.PI * 9)), 3f);
+    }
+
+    [Fact]
+    public void Square_dilation_and_union_behave_as_max_filters()
+    {
+        float[] m = new float[9 * 7];
+        m[(3 * 9) + 4] = 0.8f;
+        float[] d = new float[m.Length];
+        MaskOperations.Dilate(m, d, 9, 7, 1);
+        d.Count(v => v == 0.8f).Should().Be(9);
+        float[] other = new float[m.Length];
+        other[0] = 0.5f;
+        MaskOperations.UnionInPlace(other, d);
+        d[0].Should().Be(0.5f);
+        d[(3 * 9) + 4].Should().Be(0.8f);
+        MaskOperations.NonZeroBounds(d, 9, 7).Should().Be(Rectangle.FromLTRB(0, 0, 6, 5));
+    }
+
+    [Fact]
+    public void Feathered_mask_stays_in_unit_range_and_keeps_its_mass()
+    {
+        float[] m = new float[64 * 64];
+        PolygonRasterizer.FillPolygon([new(20, 20), new(44, 20), new(44, 44), new(20, 44)], m, 64, 64);
+        float[] f = new float[m.Length];
+        MaskOperations.Feather(m, f, 64, 64, 2.5f);
+        f.Should().OnlyContain(v => v >= 0 && v <= 1.0001f);
+        f.Sum().Should().BeApproximately(m.Sum(), 0.01f * m.Sum());
+        f[(32 * 64) + 32].Should().BeApproximately(1f, 1e-4f);
+        f[(32 * 64) + 20].Should().BeInRange(0.3f, 0.7f);
+    }
+
+    [Fact]
+    public void Blend_vector_path_equals_scalar_path_and_is_exact_where_the_mask_is_0_or_1()
+    {
+        int n = 1000 + 7;
+        byte[] bg = TestImages.Random(n, 1, 3, 21), fg = TestImages.Random(n, 1, 3, 22);
+        float[] mask = TestImages.RandomFloats(n, 23, 1.4f);
+        for (int i = 0; i < 64; i++)
+        {
+            mask[i] = 0;
+            mask[100 + i] = 1;
+        }
+
+        mask[500] = float.NaN;
+        mask[501] = -3;
+        byte[] simd = new byte[n * 3], scalar = new byte[n * 3];
+        AlphaBlend.BlendCore(bg, fg, mask, simd, allowSimd: true);
+        AlphaBlend.BlendCore(bg, fg, mask, scalar, allowSimd: false);
+        simd.Should().Equal(scalar);
+        simd.AsSpan(0, 64 * 3).ToArray().Should().Equal(bg.AsSpan(0, 64 * 3).ToArray());
+        simd.AsSpan(300, 64 * 3).ToArray().Should().Equal(fg.AsSpan(300, 64 * 3).ToArray());
+        simd.AsSpan(1500, 6).ToArray().Should().Equal(bg.AsSpan(1500, 6).ToArray());
+        byte expected = (byte)Math.Floor((bg[3000] * (1 - Math.Clamp(mask[1000], 0, 1))) + (fg[3000] * Math.Clamp(mask[1000], 0, 1)) + 0.5);
+        ((int)simd[3000]).Should().BeCloseTo(expected, 1);
+    }
+
+    [Fact]
+    public void Bad_arguments_fail_with_specific_errors()
+    {
+        FluentActions.Invoking(() => PolygonRasterizer.FillPolygon([new(1, 1), new(2, 2)], new float[100], 10, 10))
+            .Should().Throw<ArgumentException>().WithParameterName("polygon");
+        FluentActions.Invoking(() => ConvexHull.Compute([])).Should().Throw<ArgumentException>().WithParameterName("points");
+        FluentActions.Invoking(() => AlphaBlend.Blend(new byte[30], new byte[33], new float[10], new byte[30]))
+            .Should().Throw<ArgumentException>().WithMessage("*3 bytes a pixel*");
+        FluentActions.Invoking(() => MaskOperations.UnionInPlace(new float[3], new float[4])).Should().Throw<ArgumentException>();
+    }
+}
