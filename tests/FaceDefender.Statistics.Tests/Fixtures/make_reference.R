@@ -160,6 +160,23 @@ rec("samplesize/margin", "1.96 * 3.31 / sqrt(50)")
 rec("samplesize/n", "(1.96 * 3.63 / 0.92)^2")
 rec("samplesize/n_exactz", "(qnorm(0.975) * 3.63 / 0.92)^2")
 
+# ---------------------------------------------------------------- reference-interval procedure on a synthetic cohort
+# Synthetic "healthy cohort" (random numbers, no real people): a normal column with 4 planted outliers and a
+# missing value, and a right-skewed column. The paper's procedure: Tukey fences (1.5 IQR, type 7), Shapiro-Wilk on
+# the kept values, then mean +/- qnorm(0.975) * sd when p >= 0.05, else a nonparametric (bootstrap) method.
+set.seed(31)
+cohort <- data.frame(id = sprintf("S%03d", 1:304),
+                     distance_left = c(round(rnorm(300, 53, 3.5), 2), 80.5, 21.25, 79, 30),
+                     ratio_left = round(exp(rnorm(304, log(0.7), 0.25)), 4))
+cohort$distance_left[17] <- NA
+write.csv(cohort, "cohort.csv", row.names = FALSE, na = "")
+procedure <- function(x) { x <- x[!is.na(x)]; q <- quantile(x, c(0.25, 0.75)); i <- diff(q)
+  kept <- x[x >= q[1] - 1.5 * i & x <= q[2] + 1.5 * i]; sw <- shapiro.test(kept)
+  c(length(x), length(kept), q[1] - 1.5 * i, q[2] + 1.5 * i, sw$statistic, sw$p.value,
+    mean(kept) + c(-1, 1) * qnorm(0.975) * sd(kept), quantile(kept, c(0.025, 0.975))) }
+rec("cohort/distance_left", "procedure(cohort$distance_left)  # n, n kept, fences, W, p, normal limits, 2.5/97.5 % quantiles")
+rec("cohort/ratio_left", "procedure(cohort$ratio_left)")
+
 # ---------------------------------------------------------------- write
 ktab <- data.frame(name = names(kappa_tables), k = sapply(kappa_tables, ncol),
                    counts = sapply(kappa_tables, function(t) paste(as.vector(t(t)), collapse = ",")))
