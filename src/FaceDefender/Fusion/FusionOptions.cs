@@ -1,0 +1,66 @@
+using FaceDefender.Imaging;
+
+namespace FaceDefender.Fusion;
+
+/// <summary>
+/// Options of the periocular fusion. Distances are fractions of the avatar's inter-pupil distance
+/// (IPD), so they mean the same at any output size. Immutable; validated on construction.
+/// </summary>
+public sealed class FusionOptions
+{
+    /// <summary>The defaults: eyes-only region, the prototype's feather and colour-correction sizes.</summary>
+    public static FusionOptions Default { get; } = new();
+
+    /// <summary>Creates options; every argument is optional.</summary>
+    /// <param name="roi">Which region of the patient to keep (default <see cref="RoiPreset.EyesOnly"/>).</param>
+    /// <param name="maskDilationFraction">Growth of each hull, fraction of IPD; default 0.08 for eyes only, 0.008 (the prototype's 2 px at 1024) otherwise.</param>
+    /// <param name="featherSigmaFraction">Gaussian feather sigma, fraction of IPD; default 0.0043 (the prototype's 5-px kernel, σ ≈ 1.1 px at 1024).</param>
+    /// <param name="colorCorrectionSigmaFraction">Colour-correction blur sigma, fraction of IPD; default 0.09 (the prototype's kernel of 0.6 IPD, σ ≈ 23 px at 1024).</param>
+    /// <param name="colorTransferBlur">Fast (default) or exact colour-correction blur.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A fraction outside its documented range.</exception>
+    public FusionOptions(
+        RoiPreset roi = RoiPreset.EyesOnly,
+        float? maskDilationFraction = null,
+        float featherSigmaFraction = 0.0043f,
+        float colorCorrectionSigmaFraction = 0.09f,
+        ColorTransferBlur colorTransferBlur = ColorTransferBlur.Fast)
+    {
+        if (!Enum.IsDefined(roi))
+        {
+            throw new ArgumentOutOfRangeException(nameof(roi), roi, "Unknown ROI preset.");
+        }
+
+        float dilation = maskDilationFraction ?? (roi == RoiPreset.EyesOnly ? 0.08f : 0.008f);
+        Check(dilation, 0f, 0.5f, nameof(maskDilationFraction));
+        Check(featherSigmaFraction, 0.0005f, 0.2f, nameof(featherSigmaFraction));
+        Check(colorCorrectionSigmaFraction, 0.01f, 1f, nameof(colorCorrectionSigmaFraction));
+        Roi = roi;
+        MaskDilationFraction = dilation;
+        FeatherSigmaFraction = featherSigmaFraction;
+        ColorCorrectionSigmaFraction = colorCorrectionSigmaFraction;
+        ColorTransferBlur = colorTransferBlur;
+    }
+
+    /// <summary>Which region of the patient is kept.</summary>
+    public RoiPreset Roi { get; }
+
+    /// <summary>Growth of each landmark hull, as a fraction of the inter-pupil distance.</summary>
+    public float MaskDilationFraction { get; }
+
+    /// <summary>Feather sigma, as a fraction of the inter-pupil distance.</summary>
+    public float FeatherSigmaFraction { get; }
+
+    /// <summary>Colour-correction blur sigma, as a fraction of the inter-pupil distance.</summary>
+    public float ColorCorrectionSigmaFraction { get; }
+
+    /// <summary>How the colour-correction blur is computed.</summary>
+    public ColorTransferBlur ColorTransferBlur { get; }
+
+    private static void Check(float v, float min, float max, string name)
+    {
+        if (!(v >= min && v <= max))
+        {
+            throw new ArgumentOutOfRangeException(name, v, $"Must be between {min} and {max} (a fraction of the inter-pupil distance).");
+        }
+    }
+}

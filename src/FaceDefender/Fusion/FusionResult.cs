@@ -1,0 +1,53 @@
+using System.Numerics;
+using FaceDefender.Imaging;
+using FaceDefender.Landmarks;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceDefender.Fusion;
+
+/// <summary>The output of a fusion. Owns <see cref="Image"/>: dispose the result (or take the image and dispose it yourself).</summary>
+public sealed class FusionResult : IDisposable
+{
+    internal FusionResult(Image<Rgb24> image, FaceLandmarks landmarks, SimilarityTransform transform, float[] mask,
+        Rectangle maskBounds, FusionOptions options, TimeSpan elapsed)
+    {
+        Image = image;
+        PatientLandmarks = landmarks;
+        Transform = transform;
+        Mask = mask;
+        MaskBounds = maskBounds;
+        Options = options;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The fused image, the avatar's size. Carries no metadata.</summary>
+    public Image<Rgb24> Image { get; }
+
+    /// <summary>
+    /// The patient's landmarks mapped into the output image (<see cref="CoordinateSpace.Output"/>). Inside the
+    /// kept region they sit on the patient's own pixels, so measurements need no re-detection.
+    /// </summary>
+    public FaceLandmarks PatientLandmarks { get; }
+
+    /// <summary>The similarity transform from patient pixels to output pixels.</summary>
+    public SimilarityTransform Transform { get; }
+
+    /// <summary>The transform as a matrix (row-vector convention).</summary>
+    public Matrix3x2 TransformMatrix => Transform.ToMatrix();
+
+    /// <summary>The final blend mask in output pixels (row-major, one value a pixel, 0..1).</summary>
+    public ReadOnlyMemory<float> Mask { get; }
+
+    /// <summary>The bounding box of the non-zero mask: outside it every pixel is the avatar's.</summary>
+    public Rectangle MaskBounds { get; }
+
+    /// <summary>The options used.</summary>
+    public FusionOptions Options { get; }
+
+    /// <summary>Wall-clock time of the fusion.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => Image.Dispose();
+}
