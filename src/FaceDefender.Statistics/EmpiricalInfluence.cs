@@ -12,6 +12,9 @@ public static class EmpiricalInfluence
     /// <summary>Worst relative residual accepted when the solve stagnates before <see cref="TargetTolerance"/>.</summary>
     private const double AcceptTolerance = 1e-9;
 
+    /// <summary>Largest frequency matrix (replicates x n) the regression will build: 1e9 entries, 2 GB.</summary>
+    private const long MaxDesignEntries = 1_000_000_000;
+
     /// <summary>
     /// Ordinary jackknife influence values l_i = (n - 1)(t - t_(-i)) (R: <c>empinf(b, type = "jack")</c>).
     /// </summary>
@@ -89,61 +92,46 @@ public static class EmpiricalInfluence
                 $"Regression influence values need at least as many finite replicates as data points ({m} < {n}); use InfluenceMethod.Jackknife or more replicates.");
         }
 
-        // Sparse (CSR) frequency matrix: for each kept replicate, the distinct indices and their counts.
-        var rowStart = new int[m + 1];
-        var rowCols = new int[m][];
-        var rowCounts = new float[m][];
+        if ((long)m * n > MaxDesignEntries)
+        {
+            throw new StatisticsException(
+                $"Regression influence values would need a {m} x {n} frequency matrix (over {MaxDesignEntries:N0} entries); use InfluenceMethod.Jackknife.");
+        }
+
+        // Dense frequency matrix (counts f_bj, row-major, 2 bytes each: a count never exceeds n <= 65535 here).
+        var counts = new ushort[(long)m * n];
+        var colSum = new long[n];
         Parallel.For(
             0,
             m,
-            () => (Indices: new int[n], Counts: new int[n]),
-            (r, _, buf) =>
+            () => new int[n],
+            (r, _, indices) =>
             {
-                result.FillIndices(rows[r], buf.Indices);
-                int distinct = 0;
-                foreach (int k in buf.Indices)
+                result.FillIndices(rows[r], indices);
+                Span<ushort> row = counts.AsSpan(r * n, n);
+                foreach (int k in indices)
                 {
-                    if (buf.Counts[k]++ == 0)
-                    {
-                        distinct++;
-                    }
+                    row[k]++;
                 }
 
-                var cols = new int[distinct];
-                var counts = new float[distinct];
-                int c = 0;
-                foreach (int k in buf.Indices)
-                {
-                    if (buf.Counts[k] > 0)
-                    {
-                        cols[c] = k;
-                        counts[c] = buf.Counts[k];
-                        buf.Counts[k] = 0;
-                        c++;
-                    }
-                }
-
-                rowCols[r] = cols;
-                rowCounts[r] = counts;
-                return buf;
+                return indices;
             },
             _ => { });
 
-        // Column means of the proportions f/n (for centring) and centred responses.
-        var colMean = new double[n];
         for (int r = 0; r < m; r++)
         {
-            int[] cols = rowCols[r];
-            float[] counts = rowCounts[r];
-            for (int c = 0; c < cols.Length; c++)
+            ReadOnlySpan<ushort> row = counts.AsSpan(r * n, n);
+            for (int j = 0; j < n; j++)
             {
-                colMean[cols[c]] += counts[c];
+                colSum[j] += row[j];
             }
         }
 
+        // Column means of the proportions f/n, for centring.
+        var colMean = new double[n];
         for (int j = 0; j < n; j++)
         {
-            colMean[j] /= (double)m * n;
+            colMean[j] = colSum[j] / ((double)m * n);
         }
 
         var y = new double[m];
@@ -159,8 +147,26 @@ public static class EmpiricalInfluence
             y[r] = result.Replicates[rows[r]] - tMean;
         }
 
-        var design = new CentredFrequencyDesign(rowCols, rowCounts, colMean, n);
-        double[] beta = Cgls(design, y, n, m);
+        // Warm start: the jackknife values approximate the regression solution (exactly, for linear statistics
+        // such as the mean), which cuts the iterations; centred, so the iterates stay orthogonal to the null
+        // vector (1, ..., 1) and still converge to the minimum-norm solution.
+        double[]? start = null;
+        try
+        {
+            start = result.InfluenceValues(InfluenceMethod.Jackknife);
+            double centreStart = start.Average();
+            for (int j = 0; j < n; j++)
+            {
+                start[j] -= centreStart;
+            }
+        }
+        catch (StatisticsException)
+        {
+            start = null; // statistic undefined on a leave-one-out sample: start from 0 instead.
+        }
+
+        var design = new CentredFrequencyDesign(counts, m, colMean, n);
+        double[] beta = Cgls(design, y, n, m, start);
         double centre = 0.0;
         foreach (double v in beta)
         {
@@ -177,19 +183,41 @@ public static class EmpiricalInfluence
     }
 
     /// <summary>Conjugate gradients on the normal equations (CGLS), started from 0 so it converges to the minimum-norm solution.</summary>
-    private static double[] Cgls(CentredFrequencyDesign a, double[] y, int n, int m)
+    /// <summary>Iterations used by the most recent regression solve on this thread (for tests and diagnostics).</summary>
+    [ThreadStatic]
+    internal static int LastIterations;
+
+    private static double[] Cgls(CentredFrequencyDesign a, double[] y, int n, int m, double[]? start)
     {
         var x = new double[n];
-        var r = (double[])y.Clone();
         var s = new double[n];
-        a.MultiplyTransposed(r, s);
-        var p = (double[])s.Clone();
-        var q = new double[m];
-        double gamma = Dot(s, s);
-        double gamma0 = gamma;
+        a.MultiplyTransposed(y, s);
+        double gamma0 = Dot(s, s); // convergence is judged relative to the residual at x = 0
         if (gamma0 == 0.0)
         {
             return x; // The replicates do not vary with the frequencies: every influence value is 0.
+        }
+
+        var r = (double[])y.Clone();
+        var q = new double[m];
+        if (start is not null)
+        {
+            start.CopyTo(x, 0);
+            a.Multiply(x, q);
+            for (int i = 0; i < m; i++)
+            {
+                r[i] -= q[i];
+            }
+
+            a.MultiplyTransposed(r, s);
+        }
+
+        var p = (double[])s.Clone();
+        double gamma = Dot(s, s);
+        LastIterations = 0;
+        if (gamma <= TargetTolerance * TargetTolerance * gamma0)
+        {
+            return x;
         }
 
         double best = gamma;
@@ -197,6 +225,7 @@ public static class EmpiricalInfluence
         int maxIterations = (10 * n) + 100;
         for (int it = 0; it < maxIterations; it++)
         {
+            LastIterations = it + 1;
             a.Multiply(p, q);
             double qq = Dot(q, q);
             if (qq == 0.0)
@@ -261,7 +290,7 @@ public static class EmpiricalInfluence
     }
 
     /// <summary>The m x n matrix of resampling proportions f_bj / n with its column means removed, applied matrix-free.</summary>
-    private sealed class CentredFrequencyDesign(int[][] cols, float[][] counts, double[] colMean, int n)
+    private sealed class CentredFrequencyDesign(ushort[] counts, int m, double[] colMean, int n)
     {
         private const int Chunks = 64; // fixed, so summation order does not depend on the thread count
         private readonly double[][] partials = CreatePartials(n);
@@ -286,23 +315,19 @@ public static class EmpiricalInfluence
             }
 
             double invN = 1.0 / n;
-            Parallel.For(0, cols.Length, b =>
+            Parallel.For(0, Chunks, chunk =>
             {
-                int[] c = cols[b];
-                float[] f = counts[b];
-                double sum = 0.0;
-                for (int k = 0; k < c.Length; k++)
+                int start = (int)((long)m * chunk / Chunks);
+                int end = (int)((long)m * (chunk + 1) / Chunks);
+                for (int b = start; b < end; b++)
                 {
-                    sum += f[k] * v[c[k]];
+                    result[b] = (FrequencyKernels.Dot(counts.AsSpan(b * n, n), v) * invN) - shift;
                 }
-
-                result[b] = (sum * invN) - shift;
             });
         }
 
         public void MultiplyTransposed(double[] u, double[] result)
         {
-            int m = cols.Length;
             double invN = 1.0 / n;
             Parallel.For(0, Chunks, chunk =>
             {
@@ -312,13 +337,7 @@ public static class EmpiricalInfluence
                 int end = (int)((long)m * (chunk + 1) / Chunks);
                 for (int b = start; b < end; b++)
                 {
-                    int[] c = cols[b];
-                    float[] f = counts[b];
-                    double ub = u[b] * invN;
-                    for (int k = 0; k < c.Length; k++)
-                    {
-                        acc[c[k]] += f[k] * ub;
-                    }
+                    FrequencyKernels.AddScaled(counts.AsSpan(b * n, n), u[b] * invN, acc);
                 }
             });
 
