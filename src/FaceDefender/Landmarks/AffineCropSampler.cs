@@ -46,6 +46,13 @@ internal static class AffineCropSampler
 
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(pixels);
         float k = scale / 255f / (supersample * supersample);
+        float step = 1f / supersample;
+
+        // Source position of crop point q: origin + q.x * du + q.y * dv (index space: minus half a pixel).
+        Vector2 du = new(cropToSource.M11, cropToSource.M12);
+        Vector2 dv = new(cropToSource.M21, cropToSource.M22);
+        Vector2 origin = cropToSource.Translation - new Vector2(0.5f, 0.5f);
+        int stride = width * 3;
         for (int v = 0; v < size; v++)
         {
             for (int u = 0; u < size; u++)
@@ -53,11 +60,30 @@ internal static class AffineCropSampler
                 float r = 0, g = 0, b = 0;
                 for (int sy = 0; sy < supersample; sy++)
                 {
+                    Vector2 rowStart = origin + ((v + ((sy + 0.5f) * step)) * dv) + ((u + (0.5f * step)) * du);
                     for (int sx = 0; sx < supersample; sx++)
                     {
-                        Vector2 q = new(u + ((sx + 0.5f) / supersample), v + ((sy + 0.5f) / supersample));
-                        Vector2 p = Vector2.Transform(q, cropToSource);
-                        Bilinear(bytes, width, height, p.X - 0.5f, p.Y - 0.5f, ref r, ref g, ref b);
+                        Vector2 p = rowStart + (sx * step * du);
+                        float x = p.X, y = p.Y;
+                        int x0 = (int)MathF.Floor(x);
+                        int y0 = (int)MathF.Floor(y);
+                        float fx = x - x0, fy = y - y0;
+                        if ((uint)x0 < (uint)(width - 1) && (uint)y0 < (uint)(height - 1))
+                        {
+                            // Fast path: all four neighbours inside.
+                            int i = (y0 * stride) + (x0 * 3);
+                            float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+                            r += (bytes[i] * w00) + (bytes[i + 3] * w10) + (bytes[i + stride] * w01) + (bytes[i + stride + 3] * w11);
+                            g += (bytes[i + 1] * w00) + (bytes[i + 4] * w10) + (bytes[i + stride + 1] * w01) + (bytes[i + stride + 4] * w11);
+                            b += (bytes[i + 2] * w00) + (bytes[i + 5] * w10) + (bytes[i + stride + 2] * w01) + (bytes[i + stride + 5] * w11);
+                        }
+                        else if (x > -1f && y > -1f && x < width && y < height)
+                        {
+                            Accumulate(bytes, width, height, x0, y0, (1 - fx) * (1 - fy), ref r, ref g, ref b);
+                            Accumulate(bytes, width, height, x0 + 1, y0, fx * (1 - fy), ref r, ref g, ref b);
+                            Accumulate(bytes, width, height, x0, y0 + 1, (1 - fx) * fy, ref r, ref g, ref b);
+                            Accumulate(bytes, width, height, x0 + 1, y0 + 1, fx * fy, ref r, ref g, ref b);
+                        }
                     }
                 }
 
@@ -67,30 +93,53 @@ internal static class AffineCropSampler
                 destination[o + 2] = (b * k) + offset;
             }
         }
+    }
 
+    /// <summary>
+    /// Shrinks an image by the integer factor <paramref name="factor"/>: working pixel (i, j) is the mean
+    /// of source pixels [i*k, (i+1)*k) x [j*k, (j+1)*k) (clipped at the right and bottom edges), so
+    /// working coordinates times k are source coordinates.
+    /// </summary>
+    public static (Rgb24[] Pixels, int Width, int Height) BoxDownscale(ReadOnlySpan<Rgb24> source, int width, int height, int factor)
+    {
+        int w = (width + factor - 1) / factor;
+        int h = (height + factor - 1) / factor;
+        var result = new Rgb24[w * h];
+        var sums = new int[w * 3];
+        var counts = new int[w];
+        for (int j = 0; j < h; j++)
+        {
+            Array.Clear(sums);
+            Array.Clear(counts);
+            int yEnd = Math.Min(height, (j + 1) * factor);
+            for (int y = j * factor; y < yEnd; y++)
+            {
+                ReadOnlySpan<Rgb24> row = source.Slice(y * width, width);
+                for (int x = 0; x < width; x++)
+                {
+                    int i = x / factor;
+                    Rgb24 p = row[x];
+                    sums[3 * i] += p.R;
+                    sums[(3 * i) + 1] += p.G;
+                    sums[(3 * i) + 2] += p.B;
+                    counts[i]++;
+                }
+            }
+
+            for (int i = 0; i < w; i++)
+            {
+                int c = counts[i];
+                result[(j * w) + i] = new Rgb24(
+                    (byte)((sums[3 * i] + (c / 2)) / c), (byte)((sums[(3 * i) + 1] + (c / 2)) / c), (byte)((sums[(3 * i) + 2] + (c / 2)) / c));
+            }
+        }
+
+        return (result, w, h);
     }
 
     /// <summary>How many samples per axis keep a crop of <paramref name="sourcePixelsPerCropPixel"/> from aliasing (1..8).</summary>
     public static int SupersampleFor(float sourcePixelsPerCropPixel) =>
         Math.Clamp((int)MathF.Ceiling(sourcePixelsPerCropPixel - 0.25f), 1, 8);
-
-    // Bilinear sample at index-space position (x, y) (pixel centres at integers); black outside.
-    private static void Bilinear(ReadOnlySpan<byte> bytes, int width, int height, float x, float y, ref float r, ref float g, ref float b)
-    {
-        if (!(x > -1f && y > -1f && x < width && y < height))
-        {
-            return;
-        }
-
-        int x0 = (int)MathF.Floor(x);
-        int y0 = (int)MathF.Floor(y);
-        float fx = x - x0;
-        float fy = y - y0;
-        Accumulate(bytes, width, height, x0, y0, (1 - fx) * (1 - fy), ref r, ref g, ref b);
-        Accumulate(bytes, width, height, x0 + 1, y0, fx * (1 - fy), ref r, ref g, ref b);
-        Accumulate(bytes, width, height, x0, y0 + 1, (1 - fx) * fy, ref r, ref g, ref b);
-        Accumulate(bytes, width, height, x0 + 1, y0 + 1, fx * fy, ref r, ref g, ref b);
-    }
 
     private static void Accumulate(ReadOnlySpan<byte> bytes, int width, int height, int x, int y, float w, ref float r, ref float g, ref float b)
     {

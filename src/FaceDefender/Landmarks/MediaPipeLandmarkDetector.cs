@@ -124,8 +124,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
         long t0 = Stopwatch.GetTimestamp();
-        ReadOnlyMemory<Rgb24> memory = AffineCropSampler.Pixels(image);
-        var frame = new SourceFrame(memory, image.Width, image.Height);
+        SourceFrame frame = WorkingFrame(image);
 
         List<BlazeFaceDetection> detections = RunDetector(frame, timings, ref t0);
         if (detections.Count == 0)
@@ -136,7 +135,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         var usable = detections
             .OrderByDescending(d => d.Score)
             .Take(Options.MaxFaces)
-            .Where(d => MathF.Max(d.Size.X, d.Size.Y) >= Options.MinFaceSize)
+            .Where(d => MathF.Max(d.Size.X, d.Size.Y) * frame.Scale >= Options.MinFaceSize)
             .ToList();
         if (usable.Count == 0)
         {
@@ -172,7 +171,23 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
     }
 
     private static FaceDetection Result(FaceDetectionStatus status, IReadOnlyList<DetectedFace> faces, SourceFrame frame) =>
-        new(status, faces, frame.Width, frame.Height);
+        new(status, faces, frame.SourceWidth, frame.SourceHeight);
+
+    /// <summary>The pixels the models read: the image itself, or for images larger than
+    /// <see cref="MediaPipeLandmarkDetectorOptions.MaxWorkingSize"/> an integer box-downscaled copy.</summary>
+    private SourceFrame WorkingFrame(Image<Rgb24> image)
+    {
+        ReadOnlyMemory<Rgb24> memory = AffineCropSampler.Pixels(image);
+        int longest = Math.Max(image.Width, image.Height);
+        int factor = (longest + Options.MaxWorkingSize - 1) / Options.MaxWorkingSize;
+        if (factor <= 1)
+        {
+            return new SourceFrame(memory, image.Width, image.Height, 1f, image.Width, image.Height);
+        }
+
+        (Rgb24[] pixels, int w, int h) = AffineCropSampler.BoxDownscale(memory.Span, image.Width, image.Height, factor);
+        return new SourceFrame(pixels, w, h, factor, image.Width, image.Height);
+    }
 
     private List<BlazeFaceDetection> RunDetector(SourceFrame frame, LandmarkTimings? timings, ref long t0)
     {
@@ -241,10 +256,16 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         RunIris(frame, mesh, RightEyeOuter, RightEyeInner, mirror: false, points, 468, timings, ref t0);
         RunIris(frame, mesh, LeftEyeInner, LeftEyeOuter, mirror: true, points, 473, timings, ref t0);
 
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] *= frame.Scale; // working pixels to source pixels
+        }
+
         var landmarks = new FaceLandmarks(points, CoordinateSpace.Source);
         HeadPose pose = HeadPoseEstimator.Estimate(points);
-        var box = new RectangleF(
-            detection.Center.X - (detection.Size.X / 2), detection.Center.Y - (detection.Size.Y / 2), detection.Size.X, detection.Size.Y);
+        Vector2 boxSize = detection.Size * frame.Scale;
+        Vector2 boxCenter = detection.Center * frame.Scale;
+        var box = new RectangleF(boxCenter.X - (boxSize.X / 2), boxCenter.Y - (boxSize.Y / 2), boxSize.X, boxSize.Y);
         var face = new DetectedFace(box, detection.Score, score, landmarks, pose);
         timings?.Add(ref timings.Postprocess, ref t0);
         return face;
@@ -280,31 +301,48 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
     private (Vector3[] Mesh, float Score) RunMesh(SourceFrame frame, Vector2 center, float side, float angle, LandmarkTimings? timings, ref long t0)
     {
-        Matrix3x2 toSource = CropToSource(center, side, angle, MeshSize, mirror: false);
-        var input = new float[MeshSize * MeshSize * 3];
-        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, MeshSize, 1f, 0f,
-            AffineCropSampler.SupersampleFor(side / MeshSize), input);
+        // With mirror averaging, the batch holds the crop and its mirror image; the mirrored result,
+        // mapped back through the mirrored crop and re-paired left/right, is averaged with the first.
+        int batch = Options.MirrorAveraging ? 2 : 1;
+        const int planeSize = MeshSize * MeshSize * 3;
+        var input = new float[batch * planeSize];
+        var toSource = new Matrix3x2[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            toSource[b] = CropToSource(center, side, angle, MeshSize, mirror: b == 1);
+            AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[b], MeshSize, 1f, 0f,
+                AffineCropSampler.SupersampleFor(side / MeshSize), input.AsSpan(b * planeSize, planeSize));
+        }
+
         timings?.Add(ref timings.Preprocess, ref t0);
 
         float[] raw;
-        float score;
+        float[] scores;
         using (var results = _mesh.Run(
-            [NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [1, MeshSize, MeshSize, 3]))],
+            [NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [batch, MeshSize, MeshSize, 3]))],
             ["Identity_1", "Identity_2"]))
         {
-            score = results.First(r => r.Name == "Identity_1").AsTensor<float>().GetValue(0);
+            scores = results.First(r => r.Name == "Identity_1").AsTensor<float>().ToArray();
             raw = results.First(r => r.Name == "Identity_2").AsTensor<float>().ToArray();
         }
 
         timings?.Add(ref timings.Mesh, ref t0);
         float zScale = side / MeshSize;
         var mesh = new Vector3[FaceLandmarks.MeshCount];
-        for (int i = 0; i < mesh.Length; i++)
+        ReadOnlySpan<int> partner = FaceMeshSymmetry.Map;
+        for (int b = 0; b < batch; b++)
         {
-            Vector2 p = Vector2.Transform(new Vector2(raw[3 * i], raw[(3 * i) + 1]), toSource);
-            mesh[i] = new Vector3(p, raw[(3 * i) + 2] * zScale);
+            int offset = b * FaceLandmarks.MeshCount * 3;
+            for (int i = 0; i < mesh.Length; i++)
+            {
+                int o = offset + (3 * i);
+                Vector2 p = Vector2.Transform(new Vector2(raw[o], raw[o + 1]), toSource[b]);
+                int target = b == 0 ? i : partner[i];
+                mesh[target] += new Vector3(p, raw[o + 2] * zScale) / batch;
+            }
         }
 
+        float score = scores.Average();
         if (!float.IsFinite(score))
         {
             score = 0;
@@ -380,7 +418,8 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         return session;
     }
 
-    private readonly record struct SourceFrame(ReadOnlyMemory<Rgb24> Pixels, int Width, int Height);
+    /// <summary>Working pixels (Width x Height); working coordinates x Scale = source coordinates.</summary>
+    private readonly record struct SourceFrame(ReadOnlyMemory<Rgb24> Pixels, int Width, int Height, float Scale, int SourceWidth, int SourceHeight);
 }
 
 /// <summary>Accumulated wall-clock time per stage, in milliseconds (for benchmarks and docs).</summary>

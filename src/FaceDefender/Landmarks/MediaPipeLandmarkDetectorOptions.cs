@@ -95,6 +95,30 @@ public sealed record MediaPipeLandmarkDetectorOptions
     } = 1;
 
     /// <summary>
+    /// Images whose longer side exceeds this many pixels are shrunk by an integer box filter before
+    /// the models read them (results are still in source pixels). Bounds the work on huge photos;
+    /// the crops the models see (192 px face, 64 px eye) need far fewer pixels. 256 to 16384; default 1600.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 256..16384.</exception>
+    public int MaxWorkingSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 256, nameof(MaxWorkingSize));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 16384, nameof(MaxWorkingSize));
+            field = value;
+        }
+    } = 1600;
+
+    /// <summary>
+    /// Run the face mesh on the crop and on its mirror image and average the two (left and right
+    /// points swapped back). Makes results consistent under horizontal mirroring and reduces
+    /// model noise, at the cost of a second mesh inference per pass. Default true.
+    /// </summary>
+    public bool MirrorAveraging { get; init; } = true;
+
+    /// <summary>
     /// ONNX Runtime session options (threads, execution providers such as CUDA or DirectML), used
     /// for all three models. Null: single-threaded CPU sessions. The detector does not dispose
     /// options given here; keep them alive until the detector is disposed.
