@@ -1,0 +1,371 @@
+using System.Numerics;
+using FaceDefender.Geometry;
+using static FaceDefender.Avatars.Rendering.RenderMath;
+
+namespace FaceDefender.Avatars.Rendering;
+
+/// <summary>Per-eye controls in millimetres, added to the avatar's own lid positions.</summary>
+internal readonly record struct EyeSettings(float IrisNasalMm, float IrisUpMm, float UpperLidUpMm, float LowerLidDownMm);
+
+/// <summary>One eyeball: a sphere whose visible cap in front of the limbus is a transparent cornea over a flat iris.</summary>
+internal sealed class EyeballModel
+{
+    public required Vector3 Centre { get; init; }
+    public required float Radius { get; init; }
+    public required Vector3 Gaze { get; init; }
+    public required Vector3 AxisX { get; init; }
+    public required Vector3 AxisY { get; init; }
+    public required Vector3 IrisCentre { get; init; }
+    public required float IrisRadius { get; init; }
+    public required float PupilRadius { get; init; }
+
+    /// <summary>Cosine of the angle between the gaze and the limbus, seen from the eye centre.</summary>
+    public float CosLimbus => MathF.Sqrt(1f - (IrisRadius / Radius) * (IrisRadius / Radius));
+}
+
+/// <summary>
+/// The avatar's head in its own frame (cm; X to the image's right, Y up, Z towards the camera),
+/// before head pose: the canonical mesh deformed by sex, age, identity and lid settings, per-vertex
+/// normals and ambient occlusion, both eyeballs and the analytic parts (skull, ears, neck, hair).
+/// </summary>
+internal sealed class FaceModel
+{
+    /// <summary>Eye-opening rings (lid margins), closed, starting at the outer canthus: upper lid then lower lid.</summary>
+    public static readonly int[] RightEyeRing = [33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7];
+
+    /// <inheritdoc cref="RightEyeRing"/>
+    public static readonly int[] LeftEyeRing = [263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249];
+
+    /// <summary>Inner lip contour (the mouth opening), closed.</summary>
+    public static readonly int[] InnerLips = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
+
+    /// <summary>Outer lip contour, closed.</summary>
+    public static readonly int[] OuterLips = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
+
+    /// <summary>Face oval (the mesh border), closed.</summary>
+    public static readonly int[] FaceOval =
+        [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109];
+
+    private static readonly int[] RightUpperMargin = [33, 246, 161, 160, 159, 158, 157, 173, 133];
+    private static readonly int[] RightLowerMargin = [33, 7, 163, 144, 145, 153, 154, 155, 133];
+    private static readonly int[] LeftUpperMargin = [263, 466, 388, 387, 386, 385, 384, 398, 362];
+    private static readonly int[] LeftLowerMargin = [263, 249, 390, 373, 374, 380, 381, 382, 362];
+
+    private static readonly Lazy<int[][]> Neighbours = new(BuildNeighbours);
+
+    private FaceModel() { }
+
+    /// <summary>Deformed vertices (head frame).</summary>
+    public required Vector3[] Vertices { get; init; }
+
+    /// <summary>Undeformed canonical vertices: material coordinates for painting.</summary>
+    public required Vector3[] Canonical { get; init; }
+
+    /// <summary>Smooth vertex normals of the deformed mesh.</summary>
+    public required Vector3[] Normals { get; init; }
+
+    /// <summary>Ambient occlusion per vertex, 0..1 (1 = open).</summary>
+    public required float[] Occlusion { get; init; }
+
+    public required EyeballModel RightEye { get; init; }
+    public required EyeballModel LeftEye { get; init; }
+
+    public required Vector3 SkullCentre { get; init; }
+    public required Vector3 SkullRadii { get; init; }
+    public required Vector3 HairCentre { get; init; }
+    public required Vector3 HairRadii { get; init; }
+    public required Vector3 NeckCentre { get; init; }
+    public required Vector2 NeckRadii { get; init; }
+    public required float NeckTopY { get; init; }
+    public required Vector3 TorsoCentre { get; init; }
+    public required Vector3 TorsoRadii { get; init; }
+    public required Vector3 EarCentre { get; init; }
+    public required Vector3 EarRadii { get; init; }
+
+    /// <summary>Builds the head of <paramref name="look"/> with extra per-eye settings.</summary>
+    public static FaceModel Build(AvatarLook look, EyeSettings rightEye, EyeSettings leftEye)
+    {
+        CanonicalFaceMesh mesh = CanonicalFaceMesh.Instance;
+        var canonical = mesh.Vertices.ToArray();
+        var v = new Vector3[canonical.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = Deform(canonical[i], look);
+        }
+
+        MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, (look.UpperLidUpMm + rightEye.UpperLidUpMm) / 10f, (look.LowerLidDownMm + rightEye.LowerLidDownMm) / 10f);
+        MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, (look.UpperLidUpMm + leftEye.UpperLidUpMm) / 10f, (look.LowerLidDownMm + leftEye.LowerLidDownMm) / 10f);
+
+        Vector3 skullCentre = new(0f, 2.0f, -3.3f);
+        Vector3 skullRadii = new(7.9f * look.FaceWidth, 9.9f * (0.5f + 0.5f * look.UpperFaceLength), 9.9f);
+        Vector3[] normals = ComputeNormals(v, mesh);
+        BlendBorderNormals(v, normals, skullCentre, skullRadii);
+        float[] ao = ComputeOcclusion(v, normals);
+
+        float hairLift = 0.35f + 0.9f * look.HairVolume;
+        return new FaceModel
+        {
+            Vertices = v,
+            Canonical = canonical,
+            Normals = normals,
+            Occlusion = ao,
+            RightEye = BuildEye(v, RightUpperMargin, RightLowerMargin, look, rightEye, nasalSign: 1f),
+            LeftEye = BuildEye(v, LeftUpperMargin, LeftLowerMargin, look, leftEye, nasalSign: -1f),
+            SkullCentre = skullCentre,
+            SkullRadii = skullRadii,
+            HairCentre = skullCentre + new Vector3(0f, 0.3f + 0.6f * look.HairVolume, -0.3f),
+            HairRadii = skullRadii + new Vector3(hairLift, hairLift, hairLift),
+            NeckCentre = new Vector3(0f, 0f, -3.2f),
+            NeckRadii = new Vector2(look.NeckWidth, look.NeckWidth * 0.95f),
+            NeckTopY = -3f,
+            TorsoCentre = new Vector3(0f, -27f, -4.5f),
+            TorsoRadii = new Vector3(look.Sex == Abstractions.AvatarSex.Male ? 22f : 19f, 12.5f, 10f),
+            EarCentre = new Vector3(7.35f * look.FaceWidth, 1.0f, -3.6f),
+            EarRadii = new Vector3(0.9f, 3.0f, 1.7f),
+        };
+    }
+
+    /// <summary>Smooth, symmetric shape changes for sex, age and identity (canonical cm in, cm out).</summary>
+    private static Vector3 Deform(Vector3 p, AvatarLook look)
+    {
+        const float eyeY = 2.63f, mouthY = -4.34f;
+        float x = p.X, y = p.Y, z = p.Z;
+        float ax = MathF.Abs(x), sx = MathF.Sign(x);
+
+        // Jaw and chin width grow towards the bottom of the face.
+        float jaw = Smoothstep(-0.5f, -6.5f, y);
+        x *= 1f + look.JawWidth * jaw;
+        float chin = Smoothstep(-6.5f, -9.4f, y) * Smoothstep(4.5f, 0.5f, ax);
+        x *= 1f + look.ChinWidth * chin;
+
+        // Cheeks: fuller (children, some adults) or hollower (age).
+        float cheek = Gauss(ax - 4.4f, y + 1.2f, 1.6f, 1.8f);
+        x += sx * 0.35f * look.CheekFullness * cheek;
+        z += 0.45f * look.CheekFullness * cheek;
+
+        // Nose: size around its base, length along Y.
+        float nose = Gauss(x, y + 0.2f, 1.5f, 2.4f) * Smoothstep(3.5f, 5.5f, z);
+        x *= 1f + (look.NoseSize - 1f) * nose;
+        z += (look.NoseSize - 1f) * 1.6f * nose;
+        float tip = Gauss(x, y + 1.0f, 1.2f, 1.2f) * Smoothstep(4.5f, 6.5f, z);
+        y -= (look.NoseLength - 1f) * 1.5f * tip;
+
+        // Brow ridge.
+        float brow = Gauss(ax - 3.2f, y - 4.9f, 2.6f, 0.6f);
+        z += look.BrowRidge * brow;
+
+        // Lips: fuller lips bulge forwards and away from the lip line.
+        float lips = Gauss(x, y - mouthY, 2.1f, 0.9f);
+        y = mouthY + (y - mouthY) * (1f + look.LipFullness * lips);
+        z += 0.5f * look.LipFullness * lips;
+
+        // Ageing: jowls and cheek fat descend, lower lids bag.
+        float sag = look.Ageing;
+        float jowl = Gauss(ax - 5.0f, y + 5.8f, 1.6f, 1.6f);
+        y -= 0.5f * sag * jowl;
+        x += sx * 0.2f * sag * jowl;
+        float midCheek = Gauss(ax - 3.3f, y + 0.8f, 1.4f, 1.3f);
+        y -= 0.25f * sag * midCheek;
+        float bags = Gauss(ax - 3.1f, y - 1.75f, 0.9f, 0.35f);
+        z += 0.18f * sag * bags;
+
+        // Face proportions about the eye line.
+        y = y < eyeY ? eyeY + (y - eyeY) * look.LowerFaceLength : eyeY + (y - eyeY) * look.UpperFaceLength;
+        x *= look.FaceWidth;
+        return new Vector3(x, y, z);
+    }
+
+    /// <summary>
+    /// Moves the upper lid margin up by <paramref name="upCm"/> and the lower one down by
+    /// <paramref name="downCm"/> at the lid middle, tapering to zero at the canthi and away from the margin.
+    /// </summary>
+    private static void MoveLids(Vector3[] v, Vector3[] canonical, int[] upper, int[] lower, float upCm, float downCm)
+    {
+        Vector3 outer = canonical[upper[0]], inner = canonical[upper[^1]];
+        float x0 = outer.X, x1 = inner.X;
+        for (int i = 0; i < v.Length; i++)
+        {
+            Vector3 c = canonical[i];
+            float t = (c.X - x0) / (x1 - x0);
+            if (t <= 0f || t >= 1f)
+            {
+                continue;
+            }
+
+            float profile = MathF.Pow(MathF.Sin(MathF.PI * t), 0.6f);
+            float yUp = MarginY(canonical, upper, c.X);
+            float yLo = MarginY(canonical, lower, c.X);
+            if (c.Y >= yUp - 1e-4f)
+            {
+                float w = 1f - Smoothstep(0f, 0.9f, c.Y - yUp);
+                v[i].Y += upCm * profile * w;
+            }
+            else if (c.Y <= yLo + 1e-4f)
+            {
+                float w = 1f - Smoothstep(0f, 0.7f, yLo - c.Y);
+                v[i].Y -= downCm * profile * w;
+            }
+        }
+    }
+
+    private static float MarginY(Vector3[] canonical, int[] margin, float x)
+    {
+        for (int k = 0; k < margin.Length - 1; k++)
+        {
+            Vector3 a = canonical[margin[k]], b = canonical[margin[k + 1]];
+            if ((x - a.X) * (x - b.X) <= 0f)
+            {
+                float t = MathF.Abs(b.X - a.X) < 1e-6f ? 0f : (x - a.X) / (b.X - a.X);
+                return a.Y + (b.Y - a.Y) * t;
+            }
+        }
+
+        return canonical[margin[margin.Length / 2]].Y;
+    }
+
+    private static EyeballModel BuildEye(Vector3[] v, int[] upper, int[] lower, AvatarLook look, EyeSettings eye, float nasalSign)
+    {
+        Vector3 outer = v[upper[0]], inner = v[upper[^1]];
+        Vector3 top = v[upper[upper.Length / 2]], bottom = v[lower[lower.Length / 2]];
+        float irisR = look.IrisRadius;
+        float radius = irisR / 0.4875f; // adult: 1.2 cm eyeball for a 5.85 mm iris radius
+        float cx = 0.5f * (outer.X + inner.X);
+        float cy = bottom.Y + 0.53f * (top.Y - bottom.Y);
+        float apexZ = 0.5f * (top.Z + bottom.Z) - 0.04f;
+        var centre = new Vector3(cx, cy, apexZ - radius);
+        float cosL = MathF.Sqrt(1f - (irisR / radius) * (irisR / radius));
+        float rho = radius * cosL; // eye centre to iris centre
+
+        float hx = nasalSign * eye.IrisNasalMm / 10f, hy = eye.IrisUpMm / 10f;
+        if (MathF.Abs(hx) >= 0.95f * rho || MathF.Abs(hy) >= 0.95f * rho)
+        {
+            throw new ArgumentOutOfRangeException(nameof(eye), $"An iris offset must stay below {0.95f * rho * 10f:F1} mm.");
+        }
+
+        float sT = hx / rho, cT = MathF.Sqrt(1f - sT * sT);
+        float sP = hy / (rho * cT), cP = MathF.Sqrt(1f - sP * sP);
+        var gaze = new Vector3(sT, cT * sP, cT * cP);
+        var ax = new Vector3(cT, -sT * sP, -sT * cP);
+        var ay = new Vector3(0f, cP, -sP);
+        return new EyeballModel
+        {
+            Centre = centre,
+            Radius = radius,
+            Gaze = gaze,
+            AxisX = ax,
+            AxisY = ay,
+            IrisCentre = centre + rho * gaze,
+            IrisRadius = irisR,
+            PupilRadius = look.PupilRadius,
+        };
+    }
+
+    private static Vector3[] ComputeNormals(Vector3[] v, CanonicalFaceMesh mesh)
+    {
+        var n = new Vector3[v.Length];
+        var idx = mesh.TriangleIndices;
+        for (int t = 0; t < idx.Length; t += 3)
+        {
+            int a = idx[t], b = idx[t + 1], c = idx[t + 2];
+            Vector3 fn = Vector3.Cross(v[b] - v[a], v[c] - v[a]);
+            n[a] += fn;
+            n[b] += fn;
+            n[c] += fn;
+        }
+
+        for (int i = 0; i < n.Length; i++)
+        {
+            n[i] = Vector3.Normalize(n[i]);
+            if (n[i].Z < -0.99f)
+            {
+                n[i] = -n[i];
+            }
+        }
+
+        // The file's winding may be either way: make the nose tip face the camera.
+        if (n[4].Z < 0f)
+        {
+            for (int i = 0; i < n.Length; i++)
+            {
+                n[i] = -n[i];
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Bends the normals along the mesh border towards the skull's so the seam does not show.</summary>
+    private static void BlendBorderNormals(Vector3[] v, Vector3[] n, Vector3 skullCentre, Vector3 skullRadii)
+    {
+        foreach (int i in FaceOval)
+        {
+            Vector3 d = (v[i] - skullCentre) / (skullRadii * skullRadii);
+            Vector3 skullN = Vector3.Normalize(d);
+            n[i] = Vector3.Normalize(0.35f * n[i] + 0.65f * skullN);
+        }
+    }
+
+    /// <summary>Cheap cavity occlusion: a vertex sitting behind the mean of its neighbours is in a hollow.</summary>
+    private static float[] ComputeOcclusion(Vector3[] v, Vector3[] n)
+    {
+        int[][] nb = Neighbours.Value;
+        var raw = new float[v.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            Vector3 mean = Vector3.Zero;
+            float spread = 0f;
+            foreach (int j in nb[i])
+            {
+                mean += v[j];
+            }
+
+            mean /= nb[i].Length;
+            foreach (int j in nb[i])
+            {
+                spread += Vector3.Distance(v[j], v[i]);
+            }
+
+            spread /= nb[i].Length;
+            raw[i] = Vector3.Dot(mean - v[i], n[i]) / MathF.Max(spread, 1e-3f);
+        }
+
+        var ao = new float[v.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            // Smooth once over the one-ring so the occlusion is soft.
+            float s = raw[i];
+            foreach (int j in nb[i])
+            {
+                s += raw[j];
+            }
+
+            s /= nb[i].Length + 1;
+            ao[i] = Saturate(1f - 1.6f * MathF.Max(0f, s));
+        }
+
+        return ao;
+    }
+
+    private static int[][] BuildNeighbours()
+    {
+        var idx = CanonicalFaceMesh.Instance.TriangleIndices;
+        var sets = new HashSet<int>[CanonicalFaceMesh.VertexCount];
+        for (int i = 0; i < sets.Length; i++)
+        {
+            sets[i] = [];
+        }
+
+        for (int t = 0; t < idx.Length; t += 3)
+        {
+            int a = idx[t], b = idx[t + 1], c = idx[t + 2];
+            sets[a].Add(b);
+            sets[a].Add(c);
+            sets[b].Add(a);
+            sets[b].Add(c);
+            sets[c].Add(a);
+            sets[c].Add(b);
+        }
+
+        return sets.Select(s => s.Order().ToArray()).ToArray();
+    }
+}
