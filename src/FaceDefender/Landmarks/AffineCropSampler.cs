@@ -48,23 +48,25 @@ internal static class AffineCropSampler
         float k = scale / 255f / (supersample * supersample);
         float step = 1f / supersample;
 
-        // Source position of crop point q: origin + q.x * du + q.y * dv (index space: minus half a pixel).
-        Vector2 du = new(cropToSource.M11, cropToSource.M12);
-        Vector2 dv = new(cropToSource.M21, cropToSource.M22);
-        Vector2 origin = cropToSource.Translation - new Vector2(0.5f, 0.5f);
+        // Source position of crop point q: origin + q.x * du + q.y * dv (index space: minus half a
+        // pixel). Plain floats rather than Vector2 keep unoptimised (Debug) builds usable.
+        float dux = cropToSource.M11, duy = cropToSource.M12, dvx = cropToSource.M21, dvy = cropToSource.M22;
+        float ox = cropToSource.M31 - 0.5f, oy = cropToSource.M32 - 0.5f;
+        float sdux = step * dux, sduy = step * duy;
         int stride = width * 3;
         for (int v = 0; v < size; v++)
         {
             for (int u = 0; u < size; u++)
             {
                 float r = 0, g = 0, b = 0;
+                float qu = u + (0.5f * step);
                 for (int sy = 0; sy < supersample; sy++)
                 {
-                    Vector2 rowStart = origin + ((v + ((sy + 0.5f) * step)) * dv) + ((u + (0.5f * step)) * du);
-                    for (int sx = 0; sx < supersample; sx++)
+                    float qv = v + ((sy + 0.5f) * step);
+                    float x = ox + (qu * dux) + (qv * dvx);
+                    float y = oy + (qu * duy) + (qv * dvy);
+                    for (int sx = 0; sx < supersample; sx++, x += sdux, y += sduy)
                     {
-                        Vector2 p = rowStart + (sx * step * du);
-                        float x = p.X, y = p.Y;
                         int x0 = (int)MathF.Floor(x);
                         int y0 = (int)MathF.Floor(y);
                         float fx = x - x0, fy = y - y0;
@@ -91,6 +93,22 @@ internal static class AffineCropSampler
                 destination[o] = (r * k) + offset;
                 destination[o + 1] = (g * k) + offset;
                 destination[o + 2] = (b * k) + offset;
+            }
+        }
+    }
+
+    /// <summary>Writes the left-right mirror image of a size x size x 3 tensor.</summary>
+    public static void FlipHorizontally(ReadOnlySpan<float> source, Span<float> destination, int size)
+    {
+        for (int v = 0; v < size; v++)
+        {
+            int row = v * size * 3;
+            for (int u = 0; u < size; u++)
+            {
+                int from = row + (u * 3), to = row + ((size - 1 - u) * 3);
+                destination[to] = source[from];
+                destination[to + 1] = source[from + 1];
+                destination[to + 2] = source[from + 2];
             }
         }
     }

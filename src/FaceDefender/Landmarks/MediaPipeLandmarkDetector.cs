@@ -307,11 +307,14 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         const int planeSize = MeshSize * MeshSize * 3;
         var input = new float[batch * planeSize];
         var toSource = new Matrix3x2[batch];
-        for (int b = 0; b < batch; b++)
+        toSource[0] = CropToSource(center, side, angle, MeshSize, mirror: false);
+        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[0], MeshSize, 1f, 0f,
+            AffineCropSampler.SupersampleFor(side / MeshSize), input.AsSpan(0, planeSize));
+        if (batch == 2)
         {
-            toSource[b] = CropToSource(center, side, angle, MeshSize, mirror: b == 1);
-            AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[b], MeshSize, 1f, 0f,
-                AffineCropSampler.SupersampleFor(side / MeshSize), input.AsSpan(b * planeSize, planeSize));
+            // The mirrored crop samples exactly the mirrored positions: flip the first one's rows.
+            toSource[1] = CropToSource(center, side, angle, MeshSize, mirror: true);
+            AffineCropSampler.FlipHorizontally(input.AsSpan(0, planeSize), input.AsSpan(planeSize, planeSize), MeshSize);
         }
 
         timings?.Add(ref timings.Preprocess, ref t0);

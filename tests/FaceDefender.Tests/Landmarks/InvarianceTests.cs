@@ -46,7 +46,7 @@ public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper o
     public void Roll(string file, float degrees)
     {
         using Image<Rgb24> original = TestImages.Portrait(file);
-        FaceLandmarks reference = DetectOne(original);
+        FaceLandmarks reference = fixture.Reference(file).Face!.Landmarks;
         (Image<Rgb24> rotated, Matrix3x2 toSource) = TestImages.Rotate(original, degrees);
         using (rotated)
         {
@@ -87,7 +87,7 @@ public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper o
     public void MirroringSwapsLeftAndRight(string file)
     {
         using Image<Rgb24> original = TestImages.Portrait(file);
-        FaceLandmarks reference = DetectOne(original);
+        FaceLandmarks reference = fixture.Reference(file).Face!.Landmarks;
         using Image<Rgb24> mirrored = original.Clone(x => x.Flip(FlipMode.Horizontal));
         FaceLandmarks found = DetectOne(mirrored);
         Matrix3x2 flip = new(-1, 0, 0, 1, original.Width, 0);
