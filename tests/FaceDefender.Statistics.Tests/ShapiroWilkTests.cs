@@ -16,6 +16,7 @@ public class ShapiroWilkTests
     [InlineData("sw_ties100")]
     [InlineData("sw_n1163")]
     [InlineData("sw5000")]
+    [InlineData("sw5000_ties")]
     [InlineData("sw_tinyrange")]
     [InlineData("sw_extreme")]
     public void W_and_p_match_R_shapiro_test(string dataset)

@@ -36,6 +36,7 @@ set.seed(43); dataset("skewed200", round(40 + 10 * rexp(200), 1))
 dataset("fence_on", c(-3, 2, 3, 4, 5, 6, 7, 8, 13))
 dataset("fence_out", c(-3.5, 2, 3, 4, 5, 6, 7, 8, 13.5))
 set.seed(7); dataset("sw5000", rnorm(5000))
+set.seed(15); dataset("sw5000_ties", round(rnorm(5000, 10, 2), 1))
 set.seed(8); dataset("sw_ties100", round(rnorm(100), 1))
 dataset("sw_n3_ties", c(1, 1, 2))
 set.seed(9); dataset("sw_n7", rnorm(7))
@@ -64,7 +65,7 @@ for (d in c("fence_on", "fence_out", "ties12", "skewed200", "normal50"))
 
 # ---------------------------------------------------------------- Shapiro-Wilk
 for (d in c("n3", "n4", "n5", "sw_n3_ties", "sw_n7", "sw_n11_exp", "sw_n30_exp", "ties12", "normal50",
-            "skewed200", "sw_ties100", "sw_n1163", "sw5000", "sw_tinyrange", "sw_extreme"))
+            "skewed200", "sw_ties100", "sw_n1163", "sw5000", "sw5000_ties", "sw_tinyrange", "sw_extreme"))
   rec(sprintf("shapiro/%s", d), sprintf("unlist(shapiro.test(%s)[c('statistic', 'p.value')])", d))
 
 # ---------------------------------------------------------------- normal-method intervals
