@@ -1,0 +1,73 @@
+using FaceDefender.Abstractions;
+using FaceDefender.Fusion;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceDefender.Pipeline;
+
+/// <summary>
+/// The result of de-identifying one photo. <see cref="Image"/> is set only when <see cref="Status"/> is
+/// <see cref="DeidentificationStatus.Success"/>: a photo that fails any check never yields a partly protected image.
+/// Dispose the result to release the image.
+/// </summary>
+public sealed class DeidentificationResult : IDisposable
+{
+    internal DeidentificationResult(DeidentificationStatus status, string message, FaceDetection? detection,
+        FusionResult? fusion, AvatarMetadata? avatar, PipelineTimings timings)
+    {
+        Status = status;
+        Message = message;
+        Detection = detection;
+        Fusion = fusion;
+        Avatar = avatar;
+        Timings = timings;
+    }
+
+    /// <summary>The outcome.</summary>
+    public DeidentificationStatus Status { get; }
+
+    /// <summary>True when the photo was de-identified.</summary>
+    public bool Succeeded => Status == DeidentificationStatus.Success;
+
+    /// <summary>A sentence saying what happened and, on failure, what to do.</summary>
+    public string Message { get; }
+
+    /// <summary>The de-identified image (metadata-free), or null unless <see cref="Succeeded"/>.</summary>
+    public Image<Rgb24>? Image => Fusion?.Image;
+
+    /// <summary>The face detection on the original photo (null when the file was unreadable).</summary>
+    public FaceDetection? Detection { get; }
+
+    /// <summary>The fusion details (transform, mask, the patient's landmarks in the output), or null.</summary>
+    public FusionResult? Fusion { get; }
+
+    /// <summary>The avatar used, or null.</summary>
+    public AvatarMetadata? Avatar { get; }
+
+    /// <summary>Time spent in each stage.</summary>
+    public PipelineTimings Timings { get; }
+
+    /// <summary>
+    /// Writes the de-identified image as PNG atomically (a temporary file in the same folder, then a rename),
+    /// so a crash never leaves a half-written file. Never overwrites an existing file unless asked.
+    /// </summary>
+    /// <param name="path">Destination path.</param>
+    /// <param name="overwrite">Replace an existing file.</param>
+    /// <exception cref="InvalidOperationException">The result has no image.</exception>
+    public void SavePng(string path, bool overwrite = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Image<Rgb24> image = Image ?? throw new InvalidOperationException($"There is no image to save: status {Status} ({Message}).");
+        AtomicFile.Write(path, overwrite, s => image.Save(s, new SixLabors.ImageSharp.Formats.Png.PngEncoder()));
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Fusion?.Dispose();
+}
+
+/// <summary>Milliseconds spent in each pipeline stage.</summary>
+/// <param name="DetectMs">Face and landmark detection.</param>
+/// <param name="AvatarMs">Avatar selection (rendering on first use).</param>
+/// <param name="FuseMs">Fusion.</param>
+/// <param name="TotalMs">Everything.</param>
+public readonly record struct PipelineTimings(double DetectMs, double AvatarMs, double FuseMs, double TotalMs);

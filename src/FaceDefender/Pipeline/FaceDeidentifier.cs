@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Numerics;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars;
+using FaceDefender.Fusion;
+using FaceDefender.Landmarks;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceDefender.Pipeline;
+
+/// <summary>
+/// The whole de-identification of one photo: detect → quality gate → avatar → fuse. A photo that fails any
+/// step returns a status and no image, never a partly protected face; the output carries no metadata of the input.
+/// </summary>
+/// <remarks>
+/// Thread-safe when its parts are (the defaults are): one instance can serve parallel calls. Disposing it
+/// disposes the detector it created (a detector passed in stays the caller's).
+/// </remarks>
+public sealed class FaceDeidentifier : IDisposable
+{
+    private readonly ILandmarkDetector _detector;
+    private readonly bool _ownsDetector;
+    private readonly IAvatarProvider _avatars;
+    private readonly IFaceFuser _fuser;
+
+    /// <summary>Creates the pipeline; every part defaults to the embedded implementation.</summary>
+    /// <param name="detector">Landmark detector; default <see cref="MediaPipeLandmarkDetector"/> with the embedded models.</param>
+    /// <param name="avatars">Avatar source; default <see cref="ProceduralAvatarProvider"/> (synthetic, Apache-2.0).</param>
+    /// <param name="fuser">Fuser; default <see cref="PeriocularFaceFuser"/>.</param>
+    /// <param name="options">Options; default <see cref="DeidentificationOptions.Default"/>.</param>
+    public FaceDeidentifier(ILandmarkDetector? detector = null, IAvatarProvider? avatars = null, IFaceFuser? fuser = null, DeidentificationOptions? options = null)
+    {
+        _ownsDetector = detector is null;
+        _detector = detector ?? new MediaPipeLandmarkDetector();
+        _avatars = avatars ?? new ProceduralAvatarProvider();
+        _fuser = fuser ?? new PeriocularFaceFuser();
+        Options = options ?? DeidentificationOptions.Default;
+    }
+
+    /// <summary>The options.</summary>
+    public DeidentificationOptions Options { get; }
+
+    /// <summary>Reads a photo (EXIF orientation applied, bounded memory) and de-identifies it. The file is only read.</summary>
+    /// <param name="path">The photo.</param>
+    /// <param name="patient">What the record says about the patient, or null.</param>
+    public DeidentificationResult Deidentify(string path, PatientInfo? patient = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Image<Rgb24> image;
+        try
+        {
+            image = FaceImageDecoder.Load(path);
+        }
+        catch (FaceDefenderException e)
+        {
+            return new DeidentificationResult(DeidentificationStatus.UnreadableImage, e.Message, null, null, null, default);
+        }
+
+        using (image)
+        {
+            return Deidentify(image, patient);
+        }
+    }
+
+    /// <summary>De-identifies a decoded photo (EXIF orientation must already be applied). The image is not modified.</summary>
+    /// <param name="photo">The photo.</param>
+    /// <param name="patient">What the record says about the patient, or null.</param>
+    public DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo? patient = null)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        patient ??= new PatientInfo();
+        var total = Stopwatch.StartNew();
+        FaceDetection detection = _detector.Detect(photo);
+        double detectMs = total.Elapsed.TotalMilliseconds;
+
+        if (detection.Status != FaceDetectionStatus.Found || detection.Face is null)
+        {
+            (DeidentificationStatus s, string msg) = detection.Status switch
+            {
+                FaceDetectionStatus.NoFace => (DeidentificationStatus.NoFace, "No face was found. Use a frontal photo showing one face."),
+                FaceDetectionStatus.SeveralFaces => (DeidentificationStatus.SeveralFaces, $"{detection.Faces.Count} faces were found; the photo must show exactly one. Crop it to the patient."),
+                FaceDetectionStatus.FaceTooSmall => (DeidentificationStatus.FaceTooSmall, "The face is too small for reliable eye landmarks. Take the photo closer or at a higher resolution."),
+                _ => (DeidentificationStatus.LowConfidence, "The face or its landmarks were not found with enough confidence. Retake the photo, frontal and well lit."),
+            };
+            return Fail(s, msg, detection, detectMs, total);
+        }
+
+        DetectedFace face = detection.Face;
+        string? gate = Gate(face, out DeidentificationStatus gateStatus);
+        if (gate is not null)
+        {
+            return Fail(gateStatus, gate, detection, detectMs, total);
+        }
+
+        double t0 = total.Elapsed.TotalMilliseconds;
+        var query = new AvatarQuery(
+            patient.Sex ?? Options.DefaultSex,
+            patient.AgeYears ?? Options.DefaultAgeYears,
+            patient.SkinTone ?? EstimateSkinTone(photo, face.Landmarks),
+            patient.PseudonymKey);
+        using Avatar avatar = _avatars.Select(query);
+        double avatarMs = total.Elapsed.TotalMilliseconds - t0;
+
+        t0 = total.Elapsed.TotalMilliseconds;
+        FusionResult fusion = _fuser.Fuse(photo, face.Landmarks, avatar.Image, avatar.Landmarks, Options.Fusion);
+        fusion.Image.Metadata.ExifProfile = null;
+        fusion.Image.Metadata.XmpProfile = null;
+        fusion.Image.Metadata.IptcProfile = null;
+        fusion.Image.Metadata.IccProfile = null;
+        double fuseMs = total.Elapsed.TotalMilliseconds - t0;
+        return new DeidentificationResult(DeidentificationStatus.Success, $"De-identified onto avatar {avatar.Metadata.Id} ({Options.Fusion.Roi}).",
+            detection, fusion, avatar.Metadata, new PipelineTimings(detectMs, avatarMs, fuseMs, total.Elapsed.TotalMilliseconds));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsDetector)
+        {
+            _detector.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A coarse skin tone from the mean luminance of both cheeks (landmarks 50 and 280), used only to pick an
+    /// avatar whose colour does not clash with the kept eye region. Luma (BT.601) above 165 is light, above 105 medium.
+    /// </summary>
+    /// <param name="photo">The photo.</param>
+    /// <param name="landmarks">Its landmarks.</param>
+    public static SkinTone EstimateSkinTone(Image<Rgb24> photo, FaceLandmarks landmarks)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(landmarks);
+        int radius = Math.Max(2, (int)(0.05f * landmarks.InterPupillaryDistance));
+        double sum = 0;
+        int n = 0;
+        foreach (Vector2 c in new[] { landmarks[50], landmarks[280] })
+        {
+            for (int y = (int)c.Y - radius; y <= (int)c.Y + radius; y++)
+            {
+                for (int x = (int)c.X - radius; x <= (int)c.X + radius; x++)
+                {
+                    if ((uint)x < (uint)photo.Width && (uint)y < (uint)photo.Height)
+                    {
+                        Rgb24 p = photo[x, y];
+                        sum += (0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B);
+                        n++;
+                    }
+                }
+            }
+        }
+
+        double luma = n == 0 ? 128 : sum / n;
+        return luma > 165 ? SkinTone.Light : luma > 105 ? SkinTone.Medium : SkinTone.Dark;
+    }
+
+    private string? Gate(DetectedFace face, out DeidentificationStatus status)
+    {
+        status = DeidentificationStatus.PoseOutOfRange;
+        HeadPose pose = face.Pose;
+        if (Math.Abs(pose.Yaw) > Options.MaxYawDegrees || Math.Abs(pose.Pitch) > Options.MaxPitchDegrees || Math.Abs(pose.Roll) > Options.MaxRollDegrees)
+        {
+            return $"Head pose roll {pose.Roll:F0}°, yaw {pose.Yaw:F0}°, pitch {pose.Pitch:F0}° is beyond the limits " +
+                   $"(roll {Options.MaxRollDegrees}°, yaw {Options.MaxYawDegrees}°, pitch {Options.MaxPitchDegrees}°). Retake the photo facing the camera.";
+        }
+
+        status = DeidentificationStatus.EyesClosed;
+        foreach ((string name, EyeLandmarks eye) in new[] { ("right", face.Landmarks.RightEye), ("left", face.Landmarks.LeftEye) })
+        {
+            float width = Vector2.Distance(eye.OuterCanthus, eye.InnerCanthus);
+            float height = Vector2.Distance(eye.UpperLidMidpoint, eye.LowerLidMidpoint);
+            if (width <= 0 || height / width < Options.MinEyeOpening)
+            {
+                return $"The {name} eye looks closed (opening {height / Math.Max(width, 1e-3f):F2} of its width, minimum {Options.MinEyeOpening:F2}). Retake the photo with both eyes open.";
+            }
+        }
+
+        return null;
+    }
+
+    private static DeidentificationResult Fail(DeidentificationStatus s, string msg, FaceDetection detection, double detectMs, Stopwatch total)
+        => new(s, msg, detection, null, null, new PipelineTimings(detectMs, 0, 0, total.Elapsed.TotalMilliseconds));
+}
