@@ -34,16 +34,67 @@ public static class Bootstrap
     {
         ArgumentNullException.ThrowIfNull(statistic);
         Guard.Finite(data, nameof(data), 2);
-        if (replicates < 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(replicates), replicates, "The number of bootstrap replicates must be at least 2 (10,000 is typical for BCa intervals).");
-        }
-
         CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        CheckReplicates(replicates);
         double[] copy = data.ToArray();
-        int n = copy.Length;
+        var source = new ResampleSource(copy.Length, replicates, seed, null);
+        return Evaluate(new ValueEvaluator(copy, statistic), source, maxDegreeOfParallelism, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="Run"/> for data of any shape: the statistic receives the resampled row indices and reads
+    /// the caller's data itself (R: <c>boot(data, function(d, i) ..., R = B)</c> with a data frame).
+    /// </summary>
+    /// <param name="n">Number of rows (observations), at least 2.</param>
+    /// <param name="statistic">Pure, thread-safe statistic of the row indices.</param>
+    /// <param name="replicates">Number of resamples B, at least 2.</param>
+    /// <param name="seed">Seed of the counter-based generator.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 (default) for all cores. Does not change the result.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="ArgumentNullException">No statistic.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">n &lt; 2, fewer than 2 replicates or an invalid degree of parallelism.</exception>
+    /// <exception cref="StatisticsException">The statistic is not finite on the original data.</exception>
+    public static BootstrapResult RunIndexed(
+        int n,
+        BootstrapIndexStatistic statistic,
+        int replicates,
+        ulong seed,
+        int maxDegreeOfParallelism = -1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        CheckN(n);
+        CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        CheckReplicates(replicates);
         var source = new ResampleSource(n, replicates, seed, null);
-        return Evaluate(copy, statistic, source, maxDegreeOfParallelism, cancellationToken);
+        return Evaluate(new IndexEvaluator(n, statistic), source, maxDegreeOfParallelism, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="FromIndices"/> for data of any shape: evaluates an index statistic on the given resamples.
+    /// </summary>
+    /// <param name="n">Number of rows, at least 2.</param>
+    /// <param name="statistic">Pure, thread-safe statistic of the row indices.</param>
+    /// <param name="indices">B x n matrix of 0-based indices, B &gt;= 2.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 (default) for all cores.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="ArgumentNullException">No statistic or indices.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">n &lt; 2.</exception>
+    /// <exception cref="ArgumentException">Wrong row length or an index outside [0, n).</exception>
+    /// <exception cref="StatisticsException">The statistic is not finite on the original data.</exception>
+    public static BootstrapResult FromIndicesIndexed(
+        int n,
+        BootstrapIndexStatistic statistic,
+        int[,] indices,
+        int maxDegreeOfParallelism = -1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        ArgumentNullException.ThrowIfNull(indices);
+        CheckN(n);
+        CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        var source = CopyIndices(indices, n);
+        return Evaluate(new IndexEvaluator(n, statistic), source, maxDegreeOfParallelism, cancellationToken);
     }
 
     /// <summary>
@@ -69,7 +120,12 @@ public static class Bootstrap
         ArgumentNullException.ThrowIfNull(indices);
         Guard.Finite(data, nameof(data), 2);
         CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
-        int n = data.Length;
+        var source = CopyIndices(indices, data.Length);
+        return Evaluate(new ValueEvaluator(data.ToArray(), statistic), source, maxDegreeOfParallelism, cancellationToken);
+    }
+
+    private static ResampleSource CopyIndices(int[,] indices, int n)
+    {
         if (indices.GetLength(0) < 2)
         {
             throw new ArgumentException($"'indices' has {indices.GetLength(0)} row(s); at least 2 resamples are needed.", nameof(indices));
@@ -81,7 +137,7 @@ public static class Bootstrap
         }
 
         int rows = indices.GetLength(0);
-        var copyIndices = new int[rows * n];
+        var copy = new int[rows * n];
         for (int b = 0; b < rows; b++)
         {
             for (int i = 0; i < n; i++)
@@ -92,44 +148,60 @@ public static class Bootstrap
                     throw new ArgumentException($"indices[{b}, {i}] = {k} is outside [0, {n}); indices are 0-based (subtract 1 from R's boot.array).", nameof(indices));
                 }
 
-                copyIndices[(b * n) + i] = k;
+                copy[(b * n) + i] = k;
             }
         }
 
-        var source = new ResampleSource(n, rows, null, copyIndices);
-        return Evaluate(data.ToArray(), statistic, source, maxDegreeOfParallelism, cancellationToken);
+        return new ResampleSource(n, rows, null, copy);
     }
 
-    private static BootstrapResult Evaluate(double[] data, BootstrapStatistic statistic, ResampleSource source, int dop, CancellationToken ct)
+    private static BootstrapResult Evaluate(ResampleEvaluator evaluator, ResampleSource source, int dop, CancellationToken ct)
     {
-        double t0 = statistic(data);
+        int n = evaluator.N;
+        int[] identity = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            identity[i] = i;
+        }
+
+        double t0 = evaluator.Evaluate(identity, evaluator.CreateScratch());
         if (!double.IsFinite(t0))
         {
             throw new StatisticsException($"The statistic is {t0} on the original data; a bootstrap needs a finite estimate.");
         }
 
-        int n = data.Length;
         var t = new double[source.Replicates];
         var options = new ParallelOptions { MaxDegreeOfParallelism = dop, CancellationToken = ct };
         Parallel.For(
             0,
             source.Replicates,
             options,
-            () => (Indices: new int[n], Sample: new double[n]),
-            (b, _, buffers) =>
+            () => (Indices: new int[n], Scratch: evaluator.CreateScratch()),
+            (b, _, state) =>
             {
-                source.Fill(b, buffers.Indices);
-                for (int i = 0; i < n; i++)
-                {
-                    buffers.Sample[i] = data[buffers.Indices[i]];
-                }
-
-                t[b] = statistic(buffers.Sample);
-                return buffers;
+                source.Fill(b, state.Indices);
+                t[b] = evaluator.Evaluate(state.Indices, state.Scratch);
+                return state;
             },
             _ => { });
 
-        return new BootstrapResult(t0, ImmutableArray.Create(t), data, statistic, source);
+        return new BootstrapResult(t0, ImmutableArray.Create(t), evaluator, source);
+    }
+
+    private static void CheckReplicates(int replicates)
+    {
+        if (replicates < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(replicates), replicates, "The number of bootstrap replicates must be at least 2 (10,000 is typical for BCa intervals).");
+        }
+    }
+
+    private static void CheckN(int n)
+    {
+        if (n < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, "A bootstrap needs at least 2 observations.");
+        }
     }
 
     private static void CheckParallelism(int dop, string paramName)

@@ -4,21 +4,19 @@ namespace FaceDefender.Statistics;
 
 /// <summary>
 /// The estimate and replicates of a bootstrap run (R: a <c>boot</c> object), with the boot.ci intervals.
-/// Immutable and thread-safe; it keeps a copy of the data and the statistic so that influence values and
-/// resample indices can be recomputed.
+/// Immutable and thread-safe; it keeps the data (or the index statistic) and the statistic so that influence
+/// values and resample indices can be recomputed.
 /// </summary>
 public sealed class BootstrapResult
 {
-    private readonly double[] data;
-    private readonly BootstrapStatistic statistic;
+    private readonly ResampleEvaluator evaluator;
     private readonly ResampleSource source;
 
-    internal BootstrapResult(double original, ImmutableArray<double> replicates, double[] data, BootstrapStatistic statistic, ResampleSource source)
+    internal BootstrapResult(double original, ImmutableArray<double> replicates, ResampleEvaluator evaluator, ResampleSource source)
     {
         Original = original;
         Replicates = replicates;
-        this.data = data;
-        this.statistic = statistic;
+        this.evaluator = evaluator;
         this.source = source;
     }
 
@@ -29,7 +27,7 @@ public sealed class BootstrapResult
     public ImmutableArray<double> Replicates { get; }
 
     /// <summary>Number of data points n.</summary>
-    public int SampleSize => data.Length;
+    public int SampleSize => evaluator.N;
 
     /// <summary>The seed, or null when the resamples were given explicitly.</summary>
     public ulong? Seed => source.Seed;
@@ -105,7 +103,7 @@ public sealed class BootstrapResult
     public double[] InfluenceValues(InfluenceMethod method = InfluenceMethod.Regression) => method switch
     {
         InfluenceMethod.Regression => EmpiricalInfluence.Regression(this),
-        InfluenceMethod.Jackknife => EmpiricalInfluence.Jackknife(data, statistic),
+        InfluenceMethod.Jackknife => EmpiricalInfluence.Jackknife(evaluator),
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown influence method."),
     };
 

@@ -27,9 +27,38 @@ public static class EmpiricalInfluence
     {
         ArgumentNullException.ThrowIfNull(statistic);
         Guard.Finite(data, nameof(data), 2);
-        double[] x = data.ToArray();
-        int n = x.Length;
-        double t0 = statistic(x);
+        return Jackknife(new ValueEvaluator(data.ToArray(), statistic));
+    }
+
+    /// <summary>
+    /// Jackknife influence values of an index statistic over n rows (R: <c>empinf(b, type = "jack")</c>).
+    /// </summary>
+    /// <param name="n">Number of rows, at least 2.</param>
+    /// <param name="statistic">Pure statistic of row indices.</param>
+    /// <exception cref="ArgumentNullException">No statistic.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">n &lt; 2.</exception>
+    /// <exception cref="StatisticsException">The statistic is not finite on the full data or a leave-one-out sample.</exception>
+    public static double[] Jackknife(int n, BootstrapIndexStatistic statistic)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        if (n < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, "Jackknife influence values need at least 2 observations.");
+        }
+
+        return Jackknife(new IndexEvaluator(n, statistic));
+    }
+
+    internal static double[] Jackknife(ResampleEvaluator evaluator)
+    {
+        int n = evaluator.N;
+        var all = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            all[i] = i;
+        }
+
+        double t0 = evaluator.Evaluate(all, evaluator.CreateScratch());
         if (!double.IsFinite(t0))
         {
             throw new StatisticsException($"The statistic is {t0} on the full data; jackknife influence values need a finite estimate.");
@@ -39,14 +68,14 @@ public static class EmpiricalInfluence
         Parallel.For(
             0,
             n,
-            () => new double[n - 1],
-            (i, _, buffer) =>
+            () => (Indices: new int[n - 1], Scratch: evaluator.CreateScratch()),
+            (i, _, state) =>
             {
-                x.AsSpan(0, i).CopyTo(buffer);
-                x.AsSpan(i + 1).CopyTo(buffer.AsSpan(i));
-                double ti = statistic(buffer);
+                all.AsSpan(0, i).CopyTo(state.Indices);
+                all.AsSpan(i + 1).CopyTo(state.Indices.AsSpan(i));
+                double ti = evaluator.Evaluate(state.Indices, state.Scratch);
                 l[i] = (n - 1) * (t0 - ti);
-                return buffer;
+                return state;
             },
             _ => { });
 
@@ -71,7 +100,7 @@ public static class EmpiricalInfluence
     /// <param name="result">A bootstrap result (seeded or from explicit indices).</param>
     /// <exception cref="ArgumentNullException">No result.</exception>
     /// <exception cref="StatisticsException">Fewer finite replicates than data points (the regression is
-    /// rank-deficient; R then fails with "estimated adjustment 'a' is NA"; use <see cref="Jackknife"/>), or the solve did not converge.</exception>
+    /// rank-deficient; R then fails with "estimated adjustment 'a' is NA"; use <see cref="InfluenceMethod.Jackknife"/>), or the solve did not converge.</exception>
     public static double[] Regression(BootstrapResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
