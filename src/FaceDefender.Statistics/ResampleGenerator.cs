@@ -18,20 +18,32 @@ internal static class ResampleGenerator
         ulong s2 = SplitMix(ref sm);
         ulong s3 = SplitMix(ref sm);
         ulong range = (ulong)n;
+        ulong threshold = (0x1_0000_0000UL - range) % range;
+        ulong pending = 0;
+        bool hasPending = false;
         for (int i = 0; i < destination.Length; i++)
         {
             while (true)
             {
-                ulong r = Next(ref s0, ref s1, ref s2, ref s3) >> 32; // 32 random bits
-                ulong m = r * range;
-                ulong low = m & 0xFFFFFFFFUL;
-                if (low < range)
+                // Each 64-bit output supplies two 32-bit draws (high half first).
+                ulong r;
+                if (hasPending)
                 {
-                    ulong threshold = (0x1_0000_0000UL - range) % range;
-                    if (low < threshold)
-                    {
-                        continue;
-                    }
+                    r = pending;
+                    hasPending = false;
+                }
+                else
+                {
+                    ulong next = Next(ref s0, ref s1, ref s2, ref s3);
+                    r = next >> 32;
+                    pending = next & 0xFFFFFFFFUL;
+                    hasPending = true;
+                }
+
+                ulong m = r * range;
+                if ((m & 0xFFFFFFFFUL) < threshold)
+                {
+                    continue; // Lemire: reject the few values that would bias the result
                 }
 
                 destination[i] = (int)(m >> 32);
