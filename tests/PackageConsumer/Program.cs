@@ -1,0 +1,20 @@
+using FaceDefender.Pipeline;
+
+// A consumer of the FaceDefender NuGet package: de-identifies one portrait with the embedded defaults.
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: PackageConsumer <photo> <output.png>");
+    return 2;
+}
+
+using var deidentifier = new FaceDeidentifier();
+using DeidentificationResult result = deidentifier.Deidentify(args[0], new PatientInfo(PseudonymKey: "package-consumer"));
+Console.WriteLine($"{result.Status}: {result.Message}");
+if (!result.Succeeded)
+{
+    return 1;
+}
+
+result.SavePng(args[1], overwrite: true);
+Console.WriteLine($"wrote {args[1]} ({result.Image!.Width} x {result.Image.Height})");
+return 0;
