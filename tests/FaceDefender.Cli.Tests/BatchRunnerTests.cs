@@ -1,0 +1,67 @@
+using System.Text.Json;
+using FaceDefender.Fusion;
+using FaceDefender.Pipeline;
+
+namespace FaceDefender.Cli.Tests;
+
+public class BatchRunnerTests
+{
+    private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
+
+    [Fact]
+    public void A_bad_file_fails_its_item_the_rest_complete_and_a_rerun_skips_finished_outputs()
+    {
+        string input = Directory.CreateTempSubdirectory("fd-cli-in").FullName;
+        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        Directory.CreateDirectory(Path.Combine(input, "sub"));
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "a.png"));
+        File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "sub", "b.jpg"));
+        File.WriteAllText(Path.Combine(input, "broken.jpg"), "not an image");
+        File.WriteAllText(Path.Combine(input, "notes.txt"), "ignored");
+        byte[] before = File.ReadAllBytes(Path.Combine(input, "a.png"));
+
+        var err = new StringWriter();
+        int code = BatchRunner.Run(input, output, new PatientInfo(), DeidentificationOptions.Default, overwrite: false, parallel: 2, new StringWriter(), err);
+        code.Should().Be(Program.SomeFailed);
+        File.Exists(Path.Combine(output, "a.deid.png")).Should().BeTrue();
+        File.Exists(Path.Combine(output, "sub", "b.deid.png")).Should().BeTrue();
+        File.Exists(Path.Combine(output, "broken.deid.png")).Should().BeFalse();
+        File.ReadAllBytes(Path.Combine(input, "a.png")).Should().Equal(before, "inputs are never modified");
+        Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
+        var statuses = report.RootElement.GetProperty("items").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("File").GetString()!, e => e.GetProperty("Status").GetString());
+        statuses.Should().HaveCount(3);
+        statuses["a.png"].Should().Be("Success");
+        statuses["broken.jpg"].Should().Be("UnreadableImage");
+        File.ReadAllLines(Path.Combine(output, "report.csv")).Should().HaveCount(4);
+
+        // Re-run: finished outputs are skipped, not redone or overwritten.
+        DateTime stamp = File.GetLastWriteTimeUtc(Path.Combine(output, "a.deid.png"));
+        BatchRunner.Run(input, output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), new StringWriter());
+        File.GetLastWriteTimeUtc(Path.Combine(output, "a.deid.png")).Should().Be(stamp);
+        File.ReadAllText(Path.Combine(output, "report.json")).Should().Contain("Skipped");
+    }
+
+    [Fact]
+    public void Missing_input_and_bad_parallelism_are_usage_errors()
+    {
+        var err = new StringWriter();
+        BatchRunner.Run("/nonexistent/photos", Path.GetTempPath(), new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err)
+            .Should().Be(Program.Usage);
+        err.ToString().Should().Contain("neither a file nor a folder");
+        BatchRunner.Run(Face("astronaut.png"), Path.GetTempPath(), new PatientInfo(), DeidentificationOptions.Default, false, 0, new StringWriter(), new StringWriter())
+            .Should().Be(Program.Usage);
+    }
+
+    [Fact]
+    public void Command_line_parses_and_help_works()
+    {
+        Program.Main(["--help"]).Should().Be(0);
+        Program.Main(["deidentify", "--help"]).Should().Be(0);
+        Program.Main(["deidentify"]).Should().NotBe(0, "input and --output are required");
+        Program.Main(["deidentify", Face("astronaut.png"), "-o", Path.GetTempPath(), "--roi", "Nonsense"]).Should().NotBe(0);
+        _ = RoiPreset.Paper;
+    }
+}
