@@ -45,16 +45,16 @@ public sealed class FaceMeasurementTruth
     internal static FaceMeasurementTruth Compute(ReadOnlySpan<Vector2> p, double statedIrisDiameterMm)
     {
         // Right eye: nasal is +x (towards the image centre); left eye: nasal is -x.
-        EyeTruth right = Eye(p, centre: 468, ringRight: 469, ringLeft: 471, outer: 33, inner: 133, upper: 159, lower: 145, nasalSign: 1, statedIrisDiameterMm,
+        EyeTruth right = Eye(p, centre: 468, ringNasal: 469, ringTemporal: 471, outer: 33, inner: 133, upper: 159, lower: 145, nasalSign: 1, statedIrisDiameterMm,
             irisToInner: p[133].X - p[468].X);
-        EyeTruth left = Eye(p, centre: 473, ringRight: 474, ringLeft: 476, outer: 263, inner: 362, upper: 386, lower: 374, nasalSign: -1, statedIrisDiameterMm,
+        EyeTruth left = Eye(p, centre: 473, ringNasal: 474, ringTemporal: 476, outer: 263, inner: 362, upper: 386, lower: 374, nasalSign: -1, statedIrisDiameterMm,
             irisToInner: p[473].X - p[362].X);
         return new FaceMeasurementTruth(right, left, statedIrisDiameterMm);
     }
 
-    private static EyeTruth Eye(ReadOnlySpan<Vector2> p, int centre, int ringRight, int ringLeft, int outer, int inner, int upper, int lower, int nasalSign, double stated, double irisToInner)
+    private static EyeTruth Eye(ReadOnlySpan<Vector2> p, int centre, int ringNasal, int ringTemporal, int outer, int inner, int upper, int lower, int nasalSign, double stated, double irisToInner)
     {
-        double irisPx = Math.Abs(p[ringRight].X - p[ringLeft].X);
+        double irisPx = Math.Abs(p[ringNasal].X - p[ringTemporal].X);
         double mmPerPx = stated / irisPx;
         TruthValue V(double px) => new(px, px * mmPerPx);
         Vector2 c = p[centre];

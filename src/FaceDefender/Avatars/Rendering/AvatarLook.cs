@@ -114,7 +114,9 @@ internal sealed record AvatarLook
         grey = grey * grey * rng.Range(0.8f, 1.1f);
         Vector3 greySrgb = new(200, 198, 196);
         Vector3 hairFinal = Lerp(hairSrgb, greySrgb, Saturate(grey));
-        Vector3 browFinal = Lerp(hairSrgb * 0.8f, greySrgb * 0.8f, Saturate(grey * 0.6f));
+        // Brows grey later than scalp hair and always stay darker than the skin around them.
+        Vector3 browFinal = Lerp(hairSrgb * 0.8f, greySrgb * 0.7f, Saturate(grey * 0.35f));
+        browFinal = Vector3.Min(browFinal, skinSrgb * 0.55f);
 
         Vector3[] irisPalette = tone switch
         {
@@ -160,9 +162,9 @@ internal sealed record AvatarLook
             BackgroundBottom = Srgb(bg.X * 0.86f, bg.Y * 0.86f, bg.Z * 0.86f),
             Clothing = Srgb(cloth.X, cloth.Y, cloth.Z),
             FaceWidth = (male ? 0.99f : 0.94f) * rng.Range(0.97f, 1.03f) * (1f + 0.02f * child),
-            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.04f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag,
-            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.12f * child) * rng.Range(0.97f, 1.03f),
-            UpperFaceLength = 1f + 0.06f * child,
+            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.12f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag,
+            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.2f * child) * rng.Range(0.97f, 1.03f),
+            UpperFaceLength = 1f + 0.08f * child,
             NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.18f * child) * rng.Range(0.93f, 1.07f),
             NoseLength = (1f - 0.12f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag),
             LipFullness = (male ? 0.0f : 0.12f) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing,

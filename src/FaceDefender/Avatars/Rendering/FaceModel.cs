@@ -93,8 +93,14 @@ internal sealed class FaceModel
             v[i] = Deform(canonical[i], look);
         }
 
-        MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, (look.UpperLidUpMm + rightEye.UpperLidUpMm) / 10f, (look.LowerLidDownMm + rightEye.LowerLidDownMm) / 10f);
-        MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, (look.UpperLidUpMm + leftEye.UpperLidUpMm) / 10f, (look.LowerLidDownMm + leftEye.LowerLidDownMm) / 10f);
+        // The avatar's own lids first; the eyeballs are placed in that opening, so extra lid
+        // settings (ptosis, retraction) move the lids and not the eyes.
+        MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, look.UpperLidUpMm / 10f, look.LowerLidDownMm / 10f);
+        MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, look.UpperLidUpMm / 10f, look.LowerLidDownMm / 10f);
+        EyeballModel rightBall = BuildEye(v, RightUpperMargin, RightLowerMargin, look, rightEye, nasalSign: 1f);
+        EyeballModel leftBall = BuildEye(v, LeftUpperMargin, LeftLowerMargin, look, leftEye, nasalSign: -1f);
+        MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, rightEye.UpperLidUpMm / 10f, rightEye.LowerLidDownMm / 10f);
+        MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, leftEye.UpperLidUpMm / 10f, leftEye.LowerLidDownMm / 10f);
 
         Vector3 skullCentre = new(0f, 2.0f, -3.3f);
         Vector3 skullRadii = new(7.9f * look.FaceWidth, 9.9f * (0.5f + 0.5f * look.UpperFaceLength), 9.9f);
@@ -109,8 +115,8 @@ internal sealed class FaceModel
             Canonical = canonical,
             Normals = normals,
             Occlusion = ao,
-            RightEye = BuildEye(v, RightUpperMargin, RightLowerMargin, look, rightEye, nasalSign: 1f),
-            LeftEye = BuildEye(v, LeftUpperMargin, LeftLowerMargin, look, leftEye, nasalSign: -1f),
+            RightEye = rightBall,
+            LeftEye = leftBall,
             SkullCentre = skullCentre,
             SkullRadii = skullRadii,
             HairCentre = skullCentre + new Vector3(0f, 0.3f + 0.6f * look.HairVolume, -0.3f),

@@ -270,10 +270,12 @@ internal sealed class FaceRasterizer
 
     private void AddIris(Vector3[] result, Vector3[] head, int first, EyeballModel eye, float meanDepth, float pxPerCm)
     {
-        // Order: centre, image-right, top, image-left, bottom (MediaPipe iris topology).
+        // Order: centre, nasal, top, temporal, bottom: mirror-symmetric between the eyes, as the
+        // project's MediaPipe detector returns them (469 and 474 are both on the nose side).
         Vector3 c = eye.IrisCentre;
         float r = eye.IrisRadius;
-        Span<Vector3> pts = [c, c + r * eye.AxisX, c + r * eye.AxisY, c - r * eye.AxisX, c - r * eye.AxisY];
+        Vector3 nasal = first == 468 ? eye.AxisX : -eye.AxisX;
+        Span<Vector3> pts = [c, c + r * nasal, c + r * eye.AxisY, c - r * nasal, c - r * eye.AxisY];
         for (int k = 0; k < 5; k++)
         {
             Vector3 pw = PoseToWorld(pts[k]);
@@ -532,9 +534,20 @@ internal sealed class FaceRasterizer
                     }
                 }
 
+                alpha *= SilhouetteFuzz(_camHead + t * dHead, dHead, m.HairCentre, m.HairRadii);
                 Blend(idx, ShadeHair(false, _camHead + t * dHead, dHead), alpha, t);
             }
         }
+    }
+
+    /// <summary>Thins the hair where the view grazes the shell, so the outline is wispy rather than a hard shell edge.</summary>
+    private float SilhouetteFuzz(Vector3 p, Vector3 d, Vector3 centre, Vector3 radii)
+    {
+        Vector3 n = Vector3.Normalize((p - centre) / (radii * radii));
+        float grazing = 1f - MathF.Abs(Vector3.Dot(n, Vector3.Normalize(d)));
+        float az = MathF.Atan2(p.X - centre.X, p.Z - centre.Z);
+        float tufts = 0.5f + 0.5f * ValueNoise.Sample(az * 40f + p.Y * 3f, p.Y * 2f + 11f);
+        return 1f - Smoothstep(0.80f, 0.995f, grazing) * (0.35f + 0.65f * tufts);
     }
 
     private void CompositeCurtain()
@@ -816,13 +829,13 @@ internal sealed class FaceRasterizer
         if (look.Stubble > 0f && y < 1.5f)
         {
             float beardLine = -1.8f + 0.55f * MathF.Max(0f, ax - 2.4f);
-            float beard = Smoothstep(beardLine, beardLine - 0.6f, y) * Smoothstep(7.6f, 6.6f, ax);
+            float beard = Smoothstep(beardLine + 0.3f, beardLine - 1.4f, y) * Smoothstep(7.6f, 6.0f, ax);
             beard *= 1f - Smoothstep(0.6f, 0.3f, MathF.Abs(y + 4.45f) / 1.05f + MathF.Max(0f, ax - 2.2f)); // not on the lips
             if (beard > 0f)
             {
                 float dots = Saturate(0.5f + 0.8f * ValueNoise.Sample(nx * 55f, ny * 55f));
-                float s = look.Stubble * beard * (0.18f + 0.18f * dots);
-                albedo = Lerp(albedo, look.HairColour * 0.6f + new Vector3(0.01f, 0.012f, 0.016f), s);
+                float s = look.Stubble * beard * (0.05f + 0.12f * dots);
+                albedo = Lerp(albedo, look.HairColour * 0.5f + albedo * 0.35f, s);
             }
         }
 
@@ -962,7 +975,7 @@ internal sealed class FaceRasterizer
 
         // Strands: high frequency across, low along the brow; medial end fainter and more vertical.
         float strands = 0.5f + 0.5f * ValueNoise.Sample(nx * 34f + ny * 9f, ny * 6f);
-        float density = Lerp(0.62f, 0.95f, Smoothstep(0f, 0.35f, bestT)) * Lerp(1f, 0.75f, Smoothstep(0.8f, 1f, bestT));
+        float density = Lerp(0.75f, 0.95f, Smoothstep(0f, 0.35f, bestT)) * Lerp(1f, 0.75f, Smoothstep(0.8f, 1f, bestT));
         return edge * density * (0.55f + 0.45f * strands);
     }
 
