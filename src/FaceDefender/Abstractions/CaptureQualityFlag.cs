@@ -1,0 +1,28 @@
+namespace FaceDefender.Abstractions;
+
+/// <summary>Why a capture may not support a reliable measurement.</summary>
+public enum CaptureQualityIssue
+{
+    /// <summary>Head roll, yaw or pitch beyond the configured limit.</summary>
+    PoseBeyondLimits,
+
+    /// <summary>An eye is closed or nearly so (fissure height small against the iris).</summary>
+    EyeClosed,
+
+    /// <summary>The iris is too few pixels wide for millimetre precision.</summary>
+    IrisTooSmall,
+
+    /// <summary>The face is too small (inter-pupillary distance in pixels).</summary>
+    FaceTooSmall,
+
+    /// <summary>Both eyes are decentred the same way: the subject is not looking at the camera.</summary>
+    OffCentreGaze,
+}
+
+/// <summary>One capture-quality problem. Immutable.</summary>
+/// <param name="Issue">What is wrong.</param>
+/// <param name="Eye">The eye concerned, or <see cref="EyeSide.Both"/> for the whole face.</param>
+/// <param name="Value">The measured value (degrees, ratio, pixels or mm as the description says).</param>
+/// <param name="Limit">The configured limit it crossed.</param>
+/// <param name="Description">One sentence in English.</param>
+public sealed record CaptureQualityFlag(CaptureQualityIssue Issue, EyeSide Eye, double Value, double Limit, string Description);

@@ -1,0 +1,231 @@
+using System.Globalization;
+using FaceDefender.Abstractions;
+
+namespace FaceDefender.Diagnostics;
+
+/// <summary>Turns measurements into findings and quality flags against a standard. Thread-safe: no state.</summary>
+internal static class FindingRules
+{
+    public static List<DiagnosticFinding> Findings(OcularMeasurements m, ReferenceStandard s, DiagnosticOptions o)
+    {
+        var findings = new List<DiagnosticFinding>();
+        foreach (EyeSide eye in (ReadOnlySpan<EyeSide>)[EyeSide.Right, EyeSide.Left])
+        {
+            string name = eye == EyeSide.Right ? "right" : "left";
+            if (o.UsePaperHorizontalRule)
+            {
+                PerEye(findings, m, s, DiagnosticMeasure.IrisToInnerCanthus, eye, FindingKind.Esotropia, FindingKind.Exotropia,
+                    $"the {name} iris centre is {{0}} the inner canthus than the paper's range (paper's rule: below range esotropia, above exotropia)");
+            }
+
+            PerEye(findings, m, s, DiagnosticMeasure.Mrd1, eye, FindingKind.Ptosis, FindingKind.LidRetraction,
+                $"{name} MRD1 {{1}}: the upper lid sits {{2}}");
+            PerEye(findings, m, s, DiagnosticMeasure.Mrd2, eye, FindingKind.OutOfRange, FindingKind.LidRetraction,
+                $"{name} MRD2 {{1}}: the lower lid sits {{3}}");
+            PerEye(findings, m, s, DiagnosticMeasure.FissureHeight, eye, FindingKind.Ptosis, FindingKind.LidRetraction,
+                $"{name} palpebral fissure height {{1}}");
+            PerEye(findings, m, s, DiagnosticMeasure.FissureHeightToIrisWidthRatio, eye, FindingKind.Ptosis, FindingKind.LidRetraction,
+                $"{name} fissure height / iris width {{1}} (paper's rule: narrow fissure ptosis, wide fissure lid retraction)");
+            foreach (DiagnosticMeasure other in (ReadOnlySpan<DiagnosticMeasure>)[DiagnosticMeasure.FissureWidth, DiagnosticMeasure.IrisWidth, DiagnosticMeasure.CanthalTilt])
+            {
+                PerEye(findings, m, s, other, eye, FindingKind.OutOfRange, FindingKind.OutOfRange, $"{name} {other} {{1}}");
+            }
+        }
+
+        Strabismus(findings, m, s, o, horizontal: true);
+        Strabismus(findings, m, s, o, horizontal: false);
+        Asymmetry(findings, m, s, DiagnosticMeasure.Mrd1Asymmetry, "MRD1 differs between the eyes");
+        Asymmetry(findings, m, s, DiagnosticMeasure.FissureHeightAsymmetry, "fissure height differs between the eyes");
+        foreach (DiagnosticMeasure other in (ReadOnlySpan<DiagnosticMeasure>)[DiagnosticMeasure.IrisToInnerCanthusDifference, DiagnosticMeasure.InterPupillaryDistance])
+        {
+            if (s.Find(other, EyeSide.Both) is { } r && Check(m, r, EyeSide.Both) is { } hit)
+            {
+                findings.Add(new DiagnosticFinding(FindingKind.OutOfRange, EyeSide.Both, other, hit.Value, r, hit.Excess, null, null,
+                    F($"{other} {Describe(hit.Value, r)}.")));
+            }
+        }
+
+        return [.. findings.OrderBy(f => f.Eye)];
+    }
+
+    public static List<CaptureQualityFlag> Quality(OcularMeasurements m, ReferenceStandard s, DiagnosticOptions o)
+    {
+        var flags = new List<CaptureQualityFlag>();
+        HeadPose p = m.Pose;
+        string origin = m.PoseFromDetector ? "detector" : "landmark fit";
+        if (Math.Abs(p.Roll) > o.MaxRollDegrees)
+        {
+            flags.Add(new(CaptureQualityIssue.PoseBeyondLimits, EyeSide.Both, p.Roll, o.MaxRollDegrees, F($"Head roll {p.Roll:F1}° ({origin}) exceeds ±{o.MaxRollDegrees}°.")));
+        }
+
+        if (Math.Abs(p.Yaw) > o.MaxYawDegrees)
+        {
+            flags.Add(new(CaptureQualityIssue.PoseBeyondLimits, EyeSide.Both, p.Yaw, o.MaxYawDegrees, F($"Head yaw {p.Yaw:F1}° ({origin}) exceeds ±{o.MaxYawDegrees}°: horizontal measures are foreshortened.")));
+        }
+
+        if (Math.Abs(p.Pitch) > o.MaxPitchDegrees)
+        {
+            flags.Add(new(CaptureQualityIssue.PoseBeyondLimits, EyeSide.Both, p.Pitch, o.MaxPitchDegrees, F($"Head pitch {p.Pitch:F1}° ({origin}) exceeds ±{o.MaxPitchDegrees}°: lid measures are biased.")));
+        }
+
+        foreach (EyeMeasurements e in (ReadOnlySpan<EyeMeasurements>)[m.Right, m.Left])
+        {
+            string name = e.Side == EyeSide.Right ? "right" : "left";
+            double openness = e.FissureHeight.IrisDiameters;
+            if (!(openness >= o.MinEyeOpenness))
+            {
+                flags.Add(new(CaptureQualityIssue.EyeClosed, e.Side, openness, o.MinEyeOpenness, F($"The {name} eye is closed or nearly so (fissure height {openness:F2} iris diameters < {o.MinEyeOpenness}).")));
+            }
+
+            if (!(e.IrisDiameterPixels >= o.MinIrisDiameterPixels))
+            {
+                flags.Add(new(CaptureQualityIssue.IrisTooSmall, e.Side, e.IrisDiameterPixels, o.MinIrisDiameterPixels, F($"The {name} iris is {e.IrisDiameterPixels:F1} px wide (< {o.MinIrisDiameterPixels} px): too coarse for mm precision.")));
+            }
+        }
+
+        double ipd = m.InterPupillaryDistance.Pixels;
+        if (!(ipd >= o.MinInterPupillaryPixels))
+        {
+            flags.Add(new(CaptureQualityIssue.FaceTooSmall, EyeSide.Both, ipd, o.MinInterPupillaryPixels, F($"The face is small: {ipd:F1} px between the iris centres (< {o.MinInterPupillaryPixels} px).")));
+        }
+
+        // Conjugate gaze: both irises displaced the same way in the image beyond the normal decentration.
+        double nasalR = m.Right.DecentrationNasal.Millimetres - Centre(m, s, DiagnosticMeasure.DecentrationNasal, EyeSide.Right);
+        double nasalL = m.Left.DecentrationNasal.Millimetres - Centre(m, s, DiagnosticMeasure.DecentrationNasal, EyeSide.Left);
+        double imageR = nasalR, imageL = -nasalL; // image-right displacement of each iris
+        if (Math.Sign(imageR) == Math.Sign(imageL) && Math.Min(Math.Abs(imageR), Math.Abs(imageL)) > o.OffCentreGazeMm)
+        {
+            double g = (imageR + imageL) / 2;
+            flags.Add(new(CaptureQualityIssue.OffCentreGaze, EyeSide.Both, g, o.OffCentreGazeMm,
+                F($"Both irises are displaced towards the image's {(g > 0 ? "right" : "left")} ({imageR:F2} and {imageL:F2} mm): the subject is not looking at the camera.")));
+        }
+
+        double upR = m.Right.DecentrationUp.Millimetres - Centre(m, s, DiagnosticMeasure.DecentrationUp, EyeSide.Right);
+        double upL = m.Left.DecentrationUp.Millimetres - Centre(m, s, DiagnosticMeasure.DecentrationUp, EyeSide.Left);
+        if (Math.Sign(upR) == Math.Sign(upL) && Math.Min(Math.Abs(upR), Math.Abs(upL)) > o.OffCentreGazeMm)
+        {
+            double g = (upR + upL) / 2;
+            flags.Add(new(CaptureQualityIssue.OffCentreGaze, EyeSide.Both, g, o.OffCentreGazeMm,
+                F($"Both irises are displaced {(g > 0 ? "up" : "down")} ({upR:F2} and {upL:F2} mm): the subject is not looking at the camera.")));
+        }
+
+        return flags;
+    }
+
+    private static void PerEye(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, DiagnosticMeasure measure, EyeSide eye,
+        FindingKind below, FindingKind above, string template)
+    {
+        if (s.Find(measure, eye) is not { } r || Check(m, r, eye) is not { } hit)
+        {
+            return;
+        }
+
+        bool low = hit.Direction < 0;
+        string text = string.Format(CultureInfo.InvariantCulture, template,
+            low ? "nearer" : "farther from", Describe(hit.Value, r), low ? "low" : "high", low ? "high" : "low");
+        findings.Add(new DiagnosticFinding(low ? below : above, eye, measure, hit.Value, r, hit.Excess, null, null, Capitalise(text) + "."));
+    }
+
+    // Hirschberg-style comparison of the two eyes. Horizontal: vergence = right + left nasal decentration
+    // (convergent positive); vertical: right minus left upward decentration. The deviating eye is the one
+    // further from the standard's normal per-eye decentration; the fellow eye is taken as fixing.
+    private static void Strabismus(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, DiagnosticOptions o, bool horizontal)
+    {
+        DiagnosticMeasure measure = horizontal ? DiagnosticMeasure.HorizontalVergence : DiagnosticMeasure.VerticalDifference;
+        if (s.Find(measure, EyeSide.Both) is not { } r || Check(m, r, EyeSide.Both) is not { } hit)
+        {
+            return;
+        }
+
+        DiagnosticMeasure perEye = horizontal ? DiagnosticMeasure.DecentrationNasal : DiagnosticMeasure.DecentrationUp;
+        double dR = Math.Abs(MeasureCatalog.Value(m, perEye, EyeSide.Right, MeasureUnit.Millimetres) - Centre(m, s, perEye, EyeSide.Right));
+        double dL = Math.Abs(MeasureCatalog.Value(m, perEye, EyeSide.Left, MeasureUnit.Millimetres) - Centre(m, s, perEye, EyeSide.Left));
+        EyeSide eye = dR >= dL ? EyeSide.Right : EyeSide.Left;
+        double mm = MeasureCatalog.Value(m, measure, EyeSide.Both, MeasureUnit.Millimetres);
+        double centreMm = r.Unit switch
+        {
+            MeasureUnit.Millimetres => r.Centre,
+            MeasureUnit.PrismDioptres => r.Centre / o.PrismDioptresPerMm,
+            MeasureUnit.IrisDiameters => r.Centre * m.IrisDiameterMm,
+            _ => r.Centre * (mm / hit.Value), // pixels: scale by this face's own mm per pixel
+        };
+        double deviation = mm - centreMm;
+        FindingKind kind;
+        if (horizontal)
+        {
+            kind = hit.Direction > 0 ? FindingKind.Esotropia : FindingKind.Exotropia;
+        }
+        else
+        {
+            // Right higher (positive) means right hypertropia or left hypotropia.
+            bool rightHigher = hit.Direction > 0;
+            kind = (eye == EyeSide.Right) == rightHigher ? FindingKind.Hypertropia : FindingKind.Hypotropia;
+        }
+
+        PrismValue prism = OcularMeasurer.Prism(Math.Abs(deviation), o);
+        string name = eye == EyeSide.Right ? "right" : "left";
+        string text = F($"{kind} of the {name} eye suggested: {(horizontal ? "horizontal vergence" : "vertical difference")} {Describe(hit.Value, r)}; deviation {Math.Abs(deviation):F2} mm ≈ {prism}.");
+        findings.Add(new DiagnosticFinding(kind, eye, measure, hit.Value, r, hit.Excess, Math.Abs(deviation), prism, text));
+    }
+
+    private static void Asymmetry(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, DiagnosticMeasure measure, string what)
+    {
+        if (s.Find(measure, EyeSide.Both) is { } r && Check(m, r, EyeSide.Both) is { } hit)
+        {
+            findings.Add(new DiagnosticFinding(FindingKind.Asymmetry, EyeSide.Both, measure, hit.Value, r, hit.Excess, null, null,
+                F($"{Capitalise(what)}: right minus left {Describe(hit.Value, r)}.")));
+        }
+    }
+
+    private static double Centre(OcularMeasurements m, ReferenceStandard s, DiagnosticMeasure measure, EyeSide eye)
+    {
+        if (s.Find(measure, eye) is not { } r)
+        {
+            return 0;
+        }
+
+        // Only millimetre or iris-diameter ranges have a face-independent centre in mm.
+        return r.Unit switch
+        {
+            MeasureUnit.Millimetres => r.Centre,
+            MeasureUnit.IrisDiameters => r.Centre * m.IrisDiameterMm,
+            _ => 0,
+        };
+    }
+
+    private static (double Value, int Direction, double Excess)? Check(OcularMeasurements m, ReferenceRange r, EyeSide eye)
+    {
+        double v = MeasureCatalog.Value(m, r.Measure, eye, r.Unit);
+        if (double.IsNaN(v))
+        {
+            return null;
+        }
+
+        int c = r.Compare(v);
+        if (c == 0)
+        {
+            return null;
+        }
+
+        double excess = c < 0 ? r.Lower!.Value - v : v - r.Upper!.Value;
+        return (v, c, excess);
+    }
+
+    private static string Describe(double value, ReferenceRange r) => F($"{value:0.###} {Unit(r.Unit)} is {(r.Compare(value) < 0 ? "below" : "above")} [{Limit(r.Lower)}, {Limit(r.Upper)}] ({r.Source})");
+
+    private static string Limit(double? v) => v is { } x ? x.ToString("0.###", CultureInfo.InvariantCulture) : "-";
+
+    private static string Unit(MeasureUnit u) => u switch
+    {
+        MeasureUnit.Millimetres => "mm",
+        MeasureUnit.IrisDiameters => "iris diameters",
+        MeasureUnit.Pixels => "px",
+        MeasureUnit.Degrees => "°",
+        MeasureUnit.PrismDioptres => "PD",
+        _ => string.Empty,
+    };
+
+    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,145 @@
+using System.Numerics;
+using FaceDefender.Abstractions;
+using FaceDefender.Landmarks;
+
+namespace FaceDefender.Diagnostics;
+
+/// <summary>The arithmetic of the measurements (no judgement). Thread-safe: no state.</summary>
+internal static class OcularMeasurer
+{
+    // Lid polylines without the canthi (outer to inner), for LidMarginPoint.AbovePupil.
+    private static readonly int[] RightUpper = [33, 246, 161, 160, 159, 158, 157, 173, 133];
+    private static readonly int[] RightLower = [33, 7, 163, 144, 145, 153, 154, 155, 133];
+    private static readonly int[] LeftUpper = [263, 466, 388, 387, 386, 385, 384, 398, 362];
+    private static readonly int[] LeftLower = [263, 249, 390, 373, 374, 380, 381, 382, 362];
+
+    public static OcularMeasurements Measure(FaceLandmarks lm, HeadPose? pose, DiagnosticOptions o)
+    {
+        // Frame axes: u along the eye line (image-left to image-right for an upright face), v = u rotated +90°
+        // (pointing down the image for an upright face).
+        Vector2 midRight = (lm[33] + lm[133]) / 2;
+        Vector2 midLeft = (lm[263] + lm[362]) / 2;
+        Vector2 line = midLeft - midRight;
+        double roll = Math.Atan2(-line.Y, line.X) * 180 / Math.PI;
+        (double ux, double uy) = (1, 0);
+        if (o.Frame == MeasurementFrame.EyeLine)
+        {
+            double len = Math.Sqrt(((double)line.X * line.X) + ((double)line.Y * line.Y));
+            if (len > 0)
+            {
+                (ux, uy) = (line.X / len, line.Y / len);
+            }
+        }
+
+        var f = new Frame(ux, uy);
+        double rightWidth = Math.Abs(f.X(lm[469]) - f.X(lm[471]));
+        double leftWidth = Math.Abs(f.X(lm[474]) - f.X(lm[476]));
+        double rightMean = (Vector2.Distance(lm[469], lm[471]) + Vector2.Distance(lm[470], lm[472])) / 2.0;
+        double leftMean = (Vector2.Distance(lm[474], lm[476]) + Vector2.Distance(lm[475], lm[477])) / 2.0;
+        (double rightScale, double leftScale) = o.Scale switch
+        {
+            IrisScale.PerEyeHorizontalWidth => (rightWidth, leftWidth),
+            IrisScale.PerEyeMeanDiameter => (rightMean, leftMean),
+            IrisScale.BothEyesHorizontalWidth => ((rightWidth + leftWidth) / 2, (rightWidth + leftWidth) / 2),
+            _ => ((rightMean + leftMean) / 2, (rightMean + leftMean) / 2),
+        };
+
+        double rel = o.IrisDiameterSdMm / o.IrisDiameterMm;
+        EyeMeasurements right = Eye(lm, f, o, EyeSide.Right, rightScale, rightWidth, rel);
+        EyeMeasurements left = Eye(lm, f, o, EyeSide.Left, leftScale, leftWidth, rel);
+
+        double meanScale = (rightScale + leftScale) / 2;
+        double ipdPx = Vector2.Distance(lm[468], lm[473]);
+        MeasuredValue ipd = Value(ipdPx, meanScale, o.IrisDiameterMm, rel);
+
+        double vergenceMm = right.DecentrationNasal.Millimetres + left.DecentrationNasal.Millimetres;
+        double verticalMm = right.DecentrationUp.Millimetres - left.DecentrationUp.Millimetres;
+        bool given = pose.HasValue;
+        HeadPose p = pose ?? HeadPoseEstimator.Estimate(lm.Points);
+        return new OcularMeasurements(right, left, ipd, Prism(vergenceMm, o), Prism(verticalMm, o), roll, p, given, o.IrisDiameterMm, o.IrisDiameterSdMm);
+    }
+
+    public static PrismValue Prism(double mm, DiagnosticOptions o) =>
+        new(mm * o.PrismDioptresPerMm, mm * o.PrismDioptresPerMmLow, mm * o.PrismDioptresPerMmHigh);
+
+    private static EyeMeasurements Eye(FaceLandmarks lm, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel)
+    {
+        bool right = side == EyeSide.Right;
+        int centreIndex = right ? 468 : 473;
+        int outerIndex = right ? 33 : 263;
+        int innerIndex = right ? 133 : 362;
+        int upperIndex = right ? 159 : 386;
+        int lowerIndex = right ? 145 : 374;
+
+        // Nasal is +u for the right eye (it lies on the image's left), -u for the left eye.
+        double nasal = right ? 1 : -1;
+        Vector2 c = lm[centreIndex];
+        Vector2 outer = lm[outerIndex];
+        Vector2 inner = lm[innerIndex];
+        Vector2 upper = lm[upperIndex];
+        Vector2 lower = lm[lowerIndex];
+        if (o.LidMargin == LidMarginPoint.AbovePupil)
+        {
+            upper = AtX(lm, right ? RightUpper : LeftUpper, f, f.X(c)) ?? upper;
+            lower = AtX(lm, right ? RightLower : LeftLower, f, f.X(c)) ?? lower;
+        }
+
+        Vector2 mid = (outer + inner) / 2;
+        double mm = o.IrisDiameterMm;
+        MeasuredValue V(double px) => Value(px, scalePx, mm, rel);
+
+        double fissureHeight = f.Y(lower) - f.Y(upper);
+        double mrd1 = f.Y(c) - f.Y(upper);
+        double mrd2 = f.Y(lower) - f.Y(c);
+        double toInner = right ? f.X(inner) - f.X(c) : f.X(c) - f.X(inner);
+        double decNasal = nasal * (f.X(c) - f.X(mid));
+        double decUp = f.Y(mid) - f.Y(c);
+
+        // Canthal tilt: rise of the outer canthus over the inner one, against the horizontal run.
+        double rise = f.Y(inner) - f.Y(outer);
+        double run = Math.Abs(f.X(outer) - f.X(inner));
+        double tilt = Math.Atan2(rise, run) * 180 / Math.PI;
+
+        Vector2 ringA = lm[right ? 469 : 474];
+        Vector2 ringB = lm[right ? 471 : 476];
+
+        // The nasal ring point is the one nearer the inner canthus along the eye line.
+        bool aNasal = nasal * (f.X(ringA) - f.X(ringB)) > 0;
+        var points = new EyePoints(c, aNasal ? ringA : ringB, aNasal ? ringB : ringA, inner, outer, upper, lower);
+        return new EyeMeasurements(
+            side, points, scalePx, mm / scalePx, V(widthPx), V(fissureHeight), V(Vector2.Distance(outer, inner)),
+            V(mrd1), V(mrd2), V(toInner), V(decNasal), V(decUp), tilt);
+    }
+
+    private static MeasuredValue Value(double px, double scalePx, double irisMm, double rel)
+    {
+        double iris = scalePx > 0 ? px / scalePx : double.NaN;
+        double mmValue = iris * irisMm;
+        return new MeasuredValue(px, iris, mmValue, Math.Abs(mmValue) * rel);
+    }
+
+    // The point of a polyline whose frame x equals x (linear interpolation), or null if x is outside it.
+    private static Vector2? AtX(FaceLandmarks lm, int[] chain, Frame f, double x)
+    {
+        for (int i = 0; i + 1 < chain.Length; i++)
+        {
+            Vector2 a = lm[chain[i]];
+            Vector2 b = lm[chain[i + 1]];
+            double xa = f.X(a), xb = f.X(b);
+            if ((x - xa) * (x - xb) <= 0 && xa != xb)
+            {
+                float t = (float)((x - xa) / (xb - xa));
+                return a + ((b - a) * t);
+            }
+        }
+
+        return null;
+    }
+
+    private readonly record struct Frame(double Ux, double Uy)
+    {
+        public double X(Vector2 p) => (p.X * Ux) + (p.Y * Uy);
+
+        public double Y(Vector2 p) => (-p.X * Uy) + (p.Y * Ux);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Numerics;
+using System.Xml.Linq;
+using FaceDefender.Abstractions;
+using FaceDefender.Diagnostics;
+using FaceDefender.Landmarks;
+using FaceDefender.Statistics;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceDefender.Tests.Diagnostics;
+
+public sealed class AgreementAndOverlayTests
+{
+    private static readonly HeadPose Frontal = new(0, 0, 0);
+
+    [Fact]
+    public void Agreement_builds_the_confusion_matrix_and_kappa_per_eye()
+    {
+        // "abn": right eye lid retraction (ratio), left eye esotropia + hypotropia; "norm": both eyes normal
+        // (irises centred on their canthi, lids within range, ratio 0.8, L and R inside the paper's ranges).
+        var benchmark = new LandmarkDiagnosticBenchmark();
+        OcularAssessment abn = benchmark.Assess(ConstructedFaces.Level(), Frontal);
+        Vector3[] p = ConstructedFaces.LevelPoints();
+        foreach (int i in new[] { 468, 469, 470, 471, 472 })
+        {
+            p[i] += new Vector3(-2, 0, 0);
+        }
+
+        foreach (int i in new[] { 473, 474, 475, 476, 477 })
+        {
+            p[i] += new Vector3(6, -3, 0);
+        }
+
+        ConstructedFaces.Set(p, 145, 390, 512);   // right ratio 32/40 = 0.8
+        ConstructedFaces.Set(p, 362, 566, 500);   // left L = 612 - 566 = 46 px = 1.15 iris (paper's range)
+        ConstructedFaces.Set(p, 263, 658, 496);   // keeps the left canthal midpoint at (612, 498)
+        OcularAssessment norm = benchmark.Assess(new FaceLandmarks(p), Frontal);
+        norm.Findings.Should().BeEmpty();
+        ClinicianAgreement.BenchmarkLabel(abn, EyeSide.Left, AgreementLabels.Condition).Should().Be("esotropia");
+        ClinicianAgreement.BenchmarkLabel(abn, EyeSide.Right, AgreementLabels.Condition).Should().Be("lid retraction");
+
+        var assessments = new Dictionary<string, OcularAssessment> { ["a1"] = abn, ["a2"] = abn, ["n1"] = norm, ["n2"] = norm, ["n3"] = norm };
+        string csv = "id,right,left\na1,abnormal,esotropia\na2,normal,normal\nn1,normal,normal\nn2,ptosis,normal\nn3,normal,NA\nzz,normal,normal\n";
+        AgreementReport r = ClinicianAgreement.Compare(assessments, new StringReader(csv));
+        r.UnmatchedIds.Should().Equal("zz");
+
+        // Right eye, rows clinician, columns benchmark: a1 (abn, abn), a2 (norm, abn), n1 (norm, norm), n2 (abn, norm), n3 (norm, norm).
+        r.Right.N.Should().Be(5);
+        r.Right.Confusion.Should().BeEquivalentTo(new long[,] { { 2, 1 }, { 1, 1 } });
+        KappaResult expected = CohenKappa.FromTable(new long[,] { { 2, 1 }, { 1, 1 } });
+        r.Right.Kappa.Should().Be(expected);
+
+        // By hand: po = 3/5, pe = (3/5)(3/5) + (2/5)(2/5) = 13/25, kappa = (15/25 - 13/25) / (12/25) = 1/6.
+        r.Right.Kappa!.Kappa.Should().BeApproximately(1.0 / 6, 1e-12);
+
+        // Left eye: a1 (abn, abn), a2 (norm, abn), n1 (norm, norm), n2 (norm, norm); n3 skipped (NA).
+        r.Left.N.Should().Be(4);
+        r.Left.Confusion.Should().BeEquivalentTo(new long[,] { { 2, 1 }, { 0, 1 } });
+
+        FluentActions.Invoking(() => ClinicianAgreement.Compare(assessments, new StringReader("id,right,left\na1,squint,normal\n")))
+            .Should().Throw<InvalidDataException>().WithMessage("*unknown label 'squint'*");
+    }
+
+    [Fact]
+    public void Overlay_draws_on_a_copy_and_svg_is_well_formed()
+    {
+        OcularAssessment a = new LandmarkDiagnosticBenchmark().Assess(ConstructedFaces.Level(), Frontal);
+        using var image = new Image<Rgb24>(1000, 800, new Rgb24(10, 10, 10));
+        using Image<Rgb24> drawn = MeasurementOverlay.Draw(image, a);
+        image[351, 498].Should().Be(new Rgb24(10, 10, 10), "the input is not modified");
+
+        // The iris circle of the right eye (centre (392, 498), radius 20) passes through (372, 498); the
+        // canthus line through (390, 498); MRD1 runs up from the centre.
+        drawn[372, 498].Should().NotBe(new Rgb24(10, 10, 10));
+        drawn[392, 490].G.Should().BeGreaterThan(100);
+        drawn[100, 100].Should().Be(new Rgb24(10, 10, 10));
+
+        string svg = MeasurementOverlay.ToSvg(a, 1000, 800, "photo.png");
+        XDocument doc = XDocument.Parse(svg);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        doc.Root!.Name.Should().Be(ns + "svg");
+        doc.Descendants(ns + "circle").Should().HaveCount(2);
+        doc.Descendants(ns + "line").Should().HaveCount(7);
+        svg.Should().Contain("MRD1 4.68 mm").And.Contain("Esotropia (Left)").And.Contain("href=\"photo.png\"");
+    }
+}
