@@ -172,18 +172,27 @@ public static class Bootstrap
 
         var t = new double[source.Replicates];
         var options = new ParallelOptions { MaxDegreeOfParallelism = dop, CancellationToken = ct };
-        Parallel.For(
-            0,
-            source.Replicates,
-            options,
-            () => (Indices: new int[n], Scratch: evaluator.CreateScratch()),
-            (b, _, state) =>
-            {
-                source.Fill(b, state.Indices);
-                t[b] = evaluator.Evaluate(state.Indices, state.Scratch);
-                return state;
-            },
-            _ => { });
+        try
+        {
+            Parallel.For(
+                0,
+                source.Replicates,
+                options,
+                () => (Indices: new int[n], Scratch: evaluator.CreateScratch()),
+                (b, _, state) =>
+                {
+                    source.Fill(b, state.Indices);
+                    t[b] = evaluator.Evaluate(state.Indices, state.Scratch);
+                    return state;
+                },
+                _ => { });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // Surface the statistic's own exception, not the parallel loop's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
 
         return new BootstrapResult(t0, ImmutableArray.Create(t), evaluator, source);
     }

@@ -65,19 +65,27 @@ public static class EmpiricalInfluence
         }
 
         var l = new double[n];
-        Parallel.For(
-            0,
-            n,
-            () => (Indices: new int[n - 1], Scratch: evaluator.CreateScratch()),
-            (i, _, state) =>
-            {
-                all.AsSpan(0, i).CopyTo(state.Indices);
-                all.AsSpan(i + 1).CopyTo(state.Indices.AsSpan(i));
-                double ti = evaluator.Evaluate(state.Indices, state.Scratch);
-                l[i] = (n - 1) * (t0 - ti);
-                return state;
-            },
-            _ => { });
+        try
+        {
+            Parallel.For(
+                0,
+                n,
+                () => (Indices: new int[n - 1], Scratch: evaluator.CreateScratch()),
+                (i, _, state) =>
+                {
+                    all.AsSpan(0, i).CopyTo(state.Indices);
+                    all.AsSpan(i + 1).CopyTo(state.Indices.AsSpan(i));
+                    double ti = evaluator.Evaluate(state.Indices, state.Scratch);
+                    l[i] = (n - 1) * (t0 - ti);
+                    return state;
+                },
+                _ => { });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
 
         foreach (double v in l)
         {

@@ -218,6 +218,16 @@ public class BootstrapTests
     }
 
     [Fact]
+    public void Non_finite_replicates_are_dropped_as_in_R()
+    {
+        double[] t = [1, 2, double.NaN, 3, 4, double.PositiveInfinity, 5, 6, 7, 8, 9];
+        double[] finite = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        BootstrapIntervals.Percentile(5, t, 0.8).Should().Be(BootstrapIntervals.Percentile(5, finite, 0.8));
+        BootstrapIntervals.Normal(5, t, 0.8).Should().Be(BootstrapIntervals.Normal(5, finite, 0.8));
+        FluentActions.Invoking(() => BootstrapIntervals.Basic(5, [double.NaN, 1.0], 0.9)).Should().Throw<ArgumentException>().WithMessage("*finite*");
+    }
+
+    [Fact]
     public void Extreme_order_statistics_are_flagged()
     {
         BootstrapResult b = Bootstrap.Run(RReference.Data("normal50"), Mean, 20, seed: 3);
@@ -236,6 +246,12 @@ public class BootstrapTests
         FluentActions.Invoking(() => Bootstrap.Run(x, Mean, 1, 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("replicates");
         FluentActions.Invoking(() => Bootstrap.Run(x, Mean, 10, 1, maxDegreeOfParallelism: 0)).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => Bootstrap.Run(x, _ => double.NaN, 10, 1)).Should().Throw<StatisticsException>();
+        int calls = 0;
+        FluentActions.Invoking(() => Bootstrap.Run(x, s => Interlocked.Increment(ref calls) > 1 ? throw new InvalidOperationException("boom") : 1.0, 10, 1, maxDegreeOfParallelism: 1))
+            .Should().Throw<InvalidOperationException>().WithMessage("boom");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        FluentActions.Invoking(() => Bootstrap.Run(x, Mean, 10, 1, cancellationToken: cancelled.Token)).Should().Throw<OperationCanceledException>();
         FluentActions.Invoking(() => Bootstrap.FromIndices(x, Mean, new int[2, 2])).Should().Throw<ArgumentException>().WithMessage("*n = 3*");
         FluentActions.Invoking(() => Bootstrap.FromIndices(x, Mean, new int[,] { { 0, 1, 3 }, { 0, 0, 0 } })).Should().Throw<ArgumentException>().WithMessage("*0-based*");
         BootstrapResult b = Bootstrap.Run(x, Mean, 10, 1);
