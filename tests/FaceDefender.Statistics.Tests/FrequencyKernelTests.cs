@@ -1,5 +1,6 @@
 namespace FaceDefender.Statistics.Tests;
 
+[Trait("Category", "Kernels")]
 public class FrequencyKernelTests
 {
     [Theory]
