@@ -45,7 +45,7 @@ public static class CohenKappa
             counts[(a * categories) + b]++;
         }
 
-        return Compute(counts, categories, weighting, level);
+        return Compute(counts, categories, weighting, level, nameof(rater1));
     }
 
     /// <summary>Kappa from labels of any type, with the ordered list of categories (order matters for weights).</summary>
@@ -125,7 +125,7 @@ public static class CohenKappa
             }
         }
 
-        return Compute(counts, k, weighting, level);
+        return Compute(counts, k, weighting, level, nameof(table));
     }
 
     /// <summary>The k x k agreement weight matrix, row-major.</summary>
@@ -155,7 +155,7 @@ public static class CohenKappa
         return w;
     }
 
-    private static KappaResult Compute(long[] counts, int k, KappaWeighting weighting, double level)
+    private static KappaResult Compute(long[] counts, int k, KappaWeighting weighting, double level, string inputName)
     {
         Guard.Level(level, nameof(level));
         double[,] w = Weights(k, weighting);
@@ -167,7 +167,7 @@ public static class CohenKappa
 
         if (n == 0)
         {
-            throw new ArgumentException("There are no rated subjects (empty input or an all-zero table); kappa needs at least one.", nameof(counts));
+            throw new ArgumentException("There are no rated subjects (empty input or an all-zero table); kappa needs at least one.", inputName);
         }
 
         var p = new double[k, k];
