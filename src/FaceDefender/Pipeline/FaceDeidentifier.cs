@@ -25,14 +25,15 @@ public sealed class FaceDeidentifier : IDisposable
     private readonly IFaceFuser _fuser;
 
     /// <summary>Creates the pipeline; every part defaults to the embedded implementation.</summary>
-    /// <param name="detector">Landmark detector; default <see cref="MediaPipeLandmarkDetector"/> with the embedded models.</param>
+    /// <param name="detector">Landmark detector; default <see cref="MediaPipeLandmarkDetector"/> with the embedded models and
+    /// <see cref="SeveralFacesPolicy.Fail"/> (a photo must show exactly one face). A detector passed in keeps its own policy.</param>
     /// <param name="avatars">Avatar source; default <see cref="ProceduralAvatarProvider"/> (synthetic, Apache-2.0).</param>
     /// <param name="fuser">Fuser; default <see cref="PeriocularFaceFuser"/>.</param>
     /// <param name="options">Options; default <see cref="DeidentificationOptions.Default"/>.</param>
     public FaceDeidentifier(ILandmarkDetector? detector = null, IAvatarProvider? avatars = null, IFaceFuser? fuser = null, DeidentificationOptions? options = null)
     {
         _ownsDetector = detector is null;
-        _detector = detector ?? new MediaPipeLandmarkDetector();
+        _detector = detector ?? new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
         _avatars = avatars ?? new ProceduralAvatarProvider();
         _fuser = fuser ?? new PeriocularFaceFuser();
         Options = options ?? DeidentificationOptions.Default;

@@ -1,0 +1,127 @@
+using System.Numerics;
+using FaceDefender.Abstractions;
+using FaceDefender.Landmarks;
+using FaceDefender.Pipeline;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace FaceDefender.Tests.Pipeline;
+
+/// <summary>The pipeline end to end on the public-domain portraits (real models, procedural avatars).</summary>
+public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.Shared>
+{
+    private readonly Shared _s;
+
+    public FaceDeidentifierTests(Shared s) => _s = s;
+
+    public sealed class Shared : IDisposable
+    {
+        public MediaPipeLandmarkDetector Detector { get; } = new(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
+
+        public FaceDeidentifier Pipeline { get; }
+
+        public Shared() => Pipeline = new FaceDeidentifier(Detector);
+
+        public void Dispose()
+        {
+            Pipeline.Dispose();
+            Detector.Dispose();
+        }
+    }
+
+    private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
+
+    [Theory]
+    [InlineData("astronaut.png")]
+    [InlineData("grace_hopper.jpg")]
+    public void Portrait_is_deidentified_and_the_output_eyes_are_where_the_mapped_landmarks_say(string file)
+    {
+        using DeidentificationResult r = _s.Pipeline.Deidentify(Face(file), new PatientInfo(AvatarSex.Female, 50));
+        r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
+        r.Image!.Width.Should().Be(1024);
+        r.Image.Metadata.ExifProfile.Should().BeNull();
+
+        // Re-detect on the output: the iris centres are the patient's own pixels, mapped through the transform.
+        FaceDetection again = _s.Detector.Detect(r.Image);
+        again.Status.Should().Be(FaceDetectionStatus.Found);
+        FaceLandmarks mapped = r.Fusion!.PatientLandmarks;
+        FaceLandmarks seen = again.Face!.Landmarks;
+        float ipd = mapped.InterPupillaryDistance;
+        Vector2.Distance(seen[468], mapped[468]).Should().BeLessThan(0.02f * ipd);
+        Vector2.Distance(seen[473], mapped[473]).Should().BeLessThan(0.02f * ipd);
+    }
+
+    [Fact]
+    public void Blank_and_noise_images_give_no_face_and_no_image()
+    {
+        using var blank = new Image<Rgb24>(640, 480, new Rgb24(200, 200, 200));
+        using DeidentificationResult r = _s.Pipeline.Deidentify(blank);
+        r.Status.Should().Be(DeidentificationStatus.NoFace);
+        r.Image.Should().BeNull();
+        r.Message.Should().Contain("No face");
+        FluentActions.Invoking(() => r.SavePng(Path.Combine(Path.GetTempPath(), "never.png"))).Should().Throw<InvalidOperationException>();
+    }
+
+    [Fact]
+    public void Two_faces_give_several_faces_and_no_image()
+    {
+        using Image<Rgb24> a = Image.Load<Rgb24>(Face("astronaut.png"));
+        using var pair = new Image<Rgb24>(1024, 512);
+        pair.Mutate(ctx => ctx.DrawImage(a, new Point(0, 0), 1f).DrawImage(a, new Point(512, 0), 1f));
+        using DeidentificationResult r = _s.Pipeline.Deidentify(pair);
+        r.Status.Should().Be(DeidentificationStatus.SeveralFaces);
+        r.Image.Should().BeNull();
+    }
+
+    [Fact]
+    public void Unreadable_files_are_a_status_and_the_input_is_never_modified()
+    {
+        string dir = Directory.CreateTempSubdirectory("fd-pipe").FullName;
+        string bad = Path.Combine(dir, "truncated.jpg");
+        byte[] jpeg = File.ReadAllBytes(Face("grace_hopper.jpg"));
+        File.WriteAllBytes(bad, jpeg.AsSpan(0, 300).ToArray());
+        using DeidentificationResult r = _s.Pipeline.Deidentify(bad);
+        r.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+        File.ReadAllBytes(bad).Should().Equal(jpeg.AsSpan(0, 300).ToArray());
+
+        string empty = Path.Combine(dir, "empty.png");
+        File.WriteAllBytes(empty, []);
+        using DeidentificationResult e = _s.Pipeline.Deidentify(empty);
+        e.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+    }
+
+    [Fact]
+    public void Exif_rotated_file_gives_the_same_result_and_metadata_never_reaches_the_output()
+    {
+        string dir = Directory.CreateTempSubdirectory("fd-exif").FullName;
+        using Image<Rgb24> upright = Image.Load<Rgb24>(Face("astronaut.png"));
+        using Image<Rgb24> rotated = upright.Clone(ctx => ctx.Rotate(RotateMode.Rotate90));
+        rotated.Metadata.ExifProfile = new ExifProfile();
+        rotated.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)8); // display = rotate 90° counter-clockwise
+        rotated.Metadata.ExifProfile.SetValue(ExifTag.Artist, "Patient Name");
+        string path = Path.Combine(dir, "rotated.jpg");
+        rotated.SaveAsJpeg(path);
+
+        using DeidentificationResult a = _s.Pipeline.Deidentify(upright, new PatientInfo(PseudonymKey: "k"));
+        using DeidentificationResult b = _s.Pipeline.Deidentify(path, new PatientInfo(PseudonymKey: "k"));
+        b.Status.Should().Be(DeidentificationStatus.Success, b.Message);
+        b.Avatar!.Id.Should().Be(a.Avatar!.Id);
+        Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]).Should().BeLessThan(3f);
+
+        string outPath = Path.Combine(dir, "out.png");
+        b.SavePng(outPath);
+        using Image saved = Image.Load(outPath);
+        saved.Metadata.ExifProfile.Should().BeNull();
+        FluentActions.Invoking(() => b.SavePng(outPath)).Should().Throw<IOException>().WithMessage("*already exists*");
+    }
+
+    [Fact]
+    public void The_same_pseudonym_gets_the_same_avatar()
+    {
+        using DeidentificationResult a = _s.Pipeline.Deidentify(Face("astronaut.png"), new PatientInfo(PseudonymKey: "visit-key-1"));
+        using DeidentificationResult b = _s.Pipeline.Deidentify(Face("astronaut.png"), new PatientInfo(PseudonymKey: "visit-key-1"));
+        a.Avatar!.Id.Should().Be(b.Avatar!.Id);
+    }
+}
