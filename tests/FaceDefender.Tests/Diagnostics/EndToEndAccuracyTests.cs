@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars.GroundTruth;
+using FaceDefender.Diagnostics;
+using FaceDefender.Landmarks;
+using Xunit.Abstractions;
+
+namespace FaceDefender.Tests.Diagnostics;
+
+/// <summary>
+/// End to end: ground-truth renders through <see cref="MediaPipeLandmarkDetector"/>, measured, and compared
+/// with the same measurement on the kit's exact landmarks. Prints mean and 95th-percentile absolute
+/// error per measure (docs/diagnostics.md records a run). The set size is FD_E2E_N (default 6) and the
+/// render size FD_E2E_SIZE (default 640 px).
+/// </summary>
+public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Detector_measurements_on_ground_truth_renders()
+    {
+        int n = int.TryParse(Environment.GetEnvironmentVariable("FD_E2E_N"), out int v) ? v : 6;
+        int size = int.TryParse(Environment.GetEnvironmentVariable("FD_E2E_SIZE"), out int s) ? s : 640;
+        var rng = new Random(20261127);
+        var variants = new (string Name, DiagnosticOptions Options)[]
+        {
+            ("default (per-eye width, lid midpoint)", new DiagnosticOptions()),
+            ("both-eyes mean diameter", new DiagnosticOptions { Scale = IrisScale.BothEyesMeanDiameter }),
+            ("both-eyes width", new DiagnosticOptions { Scale = IrisScale.BothEyesHorizontalWidth }),
+            ("both-eyes width, lid above pupil", new DiagnosticOptions { Scale = IrisScale.BothEyesHorizontalWidth, LidMargin = LidMarginPoint.AbovePupil }),
+            ("PROBE: iris-model contour for the lids (mesh canthi), default options", new DiagnosticOptions()),
+            ("PROBE: iris-model contour for lids and canthi, default options", new DiagnosticOptions()),
+        };
+        string[] names = ["MRD1", "MRD2", "fissure height", "decentration nasal", "decentration up", "iris to inner canthus (L/R)", "fissure width", "horizontal vergence", "vertical difference"];
+        var errors = variants.Select(_ => names.Select(_ => new List<double>()).ToArray()).ToArray();
+        var signed = names.Select(_ => new List<double>()).ToArray();
+        var ipdPx = new List<double>();
+        int detected = 0;
+        var clock = Stopwatch.StartNew();
+        using var detector = new MediaPipeLandmarkDetector();
+        using var probe = new IrisContourProbe();
+        var shifts = new List<double>();
+        for (int i = 0; i < n; i++)
+        {
+            var scene = new GroundTruthScene
+            {
+                ImageSize = size,
+                Identity = rng.Next(64),
+                Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
+                AgeYears = 20 + rng.Next(60),
+                SkinTone = (SkinTone)rng.Next(3),
+                RollDegrees = U(rng, 8),
+                YawDegrees = U(rng, 5),
+                PitchDegrees = U(rng, 5),
+                RightEye = RandomEye(rng),
+                LeftEye = RandomEye(rng),
+            };
+            using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
+            FaceDetection d = detector.Detect(r.Image);
+            if (d.Face is not { } face)
+            {
+                output.WriteLine($"render {i}: {d.Status}");
+                continue;
+            }
+
+            detected++;
+            (FaceLandmarks lidsOnly, double shift) = probe.Refine(r.Image, face.Landmarks, keepCanthi: true);
+            (FaceLandmarks lidsAndCanthi, _) = probe.Refine(r.Image, face.Landmarks, keepCanthi: false);
+            shifts.Add(shift);
+            ipdPx.Add(r.Landmarks.InterPupillaryDistance);
+            for (int k = 0; k < variants.Length; k++)
+            {
+                var b = new LandmarkDiagnosticBenchmark(options: variants[k].Options);
+                OcularMeasurements truth = b.Measure(r.Landmarks);
+                FaceLandmarks used = k == variants.Length - 2 ? lidsOnly : k == variants.Length - 1 ? lidsAndCanthi : face.Landmarks;
+                OcularMeasurements got = b.Measure(used, face.Pose);
+                foreach (EyeSide e in new[] { EyeSide.Right, EyeSide.Left })
+                {
+                    Add(errors[k][0], got[e].Mrd1, truth[e].Mrd1);
+                    Add(errors[k][1], got[e].Mrd2, truth[e].Mrd2);
+                    Add(errors[k][2], got[e].FissureHeight, truth[e].FissureHeight);
+                    Add(errors[k][3], got[e].DecentrationNasal, truth[e].DecentrationNasal);
+                    Add(errors[k][4], got[e].DecentrationUp, truth[e].DecentrationUp);
+                    Add(errors[k][5], got[e].IrisToInnerCanthus, truth[e].IrisToInnerCanthus);
+                    Add(errors[k][6], got[e].FissureWidth, truth[e].FissureWidth);
+                }
+
+                if (k == 0)
+                {
+                    foreach (EyeSide e in new[] { EyeSide.Right, EyeSide.Left })
+                    {
+                        signed[0].Add(got[e].Mrd1.Millimetres - truth[e].Mrd1.Millimetres);
+                        signed[1].Add(got[e].Mrd2.Millimetres - truth[e].Mrd2.Millimetres);
+                        signed[2].Add(got[e].FissureHeight.Millimetres - truth[e].FissureHeight.Millimetres);
+                        signed[3].Add(got[e].DecentrationNasal.Millimetres - truth[e].DecentrationNasal.Millimetres);
+                        signed[4].Add(got[e].DecentrationUp.Millimetres - truth[e].DecentrationUp.Millimetres);
+                        signed[5].Add(got[e].IrisToInnerCanthus.Millimetres - truth[e].IrisToInnerCanthus.Millimetres);
+                        signed[6].Add(got[e].FissureWidth.Millimetres - truth[e].FissureWidth.Millimetres);
+                        EyeControl c = e == EyeSide.Right ? scene.RightEye : scene.LeftEye;
+                        output.WriteLine(F($"  {i} {e}: lid up {c.UpperLidUpMm:F2} down {c.LowerLidDownMm:F2} iris nasal {c.IrisNasalMm:F2} up {c.IrisUpMm:F2} | MRD1 {truth[e].Mrd1.Millimetres:F2} -> {got[e].Mrd1.Millimetres:F2}, MRD2 {truth[e].Mrd2.Millimetres:F2} -> {got[e].Mrd2.Millimetres:F2}, iris px {truth[e].IrisDiameterPixels:F1} -> {got[e].IrisDiameterPixels:F1}, decN {truth[e].DecentrationNasal.Millimetres:F2} -> {got[e].DecentrationNasal.Millimetres:F2}, FW {truth[e].FissureWidth.Millimetres:F2} -> {got[e].FissureWidth.Millimetres:F2}"));
+                    }
+                }
+
+                Add(errors[k][7], got.HorizontalVergence, truth.HorizontalVergence);
+                Add(errors[k][8], got.VerticalDifference, truth.VerticalDifference);
+            }
+        }
+
+        output.WriteLine(F($"iris-model contour vs mesh lid points: mean distance {shifts.DefaultIfEmpty().Average():F2} px"));
+        output.WriteLine(F($"{detected} of {n} renders detected ({size} px, IPD {ipdPx.DefaultIfEmpty().Average():F0} px), {clock.Elapsed.TotalSeconds:F0} s"));
+        output.WriteLine("| default: signed mean error (bias) mm | bias | SD |");
+        for (int j = 0; j < 7; j++)
+        {
+            double m = signed[j].Average();
+            output.WriteLine(F($"| {names[j]} | {m:F3} | {Math.Sqrt(signed[j].Sum(x => (x - m) * (x - m)) / (signed[j].Count - 1)):F3} |"));
+        }
+
+        for (int k = 0; k < variants.Length; k++)
+        {
+            output.WriteLine($"| {variants[k].Name} | mean abs error mm | 95th percentile mm |");
+            for (int j = 0; j < names.Length; j++)
+            {
+                output.WriteLine(F($"| {names[j]} | {errors[k][j].Average():F3} | {P95(errors[k][j]):F3} |"));
+            }
+        }
+
+        detected.Should().Be(n, "every render is a clear frontal face");
+
+        // Sanity bounds far above the 0.35 mm target, which is NOT met (docs/diagnostics.md): the face mesh's
+        // lid points do not follow the rendered lids (errors grow with the lid offset). These bounds catch a broken
+        // mapping (wrong eye, wrong axis, px/mm mix-up: errors of several mm), not the model's known weakness.
+        errors[0][0].Average().Should().BeLessThan(2.0, "MRD1");
+        errors[0][1].Average().Should().BeLessThan(2.0, "MRD2");
+        errors[0][3].Average().Should().BeLessThan(0.8, "horizontal decentration");
+        errors[0][4].Average().Should().BeLessThan(1.2, "vertical decentration");
+    }
+
+    private static EyeControl RandomEye(Random rng) => new()
+    {
+        IrisNasalMm = U(rng, 3),
+        IrisUpMm = U(rng, 2),
+        UpperLidUpMm = U(rng, 2),
+        LowerLidDownMm = U(rng, 1.5f),
+    };
+
+    private static float U(Random rng, float a) => (float)((rng.NextDouble() * 2) - 1) * a;
+
+    private static void Add(List<double> list, MeasuredValue got, MeasuredValue truth) => list.Add(Math.Abs(got.Millimetres - truth.Millimetres));
+
+    private static double P95(List<double> x)
+    {
+        double[] s = [.. x.Order()];
+        return FaceDefender.Statistics.Quantiles.FromSorted(s, 0.95);
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
