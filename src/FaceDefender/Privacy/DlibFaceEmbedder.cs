@@ -1,0 +1,28 @@
+using FaceDefender.Landmarks;
+
+namespace FaceDefender.Privacy;
+
+/// <summary>
+/// The default embedder, shipped inside the package: dlib's ResNet face recogniser
+/// (dlib_face_recognition_resnet_model_v1, public domain; 128-D; 99.38 % on LFW as published by
+/// its author). Provenance in Models/PROVENANCE-dlib.md.
+/// </summary>
+/// <remarks>Thread-safe; dispose it.</remarks>
+public sealed class DlibFaceEmbedder : OnnxFaceEmbedder
+{
+    /// <summary>Resource name of the embedded model.</summary>
+    internal const string Resource = "FaceDefender.Models.dlib_face_recognition_resnet_v1.onnx";
+
+    /// <summary>Loads the embedded model.</summary>
+    /// <param name="sessionOptions">ONNX Runtime options; null = one thread per call.</param>
+    public DlibFaceEmbedder(Microsoft.ML.OnnxRuntime.SessionOptions? sessionOptions = null)
+        : base(EmbeddedModels.Read(Resource), sessionOptions is null
+            ? OnnxFaceEmbedderOptions.DlibResNet
+            : new OnnxFaceEmbedderOptions(
+                OnnxFaceEmbedderOptions.DlibResNet.Name, 150, FaceAlignmentTemplate.Dlib150,
+                EmbedderTensorLayout.Nchw, EmbedderChannelOrder.Rgb,
+                OnnxFaceEmbedderOptions.DlibResNet.Mean, OnnxFaceEmbedderOptions.DlibResNet.Scale)
+            { SessionOptions = sessionOptions })
+    {
+    }
+}
