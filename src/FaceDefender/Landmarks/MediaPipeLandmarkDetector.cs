@@ -17,8 +17,10 @@ namespace FaceDefender.Landmarks;
 /// <para>Pipeline: the whole image is letterboxed to 256 x 256 for BlazeFace; anchors are decoded
 /// and merged by weighted non-maximum suppression; each face's crop is the detector box x 1.5,
 /// square, rotated so the detector's eye keypoints are level, sampled to 192 x 192 for the mesh;
-/// optionally the crop is recomputed from the mesh itself and the mesh run again
-/// (<see cref="MediaPipeLandmarkDetectorOptions.RefinementPasses"/>); each eye's crop is a square of
+/// optionally the crop is recomputed from the mesh itself (eye-corner rotation, landmark extent x
+/// <see cref="MediaPipeLandmarkDetectorOptions.RefinedCropScale"/>) and the mesh run again
+/// (<see cref="MediaPipeLandmarkDetectorOptions.RefinementPasses"/>); each mesh run averages the crop
+/// and its mirror image (<see cref="MediaPipeLandmarkDetectorOptions.MirrorAveraging"/>); each eye's crop is a square of
 /// side 2.3 x the eye-corner distance, aligned with the corners, sampled to 64 x 64 (the subject's left
 /// eye mirrored) for the iris model. Every point is mapped back through its crop's affine transform.</para>
 /// <para>Coordinates are continuous pixels: pixel (i, j) covers [i, i+1) x [j, j+1), so its centre is
@@ -196,8 +198,21 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         Vector2 offset = new((frame.Width - side) / 2, (frame.Height - side) / 2);
         Matrix3x2 toSource = Matrix3x2.CreateScale(side / size) * Matrix3x2.CreateTranslation(offset);
         var input = new float[size * size * 3];
-        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, size, 2f, -1f,
-            AffineCropSampler.SupersampleFor(side / size), input);
+        int shrink = (int)(side / size);
+        if (shrink >= 2)
+        {
+            // Box-average by the integer part of the reduction first (each pixel read once), then
+            // sample the small image: far cheaper than supersampling the full image.
+            (Rgb24[] small, int w, int h) = AffineCropSampler.BoxDownscale(frame.Pixels.Span, frame.Width, frame.Height, shrink);
+            AffineCropSampler.Sample(small, w, h, toSource * Matrix3x2.CreateScale(1f / shrink), size, 2f, -1f,
+                AffineCropSampler.SupersampleFor(side / size / shrink), input);
+        }
+        else
+        {
+            AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, size, 2f, -1f,
+                AffineCropSampler.SupersampleFor(side / size), input);
+        }
+
         timings?.Add(ref timings.Preprocess, ref t0);
 
         var logits = new float[BlazeFaceDecoder.AnchorCount];
@@ -253,8 +268,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
         var points = new Vector3[FaceLandmarks.Count];
         mesh.CopyTo(points, 0);
-        RunIris(frame, mesh, RightEyeOuter, RightEyeInner, mirror: false, points, 468, timings, ref t0);
-        RunIris(frame, mesh, LeftEyeInner, LeftEyeOuter, mirror: true, points, 473, timings, ref t0);
+        RunIris(frame, mesh, points, timings, ref t0);
 
         for (int i = 0; i < points.Length; i++)
         {
@@ -271,8 +285,8 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         return face;
     }
 
-    /// <summary>MediaPipe's tracking ROI: rotation from the outer eye corners, landmark extent x 1.5, square.</summary>
-    private static (Vector2 Center, float Side, float Angle) RoiFromLandmarks(Vector3[] mesh)
+    /// <summary>Tracking ROI: rotation from the outer eye corners, landmark extent x <see cref="MediaPipeLandmarkDetectorOptions.RefinedCropScale"/>, square.</summary>
+    private (Vector2 Center, float Side, float Angle) RoiFromLandmarks(Vector3[] mesh)
     {
         Vector2 a = new(mesh[RightEyeOuter].X, mesh[RightEyeOuter].Y);
         Vector2 b = new(mesh[LeftEyeOuter].X, mesh[LeftEyeOuter].Y);
@@ -289,7 +303,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         Matrix3x2.Invert(toLocal, out Matrix3x2 toSource);
         Vector2 center = Vector2.Transform((min + max) / 2, toSource);
         Vector2 extent = max - min;
-        return (center, MathF.Max(extent.X, extent.Y) * MeshCropScale, angle);
+        return (center, MathF.Max(extent.X, extent.Y) * Options.RefinedCropScale, angle);
     }
 
     /// <summary>Crop q in [0, size)^2 to source: centre + R(angle) * (mirror) * (q / size - 0.5) * side.</summary>
@@ -354,43 +368,58 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         return (mesh, score);
     }
 
-    private void RunIris(SourceFrame frame, Vector3[] mesh, int imageLeftCorner, int imageRightCorner, bool mirror,
-        Vector3[] destination, int firstIndex, LandmarkTimings? timings, ref long t0)
+    /// <summary>Runs the iris model on both eyes in one batch and writes points 468..477.</summary>
+    private void RunIris(SourceFrame frame, Vector3[] mesh, Vector3[] destination, LandmarkTimings? timings, ref long t0)
     {
-        Vector2 a = new(mesh[imageLeftCorner].X, mesh[imageLeftCorner].Y);
-        Vector2 b = new(mesh[imageRightCorner].X, mesh[imageRightCorner].Y);
-        float side = Vector2.Distance(a, b) * IrisCropScale;
-        float angle = MathF.Atan2(b.Y - a.Y, b.X - a.X);
-        Matrix3x2 toSource = CropToSource((a + b) / 2, MathF.Max(side, 1e-3f), angle, IrisSize, mirror);
-        var input = new float[IrisSize * IrisSize * 3];
-        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, IrisSize, 1f, 0f,
-            AffineCropSampler.SupersampleFor(side / IrisSize), input);
+        const int planeSize = IrisSize * IrisSize * 3;
+        // Subject's right eye as is; subject's left eye mirrored, so both look like a right eye.
+        (int Left, int Right, bool Mirror, int First)[] eyes =
+            [(RightEyeOuter, RightEyeInner, false, 468), (LeftEyeInner, LeftEyeOuter, true, 473)];
+        var input = new float[2 * planeSize];
+        var toSource = new Matrix3x2[2];
+        var sides = new float[2];
+        for (int e = 0; e < 2; e++)
+        {
+            Vector2 a = new(mesh[eyes[e].Left].X, mesh[eyes[e].Left].Y);
+            Vector2 b = new(mesh[eyes[e].Right].X, mesh[eyes[e].Right].Y);
+            sides[e] = Vector2.Distance(a, b) * IrisCropScale;
+            float angle = MathF.Atan2(b.Y - a.Y, b.X - a.X);
+            toSource[e] = CropToSource((a + b) / 2, MathF.Max(sides[e], 1e-3f), angle, IrisSize, eyes[e].Mirror);
+            AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[e], IrisSize, 1f, 0f,
+                AffineCropSampler.SupersampleFor(sides[e] / IrisSize), input.AsSpan(e * planeSize, planeSize));
+        }
+
         timings?.Add(ref timings.Preprocess, ref t0);
 
         float[] raw;
-        using (var results = _iris.Run([NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [1, IrisSize, IrisSize, 3]))]))
+        using (var results = _iris.Run([NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [2, IrisSize, IrisSize, 3]))]))
         {
             raw = results.First().AsTensor<float>().ToArray();
         }
 
         timings?.Add(ref timings.Iris, ref t0);
 
-        // Depth: the iris model's depth is relative to its own crop; anchor it at the mesh depth of the eye corners.
-        float zScale = side / IrisSize;
-        float contourZ = 0;
-        for (int i = 0; i < 71; i++)
+        const int perEye = 228;
+        for (int e = 0; e < 2; e++)
         {
-            contourZ += raw[(3 * i) + 2];
-        }
+            // Depth: the iris model's depth is relative to its own crop; anchor it at the mesh depth of the eye corners.
+            int baseIndex = e * perEye;
+            float zScale = sides[e] / IrisSize;
+            float contourZ = 0;
+            for (int i = 0; i < 71; i++)
+            {
+                contourZ += raw[baseIndex + (3 * i) + 2];
+            }
 
-        contourZ /= 71;
-        float meshZ = (mesh[imageLeftCorner].Z + mesh[imageRightCorner].Z) / 2;
-        for (int k = 0; k < 5; k++)
-        {
-            int o = (71 + k) * 3;
-            Vector2 p = Vector2.Transform(new Vector2(raw[o], raw[o + 1]), toSource);
-            float z = meshZ + ((raw[o + 2] - contourZ) * zScale);
-            destination[firstIndex + k] = new Vector3(p, float.IsFinite(z) ? z : meshZ);
+            contourZ /= 71;
+            float meshZ = (mesh[eyes[e].Left].Z + mesh[eyes[e].Right].Z) / 2;
+            for (int k = 0; k < 5; k++)
+            {
+                int o = baseIndex + ((71 + k) * 3);
+                Vector2 p = Vector2.Transform(new Vector2(raw[o], raw[o + 1]), toSource[e]);
+                float z = meshZ + ((raw[o + 2] - contourZ) * zScale);
+                destination[eyes[e].First + k] = new Vector3(p, float.IsFinite(z) ? z : meshZ);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ const { tf, initTf, loadGraphModel, decodeImage, round } = require('./common');
 const IMAGES = ['astronaut.png', 'grace_hopper.jpg'];
 const MIN_SCORE = 0.5;
 const IOU = 0.3;
+const REFINED_CROP_SCALE = 1.275; // MediaPipeLandmarkDetectorOptions.RefinedCropScale default
 
 // Affine map as {m11, m12, m21, m22, m31, m32}: p.x = q.x m11 + q.y m21 + m31, p.y = q.x m12 + q.y m22 + m32.
 function cropToSource(cx, cy, side, angle, size, mirror) {
@@ -48,6 +49,19 @@ function sample(image, m, size, ss, scale, offset) {
   });
 }
 
+function boxDownscale(image, k) {
+  return tf.tidy(() => {
+    const [, h, w] = image.shape;
+    const ph = Math.ceil(h / k) * k - h;
+    const pw = Math.ceil(w / k) * k - w;
+    const padded = tf.pad(image, [[0, 0], [0, ph], [0, pw], [0, 0]]);
+    const ones = tf.pad(tf.ones([1, h, w, 1]), [[0, 0], [0, ph], [0, pw], [0, 0]]);
+    const sum = tf.avgPool(padded, k, k, 'valid').mul(k * k).round();
+    const count = tf.avgPool(ones, k, k, 'valid').mul(k * k).round();
+    return tf.floor(sum.add(tf.floor(count.div(2))).div(count));
+  });
+}
+
 function anchors() {
   const list = [];
   for (const [grid, per] of [[16, 2], [8, 6]]) {
@@ -67,7 +81,17 @@ function iou(a, b) {
 function detect(detector, image, width, height) {
   const side = Math.max(width, height);
   const m = { m11: side / 256, m12: 0, m21: 0, m22: side / 256, m31: (width - side) / 2, m32: (height - side) / 2 };
-  const input = sample(image, m, 256, supersampleFor(side / 256), 2, -1);
+  const shrink = Math.floor(side / 256);
+  let input;
+  if (shrink >= 2) {
+    // Integer box downscale first (blocks clipped at the right/bottom edges, rounded to bytes).
+    const small = boxDownscale(image, shrink);
+    const ms = { m11: m.m11 / shrink, m12: 0, m21: 0, m22: m.m22 / shrink, m31: m.m31 / shrink, m32: m.m32 / shrink };
+    input = sample(small, ms, 256, supersampleFor(side / 256 / shrink), 2, -1);
+    small.dispose();
+  } else {
+    input = sample(image, m, 256, supersampleFor(side / 256), 2, -1);
+  }
   const out = detector.execute({ input }, ['Identity', 'Identity_1', 'Identity_2', 'Identity_3']);
   const logits = [...out[0].dataSync(), ...out[1].dataSync()];
   const regs = [...out[2].dataSync(), ...out[3].dataSync()];
@@ -148,7 +172,7 @@ function roiFromLandmarks(points) {
   }
   const mx = (minX + maxX) / 2; const my = (minY + maxY) / 2;
   const ci = Math.cos(angle); const si = Math.sin(angle);
-  return { cx: mx * ci - my * si, cy: mx * si + my * ci, side: Math.max(maxX - minX, maxY - minY) * 1.5, angle };
+  return { cx: mx * ci - my * si, cy: mx * si + my * ci, side: Math.max(maxX - minX, maxY - minY) * REFINED_CROP_SCALE, angle };
 }
 
 function runIris(iris, image, mesh, leftIdx, rightIdx, mirror) {
