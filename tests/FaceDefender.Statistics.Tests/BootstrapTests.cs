@@ -198,6 +198,21 @@ public class BootstrapTests
     }
 
     [Fact]
+    public void Regression_solve_converges_quickly_and_its_warm_start_does_not_change_the_answer()
+    {
+        // Mean: the jackknife warm start is already the least-squares solution.
+        double[] x = RReference.Data("skewed200");
+        BootstrapResult mean = Bootstrap.Run(x, Mean, 1000, seed: 11);
+        mean.InfluenceValues(InfluenceMethod.Regression);
+        EmpiricalInfluence.LastIterations.Should().BeLessThanOrEqualTo(2);
+
+        // Median: a real solve; same answer as R on R's resamples (see Influence_values_match_R_empinf) and bounded work.
+        BootstrapResult median = Bootstrap.Run(x, Median, 1000, seed: 11);
+        median.InfluenceValues(InfluenceMethod.Regression);
+        EmpiricalInfluence.LastIterations.Should().BeInRange(3, 200);
+    }
+
+    [Fact]
     public void Undefined_cases_throw_instead_of_returning_NaN()
     {
         double[] x = RReference.Data("constant6");
