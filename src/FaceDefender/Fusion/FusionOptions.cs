@@ -8,22 +8,25 @@ namespace FaceDefender.Fusion;
 /// </summary>
 public sealed class FusionOptions
 {
-    /// <summary>The defaults: eyes-only region, the prototype's feather and colour-correction sizes.</summary>
+    /// <summary>The defaults: eyes-only region, a softer feather than the prototype's, its colour-correction size, additive transfer.</summary>
     public static FusionOptions Default { get; } = new();
 
     /// <summary>Creates options; every argument is optional.</summary>
     /// <param name="roi">Which region of the patient to keep (default <see cref="RoiPreset.EyesOnly"/>).</param>
     /// <param name="maskDilationFraction">Growth of each hull, fraction of IPD; default 0.08 for eyes only, 0.008 (the prototype's 2 px at 1024) otherwise.</param>
-    /// <param name="featherSigmaFraction">Gaussian feather sigma, fraction of IPD; default 0.0043 (the prototype's 5-px kernel, σ ≈ 1.1 px at 1024).</param>
+    /// <param name="featherSigmaFraction">Gaussian feather sigma, fraction of IPD; default 0.015 (σ ≈ 3.8 px at 1024). The prototype's
+    /// 5-px kernel (σ ≈ 1.1 px, fraction 0.0043) leaves a visible seam wherever the colours differ.</param>
     /// <param name="colorCorrectionSigmaFraction">Colour-correction blur sigma, fraction of IPD; default 0.09 (the prototype's kernel of 0.6 IPD, σ ≈ 23 px at 1024).</param>
     /// <param name="colorTransferBlur">Fast (default) or exact colour-correction blur.</param>
+    /// <param name="colorTransferMode">Additive (default: keeps the patient's detail at its own contrast) or the paper's multiplicative formula.</param>
     /// <exception cref="ArgumentOutOfRangeException">A fraction outside its documented range.</exception>
     public FusionOptions(
         RoiPreset roi = RoiPreset.EyesOnly,
         float? maskDilationFraction = null,
-        float featherSigmaFraction = 0.0043f,
+        float featherSigmaFraction = 0.015f,
         float colorCorrectionSigmaFraction = 0.09f,
-        ColorTransferBlur colorTransferBlur = ColorTransferBlur.Fast)
+        ColorTransferBlur colorTransferBlur = ColorTransferBlur.Fast,
+        ColorTransferMode colorTransferMode = ColorTransferMode.Additive)
     {
         if (!Enum.IsDefined(roi))
         {
@@ -39,7 +42,11 @@ public sealed class FusionOptions
         FeatherSigmaFraction = featherSigmaFraction;
         ColorCorrectionSigmaFraction = colorCorrectionSigmaFraction;
         ColorTransferBlur = colorTransferBlur;
+        ColorTransferMode = colorTransferMode;
     }
+
+    /// <summary>How the avatar's low-frequency colour is transferred.</summary>
+    public ColorTransferMode ColorTransferMode { get; }
 
     /// <summary>Which region of the patient is kept.</summary>
     public RoiPreset Roi { get; }

@@ -70,7 +70,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                 Array.Clear(warped, 0, n);
                 AffineWarp.WarpRgb24(pt.Bytes, pt.Width, pt.Height, warped.AsSpan(0, n), w, h, m,
                     WarpBorderMode.Constant, (255, 255, 255), warpRegion);
-                ColorTransfer.Apply(warped.AsSpan(0, n), av.Bytes, mask, corrected.AsSpan(0, n), w, h, colorSigma, options.ColorTransferBlur);
+                ColorTransfer.Apply(warped.AsSpan(0, n), av.Bytes, mask, corrected.AsSpan(0, n), w, h, colorSigma, options.ColorTransferBlur, 1, options.ColorTransferMode);
                 AlphaBlend.Blend(av.Bytes, corrected.AsSpan(0, n), mask, o.Bytes);
             }
         }

@@ -17,6 +17,23 @@ public enum ColorTransferBlur
     Exact,
 }
 
+/// <summary>How the low-frequency colour of the reference replaces the warped image's.</summary>
+public enum ColorTransferMode
+{
+    /// <summary>
+    /// corrected = warped · G(reference) / G(warped): the paper's and Earl's formula. It also scales the
+    /// patient's local contrast by the gain, so a dark or low-resolution photo placed on a light avatar gets
+    /// amplified texture and noise (gains of 2-3 are common).
+    /// </summary>
+    Multiplicative,
+
+    /// <summary>
+    /// corrected = warped − G(warped) + G(reference): the same low frequencies (so the same seamless edge),
+    /// but the patient's detail keeps its original amplitude. The default of the fusion.
+    /// </summary>
+    Additive,
+}
+
 /// <summary>
 /// Colour correction of a warped patient image towards an avatar, as in Earl's face swap and the
 /// FaceDefender prototype: corrected = warped · G(reference) / G(warped) per channel, where G is a
@@ -38,10 +55,12 @@ public static class ColorTransfer
     /// <param name="sigma">Blur sigma in pixels (the prototype: about 23 at 1024 x 1024).</param>
     /// <param name="blur">Exact or fast blur.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use (1 = calling thread only).</param>
+    /// <param name="mode">Multiplicative (the paper's formula, default here) or additive.</param>
     /// <returns>The rectangle that was written, or <see cref="Rectangle.Empty"/> when the mask is all zero.</returns>
     public static Rectangle Apply(
         ReadOnlySpan<byte> warped, ReadOnlySpan<byte> reference, ReadOnlySpan<float> mask, Span<byte> destination,
-        int width, int height, float sigma, ColorTransferBlur blur = ColorTransferBlur.Fast, int maxDegreeOfParallelism = 1)
+        int width, int height, float sigma, ColorTransferBlur blur = ColorTransferBlur.Fast, int maxDegreeOfParallelism = 1,
+        ColorTransferMode mode = ColorTransferMode.Multiplicative)
     {
         ImagingGuard.Dimensions(width, height, nameof(width), nameof(height));
         ImagingGuard.Sigma(sigma, nameof(sigma));
@@ -71,7 +90,7 @@ public static class ColorTransfer
         {
             Blur(reference, gRef, width, height, sigma, blur, roi, maxDegreeOfParallelism);
             Blur(warped, gWarp, width, height, sigma, blur, roi, maxDegreeOfParallelism);
-            Combine(warped, gRef, gWarp, destination, width, roi, simd: true);
+            Combine(warped, gRef, gWarp, destination, width, roi, mode, simd: true);
         }
         finally
         {
@@ -95,7 +114,7 @@ public static class ColorTransfer
         }
     }
 
-    internal static void Combine(ReadOnlySpan<byte> warped, float[] gRef, float[] gWarp, Span<byte> dst, int w, Rectangle roi, bool simd)
+    internal static void Combine(ReadOnlySpan<byte> warped, float[] gRef, float[] gWarp, Span<byte> dst, int w, Rectangle roi, ColorTransferMode mode, bool simd)
     {
         int n = roi.Width * 3;
         float[] row = ArrayPool<float>.Shared.Rent(n);
@@ -109,7 +128,13 @@ public static class ColorTransfer
                 ReadOnlySpan<float> gr = gRef.AsSpan(off, n);
                 ReadOnlySpan<float> gw = gWarp.AsSpan(off, n);
                 int i = 0;
-                if (simd && Vector256.IsHardwareAccelerated)
+                if (mode == ColorTransferMode.Additive)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(r, gw, r);
+                    System.Numerics.Tensors.TensorPrimitives.Add(r, gr, r);
+                    i = n;
+                }
+                else if (simd && Vector256.IsHardwareAccelerated)
                 {
                     var one = Vector256.Create(1f);
                     var guard = Vector256.Create(128f);
