@@ -133,14 +133,22 @@ internal static class AffineCropSampler
             for (int y = j * factor; y < yEnd; y++)
             {
                 ReadOnlySpan<Rgb24> row = source.Slice(y * width, width);
-                for (int x = 0; x < width; x++)
+                for (int i = 0, x = 0; i < w; i++)
                 {
-                    int i = x / factor;
-                    Rgb24 p = row[x];
-                    sums[3 * i] += p.R;
-                    sums[(3 * i) + 1] += p.G;
-                    sums[(3 * i) + 2] += p.B;
-                    counts[i]++;
+                    int xEnd = Math.Min(width, x + factor);
+                    int r = 0, g = 0, b = 0;
+                    for (; x < xEnd; x++)
+                    {
+                        Rgb24 p = row[x];
+                        r += p.R;
+                        g += p.G;
+                        b += p.B;
+                    }
+
+                    sums[3 * i] += r;
+                    sums[(3 * i) + 1] += g;
+                    sums[(3 * i) + 2] += b;
+                    counts[i] += xEnd - (i * factor);
                 }
             }
 
