@@ -92,7 +92,9 @@ public sealed class PeriocularFaceFuser : IFaceFuser
     /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown and feathered.</summary>
     internal static float[] BuildMask(FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h, float ipd, FusionOptions options)
     {
-        var hard = new float[w * h];
+        float[] rented = ArrayPool<float>.Shared.Rent(w * h);
+        Span<float> hard = rented.AsSpan(0, w * h);
+        hard.Clear();
         float grow = options.MaskDilationFraction * ipd;
         foreach (bool left in new[] { true, false })
         {
@@ -109,6 +111,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
 
         var feathered = new float[w * h];
         MaskOperations.Feather(hard, feathered, w, h, Math.Max(0.3f, options.FeatherSigmaFraction * ipd));
+        ArrayPool<float>.Shared.Return(rented);
         return feathered;
     }
 }
