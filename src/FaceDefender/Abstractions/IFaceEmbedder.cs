@@ -2,7 +2,7 @@ using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace FaceDefender;
+namespace FaceDefender.Abstractions;
 
 /// <summary>
 /// Turns a face into an identity descriptor: a unit vector whose cosine similarity with another

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using FaceDefender.Abstractions;
 using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
 using Microsoft.ML.OnnxRuntime;
