@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using FaceDefender.Avatars;
+using FaceDefender.Privacy;
+using Xunit.Abstractions;
+
+namespace FaceDefender.Tests.Privacy;
+
+/// <summary>The audit on real photos (two portraits) and rendered avatars, with augmented copies.</summary>
+public sealed class PrivacyAuditTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<PrivacyAuditReport> Report = new(() =>
+    {
+        using var embedder = new DlibFaceEmbedder();
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 128));
+        // The test runs a subset of the standard methods to stay fast; the CLI runs all of them.
+        IProtectionMethod[] methods =
+        [
+            new BaselineProtection(BaselineKind.Raw),
+            new BaselineProtection(BaselineKind.GaussianBlur),
+            new BaselineProtection(BaselineKind.BlackFaceEyeStrip),
+            new FusionProtection(avatars, FaceDefender.Fusion.RoiPreset.EyesOnly),
+            new FusionProtection(avatars, FaceDefender.Fusion.RoiPreset.Paper),
+        ];
+        return PrivacyAudit.Run(PrivacyTestData.Samples, methods, embedder);
+    });
+
+    [Fact]
+    public void Dlib_embedder_separates_genuine_from_impostor_pairs()
+    {
+        PrivacyAuditReport report = Report.Value;
+        output.WriteLine(report.ToMarkdown());
+        report.Images.Should().Be(PrivacyTestData.Samples.Count);
+        report.Identities.Should().Be(6);
+        report.Genuine.Should().NotBeNull();
+        // 6 identities x 4 images: 6 x 6 = 36 genuine and 15 x 16 = 240 impostor pairs.
+        report.Genuine!.Count.Should().Be(36);
+        report.Impostor.Count.Should().Be(240);
+        report.GenuineImpostorAuc.Should().BeGreaterThan(0.95);
+        report.Genuine.Mean.Should().BeGreaterThan(report.Impostor.Mean);
+    }
+
+    [Fact]
+    public void Report_tells_weak_from_strong_protection()
+    {
+        PrivacyAuditReport report = Report.Value;
+        MethodAuditResult M(string name) => report.Methods.Single(m => m.Method == name);
+
+        // The raw photo is found every time; it is the upper bound.
+        M("raw").RawGallery!.Rank1.Successes.Should().Be(M("raw").Protected);
+        M("raw").CosineToRaw!.Mean.Should().BeApproximately(1.0, 1e-4);
+
+        // Our fused images are identified far less often than the raw photo against a raw gallery,
+        // and the smaller ROI no more often than the paper's.
+        foreach (string ours in new[] { "ours-eyes-only", "ours-paper-roi" })
+        {
+            M(ours).RawGallery!.GallerySize.Should().Be(6);
+            M(ours).RawGallery!.Rank1.Successes.Should().BeLessThan(M("raw").RawGallery!.Rank1.Successes / 2);
+        }
+
+        M("ours-eyes-only").RawGallery!.Rank1.Value.Should().BeLessThanOrEqualTo(M("ours-paper-roi").RawGallery!.Rank1.Value);
+
+        // The same-tool attack (gallery protected too, other avatars) finds far more than the raw gallery:
+        // the kept eye region is itself a biometric.
+        M("ours-eyes-only").SameToolAttack!.Rank1.Successes.Should().BeGreaterThan(M("ours-eyes-only").RawGallery!.Rank1.Successes);
+
+        // ROI size is visible in what the eye strip alone leaks against a gallery cropped alike.
+        M("ours-eyes-only").PeriocularStripGallery!.Rank1.Value.Should().BeLessThan(M("ours-paper-roi").PeriocularStripGallery!.Rank1.Value);
+
+        // Every rate has an interval around it.
+        foreach (MethodAuditResult m in report.Methods)
+        {
+            m.RawGallery!.Rank1.Low.Should().BeLessThanOrEqualTo(m.RawGallery.Rank1.Value);
+            m.RawGallery.Rank1.High.Should().BeGreaterThanOrEqualTo(m.RawGallery.Rank1.Value);
+            m.SameToolAttack.Should().NotBeNull();
+        }
+
+        report.ToMarkdown().Should().NotContainEquivalentOf("safe ");
+        report.ToJson().Should().Contain("\"rank1\"");
+    }
+
+    [Fact]
+    public void Embedding_one_face_takes_under_30_ms_on_one_thread()
+    {
+        using var embedder = new DlibFaceEmbedder();
+        var s = PrivacyTestData.Samples[0];
+        embedder.Embed(s.Image, s.Landmarks);
+        var sw = Stopwatch.StartNew();
+        const int runs = 10;
+        for (int i = 0; i < runs; i++)
+        {
+            embedder.Embed(s.Image, s.Landmarks);
+        }
+
+        double ms = sw.Elapsed.TotalMilliseconds / runs;
+        output.WriteLine($"dlib embed (align + ONNX, one thread): {ms:F1} ms");
+        // Generous bound: the machine is shared; the target is 30 ms.
+        ms.Should().BeLessThan(120);
+    }
+}

@@ -1,0 +1,85 @@
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars;
+using FaceDefender.Landmarks;
+using FaceDefender.Privacy;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace FaceDefender.Tests.Privacy;
+
+/// <summary>
+/// The audit's test set: the two shared public-domain portraits and four rendered avatars, each with
+/// augmented copies (crop, small rotation, brightness, JPEG quality), landmarks from the real detector.
+/// Built once per test run.
+/// </summary>
+internal static class PrivacyTestData
+{
+    private static readonly Lazy<IReadOnlyList<AuditSample>> Cached = new(Build);
+
+    public static IReadOnlyList<AuditSample> Samples => Cached.Value;
+
+    /// <summary>The augmentations: name and transform (applied to a clone).</summary>
+    public static readonly (string Name, Func<Image<Rgb24>, Image<Rgb24>> Apply)[] Augmentations =
+    [
+        ("original", img => img.Clone()),
+        ("crop90-rotate+4", img => img.Clone(c => c.Crop(new Rectangle(img.Width / 20, img.Height / 20, img.Width * 9 / 10, img.Height * 9 / 10)).Rotate(4f))),
+        ("rotate-3-darker", img => img.Clone(c => c.Rotate(-3f).Brightness(0.8f))),
+        ("brighter-jpeg40", img => Jpeg(img.Clone(c => c.Brightness(1.2f)), 40)),
+    ];
+
+    private static Image<Rgb24> Jpeg(Image<Rgb24> img, int quality)
+    {
+        using (img)
+        {
+            using var ms = new MemoryStream();
+            img.SaveAsJpeg(ms, new JpegEncoder { Quality = quality });
+            ms.Position = 0;
+            return Image.Load<Rgb24>(ms);
+        }
+    }
+
+    private static IReadOnlyList<AuditSample> Build()
+    {
+        var bases = new List<(string Identity, Image<Rgb24> Image)>();
+        string faces = Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces");
+        bases.Add(("astronaut", Image.Load<Rgb24>(Path.Combine(faces, "astronaut.png"))));
+        bases.Add(("grace_hopper", Image.Load<Rgb24>(Path.Combine(faces, "grace_hopper.jpg"))));
+        var provider = new ProceduralAvatarProvider();
+        (AvatarSex Sex, int Age, SkinTone Tone)[] rendered =
+        [
+            (AvatarSex.Female, 35, SkinTone.Light), (AvatarSex.Male, 55, SkinTone.Medium),
+            (AvatarSex.Female, 65, SkinTone.Dark), (AvatarSex.Male, 25, SkinTone.Light),
+        ];
+        foreach (var (sex, age, tone) in rendered)
+        {
+            using Avatar avatar = provider.Select(new AvatarQuery(sex, age, tone, $"test-identity-{sex}-{age}-{tone}"));
+            // Rendered faces at half size, like a photo of moderate resolution.
+            bases.Add(($"avatar-{sex}-{age}-{tone}", avatar.Image.Clone(c => c.Resize(512, 512))));
+        }
+
+        var samples = new List<AuditSample>();
+        using var detector = new MediaPipeLandmarkDetector();
+        foreach (var (identity, image) in bases)
+        {
+            using (image)
+            {
+                foreach (var (name, apply) in Augmentations)
+                {
+                    Image<Rgb24> augmented = apply(image);
+                    FaceDetection detection = detector.Detect(augmented);
+                    if (detection.Face is null)
+                    {
+                        augmented.Dispose();
+                        throw new InvalidOperationException($"The detector found no face in {identity}/{name}: the test set is broken.");
+                    }
+
+                    samples.Add(new AuditSample(identity, augmented, detection.Face.Landmarks, $"{identity}/{name}"));
+                }
+            }
+        }
+
+        return samples;
+    }
+}
