@@ -105,7 +105,8 @@ internal sealed record AvatarLook
             _ => [new(22, 18, 16), new(30, 24, 20), new(18, 15, 14)],
         };
         Vector3 hairSrgb = hairPalette[rng.Next(hairPalette.Length)];
-        if (child > 0.5f && tone == SkinTone.Light && rng.NextFloat() < 0.4f)
+        float fairChild = rng.NextFloat(); // drawn for everyone, so later draws do not depend on age
+        if (child > 0.5f && tone == SkinTone.Light && fairChild < 0.4f)
         {
             hairSrgb = new Vector3(170, 130, 80); // many light-skinned children are fairer
         }
@@ -137,14 +138,12 @@ internal sealed record AvatarLook
         ];
         Vector3 cloth = clothes[rng.Next(clothes.Length)];
 
-        float longHair = male ? (child > 0.5f ? 0f : rng.NextFloat() < 0.1f ? 1f : 0f) : (rng.NextFloat() < 0.85f ? 1f : 0f);
-        float hairBottom = male ? 3.0f - rng.Range(0f, 1.0f) : (longHair > 0 ? rng.Range(-16f, -7f) : rng.Range(-4f, 0f));
-        if (male && longHair > 0)
-        {
-            hairBottom = rng.Range(-8f, -4f);
-        }
-
-        float balding = male ? Saturate((age - 45f) / 35f) * rng.Range(0f, 1f) : 0f;
+        // Every identity draws the same sequence of numbers whatever its sex and age.
+        float hairStyle = rng.NextFloat(), shortLength = rng.Range(0f, 1f), longLength = rng.Range(-16f, -7f), bobLength = rng.Range(-4f, 0f);
+        float maleLong = rng.Range(-8f, -4f), baldingDraw = rng.Range(0f, 1f);
+        bool longHair = male ? child <= 0.5f && hairStyle < 0.1f : hairStyle < 0.85f;
+        float hairBottom = male ? (longHair ? maleLong : 3.0f - shortLength) : (longHair ? longLength : bobLength);
+        float balding = male ? Saturate((age - 45f) / 35f) * baldingDraw : 0f;
 
         return new AvatarLook
         {
@@ -184,7 +183,7 @@ internal sealed record AvatarLook
             HairVolume = male ? rng.Range(0.35f, 0.8f) : rng.Range(0.6f, 1.1f),
             Balding = balding,
             PartingX = rng.Range(-2.5f, 2.5f),
-            Stubble = male && child < 0.1f ? rng.Range(0f, 1f) * (1f - 0.3f * ageing) : 0f,
+            Stubble = (male && child < 0.1f ? 1f : 0f) * rng.Range(0f, 1f) * (1f - 0.3f * ageing),
             Grey = Saturate(grey),
             NoiseOffset = new Vector2(rng.Range(0f, 200f), rng.Range(0f, 200f)),
         };

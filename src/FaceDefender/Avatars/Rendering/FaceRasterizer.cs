@@ -42,7 +42,7 @@ internal sealed class FaceRasterizer
     // G-buffer ids.
     private const int IdBackground = -1;
     private const int IdSkull = 1000, IdEarR = 1003, IdEarL = 1004, IdNeck = 1005, IdTorso = 1006;
-    private const int IdEyeR = 2000, IdEyeL = 2001, IdMouth = 2002;
+    private const int IdEyeR = 2000, IdEyeL = 2001;
 
     // Pixel classes for edge anti-aliasing.
     private const byte ClassBackground = 0, ClassSkin = 1, ClassHair = 2, ClassEye = 3, ClassCloth = 4;
@@ -50,10 +50,11 @@ internal sealed class FaceRasterizer
     // Lights, in camera-aligned world space (X right, Y up, Z towards the camera).
     private static readonly Vector3 KeyDir = Vector3.Normalize(new Vector3(-0.6f, 0.5f, 0.65f));
     private static readonly Vector3 FillDir = Vector3.Normalize(new Vector3(0.75f, 0.0f, 0.6f));
-    private static readonly Vector3 KeyColour = new(1.7f, 1.62f, 1.5f);
+    private static readonly Vector3 KeyColour = new(1.5f, 1.43f, 1.33f);
     private static readonly Vector3 FillColour = new(0.30f, 0.33f, 0.38f);
     private static readonly Vector3 SkyColour = new(0.24f, 0.25f, 0.28f);
     private static readonly Vector3 GroundColour = new(0.16f, 0.13f, 0.12f);
+    private static readonly Vector3 KeyHalfway = Vector3.Normalize(KeyDir + Vector3.UnitZ);
     private static readonly Vector3 SkinWrap = new(0.55f, 0.32f, 0.25f);
 
     /// <summary>
@@ -81,6 +82,8 @@ internal sealed class FaceRasterizer
     });
 
     private readonly FaceModel _model;
+    private readonly RenderBuffers _buffers;
+    private readonly Vector3 _downWorld;
     private readonly AvatarLook _look;
     private readonly int _w, _h;
     private readonly Mat3 _rot, _rotInv;
@@ -110,9 +113,12 @@ internal sealed class FaceRasterizer
     private readonly float[] _browHalfR, _browHalfL;
     private readonly Vector2[] _upperR, _upperL, _lowerR, _lowerL;
     private readonly Vector2[] _outerLips, _innerLips, _mouthSeam;
-    private readonly Vector2[] _eyePolyR, _eyePolyL, _mouthPoly;
+    private readonly Vector2[] _eyePolyR, _eyePolyL;
     private readonly Box _browBoxR, _browBoxL, _lidBoxR, _lidBoxL, _lipBox;
     private readonly float _orbitDarkening;
+    private readonly Vector3[] _vertexTint = new Vector3[CanonicalFaceMesh.VertexCount];
+    private readonly float[] _vertexSpec = new float[CanonicalFaceMesh.VertexCount];
+    private readonly Box _wrinkleBox;
 
     /// <summary>An axis-aligned box in canonical (x, y), to skip painting work far from a feature.</summary>
     private readonly record struct Box(float MinX, float MinY, float MaxX, float MaxY)
@@ -136,6 +142,7 @@ internal sealed class FaceRasterizer
         _rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(-pose.Pitch * d2r);
         _rotInv = _rot.Transpose();
         _camHead = _rotInv.Apply(new Vector3(0f, 0f, CameraDistance) - Pivot) + Pivot;
+        _downWorld = _rot.Apply(new Vector3(0f, -1f, 0f));
 
         // FFHQ framing from the un-posed head (ALGORITHM.md section 1 step 3).
         Vector3[] v = model.Vertices;
@@ -169,13 +176,13 @@ internal sealed class FaceRasterizer
             _posedNormals[i] = _rot.Apply(model.Normals[i]);
         }
 
-        int n = width * height;
-        _zbuf = new float[n];
-        _id = new int[n];
-        _b1 = new float[n];
-        _b2 = new float[n];
-        _colour = new float[n * 3];
-        _class = new byte[n];
+        _buffers = RenderBuffers.Rent(width * height);
+        _zbuf = _buffers.Depth;
+        _id = _buffers.Id;
+        _b1 = _buffers.B1;
+        _b2 = _buffers.B2;
+        _colour = _buffers.Colour;
+        _class = _buffers.Class;
 
         Vector3[] cv = model.Canonical;
         (_browR, _browHalfR) = BrowLine(cv, [(107, 55), (66, 65), (105, 52), (63, 53), (70, 46)]);
@@ -197,16 +204,58 @@ internal sealed class FaceRasterizer
         _lidBoxL = Box.Around(_upperL.Concat(_lowerL), 0.2f, 0.12f, 1.0f);
         _lipBox = Box.Around(_outerLips, 0.08f, 0.08f, 0.08f);
         _orbitDarkening = 0.10f + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f);
+        _wrinkleBox = new Box(-6f, -7f, 6f, 8.7f);
+        PrecomputeVertexSkin();
         _eyePolyR = FaceModel.RightEyeRing.Select(i => _screen[i]).ToArray();
         _eyePolyL = FaceModel.LeftEyeRing.Select(i => _screen[i]).ToArray();
-        _mouthPoly = FaceModel.InnerLips.Select(i => _screen[i]).ToArray();
     }
 
     /// <summary>Renders <paramref name="model"/> and returns the image with its exact landmarks.</summary>
     public static RasterOutput Render(FaceModel model, AvatarLook look, PoseDegrees pose, int width, int height, float scale)
     {
         var r = new FaceRasterizer(model, look, pose, width, height, scale);
-        return r.Run();
+        try
+        {
+            return r.Run();
+        }
+        finally
+        {
+            RenderBuffers.Return(r._buffers);
+        }
+    }
+
+    /// <summary>
+    /// The per-pixel scratch buffers (about 28 bytes per pixel). One set is kept for reuse, so
+    /// repeated renders do not allocate and fault in ~30 MB each time; concurrent renders rent their own.
+    /// </summary>
+    private sealed class RenderBuffers
+    {
+        private static RenderBuffers? _spare;
+
+        private RenderBuffers(int n)
+        {
+            Depth = new float[n];
+            Id = new int[n];
+            B1 = new float[n];
+            B2 = new float[n];
+            Colour = new float[n * 3];
+            Class = new byte[n];
+        }
+
+        public float[] Depth { get; }
+        public int[] Id { get; }
+        public float[] B1 { get; }
+        public float[] B2 { get; }
+        public float[] Colour { get; }
+        public byte[] Class { get; }
+
+        public static RenderBuffers Rent(int n)
+        {
+            RenderBuffers? spare = Interlocked.Exchange(ref _spare, null);
+            return spare is not null && spare.Id.Length == n ? spare : new RenderBuffers(n);
+        }
+
+        public static void Return(RenderBuffers buffers) => Volatile.Write(ref _spare, buffers);
     }
 
     private RasterOutput Run()
@@ -311,15 +360,19 @@ internal sealed class FaceRasterizer
             int y0 = Math.Max(0, (int)MathF.Floor(MathF.Min(p0.Y, MathF.Min(p1.Y, p2.Y))));
             int y1 = Math.Min(_h - 1, (int)MathF.Ceiling(MathF.Max(p0.Y, MathF.Max(p1.Y, p2.Y))));
             float iz0 = 1f / _depth[i0], iz1 = 1f / _depth[i1], iz2 = 1f / _depth[i2];
+            // Barycentrics are affine in the pixel position: step them along each row.
+            float dw1 = (p2.Y - p0.Y) * inv, dw2 = -(p1.Y - p0.Y) * inv;
             for (int y = y0; y <= y1; y++)
             {
                 float py = y + 0.5f;
                 int row = y * _w;
+                float px0 = x0 + 0.5f;
+                float w1 = ((px0 - p0.X) * (p2.Y - p0.Y) - (py - p0.Y) * (p2.X - p0.X)) * inv - dw1;
+                float w2 = ((p1.X - p0.X) * (py - p0.Y) - (p1.Y - p0.Y) * (px0 - p0.X)) * inv - dw2;
                 for (int x = x0; x <= x1; x++)
                 {
-                    float px = x + 0.5f;
-                    float w1 = ((px - p0.X) * (p2.Y - p0.Y) - (py - p0.Y) * (p2.X - p0.X)) * inv;
-                    float w2 = ((p1.X - p0.X) * (py - p0.Y) - (p1.Y - p0.Y) * (px - p0.X)) * inv;
+                    w1 += dw1;
+                    w2 += dw2;
                     float w0 = 1f - w1 - w2;
                     if (w0 < 0f || w1 < 0f || w2 < 0f)
                     {
@@ -540,12 +593,43 @@ internal sealed class FaceRasterizer
         }
     }
 
+    /// <summary>atan2 to about 0.002 rad: plenty for texture coordinates, several times faster.</summary>
+    private static float FastAtan2(float y, float x)
+    {
+        float ax = MathF.Abs(x), ay = MathF.Abs(y);
+        float mx = MathF.Max(ax, ay);
+        if (mx == 0f)
+        {
+            return 0f;
+        }
+
+        float a = MathF.Min(ax, ay) / mx;
+        float s = a * a;
+        float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
+        if (ay > ax)
+        {
+            r = 1.57079637f - r;
+        }
+
+        if (x < 0f)
+        {
+            r = 3.14159274f - r;
+        }
+
+        return y < 0f ? -r : r;
+    }
+
     /// <summary>Thins the hair where the view grazes the shell, so the outline is wispy rather than a hard shell edge.</summary>
     private float SilhouetteFuzz(Vector3 p, Vector3 d, Vector3 centre, Vector3 radii)
     {
         Vector3 n = Vector3.Normalize((p - centre) / (radii * radii));
         float grazing = 1f - MathF.Abs(Vector3.Dot(n, Vector3.Normalize(d)));
-        float az = MathF.Atan2(p.X - centre.X, p.Z - centre.Z);
+        if (grazing <= 0.8f)
+        {
+            return 1f;
+        }
+
+        float az = FastAtan2(p.X - centre.X, p.Z - centre.Z);
         float tufts = 0.5f + 0.5f * ValueNoise.Sample(az * 40f + p.Y * 3f, p.Y * 2f + 11f);
         return 1f - Smoothstep(0.80f, 0.995f, grazing) * (0.35f + 0.65f * tufts);
     }
@@ -630,7 +714,7 @@ internal sealed class FaceRasterizer
                 continue;
             }
 
-            float az = MathF.Atan2(p.X, p.Z - c.Z);
+            float az = FastAtan2(p.X, p.Z - c.Z);
             float ragged = 0.8f * ValueNoise.Sample(az * 5f + _look.NoiseOffset.X, 3.3f) + 0.15f * ValueNoise.Sample(az * 23f, 7.7f);
             float end = _look.HairBottomY + ragged;
             if (p.Y < end - 0.6f)
@@ -665,10 +749,15 @@ internal sealed class FaceRasterizer
     {
         AvatarLook look = _look;
         Vector3 c = _model.HairCentre;
-        float az = MathF.Atan2(p.X, p.Z - c.Z); // 0 front, +-pi/2 sides, +-pi back
-        float aaz = MathF.Abs(az);
         float front = look.HairlineY - 0.07f * p.X * p.X * (1f + 0.4f * look.Balding);
         float side = look.Sex == Abstractions.AvatarSex.Male || look.HairBottomY > 2.5f ? 3.6f : 1.0f;
+        if (p.Z > c.Z && p.Y < MathF.Min(front, side) - 0.45f)
+        {
+            return 0f; // front half, below any hairline: the face
+        }
+
+        float az = FastAtan2(p.X, p.Z - c.Z); // 0 front, +-pi/2 sides, +-pi back
+        float aaz = MathF.Abs(az);
         float back = -3.5f;
         float line = aaz < 1.45f
             ? Lerp(front, side, Smoothstep(0.35f, 1.45f, aaz))
@@ -749,7 +838,7 @@ internal sealed class FaceRasterizer
                 }
                 else if (id >= IdEyeR)
                 {
-                    col = id == IdMouth ? ShadeMouth() : ShadeEye(x + 0.5f, y + 0.5f, id == IdEyeR ? _model.RightEye : _model.LeftEye, id == IdEyeR);
+                    col = ShadeEye(x + 0.5f, y + 0.5f, id == IdEyeR ? _model.RightEye : _model.LeftEye, id == IdEyeR);
                 }
                 else
                 {
@@ -773,12 +862,36 @@ internal sealed class FaceRasterizer
         Vector3 pc = b0 * _model.Canonical[i0] + b1 * _model.Canonical[i1] + b2 * _model.Canonical[i2];
         float ao = b0 * _model.Occlusion[i0] + b1 * _model.Occlusion[i1] + b2 * _model.Occlusion[i2];
 
-        Vector3 albedo = SkinAlbedo(pc, out float spec, out float gloss, ref ao);
+        Vector3 tint = b0 * _vertexTint[i0] + b1 * _vertexTint[i1] + b2 * _vertexTint[i2];
+        float spec = b0 * _vertexSpec[i0] + b1 * _vertexSpec[i1] + b2 * _vertexSpec[i2];
+        Vector3 albedo = SkinAlbedo(pc, tint, ref spec, out float gloss, ref ao);
         return ShadeSkinLike(albedo, n, ao, spec, gloss, SkinWrap);
     }
 
+    /// <summary>
+    /// Low-frequency skin terms (broad mottling, redness, darker orbits, oily T-zone) evaluated per
+    /// vertex: they vary over centimetres, much slower than the mesh spacing, so interpolating them
+    /// looks the same as evaluating them per pixel and costs far less.
+    /// </summary>
+    private void PrecomputeVertexSkin()
+    {
+        AvatarLook look = _look;
+        Vector3[] cv = _model.Canonical;
+        for (int i = 0; i < cv.Length; i++)
+        {
+            float x = cv[i].X, y = cv[i].Y, ax = MathF.Abs(x);
+            float nx = x + look.NoiseOffset.X, ny = y + look.NoiseOffset.Y;
+            float mottle = 0.65f * ValueNoise.Sample(nx * 1.6f, ny * 1.6f) + 0.35f * ValueNoise.Sample(nx * 4.1f + 7f, ny * 4.1f);
+            float shade = 1f + 0.07f * mottle;
+            float red = 0.13f * Gauss(ax - 3.9f, y + 0.6f, 1.5f, 1.2f) + 0.10f * Gauss(x, y + 0.9f, 0.9f, 1.0f) + 0.05f * Gauss(x, y + 8.2f, 1.5f, 0.9f);
+            shade *= 1f - Gauss(ax - 3.1f, y - 2.3f, 1.5f, 0.85f) * _orbitDarkening;
+            _vertexTint[i] = shade * new Vector3(1f + 0.5f * red, 1f - 0.35f * red, 1f - 0.3f * red);
+            _vertexSpec[i] = 0.05f + 0.06f * Gauss(x, y - 6.5f, 3.5f, 1.5f) + 0.08f * Gauss(x, y + 0.3f, 0.8f, 2.5f);
+        }
+    }
+
     /// <summary>Skin albedo with painted features, at canonical point <paramref name="pc"/>.</summary>
-    private Vector3 SkinAlbedo(Vector3 pc, out float spec, out float gloss, ref float ao)
+    private Vector3 SkinAlbedo(Vector3 pc, Vector3 tint, ref float spec, out float gloss, ref float ao)
     {
         AvatarLook look = _look;
         float x = pc.X, y = pc.Y, ax = MathF.Abs(x);
@@ -786,44 +899,28 @@ internal sealed class FaceRasterizer
         Vector3 albedo = look.SkinAlbedo;
         float nx = x + look.NoiseOffset.X, ny = y + look.NoiseOffset.Y;
 
-        // Texture: broad mottling plus fine pores.
-        float mottle = 0.65f * ValueNoise.Sample(nx * 1.6f, ny * 1.6f) + 0.35f * ValueNoise.Sample(nx * 4.1f + 7f, ny * 4.1f);
+        // Fine pores on top of the per-vertex mottling, redness and orbit shading.
         float pores = ValueNoise.Sample(nx * 28f, ny * 28f);
-        float shade = 1f + 0.07f * mottle + 0.035f * pores;
-
-        // Redness: cheeks, nose, chin; darker around the eyes.
-        float red = 0f;
-        if (y < 2f && y > -9.5f)
-        {
-            red = 0.13f * Gauss(ax - 3.9f, y + 0.6f, 1.5f, 1.2f) + 0.10f * Gauss(x, y + 0.9f, 0.9f, 1.0f) + 0.05f * Gauss(x, y + 8.2f, 1.5f, 0.9f);
-        }
-
-        if (y > 0f && y < 4.6f && ax > 0.8f)
-        {
-            shade *= 1f - Gauss(ax - 3.1f, y - 2.3f, 1.5f, 0.85f) * _orbitDarkening;
-        }
-
-        spec = 0.05f + (y > 3f ? 0.06f * Gauss(x, y - 6.5f, 3.5f, 1.5f) : 0f) + (ax < 2.5f && y < 3f ? 0.08f * Gauss(x, y + 0.3f, 0.8f, 2.5f) : 0f);
+        float shade = 1f + 0.035f * pores;
         gloss = 22f;
 
         // Wrinkles and folds darken thin lines (and add a little cavity occlusion).
-        float wr = Wrinkles(x, y, ax);
-        shade *= 1f - wr;
-        ao *= 1f - 0.6f * wr;
+        if (_wrinkleBox.Contains(p2))
+        {
+            float wr = Wrinkles(x, y, ax);
+            shade *= 1f - wr;
+            ao *= 1f - 0.6f * wr;
+        }
 
         // Nostrils.
         if (ax < 1.3f && y < -1.2f && y > -2.7f)
         {
-            float nostril = Gauss(ax - 0.6f, y + 1.95f, 0.26f, 0.15f);
-            shade *= 1f - 0.6f * nostril;
-            ao *= 1f - 0.4f * nostril;
+            float nostril = Gauss(ax - 0.62f, y + 1.7f, 0.2f, 0.12f);
+            shade *= 1f - 0.35f * nostril;
+            ao *= 1f - 0.3f * nostril;
         }
 
-        albedo *= shade;
-        if (red > 0f)
-        {
-            albedo *= new Vector3(1f + 0.5f * red, 1f - 0.35f * red, 1f - 0.3f * red);
-        }
+        albedo *= shade * tint;
 
         // Stubble on adult men.
         if (look.Stubble > 0f && y < 1.5f)
@@ -881,7 +978,8 @@ internal sealed class FaceRasterizer
             float dl = PolylineDistance(lo, p2, closed: false, out _);
             float lowerLash = Smoothstep(0.06f, 0.0f, dl) * (y <= MarginYAt(lo, x) + 0.01f ? 1f : 0f);
             albedo *= 1f - 0.35f * lowerLash;
-            float crease = above ? Gauss(du - 0.62f - 0.1f * look.Ageing, 0f, 0.1f, 1f) : 0f;
+            float taper = MathF.Sqrt(MathF.Max(0f, MathF.Sin(MathF.PI * tu)));
+            float crease = above ? Gauss(du - 0.62f - 0.1f * look.Ageing, 0f, 0.1f, 1f) * taper : 0f;
             albedo *= 1f - 0.16f * crease;
             ao *= 1f - 0.2f * crease;
             spec *= 1f - 0.8f * lash;
@@ -897,8 +995,12 @@ internal sealed class FaceRasterizer
         float w = 0f;
 
         // Nasolabial folds (slight in all adults, deeper with age).
-        float nl = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(1.75f, -1.45f), new Vector2(2.85f, -4.55f), out float tnl);
-        w += (0.05f + 0.22f * age) * Smoothstep(0.22f + 0.1f * age, 0.0f, nl) * (1f - Smoothstep(0.85f, 1f, tnl));
+        if (ax > 1.3f && ax < 3.3f && y < -1.0f && y > -5f)
+        {
+            float nl = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(1.75f, -1.45f), new Vector2(2.85f, -4.55f), out float tnl);
+            w += (0.05f + 0.22f * age) * Smoothstep(0.22f + 0.1f * age, 0.0f, nl) * (1f - Smoothstep(0.85f, 1f, tnl));
+        }
+
         if (age <= 0f)
         {
             return w;
@@ -918,7 +1020,7 @@ internal sealed class FaceRasterizer
         float r = d.Length();
         if (r > 0.35f && r < 1.2f && d.X > -0.2f)
         {
-            float ang = MathF.Atan2(d.Y, d.X);
+            float ang = FastAtan2(d.Y, d.X);
             float fan = Smoothstep(0.8f, 0.98f, MathF.Sin(ang * 11f + ValueNoise.Sample(r * 2f, 5f)));
             w += 0.09f * age * fan * Smoothstep(1.2f, 0.5f, r);
         }
@@ -930,8 +1032,12 @@ internal sealed class FaceRasterizer
             w += 0.08f * age * Smoothstep(0.08f, 0f, fold) * Smoothstep(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
         }
 
-        float mar = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(2.7f, -4.9f), new Vector2(3.0f, -6.6f), out _);
-        w += 0.14f * age * age * Smoothstep(0.15f, 0f, mar);
+        if (ax > 2.4f && ax < 3.3f && y < -4.6f && y > -6.9f)
+        {
+            float mar = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(2.7f, -4.9f), new Vector2(3.0f, -6.6f), out _);
+            w += 0.14f * age * age * Smoothstep(0.15f, 0f, mar);
+        }
+
         return w;
     }
 
@@ -979,8 +1085,6 @@ internal sealed class FaceRasterizer
         return edge * density * (0.55f + 0.45f * strands);
     }
 
-    private Vector3 ShadeMouth() => _look.LipColour * 0.18f;
-
     private Vector3 ShadeEye(float px, float py, EyeballModel eye, bool right)
     {
         Vector3 d = RayDirHead(px, py);
@@ -1004,7 +1108,7 @@ internal sealed class FaceRasterizer
             Vector3 q = _camHead + ti * d - eye.IrisCentre;
             float qx = Vector3.Dot(q, eye.AxisX), qy = Vector3.Dot(q, eye.AxisY);
             float r = MathF.Sqrt(qx * qx + qy * qy) / eye.IrisRadius;
-            float ang = MathF.Atan2(qy, qx);
+            float ang = FastAtan2(qy, qx);
             float fibres = 0.5f + 0.5f * ValueNoise.Sample(ang * 14f + _look.NoiseOffset.X, r * 3f) + 0.25f * ValueNoise.Sample(ang * 40f, r * 6f + 3f);
             float pr = eye.PupilRadius / eye.IrisRadius;
             Vector3 iris = Lerp(_look.IrisInner, _look.IrisOuter, Smoothstep(pr, 1f, r)) * (0.7f + 0.5f * fibres);
@@ -1032,7 +1136,7 @@ internal sealed class FaceRasterizer
 
     private Vector3 ScleraColour(Vector3 nHead, EyeballModel eye, bool right)
     {
-        Vector3 baseCol = new(0.78f, 0.72f, 0.68f);
+        Vector3 baseCol = new(0.66f, 0.61f, 0.58f);
         float off = 1f - Vector3.Dot(nHead, eye.Gaze); // grows towards the corners
         float veins = Saturate(0.5f + ValueNoise.Sample(nHead.X * 40f + (right ? 0f : 50f), nHead.Y * 40f)) * Smoothstep(0.15f, 0.5f, off);
         baseCol *= new Vector3(1f, 1f - 0.12f * veins, 1f - 0.12f * veins);
@@ -1050,9 +1154,7 @@ internal sealed class FaceRasterizer
             {
                 Vector3 nh = Vector3.Normalize((p - m.SkullCentre) / (m.SkullRadii * m.SkullRadii));
                 float ao = 1f;
-                Vector3 pc = new(p.X, p.Y, p.Z);
-                Vector3 albedo = _look.SkinAlbedo * (1f + 0.07f * ValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, (p.Y + _look.NoiseOffset.Y) * 1.6f, 3));
-                _ = pc;
+                Vector3 albedo = _look.SkinAlbedo * (1f + 0.07f * ValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, (p.Y + _look.NoiseOffset.Y) * 1.6f, 2));
                 return ShadeSkinLike(albedo, _rot.Apply(nh), ao, 0.05f, 20f, SkinWrap);
             }
 
@@ -1107,14 +1209,13 @@ internal sealed class FaceRasterizer
             nh = -nh;
         }
 
-        // Strands fall away from the parting: the across-strand coordinate is the angle seen from a
-        // point above the parting (front view) blended into the azimuth (sides and back).
-        float az = MathF.Atan2(p.X - c.X, p.Z - c.Z);
-        float fromParting = MathF.Atan2(p.X - _look.PartingX, c.Y + m.HairRadii.Y + 3f - p.Y);
-        float across = Lerp(fromParting * 2.2f, az, Smoothstep(0.6f, 1.6f, MathF.Abs(az))) * 30f;
-        float along = MathF.Sqrt((p.X - _look.PartingX) * (p.X - _look.PartingX) + (c.Y + m.HairRadii.Y + 3f - p.Y) * (c.Y + m.HairRadii.Y + 3f - p.Y));
-        float strands = 0.6f * ValueNoise.Sample(across * 4f + _look.NoiseOffset.X, along * 0.06f) + 0.4f * ValueNoise.Sample(across * 13f, along * 0.15f + 7f);
-        float clumps = ValueNoise.Sample(across * 0.9f, along * 0.05f + 3f);
+        // Strands fall away from the parting: they radiate from a point above it, so the across-strand
+        // coordinate is the angle seen from there times the distance (constant strand width in cm).
+        float dx = p.X - _look.PartingX, dy = c.Y + m.HairRadii.Y + 3f - p.Y;
+        float along = MathF.Sqrt(dx * dx + dy * dy);
+        float across = FastAtan2(dx, dy) * along;
+        float strands = 0.6f * ValueNoise.Sample(across * 7f + _look.NoiseOffset.X, along * 0.25f) + 0.4f * ValueNoise.Sample(across * 19f, along * 0.6f + 7f);
+        float clumps = ValueNoise.Sample(across * 1.5f, along * 0.2f + 3f);
         float parting = Smoothstep(0.25f, 0f, MathF.Abs(p.X - _look.PartingX)) * Smoothstep(c.Y + 5f, c.Y + 8f, p.Y) * Smoothstep(-2f, 2f, p.Z - c.Z);
         clumps -= 1.2f * parting;
         Vector3 albedo = _look.HairColour * (0.8f + 0.35f * strands + 0.15f * clumps);
@@ -1122,11 +1223,12 @@ internal sealed class FaceRasterizer
         Vector3 n = _rot.Apply(nh);
         Vector3 view = Vector3.Normalize(-_rot.Apply(d));
         // Strand tangent: straight down the surface.
-        Vector3 down = _rot.Apply(new Vector3(0f, -1f, 0f));
+        Vector3 down = _downWorld;
         Vector3 tangent = Vector3.Normalize(down - Vector3.Dot(down, n) * n + new Vector3(1e-4f, 0f, 0f));
         Vector3 h = Vector3.Normalize(KeyDir + view);
         float th = Vector3.Dot(tangent, h);
-        float sheen = PowUnit(Saturate(1f - th * th), 30f) * (0.6f + 0.4f * strands);
+        float s1 = Saturate(1f - th * th), s2 = s1 * s1, s4 = s2 * s2, s8 = s4 * s4, s16 = s8 * s8;
+        float sheen = s16 * s8 * s4 * (0.6f + 0.4f * strands); // (1 - (T.H)^2)^28
         float diffuse = Saturate((Vector3.Dot(n, KeyDir) + 0.4f) / 1.4f);
         float fill = Saturate(Vector3.Dot(n, FillDir));
         float ao = inner ? 0.35f : 1f;
@@ -1155,9 +1257,7 @@ internal sealed class FaceRasterizer
         Vector3 col = albedo * light * (0.35f + 0.65f * ao);
 
         // Blinn-Phong specular with a Schlick-like rim, as if the camera were at infinity.
-        Vector3 view = Vector3.UnitZ;
-        Vector3 h = Vector3.Normalize(KeyDir + view);
-        float nh = Saturate(Vector3.Dot(n, h));
+        float nh = Saturate(Vector3.Dot(n, KeyHalfway));
         float rim = 1f - Saturate(n.Z);
         float rim2 = rim * rim;
         float fres = 0.6f + 0.4f * rim2 * rim2 * rim;
@@ -1176,7 +1276,7 @@ internal sealed class FaceRasterizer
     private void ShadeEyeLids(int id, Vector2[] poly)
     {
         float width = Vector2.Distance(poly[0], poly[8]);
-        float shadowPx = MathF.Max(2f, 0.14f * width);
+        float shadowPx = MathF.Max(2f, 0.2f * width);
         float lashPx = MathF.Max(1f, 0.045f * width);
         int maxScan = (int)MathF.Ceiling(shadowPx) + 1;
         float minX = poly.Min(p => p.X), maxX = poly.Max(p => p.X), minY = poly.Min(p => p.Y), maxY = poly.Max(p => p.Y);
@@ -1205,7 +1305,7 @@ internal sealed class FaceRasterizer
                 }
 
                 float u = MathF.Min(up - 0.5f, maxScan);
-                float shade = 0.5f + 0.5f * Smoothstep(0f, shadowPx, u);
+                float shade = 0.4f + 0.6f * Smoothstep(0f, shadowPx, u);
                 float lashNoise = 0.5f + 0.5f * ValueNoise.Sample(x * 0.9f * 1024f / _w / 1.5f, 3f);
                 float lash = Smoothstep(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
                 shade *= 1f - 0.85f * lash;
@@ -1226,7 +1326,7 @@ internal sealed class FaceRasterizer
     private static byte ClassOf(int id) => id switch
     {
         IdBackground => ClassBackground,
-        IdEyeR or IdEyeL or IdMouth => ClassEye,
+        IdEyeR or IdEyeL => ClassEye,
         IdTorso => ClassCloth,
         _ => ClassSkin,
     };
