@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace FaceDefender.Tests.Privacy;
 
 /// <summary>The audit on real photos (two portraits) and rendered avatars, with augmented copies.</summary>
+[Trait("Category", "PrivacyAudit")]
 public sealed class PrivacyAuditTests(ITestOutputHelper output)
 {
     private static readonly Lazy<PrivacyAuditReport> Report = new(() =>

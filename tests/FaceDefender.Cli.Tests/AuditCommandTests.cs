@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace FaceDefender.Cli.Tests;
+
+[Trait("Category", "PrivacyAudit")]
+public class AuditCommandTests
+{
+    private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
+
+    [Theory]
+    [InlineData("alice/1.jpg", "alice")]
+    [InlineData("bob_2024-01.png", "bob")]
+    [InlineData("carol.png", "carol")]
+    public void Identity_comes_from_the_subfolder_or_the_file_name_prefix(string relative, string expected)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "root");
+        AuditCommand.IdentityOf(root, Path.Combine(root, relative)).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Usage_errors_are_reported_with_exit_code_2()
+    {
+        var err = new StringWriter();
+        AuditCommand.Run(Path.Combine(Path.GetTempPath(), "no-such-folder-fd"), "out", null, "arcface", 1, true, true, new StringWriter(), err)
+            .Should().Be(Program.Usage);
+        string one = Directory.CreateTempSubdirectory("fd-audit-one").FullName;
+        File.Copy(Face("astronaut.png"), Path.Combine(one, "a_1.png"));
+        AuditCommand.Run(one, "out", null, "arcface", 1, true, true, new StringWriter(), err).Should().Be(Program.Usage);
+        err.ToString().Should().Contain("at least two people");
+    }
+
+    [Fact]
+    public void Audit_of_two_people_writes_json_and_markdown_with_intervals()
+    {
+        string input = Directory.CreateTempSubdirectory("fd-audit-in").FullName;
+        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-audit-out").FullName, "report");
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "astronaut_1.png"));
+        File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "hopper_1.jpg"));
+        File.WriteAllText(Path.Combine(input, "broken_1.jpg"), "not an image");
+        var stdout = new StringWriter();
+        var err = new StringWriter();
+
+        int code = AuditCommand.Run(input, output, null, "arcface", 2, periocular: false, sameTool: true, stdout, err);
+
+        code.Should().Be(Program.Ok, err.ToString());
+        err.ToString().Should().Contain("skipped").And.Contain("auditing [");
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "privacy-audit.json")));
+        json.RootElement.GetProperty("identities").GetInt32().Should().Be(2);
+        json.RootElement.GetProperty("methods").GetArrayLength().Should().Be(7);
+        string md = File.ReadAllText(Path.Combine(output, "privacy-audit.md"));
+        md.Should().Contain("| ours-eyes-only |").And.Contain("Gallery size for identification: 2").And.Contain("[");
+    }
+}
