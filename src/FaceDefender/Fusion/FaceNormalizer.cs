@@ -67,7 +67,7 @@ public static class FaceNormalizer
     {
         ArgumentNullException.ThrowIfNull(image);
         Matrix3x2 m = ComputeTransform(landmarks, canvasSize);
-        Image<Rgb24> canvas = ImageKernels.Warp(image, m, new Size(canvasSize, canvasSize), WarpBorderMode.Constant, new Rgb24(255, 255, 255));
+        Image<Rgb24> canvas = ImageKernels.Warp(image, AffineWarp.FromContinuousCoordinates(m), new Size(canvasSize, canvasSize), WarpBorderMode.Constant, new Rgb24(255, 255, 255));
         return (canvas, landmarks.Transform(m, CoordinateSpace.Normalized), m);
     }
 

@@ -18,6 +18,8 @@ namespace FaceDefender.Fusion;
 /// <para>Unlike the prototype, the patient photo is resampled once, straight into the avatar frame: the
 /// FFHQ-style normalisation (<see cref="FaceNormalizer"/>) and the fit are both similarities, so their
 /// composition is the fitted transform itself, and a second interpolation would only blur the eyes.</para>
+/// <para>Landmarks are in continuous coordinates (pixel centres at +0.5, as MediaPipe); the fitted transform is
+/// converted with <see cref="AffineWarp.FromContinuousCoordinates"/> before warping, and hulls are rasterised directly.</para>
 /// <para>Outside the mask every output pixel is the avatar's pixel, bit for bit. Only the part of the
 /// image under the mask (plus the colour-correction blur's support) is warped and corrected.</para>
 /// <para>Stateless and thread-safe: one instance can serve many threads.</para>
@@ -68,7 +70,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                     Rectangle.FromLTRB(bounds.Left - support, bounds.Top - support, bounds.Right + support, bounds.Bottom + support),
                     new Rectangle(0, 0, w, h));
                 Array.Clear(warped, 0, n);
-                AffineWarp.WarpRgb24(pt.Bytes, pt.Width, pt.Height, warped.AsSpan(0, n), w, h, m,
+                AffineWarp.WarpRgb24(pt.Bytes, pt.Width, pt.Height, warped.AsSpan(0, n), w, h, AffineWarp.FromContinuousCoordinates(m),
                     WarpBorderMode.Constant, (255, 255, 255), warpRegion);
                 ColorTransfer.Apply(warped.AsSpan(0, n), av.Bytes, mask, corrected.AsSpan(0, n), w, h, colorSigma, options.ColorTransferBlur, 1, options.ColorTransferMode);
                 AlphaBlend.Blend(av.Bytes, corrected.AsSpan(0, n), mask, o.Bytes);
@@ -105,8 +107,8 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                 fromPatient[i] = Vector2.Transform(fromPatient[i], patientToOutput);
             }
 
-            PolygonRasterizer.FillPolygonAtPixelCentres(ConvexHull.Dilate(ConvexHull.Compute(fromPatient), grow), hard, w, h);
-            PolygonRasterizer.FillPolygonAtPixelCentres(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), hard, w, h);
+            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(fromPatient), grow), hard, w, h);
+            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), hard, w, h);
         }
 
         var feathered = new float[w * h];

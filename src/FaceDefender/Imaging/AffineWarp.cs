@@ -172,6 +172,17 @@ public static class AffineWarp
         }
     }
 
+    /// <summary>
+    /// Converts a transform between continuous image coordinates (pixel (i, j) covers [i, i+1) x [j, j+1), its centre at
+    /// (i + 0.5, j + 0.5): the convention of the landmarks, MediaPipe and the avatar renderer) into the pixel-centre
+    /// convention of the warps (pixel (i, j) sampled at (i, j), as OpenCV). Use it on any transform fitted on landmarks
+    /// before warping with it; without it the result is off by (scale − 1) / 2 pixels.
+    /// </summary>
+    /// <param name="continuous">A transform between continuous coordinates.</param>
+    /// <returns>The same mapping for integer pixel-centre coordinates.</returns>
+    public static Matrix3x2 FromContinuousCoordinates(Matrix3x2 continuous)
+        => Matrix3x2.CreateTranslation(0.5f, 0.5f) * continuous * Matrix3x2.CreateTranslation(-0.5f, -0.5f);
+
     /// <summary>Inverts an affine transform in double precision; throws on NaN or a singular matrix.</summary>
     /// <returns>[a, b, c, d, e, f] with sx = a·x + b·y + c, sy = d·x + e·y + f.</returns>
     internal static double[] Invert(Matrix3x2 m, string name)

@@ -9,7 +9,9 @@ namespace FaceDefender.Landmarks;
 /// right eye is on the image's left.
 /// </summary>
 /// <remarks>
-/// Coordinates are float pixels with the origin at the top-left of the image named by
+/// Coordinates are continuous float pixels: pixel (i, j) covers [i, i+1) x [j, j+1) and its centre is at
+/// (i + 0.5, j + 0.5) (MediaPipe's convention; the warp kernels sample pixel centres at integer coordinates, see
+/// <see cref="Imaging.AffineWarp.FromContinuousCoordinates"/>). The origin is the top-left of the image named by
 /// <see cref="Space"/>; Z is a relative depth in the same pixel units (smaller is nearer the camera),
 /// or 0 when unknown. Instances are immutable and thread-safe.
 /// </remarks>
