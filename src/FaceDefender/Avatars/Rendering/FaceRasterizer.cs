@@ -680,7 +680,8 @@ internal sealed class FaceRasterizer
         float ox = o.X - c.X, oz = o.Z - c.Z;
 
         // The curtain flares out as it falls: solve with the radius at the previous hit height
-        // (the flare is gentle, two refinements are plenty).
+        // (the flare is gentle, two refinements are plenty). A wider curtain only moves the front
+        // root nearer and the back root farther, so the base-radius roots allow early rejects.
         for (int root = 0; root < 2; root++)
         {
             float rx = m.HairRadii.X + 0.15f, rz = m.HairRadii.Z + 0.1f;
@@ -698,6 +699,19 @@ internal sealed class FaceRasterizer
                 }
 
                 t = root == 0 ? (-b - MathF.Sqrt(disc)) / a : (-b + MathF.Sqrt(disc)) / a;
+                if (it == 0)
+                {
+                    if (root == 1 && t >= zLimit)
+                    {
+                        return false; // the back of the curtain is hidden behind the head or neck
+                    }
+
+                    if (root == 0 && o.Z + t * d.Z > 1.3f)
+                    {
+                        break; // the front of the curtain is cut away here (in front of the face)
+                    }
+                }
+
                 float flare = MathF.Max(0f, c.Y - 1f - (o.Y + t * d.Y));
                 rx = m.HairRadii.X + 0.15f + 0.10f * flare;
                 rz = m.HairRadii.Z + 0.1f + 0.05f * flare;
@@ -709,22 +723,23 @@ internal sealed class FaceRasterizer
             }
 
             Vector3 p = o + t * d;
-            if (p.Y > c.Y + 1f)
+            if (p.Y > c.Y + 1f || p.Z > 1.3f)
             {
                 continue;
             }
 
             float az = FastAtan2(p.X, p.Z - c.Z);
-            float ragged = 0.8f * ValueNoise.Sample(az * 5f + _look.NoiseOffset.X, 3.3f) + 0.15f * ValueNoise.Sample(az * 23f, 7.7f);
-            float end = _look.HairBottomY + ragged;
-            if (p.Y < end - 0.6f)
-            {
-                continue;
-            }
 
             // Open in front of the face: the cut plane leans back as the hair falls.
             float cut = 0.3f - 0.1f * MathF.Max(0f, 2f - p.Y) + 0.45f * ValueNoise.Sample(p.Y * 1.1f, az * 3f + 40f);
             if (p.Z > cut + 0.5f)
+            {
+                continue;
+            }
+
+            float ragged = 0.8f * ValueNoise.Sample(az * 5f + _look.NoiseOffset.X, 3.3f) + 0.15f * ValueNoise.Sample(az * 23f, 7.7f);
+            float end = _look.HairBottomY + ragged;
+            if (p.Y < end - 0.6f)
             {
                 continue;
             }
