@@ -13,7 +13,6 @@ namespace FaceDefender.Benchmarks;
 /// assessment with the detector's pose, and one that estimates the pose from the 468 mesh points.
 /// Landmarks: a ground-truth render with a 2 mm esotropia and a 1.5 mm ptosis.
 /// </summary>
-[ShortRunJob]
 [MemoryDiagnoser]
 public class DiagnosticAssessmentBenchmarks
 {
@@ -50,7 +49,6 @@ public class DiagnosticAssessmentBenchmarks
 /// method chosen by the normality test (baseline; three skewed columns go to the bootstrap), one
 /// column forced to the bootstrap, and all 17 forced to the bootstrap.
 /// </summary>
-[ShortRunJob]
 [MemoryDiagnoser]
 public class DiagnosticStandardBenchmarks
 {
