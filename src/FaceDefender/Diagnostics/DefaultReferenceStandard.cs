@@ -35,7 +35,7 @@ internal static class DefaultReferenceStandard
             new(DiagnosticMeasure.FissureHeight, EyeSide.Both, MeasureUnit.Millimetres, 7.0, 12.0, Literature + ": adult palpebral fissure height about 9-10 mm (range about 7-12 mm)", null,
                 "standard oculoplastic texts (e.g. AAO Basic and Clinical Science Course, Orbit, Eyelids and Lacrimal System)"),
             new(DiagnosticMeasure.Mrd1Asymmetry, EyeSide.Both, MeasureUnit.Millimetres, -2.0, 2.0, Literature + ": an MRD1 difference of 2 mm or more between the eyes is notable", null,
-                "ALGORITHM.md section 3 (clinical convention)"),
+                "clinical convention (an inter-eye MRD1 difference of 2 mm or more is notable)"),
             new(DiagnosticMeasure.HorizontalVergence, EyeSide.Both, MeasureUnit.Millimetres, -0.7, 0.7, "library default, not population-derived: about ±15 PD at 22 PD/mm, near the smallest deviation a photographic Hirschberg estimate resolves; replace with a cohort-built standard", null,
                 "library default (Hirschberg ratio 22 PD/mm, individual range 14-24)"),
             new(DiagnosticMeasure.VerticalDifference, EyeSide.Both, MeasureUnit.Millimetres, -0.5, 0.5, "library default, not population-derived: about ±11 PD at 22 PD/mm; replace with a cohort-built standard", null,
