@@ -24,6 +24,11 @@ internal static class Demo
             stdout.WriteLine(string.Create(inv, $"face:    confidence {face.Confidence:F2}, inter-pupil distance {face.Landmarks.InterPupillaryDistance:F1} px, pose roll {face.Pose.Roll:F1}° yaw {face.Pose.Yaw:F1}° pitch {face.Pose.Pitch:F1}°"));
         }
 
+        if (r.Assessment is { } a)
+        {
+            AssessmentPrinter.Print(a, stdout);
+        }
+
         if (!r.Succeeded)
         {
             return Program.SomeFailed;

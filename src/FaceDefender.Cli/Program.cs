@@ -22,6 +22,8 @@ public static class Program
     {
         var root = new RootCommand("FaceDefender: de-identify eye-clinic face photos, keeping the eye region in its true geometry.");
         root.Subcommands.Add(DeidentifyCommand());
+        root.Subcommands.Add(AssessCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(DemoCommand());
         return root.Parse(args).Invoke();
     }

@@ -13,8 +13,9 @@ namespace FaceDefender.Pipeline;
 public sealed class DeidentificationResult : IDisposable
 {
     internal DeidentificationResult(DeidentificationStatus status, string message, FaceDetection? detection,
-        FusionResult? fusion, AvatarMetadata? avatar, PipelineTimings timings)
+        FusionResult? fusion, AvatarMetadata? avatar, PipelineTimings timings, OcularAssessment? assessment = null)
     {
+        Assessment = assessment;
         Status = status;
         Message = message;
         Detection = detection;
@@ -43,6 +44,13 @@ public sealed class DeidentificationResult : IDisposable
 
     /// <summary>The avatar used, or null.</summary>
     public AvatarMetadata? Avatar { get; }
+
+    /// <summary>
+    /// The eye assessment (measurements, findings, capture-quality flags) on the patient's landmarks in the original photo,
+    /// whenever a face was found, also when a quality check failed; null when no face was found or diagnostics are off.
+    /// The same numbers follow from <see cref="FusionResult.PatientLandmarks"/> on the output.
+    /// </summary>
+    public OcularAssessment? Assessment { get; }
 
     /// <summary>Time spent in each stage.</summary>
     public PipelineTimings Timings { get; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using FaceDefender.Abstractions;
 using FaceDefender.Avatars;
+using FaceDefender.Diagnostics;
 using FaceDefender.Fusion;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
@@ -23,6 +24,7 @@ public sealed class FaceDeidentifier : IDisposable
     private readonly bool _ownsDetector;
     private readonly IAvatarProvider _avatars;
     private readonly IFaceFuser _fuser;
+    private readonly IDiagnosticBenchmark? _diagnostics;
 
     /// <summary>Creates the pipeline; every part defaults to the embedded implementation.</summary>
     /// <param name="detector">Landmark detector; default <see cref="MediaPipeLandmarkDetector"/> with the embedded models and
@@ -30,8 +32,12 @@ public sealed class FaceDeidentifier : IDisposable
     /// <param name="avatars">Avatar source; default <see cref="ProceduralAvatarProvider"/> (synthetic, Apache-2.0).</param>
     /// <param name="fuser">Fuser; default <see cref="PeriocularFaceFuser"/>.</param>
     /// <param name="options">Options; default <see cref="DeidentificationOptions.Default"/>.</param>
-    public FaceDeidentifier(ILandmarkDetector? detector = null, IAvatarProvider? avatars = null, IFaceFuser? fuser = null, DeidentificationOptions? options = null)
+    /// <param name="diagnostics">The eye assessment run on the patient's landmarks; default <see cref="LandmarkDiagnosticBenchmark"/>
+    /// with the documented default reference standard. Pass <see cref="NoDiagnostics"/> to skip it.</param>
+    public FaceDeidentifier(ILandmarkDetector? detector = null, IAvatarProvider? avatars = null, IFaceFuser? fuser = null, DeidentificationOptions? options = null,
+        IDiagnosticBenchmark? diagnostics = null)
     {
+        _diagnostics = ReferenceEquals(diagnostics, NoDiagnostics) ? null : diagnostics ?? new LandmarkDiagnosticBenchmark();
         _ownsDetector = detector is null;
         _detector = detector ?? new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
         _avatars = avatars ?? new ProceduralAvatarProvider();
@@ -41,6 +47,9 @@ public sealed class FaceDeidentifier : IDisposable
 
     /// <summary>The options.</summary>
     public DeidentificationOptions Options { get; }
+
+    /// <summary>Pass as the diagnostics argument to skip the eye assessment.</summary>
+    public static IDiagnosticBenchmark NoDiagnostics { get; } = new SkipDiagnostics();
 
     /// <summary>Reads a photo (EXIF orientation applied, bounded memory) and de-identifies it. The file is only read.</summary>
     /// <param name="path">The photo.</param>
@@ -88,10 +97,11 @@ public sealed class FaceDeidentifier : IDisposable
         }
 
         DetectedFace face = detection.Face;
+        OcularAssessment? assessment = _diagnostics?.Assess(face.Landmarks, face.Pose);
         string? gate = Gate(face, out DeidentificationStatus gateStatus);
         if (gate is not null)
         {
-            return Fail(gateStatus, gate, detection, detectMs, total);
+            return Fail(gateStatus, gate, detection, detectMs, total, assessment);
         }
 
         double t0 = total.Elapsed.TotalMilliseconds;
@@ -111,7 +121,7 @@ public sealed class FaceDeidentifier : IDisposable
         fusion.Image.Metadata.IccProfile = null;
         double fuseMs = total.Elapsed.TotalMilliseconds - t0;
         return new DeidentificationResult(DeidentificationStatus.Success, $"De-identified onto avatar {avatar.Metadata.Id} ({Options.Fusion.Roi}).",
-            detection, fusion, avatar.Metadata, new PipelineTimings(detectMs, avatarMs, fuseMs, total.Elapsed.TotalMilliseconds));
+            detection, fusion, avatar.Metadata, new PipelineTimings(detectMs, avatarMs, fuseMs, total.Elapsed.TotalMilliseconds), assessment);
     }
 
     /// <inheritdoc />
@@ -180,6 +190,14 @@ public sealed class FaceDeidentifier : IDisposable
         return null;
     }
 
-    private static DeidentificationResult Fail(DeidentificationStatus s, string msg, FaceDetection detection, double detectMs, Stopwatch total)
-        => new(s, msg, detection, null, null, new PipelineTimings(detectMs, 0, 0, total.Elapsed.TotalMilliseconds));
+    private static DeidentificationResult Fail(DeidentificationStatus s, string msg, FaceDetection detection, double detectMs, Stopwatch total,
+        OcularAssessment? assessment = null)
+        => new(s, msg, detection, null, null, new PipelineTimings(detectMs, 0, 0, total.Elapsed.TotalMilliseconds), assessment);
+
+    private sealed class SkipDiagnostics : IDiagnosticBenchmark
+    {
+        public ReferenceStandard Standard => throw new NotSupportedException("Diagnostics are switched off.");
+
+        public OcularAssessment Assess(FaceLandmarks landmarks, HeadPose? pose = null) => throw new NotSupportedException("Diagnostics are switched off.");
+    }
 }

@@ -42,6 +42,8 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
         r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
         r.Image!.Width.Should().Be(1024);
         r.Image.Metadata.ExifProfile.Should().BeNull();
+        r.Assessment.Should().NotBeNull();
+        r.Assessment!.Measurements.Right.FissureHeight.Millimetres.Should().BeInRange(4, 15, "an open adult eye");
 
         // Re-detect on the output: the iris centres are the patient's own pixels, mapped through the transform.
         FaceDetection again = _s.Detector.Detect(r.Image);
