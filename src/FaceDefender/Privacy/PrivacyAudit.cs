@@ -90,10 +90,10 @@ public static class PrivacyAudit
                 for (int m = 0; m < k; m++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    (prot[m, i], protStrip[m, i]) = ProtectAndEmbed(methods[m], embedder, s, $"audit-a-{i}", options.Periocular);
+                    (prot[m, i], protStrip[m, i]) = ProtectAndEmbed(methods[m], embedder, s, $"audit-a-{i % options.VariantPoolSize}", options.Periocular);
                     if (options.SameToolAttack)
                     {
-                        (protB[m, i], _) = ProtectAndEmbed(methods[m], embedder, s, $"audit-b-{i}", periocular: false);
+                        (protB[m, i], _) = ProtectAndEmbed(methods[m], embedder, s, $"audit-b-{i % options.VariantPoolSize}", periocular: false);
                     }
                 }
             }

@@ -11,9 +11,15 @@ public sealed class PrivacyAuditOptions
     /// <param name="maxDegreeOfParallelism">Photos processed at once; default the processor count.</param>
     /// <param name="periocular">Whether to measure the leakage of the eye strip alone; default true.</param>
     /// <param name="sameToolAttack">Whether to run the same-tool attack (gallery protected too, with other variant keys); default true.</param>
-    /// <exception cref="ArgumentException">An invalid FAR or parallelism.</exception>
-    public PrivacyAuditOptions(IReadOnlyList<double>? falseAcceptRates = null, int? maxDegreeOfParallelism = null, bool periocular = true, bool sameToolAttack = true)
+    /// <param name="variantPoolSize">
+    /// How many variant keys (avatars) are cycled through over the photos, per side of the attack; default 32. As in
+    /// a clinic, several patients share an avatar, and avatars are rendered once instead of once a photo.
+    /// </param>
+    /// <exception cref="ArgumentException">An invalid FAR, parallelism or pool size.</exception>
+    public PrivacyAuditOptions(IReadOnlyList<double>? falseAcceptRates = null, int? maxDegreeOfParallelism = null, bool periocular = true, bool sameToolAttack = true,
+        int variantPoolSize = 32)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(variantPoolSize, 1);
         double[] fars = falseAcceptRates?.ToArray() ?? [0.01, 0.001];
         if (fars.Length == 0 || fars.Any(f => !(f > 0 && f <= 0.5)))
         {
@@ -26,7 +32,11 @@ public sealed class PrivacyAuditOptions
         MaxDegreeOfParallelism = dop;
         Periocular = periocular;
         SameToolAttack = sameToolAttack;
+        VariantPoolSize = variantPoolSize;
     }
+
+    /// <summary>Variant keys (avatars) cycled through over the photos, per side of the same-tool attack.</summary>
+    public int VariantPoolSize { get; }
 
     /// <summary>False-accept rates at which thresholds are set from the impostor distribution.</summary>
     public IReadOnlyList<double> FalseAcceptRates { get; }
