@@ -231,41 +231,55 @@ public static class SeparableGaussianBlur
             int i = 0;
             if (_simd)
             {
+                // Every tap reads rows[offsets[k] + i .. + 32); offsets are validated against the buffer once here,
+                // so the inner loop can load without per-element bounds checks.
+                for (int k = 0; k < offsets.Length; k++)
+                {
+                    if ((uint)offsets[k] > (uint)rows.Length || rows.Length - offsets[k] < len)
+                    {
+                        throw new InvalidOperationException("Row offset outside the buffer.");
+                    }
+                }
+
+                ref float baseRef = ref MemoryMarshal.GetReference(rows);
+                ref float accRef = ref MemoryMarshal.GetReference(acc);
+                ReadOnlySpan<float> half = _half;
+                Vector256<float> vw = Vector256.Create(w0);
                 for (; i <= len - 32; i += 32)
                 {
-                    Vector256<float> vw = Vector256.Create(w0);
-                    Vector256<float> a0 = Vector256.Create(center.Slice(i)) * vw;
-                    Vector256<float> a1 = Vector256.Create(center.Slice(i + 8)) * vw;
-                    Vector256<float> a2 = Vector256.Create(center.Slice(i + 16)) * vw;
-                    Vector256<float> a3 = Vector256.Create(center.Slice(i + 24)) * vw;
+                    nuint c0 = (nuint)(offsets[r] + i);
+                    Vector256<float> a0 = Vector256.LoadUnsafe(ref baseRef, c0) * vw;
+                    Vector256<float> a1 = Vector256.LoadUnsafe(ref baseRef, c0 + 8) * vw;
+                    Vector256<float> a2 = Vector256.LoadUnsafe(ref baseRef, c0 + 16) * vw;
+                    Vector256<float> a3 = Vector256.LoadUnsafe(ref baseRef, c0 + 24) * vw;
                     for (int d = 1; d <= r; d++)
                     {
-                        ReadOnlySpan<float> up = rows.Slice(offsets[r - d] + i, 32);
-                        ReadOnlySpan<float> dn = rows.Slice(offsets[r + d] + i, 32);
-                        Vector256<float> wd = Vector256.Create(_half[d]);
-                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(up) + Vector256.Create(dn), wd, a0);
-                        a1 = Vector256.FusedMultiplyAdd(Vector256.Create(up.Slice(8)) + Vector256.Create(dn.Slice(8)), wd, a1);
-                        a2 = Vector256.FusedMultiplyAdd(Vector256.Create(up.Slice(16)) + Vector256.Create(dn.Slice(16)), wd, a2);
-                        a3 = Vector256.FusedMultiplyAdd(Vector256.Create(up.Slice(24)) + Vector256.Create(dn.Slice(24)), wd, a3);
+                        nuint up = (nuint)(offsets[r - d] + i);
+                        nuint dn = (nuint)(offsets[r + d] + i);
+                        Vector256<float> wd = Vector256.Create(half[d]);
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up) + Vector256.LoadUnsafe(ref baseRef, dn), wd, a0);
+                        a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up + 8) + Vector256.LoadUnsafe(ref baseRef, dn + 8), wd, a1);
+                        a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up + 16) + Vector256.LoadUnsafe(ref baseRef, dn + 16), wd, a2);
+                        a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up + 24) + Vector256.LoadUnsafe(ref baseRef, dn + 24), wd, a3);
                     }
 
-                    a0.CopyTo(acc.Slice(i));
-                    a1.CopyTo(acc.Slice(i + 8));
-                    a2.CopyTo(acc.Slice(i + 16));
-                    a3.CopyTo(acc.Slice(i + 24));
+                    a0.StoreUnsafe(ref accRef, (nuint)i);
+                    a1.StoreUnsafe(ref accRef, (nuint)(i + 8));
+                    a2.StoreUnsafe(ref accRef, (nuint)(i + 16));
+                    a3.StoreUnsafe(ref accRef, (nuint)(i + 24));
                 }
 
                 for (; i <= len - 8; i += 8)
                 {
-                    Vector256<float> a = Vector256.Create(center.Slice(i)) * Vector256.Create(w0);
+                    Vector256<float> a = Vector256.LoadUnsafe(ref baseRef, (nuint)(offsets[r] + i)) * vw;
                     for (int d = 1; d <= r; d++)
                     {
                         a = Vector256.FusedMultiplyAdd(
-                            Vector256.Create(rows.Slice(offsets[r - d] + i, 8)) + Vector256.Create(rows.Slice(offsets[r + d] + i, 8)),
-                            Vector256.Create(_half[d]), a);
+                            Vector256.LoadUnsafe(ref baseRef, (nuint)(offsets[r - d] + i)) + Vector256.LoadUnsafe(ref baseRef, (nuint)(offsets[r + d] + i)),
+                            Vector256.Create(half[d]), a);
                     }
 
-                    a.CopyTo(acc.Slice(i));
+                    a.StoreUnsafe(ref accRef, (nuint)i);
                 }
             }
 
@@ -320,43 +334,51 @@ public static class SeparableGaussianBlur
             int i = 0;
             if (_simd)
             {
+                // pad holds len + 2·r·c values (checked once), so every load below stays inside it.
+                if (pad.Length < len + (2 * rc))
+                {
+                    throw new InvalidOperationException("Padded row too short.");
+                }
+
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(pad);
+                ref float outRef = ref MemoryMarshal.GetReference(output);
+                ReadOnlySpan<float> half = _half;
+                Vector256<float> vw = Vector256.Create(w0);
                 for (; i <= len - 32; i += 32)
                 {
-                    Vector256<float> vw = Vector256.Create(w0);
-                    int b = i + rc;
-                    Vector256<float> a0 = Vector256.Create(p.Slice(b)) * vw;
-                    Vector256<float> a1 = Vector256.Create(p.Slice(b + 8)) * vw;
-                    Vector256<float> a2 = Vector256.Create(p.Slice(b + 16)) * vw;
-                    Vector256<float> a3 = Vector256.Create(p.Slice(b + 24)) * vw;
+                    nuint b = (nuint)(i + rc);
+                    Vector256<float> a0 = Vector256.LoadUnsafe(ref pr, b) * vw;
+                    Vector256<float> a1 = Vector256.LoadUnsafe(ref pr, b + 8) * vw;
+                    Vector256<float> a2 = Vector256.LoadUnsafe(ref pr, b + 16) * vw;
+                    Vector256<float> a3 = Vector256.LoadUnsafe(ref pr, b + 24) * vw;
                     for (int d = 1; d <= r; d++)
                     {
-                        int dc = d * c;
-                        ReadOnlySpan<float> l = p.Slice(b - dc, 32);
-                        ReadOnlySpan<float> h = p.Slice(b + dc, 32);
-                        Vector256<float> wd = Vector256.Create(_half[d]);
-                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(l) + Vector256.Create(h), wd, a0);
-                        a1 = Vector256.FusedMultiplyAdd(Vector256.Create(l.Slice(8)) + Vector256.Create(h.Slice(8)), wd, a1);
-                        a2 = Vector256.FusedMultiplyAdd(Vector256.Create(l.Slice(16)) + Vector256.Create(h.Slice(16)), wd, a2);
-                        a3 = Vector256.FusedMultiplyAdd(Vector256.Create(l.Slice(24)) + Vector256.Create(h.Slice(24)), wd, a3);
+                        nuint lo = b - (nuint)(d * c);
+                        nuint hi = b + (nuint)(d * c);
+                        Vector256<float> wd = Vector256.Create(half[d]);
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pr, lo) + Vector256.LoadUnsafe(ref pr, hi), wd, a0);
+                        a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pr, lo + 8) + Vector256.LoadUnsafe(ref pr, hi + 8), wd, a1);
+                        a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pr, lo + 16) + Vector256.LoadUnsafe(ref pr, hi + 16), wd, a2);
+                        a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pr, lo + 24) + Vector256.LoadUnsafe(ref pr, hi + 24), wd, a3);
                     }
 
-                    a0.CopyTo(output.Slice(i));
-                    a1.CopyTo(output.Slice(i + 8));
-                    a2.CopyTo(output.Slice(i + 16));
-                    a3.CopyTo(output.Slice(i + 24));
+                    a0.StoreUnsafe(ref outRef, (nuint)i);
+                    a1.StoreUnsafe(ref outRef, (nuint)(i + 8));
+                    a2.StoreUnsafe(ref outRef, (nuint)(i + 16));
+                    a3.StoreUnsafe(ref outRef, (nuint)(i + 24));
                 }
 
                 for (; i <= len - 8; i += 8)
                 {
-                    int b = i + rc;
-                    Vector256<float> a = Vector256.Create(p.Slice(b)) * Vector256.Create(w0);
+                    nuint b = (nuint)(i + rc);
+                    Vector256<float> a = Vector256.LoadUnsafe(ref pr, b) * vw;
                     for (int d = 1; d <= r; d++)
                     {
-                        int dc = d * c;
-                        a = Vector256.FusedMultiplyAdd(Vector256.Create(p.Slice(b - dc)) + Vector256.Create(p.Slice(b + dc)), Vector256.Create(_half[d]), a);
+                        a = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pr, b - (nuint)(d * c)) + Vector256.LoadUnsafe(ref pr, b + (nuint)(d * c)),
+                            Vector256.Create(half[d]), a);
                     }
 
-                    a.CopyTo(output.Slice(i));
+                    a.StoreUnsafe(ref outRef, (nuint)i);
                 }
             }
 
