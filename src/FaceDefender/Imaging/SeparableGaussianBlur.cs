@@ -241,46 +241,33 @@ public static class SeparableGaussianBlur
                     }
                 }
 
+                // Row-streaming order: the accumulator row (a few KB) stays in L1 while each pair of source rows is
+                // read once, front to back, which the prefetcher follows; tap-major order over 2r+1 rows did not.
                 ref float baseRef = ref MemoryMarshal.GetReference(rows);
                 ref float accRef = ref MemoryMarshal.GetReference(acc);
-                ReadOnlySpan<float> half = _half;
+                int vlen = len & ~7;
                 Vector256<float> vw = Vector256.Create(w0);
-                for (; i <= len - 32; i += 32)
+                nuint c0 = (nuint)offsets[r];
+                for (int j = 0; j < vlen; j += 8)
                 {
-                    nuint c0 = (nuint)(offsets[r] + i);
-                    Vector256<float> a0 = Vector256.LoadUnsafe(ref baseRef, c0) * vw;
-                    Vector256<float> a1 = Vector256.LoadUnsafe(ref baseRef, c0 + 8) * vw;
-                    Vector256<float> a2 = Vector256.LoadUnsafe(ref baseRef, c0 + 16) * vw;
-                    Vector256<float> a3 = Vector256.LoadUnsafe(ref baseRef, c0 + 24) * vw;
-                    for (int d = 1; d <= r; d++)
-                    {
-                        nuint up = (nuint)(offsets[r - d] + i);
-                        nuint dn = (nuint)(offsets[r + d] + i);
-                        Vector256<float> wd = Vector256.Create(half[d]);
-                        a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up) + Vector256.LoadUnsafe(ref baseRef, dn), wd, a0);
-                        a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up + 8) + Vector256.LoadUnsafe(ref baseRef, dn + 8), wd, a1);
-                        a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up + 16) + Vector256.LoadUnsafe(ref baseRef, dn + 16), wd, a2);
-                        a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref baseRef, up + 24) + Vector256.LoadUnsafe(ref baseRef, dn + 24), wd, a3);
-                    }
-
-                    a0.StoreUnsafe(ref accRef, (nuint)i);
-                    a1.StoreUnsafe(ref accRef, (nuint)(i + 8));
-                    a2.StoreUnsafe(ref accRef, (nuint)(i + 16));
-                    a3.StoreUnsafe(ref accRef, (nuint)(i + 24));
+                    (Vector256.LoadUnsafe(ref baseRef, c0 + (nuint)j) * vw).StoreUnsafe(ref accRef, (nuint)j);
                 }
 
-                for (; i <= len - 8; i += 8)
+                for (int d = 1; d <= r; d++)
                 {
-                    Vector256<float> a = Vector256.LoadUnsafe(ref baseRef, (nuint)(offsets[r] + i)) * vw;
-                    for (int d = 1; d <= r; d++)
+                    nuint up = (nuint)offsets[r - d];
+                    nuint dn = (nuint)offsets[r + d];
+                    Vector256<float> wd = Vector256.Create(_half[d]);
+                    for (int j = 0; j < vlen; j += 8)
                     {
-                        a = Vector256.FusedMultiplyAdd(
-                            Vector256.LoadUnsafe(ref baseRef, (nuint)(offsets[r - d] + i)) + Vector256.LoadUnsafe(ref baseRef, (nuint)(offsets[r + d] + i)),
-                            Vector256.Create(half[d]), a);
+                        nuint jj = (nuint)j;
+                        Vector256.FusedMultiplyAdd(
+                            Vector256.LoadUnsafe(ref baseRef, up + jj) + Vector256.LoadUnsafe(ref baseRef, dn + jj), wd,
+                            Vector256.LoadUnsafe(ref accRef, jj)).StoreUnsafe(ref accRef, jj);
                     }
-
-                    a.StoreUnsafe(ref accRef, (nuint)i);
                 }
+
+                i = vlen;
             }
 
             for (; i < len; i++)
