@@ -25,9 +25,10 @@ internal static class AssessmentPrinter
             o.WriteLine("  findings: none against the reference standard");
         }
 
+        string prefix = a.IsCaptureAcceptable ? "finding" : "finding (unreliable: see capture quality)";
         foreach (DiagnosticFinding f in a.Findings)
         {
-            o.WriteLine($"  finding: {f.Description}");
+            o.WriteLine($"  {prefix}: {f.Description}");
         }
 
         foreach (CaptureQualityFlag q in a.QualityFlags)
