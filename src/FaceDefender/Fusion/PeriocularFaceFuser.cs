@@ -111,8 +111,17 @@ public sealed class PeriocularFaceFuser : IFaceFuser
             PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), hard, w, h);
         }
 
+        // Feather only around the hulls: beyond the kernel radius the blur of zeros is exactly zero.
         var feathered = new float[w * h];
-        MaskOperations.Feather(hard, feathered, w, h, Math.Max(0.3f, options.FeatherSigmaFraction * ipd));
+        var kernel = GaussianKernel.Create(Math.Max(0.3f, options.FeatherSigmaFraction * ipd));
+        Rectangle hull = MaskOperations.NonZeroBounds(hard, w, h);
+        if (!hull.IsEmpty)
+        {
+            int pad = kernel.Radius + 1;
+            Rectangle region = Rectangle.Intersect(Rectangle.FromLTRB(hull.Left - pad, hull.Top - pad, hull.Right + pad, hull.Bottom + pad), new Rectangle(0, 0, w, h));
+            SeparableGaussianBlur.BlurPlane(hard, feathered, w, h, 1, kernel, BlurBorderMode.Replicate, region);
+        }
+
         ArrayPool<float>.Shared.Return(rented);
         return feathered;
     }
