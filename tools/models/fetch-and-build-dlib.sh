@@ -13,32 +13,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 models_out="$repo/src/FaceDefender/Models"
-fixtures=0
-check=0
-for arg in "$@"; do
-  case "$arg" in
-    --fixtures) fixtures=1 ;;
-    --check) check=1 ;;
-    *) echo "unknown option: $arg" >&2; exit 2 ;;
-  esac
-done
-
-package="$(sed -n 's/^package=//p' "$here/face-api.integrity")"
-version="$(sed -n 's/^version=//p' "$here/face-api.integrity")"
-integrity="$(sed -n 's/^integrity=//p' "$here/face-api.integrity")"
+# shellcheck source=npm-fetch.sh
+source "$here/npm-fetch.sh"
+parse_model_script_options "$@"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "fetching $package@$version"
-(cd "$work" && npm pack "$package@$version" --silent >/dev/null)
-tarball="$(ls "$work"/*.tgz)"
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
-if [[ "$actual" != "$integrity" ]]; then
-  echo "integrity mismatch: expected $integrity, got $actual" >&2
-  exit 1
-fi
-echo "integrity ok: $integrity"
+fetch_verified_package "$here/face-api.integrity" "$work"
 
 tar -xzf "$tarball" -C "$work" package/model/face_recognition_model.bin package/model/face_recognition_model-weights_manifest.json
 src="$work/package/model"
