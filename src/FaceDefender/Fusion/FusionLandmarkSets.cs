@@ -42,12 +42,13 @@ public static class FusionLandmarkSets
     /// <summary>Mouth corners of the FFHQ-style normalisation.</summary>
     public static ReadOnlySpan<int> NormalizationMouth => [61, 308];
 
-    /// <summary>The mask landmark groups of one side (each group's convex hull is filled).</summary>
+    /// <summary>The mask landmark groups of one side (each group's convex hull is filled). For
+    /// <see cref="RoiPreset.GeometryOnly"/> no pixel is kept; the group is the eye opening whose geometry is reproduced.</summary>
     /// <param name="preset">The region preset.</param>
     /// <param name="left">True for the subject's left side.</param>
     public static int[] MaskGroup(RoiPreset preset, bool left) => preset switch
     {
-        RoiPreset.EyesOnly => left ? LeftEyeContour.ToArray() : RightEyeContour.ToArray(),
+        RoiPreset.EyesOnly or RoiPreset.GeometryOnly => left ? LeftEyeContour.ToArray() : RightEyeContour.ToArray(),
         RoiPreset.EyesAndBrows => left ? [.. LeftEye, .. LeftBrow] : [.. RightEye, .. RightBrow],
         RoiPreset.Paper => left ? [.. LeftEye, .. LeftBrow, .. LeftUnderEye] : [.. RightEye, .. RightBrow, .. RightUnderEye],
         _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "Unknown ROI preset."),

@@ -19,6 +19,7 @@ public sealed class FusionOptions
     /// <param name="colorCorrectionSigmaFraction">Colour-correction blur sigma, fraction of IPD; default 0.09 (the prototype's kernel of 0.6 IPD, σ ≈ 23 px at 1024).</param>
     /// <param name="colorTransferBlur">Fast (default) or exact colour-correction blur.</param>
     /// <param name="colorTransferMode">Additive (default: keeps the patient's detail at its own contrast) or the paper's multiplicative formula.</param>
+    /// <param name="syntheticEyes">Options of <see cref="RoiPreset.GeometryOnly"/> (ignored by the other presets); null for the defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">A fraction outside its documented range.</exception>
     public FusionOptions(
         RoiPreset roi = RoiPreset.EyesOnly,
@@ -26,7 +27,8 @@ public sealed class FusionOptions
         float featherSigmaFraction = 0.015f,
         float colorCorrectionSigmaFraction = 0.09f,
         ColorTransferBlur colorTransferBlur = ColorTransferBlur.Fast,
-        ColorTransferMode colorTransferMode = ColorTransferMode.Additive)
+        ColorTransferMode colorTransferMode = ColorTransferMode.Additive,
+        Synthesis.SyntheticEyeOptions? syntheticEyes = null)
     {
         if (!Enum.IsDefined(roi))
         {
@@ -43,7 +45,11 @@ public sealed class FusionOptions
         ColorCorrectionSigmaFraction = colorCorrectionSigmaFraction;
         ColorTransferBlur = colorTransferBlur;
         ColorTransferMode = colorTransferMode;
+        SyntheticEyes = syntheticEyes ?? Synthesis.SyntheticEyeOptions.Default;
     }
+
+    /// <summary>Options of the geometry-only eye synthesis (used by <see cref="RoiPreset.GeometryOnly"/>).</summary>
+    public Synthesis.SyntheticEyeOptions SyntheticEyes { get; }
 
     /// <summary>How the avatar's low-frequency colour is transferred.</summary>
     public ColorTransferMode ColorTransferMode { get; }

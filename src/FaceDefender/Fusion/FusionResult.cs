@@ -10,8 +10,9 @@ namespace FaceDefender.Fusion;
 public sealed class FusionResult : IDisposable
 {
     internal FusionResult(Image<Rgb24> image, FaceLandmarks landmarks, SimilarityTransform transform, float[] mask,
-        Rectangle maskBounds, FusionOptions options, TimeSpan elapsed)
+        Rectangle maskBounds, FusionOptions options, TimeSpan elapsed, Synthesis.CornealReflexes reflexes = default)
     {
+        Reflexes = reflexes;
         Image = image;
         PatientLandmarks = landmarks;
         Transform = transform;
@@ -36,11 +37,18 @@ public sealed class FusionResult : IDisposable
     /// <summary>The transform as a matrix (row-vector convention).</summary>
     public Matrix3x2 TransformMatrix => Transform.ToMatrix();
 
-    /// <summary>The final blend mask in output pixels (row-major, one value a pixel, 0..1).</summary>
+    /// <summary>The final blend mask in output pixels (row-major, one value a pixel, 0..1). For
+    /// <see cref="RoiPreset.GeometryOnly"/>: where the output may differ from the avatar (no patient pixel anywhere).</summary>
     public ReadOnlyMemory<float> Mask { get; }
 
     /// <summary>The bounding box of the non-zero mask: outside it every pixel is the avatar's.</summary>
     public Rectangle MaskBounds { get; }
+
+    /// <summary>
+    /// For <see cref="RoiPreset.GeometryOnly"/>: the patient's corneal reflexes found in the photo and drawn, in output
+    /// pixels. Empty for the pixel-keeping presets (the reflex is then part of the kept pixels).
+    /// </summary>
+    public Synthesis.CornealReflexes Reflexes { get; }
 
     /// <summary>The options used.</summary>
     public FusionOptions Options { get; }

@@ -4,6 +4,7 @@ using System.Numerics;
 using FaceDefender.Abstractions;
 using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
+using FaceDefender.Synthesis;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -44,6 +45,11 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         if (!(ipd > 4f))
         {
             throw new ArgumentException($"The avatar's iris centres are {ipd:F1} px apart: its landmarks do not describe a usable face.", nameof(avatarLandmarks));
+        }
+
+        if (options.Roi == RoiPreset.GeometryOnly)
+        {
+            return FuseGeometryOnly(patient, patientLandmarks, avatar, avatarLandmarks, options, sim, clock);
         }
 
         float[] mask = BuildMask(patientLandmarks, avatarLandmarks, m, w, h, ipd, options);
@@ -89,6 +95,20 @@ public sealed class PeriocularFaceFuser : IFaceFuser
 
         FaceLandmarks mapped = patientLandmarks.Transform(m, CoordinateSpace.Output);
         return new FusionResult(output, mapped, sim, mask, bounds, options, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// <see cref="RoiPreset.GeometryOnly"/>: the patient image is read only by <see cref="CornealReflexDetector"/>
+    /// (a position and a size per eye); the output is rendered from the avatar and the mapped geometry alone.
+    /// </summary>
+    private static FusionResult FuseGeometryOnly(Image<Rgb24> patient, FaceLandmarks patientLandmarks, Image<Rgb24> avatar, FaceLandmarks avatarLandmarks,
+        FusionOptions options, SimilarityTransform sim, Stopwatch clock)
+    {
+        Matrix3x2 m = sim.ToMatrix();
+        FaceLandmarks mapped = patientLandmarks.Transform(m, CoordinateSpace.Output);
+        CornealReflexes reflexes = CornealReflexDetector.Detect(patient, patientLandmarks).Transform(m);
+        SyntheticEyeResult synthetic = SyntheticEyeRenderer.Render(avatar, avatarLandmarks, mapped, reflexes, options.SyntheticEyes);
+        return new FusionResult(synthetic.Image, mapped, sim, synthetic.MaskArray, synthetic.MaskBounds, options, clock.Elapsed, reflexes);
     }
 
     /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown and feathered.</summary>

@@ -23,4 +23,13 @@ public enum RoiPreset
     /// of protected images, and a gallery protected with the same tool for 96-100 %.
     /// </summary>
     Paper,
+
+    /// <summary>
+    /// No patient pixel at all: the avatar's own eye region is warped so that its lid margins, canthi and iris land
+    /// on the patient's positions, and a synthetic eyeball (the avatar's sclera and iris colours, the patient's iris
+    /// centre and size, the patient's corneal-reflex position) is painted in the patient's lid opening (see
+    /// <see cref="Synthesis.SyntheticEyeRenderer"/>). Keeps what the eye measurements use (lid heights, fissures,
+    /// canthi, iris position and size, reflex, symmetry); drops lid skin, lashes, redness, iris colour and pattern.
+    /// </summary>
+    GeometryOnly,
 }

@@ -50,6 +50,7 @@ public sealed class FusionProtection : IProtectionMethod
     {
         RoiPreset.EyesOnly => "ours-eyes-only",
         RoiPreset.EyesAndBrows => "ours-eyes-and-brows",
+        RoiPreset.GeometryOnly => "ours-geometry-only",
         _ => "ours-paper-roi",
     };
 

@@ -1,0 +1,194 @@
+using System.Numerics;
+using FaceDefender.Imaging;
+using FaceDefender.Landmarks;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceDefender.Synthesis;
+
+/// <summary>
+/// Finds the corneal light reflex of each eye: the brightest compact spot inside the visible iris.
+/// </summary>
+/// <remarks>
+/// <para>Per eye: the luminance (BT.601) of the pixels within 0.9 iris radii of the iris centre and inside the
+/// lid opening; the peak of its 3 x 3 mean is a reflex only if it stands at least <see cref="MinContrast"/> grey
+/// levels above the iris's median and reaches <see cref="MinPeak"/>, and if the connected pixels brighter than
+/// half-way between median and peak cover at most <see cref="MaxAreaFraction"/> of the iris disc (a reflex is
+/// small; a washed-out eye is not a reflex). Position: the brightness-weighted centroid of that blob.</para>
+/// <para>Only geometry leaves this class. Stateless and thread-safe.</para>
+/// </remarks>
+public static class CornealReflexDetector
+{
+    /// <summary>Minimum peak above the iris median, in grey levels.</summary>
+    public const float MinContrast = 48;
+
+    /// <summary>Minimum peak luminance, in grey levels.</summary>
+    public const float MinPeak = 140;
+
+    /// <summary>Largest blob, as a fraction of the iris disc's area.</summary>
+    public const float MaxAreaFraction = 0.12f;
+
+    /// <summary>Finds the reflexes of both eyes of a face.</summary>
+    /// <param name="image">The photo the landmarks refer to.</param>
+    /// <param name="landmarks">The face's landmarks in <paramref name="image"/>'s pixels.</param>
+    /// <returns>Each eye's reflex, or null for an eye without a trustworthy one.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static CornealReflexes Detect(Image<Rgb24> image, FaceLandmarks landmarks)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(landmarks);
+        using PixelBuffer px = PixelBuffer.Read(image);
+        return new CornealReflexes(
+            DetectEye(px.Bytes, image.Width, image.Height, landmarks.RightEye),
+            DetectEye(px.Bytes, image.Width, image.Height, landmarks.LeftEye));
+    }
+
+    internal static CornealReflex? DetectEye(ReadOnlySpan<byte> rgb, int width, int height, EyeLandmarks eye)
+    {
+        Vector2 c = eye.IrisCenter;
+        float radius = eye.IrisDiameter / 2;
+        if (!(radius >= 2.5f))
+        {
+            return null;
+        }
+
+        Vector2[] opening = [.. eye.Contour];
+        float rs = 0.9f * radius;
+        int x0 = Math.Max(0, (int)MathF.Floor(c.X - rs)), x1 = Math.Min(width - 1, (int)MathF.Ceiling(c.X + rs));
+        int y0 = Math.Max(0, (int)MathF.Floor(c.Y - rs)), y1 = Math.Min(height - 1, (int)MathF.Ceiling(c.Y + rs));
+        if (x1 < x0 || y1 < y0)
+        {
+            return null;
+        }
+
+        int pw = x1 - x0 + 1, ph = y1 - y0 + 1;
+        var lum = new float[pw * ph];
+        var valid = new bool[pw * ph];
+        var values = new List<float>(pw * ph);
+        for (int y = y0; y <= y1; y++)
+        {
+            for (int x = x0; x <= x1; x++)
+            {
+                var p = new Vector2(x + 0.5f, y + 0.5f);
+                if (Vector2.Distance(p, c) > rs || !PolygonMath.Contains(opening, p))
+                {
+                    continue;
+                }
+
+                int o = ((y * width) + x) * 3;
+                float l = (0.299f * rgb[o]) + (0.587f * rgb[o + 1]) + (0.114f * rgb[o + 2]);
+                int i = ((y - y0) * pw) + (x - x0);
+                lum[i] = l;
+                valid[i] = true;
+                values.Add(l);
+            }
+        }
+
+        if (values.Count < 9)
+        {
+            return null;
+        }
+
+        values.Sort();
+        float median = values[values.Count / 2];
+
+        // Peak of the 3 x 3 mean over valid pixels.
+        int best = -1;
+        float bestMean = float.MinValue;
+        for (int y = 0; y < ph; y++)
+        {
+            for (int x = 0; x < pw; x++)
+            {
+                if (!valid[(y * pw) + x])
+                {
+                    continue;
+                }
+
+                float s = 0;
+                int n = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                {
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int xx = x + dx, yy = y + dy;
+                        if (xx >= 0 && yy >= 0 && xx < pw && yy < ph && valid[(yy * pw) + xx])
+                        {
+                            s += lum[(yy * pw) + xx];
+                            n++;
+                        }
+                    }
+                }
+
+                if (s / n > bestMean)
+                {
+                    bestMean = s / n;
+                    best = (y * pw) + x;
+                }
+            }
+        }
+
+        // The brightest raw pixel around that peak.
+        int seed = best;
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                int xx = (best % pw) + dx, yy = (best / pw) + dy;
+                if (xx >= 0 && yy >= 0 && xx < pw && yy < ph && valid[(yy * pw) + xx] && lum[(yy * pw) + xx] > lum[seed])
+                {
+                    seed = (yy * pw) + xx;
+                }
+            }
+        }
+
+        float peak = lum[seed];
+        float contrast = peak - median;
+        if (contrast < MinContrast || peak < MinPeak)
+        {
+            return null;
+        }
+
+        float threshold = median + (0.5f * contrast);
+        float maxArea = MathF.Max(4, MaxAreaFraction * MathF.PI * radius * radius);
+        var visited = new bool[pw * ph];
+        var stack = new Stack<int>();
+        stack.Push(seed);
+        visited[seed] = true;
+        double sw = 0, sx = 0, sy = 0;
+        int area = 0;
+        while (stack.Count > 0)
+        {
+            int i = stack.Pop();
+            area++;
+            if (area > maxArea)
+            {
+                return null;
+            }
+
+            double wgt = lum[i] - threshold + 1;
+            sw += wgt;
+            sx += wgt * (i % pw);
+            sy += wgt * (i / pw);
+            int ix = i % pw, iy = i / pw;
+            ReadOnlySpan<(int Dx, int Dy)> steps = [(1, 0), (-1, 0), (0, 1), (0, -1)];
+            foreach ((int dx, int dy) in steps)
+            {
+                int xx = ix + dx, yy = iy + dy;
+                if (xx < 0 || yy < 0 || xx >= pw || yy >= ph)
+                {
+                    continue;
+                }
+
+                int j = (yy * pw) + xx;
+                if (!visited[j] && valid[j] && lum[j] >= threshold)
+                {
+                    visited[j] = true;
+                    stack.Push(j);
+                }
+            }
+        }
+
+        var position = new Vector2((float)(x0 + (sx / sw) + 0.5), (float)(y0 + (sy / sw) + 0.5));
+        return new CornealReflex(position, MathF.Sqrt(area / MathF.PI), contrast);
+    }
+}
