@@ -20,6 +20,8 @@ internal sealed record TfjsNode(string Name, string Op, string[] Inputs, JsonEle
         return Encoding.UTF8.GetString(Convert.FromBase64String(b64));
     }
 
+    public bool AttrBool(string key) => Attr.GetProperty(key).TryGetProperty("b", out JsonElement b) && b.GetBoolean();
+
     public long[] AttrInts(string key)
     {
         JsonElement list = Attr.GetProperty(key).GetProperty("list");

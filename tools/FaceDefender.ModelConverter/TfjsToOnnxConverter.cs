@@ -46,7 +46,10 @@ internal sealed class TfjsToOnnxConverter
             ConvertNode(node);
         }
 
-        foreach (TfjsNode node in _tf.Nodes.Where(n => n.Op != "Const" && !consumed.Contains(n.Name)).OrderBy(n => n.Name, StringComparer.Ordinal))
+        // Graph outputs: every node nothing consumes, plus those the model's signature names even when other
+        // nodes consume them (FaceRes's descriptor global_pooling/Mean feeds its gender and age heads).
+        foreach (TfjsNode node in _tf.Nodes.Where(n => n.Op != "Const" && (!consumed.Contains(n.Name) || _tf.SignatureOutputShapes.ContainsKey(n.Name)))
+                     .OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             (string name, bool nchw) = _values[node.Name];
             if (nchw || name != node.Name)
@@ -198,15 +201,30 @@ internal sealed class TfjsToOnnxConverter
                 return;
             case "AddV2":
             case "Add":
+                ConvertBinary(node, "Add");
+                return;
+            case "Mul":
+                ConvertBinary(node, "Mul");
+                return;
+            case "Minimum":
+                ConvertBinary(node, "Min");
+                return;
+            case "Maximum":
+                ConvertBinary(node, "Max");
+                return;
+            case "Mean":
+                ConvertMean(node);
+                return;
+            case "MatMul":
+            case "_FusedMatMul":
+                ConvertMatMul(node);
+                return;
+            case "Softmax":
             {
-                if (node.Inputs.Any(IsConst))
-                {
-                    throw new NotSupportedException($"{node.Name}: Add with a constant operand is not supported.");
-                }
-
-                bool nchw = _values[Clean(node.Inputs[0])].Nchw && _values[Clean(node.Inputs[1])].Nchw;
-                Emit("Add", node.Name, [Activation(node.Inputs[0], nchw), Activation(node.Inputs[1], nchw)], [node.Name]);
-                _values[node.Name] = (node.Name, nchw);
+                // TF Softmax normalises over the last axis of the TF (NHWC or 2-D) tensor.
+                string input = Activation(node.Inputs[0], wantNchw: false);
+                Emit("Softmax", node.Name, [input], [node.Name], new OnnxAttribute("axis", Int: -1));
+                _values[node.Name] = (node.Name, false);
                 return;
             }
 
@@ -298,6 +316,131 @@ internal sealed class TfjsToOnnxConverter
             default:
                 throw new NotSupportedException($"TF op {node.Op} ({node.Name}) is not supported by this converter.");
         }
+    }
+
+    /// <summary>
+    /// An element-wise binary op with numpy broadcasting. Two activations are brought to a common layout; a
+    /// constant operand becomes an initializer shaped for the activation's layout: a scalar stays a scalar, a
+    /// per-channel vector [C] becomes [C, 1, 1] against an NCHW activation (so it broadcasts over H and W).
+    /// </summary>
+    private void ConvertBinary(TfjsNode node, string onnxOp)
+    {
+        string[] operands = node.Inputs.Where(i => !i.StartsWith('^')).ToArray();
+        if (operands.Length != 2)
+        {
+            throw new NotSupportedException($"{node.Name}: {node.Op} with {operands.Length} operands.");
+        }
+
+        bool const0 = IsConst(operands[0]), const1 = IsConst(operands[1]);
+        if (const0 && const1)
+        {
+            throw new NotSupportedException($"{node.Name}: {node.Op} of two constants (fold it before converting).");
+        }
+
+        if (!const0 && !const1)
+        {
+            bool both = _values[Clean(operands[0])].Nchw && _values[Clean(operands[1])].Nchw;
+            Emit(onnxOp, node.Name, [Activation(operands[0], both), Activation(operands[1], both)], [node.Name]);
+            _values[node.Name] = (node.Name, both);
+            return;
+        }
+
+        int constIndex = const0 ? 0 : 1;
+        (string activation, bool nchw) = _values[Clean(operands[1 - constIndex])];
+        TfjsWeight c = Const(operands[constIndex]);
+        if (c.Floats is null)
+        {
+            throw new NotSupportedException($"{node.Name}: {node.Op} with an integer constant is not supported.");
+        }
+
+        long[] dims;
+        if (c.Shape.Length == 0 || c.Count == 1)
+        {
+            dims = c.Shape.Length == 0 ? [] : c.Shape.Select(d => (long)d).ToArray();
+        }
+        else if (nchw && c.Shape.Length == 1)
+        {
+            dims = [c.Shape[0], 1, 1];
+        }
+        else if (!nchw)
+        {
+            dims = c.Shape.Select(d => (long)d).ToArray();
+        }
+        else
+        {
+            // A rank >= 2 constant against an NCHW activation: broadcast in the TF (NHWC) layout.
+            activation = Activation(operands[1 - constIndex], wantNchw: false);
+            nchw = false;
+            dims = c.Shape.Select(d => (long)d).ToArray();
+        }
+
+        string constName = AddInitializer(OnnxTensor.FromFloats($"{node.Name}/operand{constIndex}", dims, c.Floats));
+        string[] inputs = constIndex == 0 ? [constName, activation] : [activation, constName];
+        Emit(onnxOp, node.Name, inputs, [node.Name]);
+        _values[node.Name] = (node.Name, nchw);
+    }
+
+    /// <summary>TF Mean over constant axes: ONNX ReduceMean (opset 13: axes as an attribute).</summary>
+    private void ConvertMean(TfjsNode node)
+    {
+        int[] axes = Const(node.Inputs[1]).Ints ?? throw new NotSupportedException($"{node.Name}: Mean needs integer axes.");
+        bool keepDims = node.HasAttr("keep_dims") && node.AttrBool("keep_dims");
+        (string input, bool nchw) = _values[Clean(node.Inputs[0])];
+        int[] nhwcAxes = axes.Select(a => a < 0 ? a + 4 : a).Order().ToArray();
+        // Over H and W of an NCHW tensor without kept dims, [N, C] is the same in both layouts; anything
+        // else on an NCHW tensor is reduced in the TF layout so the remaining axes keep TF's order.
+        bool spatial = nhwcAxes.SequenceEqual([1, 2]);
+        if (nchw && !(spatial && !keepDims))
+        {
+            input = Activation(node.Inputs[0], wantNchw: false);
+            nchw = false;
+        }
+
+        long[] onnxAxes = nchw
+            ? nhwcAxes.Select(a => (long)(a switch { 0 => 0, 1 => 2, 2 => 3, _ => 1 })).Order().ToArray()
+            : axes.Select(a => (long)a).ToArray();
+        Emit("ReduceMean", node.Name, [input], [node.Name],
+            new OnnxAttribute("axes", Ints: onnxAxes), new OnnxAttribute("keepdims", Int: keepDims ? 1 : 0));
+        _values[node.Name] = (node.Name, false);
+    }
+
+    /// <summary>
+    /// MatMul of an activation by a constant matrix, optionally with TF's fused BiasAdd and Relu
+    /// (_FusedMatMul): ONNX Gemm (with the bias as C), then Relu.
+    /// </summary>
+    private void ConvertMatMul(TfjsNode node)
+    {
+        string a = Activation(node.Inputs[0], wantNchw: false);
+        TfjsWeight b = Const(node.Inputs[1]);
+        if (b.Shape.Length != 2 || b.Floats is null)
+        {
+            throw new NotSupportedException($"{node.Name}: MatMul needs a constant float matrix, got shape [{string.Join(",", b.Shape)}].");
+        }
+
+        bool transposeA = node.HasAttr("transpose_a") && node.AttrBool("transpose_a");
+        bool transposeB = node.HasAttr("transpose_b") && node.AttrBool("transpose_b");
+        string[] fused = node.HasAttr("fused_ops") ? node.AttrStrings("fused_ops") : [];
+        if (fused.Length > 2 || (fused.Length > 0 && fused[0] != "BiasAdd") || (fused.Length == 2 && fused[1] != "Relu"))
+        {
+            throw new NotSupportedException($"{node.Name}: fused ops [{string.Join(",", fused)}] are not supported (BiasAdd, optionally then Relu).");
+        }
+
+        var inputs = new List<string> { a, AddInitializer(OnnxTensor.FromFloats(node.Name + "/B", [b.Shape[0], b.Shape[1]], b.Floats)) };
+        if (fused.Length > 0)
+        {
+            TfjsWeight bias = Const(node.Inputs[2]);
+            inputs.Add(AddInitializer(OnnxTensor.FromFloats(node.Name + "/C", [bias.Count], bias.Floats!)));
+        }
+
+        string gemmOut = fused.Length == 2 ? node.Name + "/gemm" : node.Name;
+        Emit("Gemm", gemmOut, inputs.ToArray(), [gemmOut],
+            new OnnxAttribute("transA", Int: transposeA ? 1 : 0), new OnnxAttribute("transB", Int: transposeB ? 1 : 0));
+        if (fused.Length == 2)
+        {
+            Emit("Relu", node.Name, [gemmOut], [node.Name]);
+        }
+
+        _values[node.Name] = (node.Name, false);
     }
 
     private string PreluSlope(string alphaInput, bool nchw, string name)

@@ -18,11 +18,7 @@ public sealed class DlibFaceEmbedder : OnnxFaceEmbedder
     public DlibFaceEmbedder(Microsoft.ML.OnnxRuntime.SessionOptions? sessionOptions = null)
         : base(EmbeddedModels.Read(Resource), sessionOptions is null
             ? OnnxFaceEmbedderOptions.DlibResNet
-            : new OnnxFaceEmbedderOptions(
-                OnnxFaceEmbedderOptions.DlibResNet.Name, 150, FaceAlignmentTemplate.Dlib150,
-                EmbedderTensorLayout.Nchw, EmbedderChannelOrder.Rgb,
-                OnnxFaceEmbedderOptions.DlibResNet.Mean, OnnxFaceEmbedderOptions.DlibResNet.Scale)
-            { SessionOptions = sessionOptions })
+            : OnnxFaceEmbedderOptions.DlibResNet.WithSessionOptions(sessionOptions))
     {
     }
 }

@@ -81,6 +81,7 @@ public class OnnxFaceEmbedder : IFaceEmbedder
             throw new FaceDefenderException($"Model '{options.Name}' has inputs [{inputs}] and outputs [{outputs}]; set InputName/OutputName to one of them.");
         }
 
+        SupportsBatches = _session.InputMetadata[_inputName].Dimensions is { Length: > 0 } inDims && inDims[0] <= 0;
         int[] outDims = _session.OutputMetadata[_outputName].Dimensions;
         Dimension = outDims.Length > 0 && outDims[^1] > 0 ? outDims[^1] : 0;
     }
@@ -147,56 +148,138 @@ public class OnnxFaceEmbedder : IFaceEmbedder
         return raw;
     }
 
+    /// <summary>
+    /// The L2-normalised descriptors of several aligned faces (<see cref="Align"/> results), run through the model
+    /// <see cref="OnnxFaceEmbedderOptions.MaxBatchSize"/> at a time when its batch dimension is free (one at a time
+    /// otherwise). Faster per face than <see cref="EmbedAligned"/> on a CPU.
+    /// </summary>
+    /// <param name="alignedFaces">Square images of side <see cref="OnnxFaceEmbedderOptions.InputSize"/>.</param>
+    /// <returns>One new unit vector per face, in order.</returns>
+    /// <exception cref="ArgumentException">An image is null or has the wrong size.</exception>
+    /// <exception cref="FaceDefenderException">The model returned a zero or non-finite descriptor for a face.</exception>
+    public float[][] EmbedAlignedBatch(IReadOnlyList<Image<Rgb24>> alignedFaces)
+    {
+        ArgumentNullException.ThrowIfNull(alignedFaces);
+        float[]?[] result = TryEmbedAlignedBatch(alignedFaces);
+        int bad = Array.FindIndex(result, r => r is null);
+        if (bad >= 0)
+        {
+            throw new FaceDefenderException($"Model '{Name}' returned a zero or non-finite descriptor for face {bad}; check the input normalisation options.");
+        }
+
+        return result!;
+    }
+
+    /// <summary>Whether the model's input has a free batch dimension (so several faces go into one run).</summary>
+    public bool SupportsBatches { get; }
+
+    /// <summary>Like <see cref="EmbedAlignedBatch"/>, but a face whose descriptor is zero or non-finite gives null.</summary>
+    internal float[]?[] TryEmbedAlignedBatch(IReadOnlyList<Image<Rgb24>> alignedFaces)
+    {
+        var result = new float[]?[alignedFaces.Count];
+        int step = SupportsBatches ? Options.MaxBatchSize : 1;
+        for (int start = 0; start < alignedFaces.Count; start += step)
+        {
+            int count = Math.Min(step, alignedFaces.Count - start);
+            float[][] raw = RawDescriptors(alignedFaces, start, count);
+            for (int i = 0; i < count; i++)
+            {
+                float[] v = raw[i];
+                float norm = TensorPrimitives.Norm(v);
+                if (norm > 0 && float.IsFinite(norm))
+                {
+                    TensorPrimitives.Divide(v, norm, v);
+                    result[start + i] = v;
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The model's output for an aligned face, before normalisation (for validation against a reference).</summary>
     internal float[] RawDescriptor(Image<Rgb24> alignedFace)
     {
         ArgumentNullException.ThrowIfNull(alignedFace);
+        return RawDescriptors([alignedFace], 0, 1)[0];
+    }
+
+    /// <summary>The model's outputs for <paramref name="count"/> aligned faces from <paramref name="start"/>, in one run.</summary>
+    internal float[][] RawDescriptors(IReadOnlyList<Image<Rgb24>> alignedFaces, int start, int count)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int size = Options.InputSize;
-        if (alignedFace.Width != size || alignedFace.Height != size)
+        for (int k = start; k < start + count; k++)
         {
-            throw new ArgumentException($"The aligned face must be {size} x {size} pixels; got {alignedFace.Width} x {alignedFace.Height}. Use Align first.", nameof(alignedFace));
+            Image<Rgb24>? face = alignedFaces[k];
+            if (face is null)
+            {
+                throw new ArgumentException($"Aligned face {k} is null.", nameof(alignedFaces));
+            }
+
+            if (face.Width != size || face.Height != size)
+            {
+                throw new ArgumentException($"The aligned face must be {size} x {size} pixels; got {face.Width} x {face.Height}. Use Align first.", nameof(alignedFaces));
+            }
         }
 
         bool nchw = Options.Layout == EmbedderTensorLayout.Nchw;
-        var input = new DenseTensor<float>(nchw ? [1, 3, size, size] : [1, size, size, 3]);
-        Span<float> data = input.Buffer.Span;
+        var input = new DenseTensor<float>(nchw ? [count, 3, size, size] : [count, size, size, 3]);
         int plane = size * size;
-        bool bgr = Options.ChannelOrder == EmbedderChannelOrder.Bgr;
-        float m0 = Options.Mean[0], m1 = Options.Mean[1], m2 = Options.Mean[2];
-        float s0 = Options.Scale[0], s1 = Options.Scale[1], s2 = Options.Scale[2];
-        using (PixelBuffer px = PixelBuffer.Read(alignedFace))
+        for (int k = 0; k < count; k++)
         {
-            ReadOnlySpan<byte> bytes = px.Bytes;
-            for (int i = 0; i < plane; i++)
-            {
-                float r = bytes[3 * i], g = bytes[(3 * i) + 1], b = bytes[(3 * i) + 2];
-                float c0 = bgr ? b : r, c2 = bgr ? r : b;
-                float v0 = (c0 - m0) * s0, v1 = (g - m1) * s1, v2 = (c2 - m2) * s2;
-                if (nchw)
-                {
-                    data[i] = v0;
-                    data[plane + i] = v1;
-                    data[(2 * plane) + i] = v2;
-                }
-                else
-                {
-                    data[3 * i] = v0;
-                    data[(3 * i) + 1] = v1;
-                    data[(3 * i) + 2] = v2;
-                }
-            }
+            Fill(alignedFaces[start + k], input.Buffer.Span.Slice(k * 3 * plane, 3 * plane), nchw);
         }
 
         using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results =
             _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, input)], [_outputName]);
         float[] output = results[0].AsEnumerable<float>().ToArray();
-        if (Dimension == 0)
+        if (output.Length % count != 0 || output.Length == 0)
         {
-            Dimension = output.Length;
+            throw new FaceDefenderException($"Model '{Name}' returned {output.Length} values for {count} faces; its output '{_outputName}' is not one descriptor per face.");
         }
 
-        return output;
+        int dimension = output.Length / count;
+        if (Dimension == 0)
+        {
+            Dimension = dimension;
+        }
+
+        var split = new float[count][];
+        for (int k = 0; k < count; k++)
+        {
+            split[k] = output.AsSpan(k * dimension, dimension).ToArray();
+        }
+
+        return split;
+    }
+
+    private void Fill(Image<Rgb24> face, Span<float> data, bool nchw)
+    {
+        int plane = face.Width * face.Height;
+        bool bgr = Options.ChannelOrder == EmbedderChannelOrder.Bgr;
+        float m0 = Options.Mean[0], m1 = Options.Mean[1], m2 = Options.Mean[2];
+        float s0 = Options.Scale[0], s1 = Options.Scale[1], s2 = Options.Scale[2];
+        using PixelBuffer px = PixelBuffer.Read(face);
+        ReadOnlySpan<byte> bytes = px.Bytes;
+        for (int i = 0; i < plane; i++)
+        {
+            float r = bytes[3 * i], g = bytes[(3 * i) + 1], b = bytes[(3 * i) + 2];
+            float c0 = bgr ? b : r, c2 = bgr ? r : b;
+            float v0 = (c0 - m0) * s0, v1 = (g - m1) * s1, v2 = (c2 - m2) * s2;
+            if (nchw)
+            {
+                data[i] = v0;
+                data[plane + i] = v1;
+                data[(2 * plane) + i] = v2;
+            }
+            else
+            {
+                data[3 * i] = v0;
+                data[(3 * i) + 1] = v1;
+                data[(3 * i) + 2] = v2;
+            }
+        }
     }
 
     /// <inheritdoc />

