@@ -33,6 +33,35 @@ public class AffineWarpTests
         }
     }
 
+    [Theory]
+    [InlineData(WarpBorderMode.Constant)]
+    [InlineData(WarpBorderMode.Transparent)]
+    [InlineData(WarpBorderMode.Replicate)]
+    public void Eight_pixel_vector_blocks_equal_the_scalar_path_on_a_portrait_with_edges_and_regions(WarpBorderMode border)
+    {
+        // Blocks wholly inside, wholly outside and straddling the source edge, the last source row and column,
+        // upscaling (many pixels share a source pair) and a region starting at an odd column.
+        (byte[] src, int w, int h) = TestImages.LoadRgb("faces/astronaut.png");
+        Matrix3x2[] transforms =
+        [
+            Matrix3x2.CreateRotation(0.12f, new Vector2(w / 2f, h / 2f)) * Matrix3x2.CreateScale(1.07f, new Vector2(w / 2f, h / 2f)),
+            Matrix3x2.CreateScale(5.8f) * Matrix3x2.CreateTranslation(-900, -1100),
+            Matrix3x2.CreateRotation(-2.5f, new Vector2(100, 300)) * Matrix3x2.CreateScale(0.45f),
+            Matrix3x2.CreateTranslation(0.25f, -0.75f),
+        ];
+        foreach (Matrix3x2 m in transforms)
+        {
+            foreach (Rectangle? roi in new Rectangle?[] { null, new Rectangle(3, 5, 301, 211) })
+            {
+                byte[] simd = TestImages.Random(w, h, 3, 9);
+                byte[] scalar = (byte[])simd.Clone();
+                AffineWarp.WarpRgb24Core(src, w, h, simd, w, h, m, border, (200, 100, 50), roi, 1, allowSimd: true);
+                AffineWarp.WarpRgb24Core(src, w, h, scalar, w, h, m, border, (200, 100, 50), roi, 1, allowSimd: false);
+                simd.Should().Equal(scalar);
+            }
+        }
+    }
+
     [Fact]
     public void Identity_warp_is_the_identity()
     {
