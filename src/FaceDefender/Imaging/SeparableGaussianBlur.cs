@@ -81,6 +81,14 @@ public static class SeparableGaussianBlur
         ImagingGuard.BufferLength(source.Length, n, nameof(source), width, height, channels);
         ImagingGuard.BufferLength(destination.Length, n, nameof(destination), width, height, channels);
         Rectangle roi = ImagingGuard.Region(region, width, height, nameof(region));
+        if (typeof(TIn) == typeof(byte) && typeof(TOut) == typeof(byte))
+        {
+            FixedPointGaussianBlur.Run(
+                MemoryMarshal.Cast<TIn, byte>(source), MemoryMarshal.Cast<TOut, byte>(destination), width, height, channels, kernel,
+                border, roi, maxDegreeOfParallelism, allowSimd);
+            return;
+        }
+
         var plan = new Plan(width, height, channels, kernel, border, roi, allowSimd && Vector256.IsHardwareAccelerated);
 
         int bands = Math.Max(1, Math.Min(maxDegreeOfParallelism, roi.Height / 32));
