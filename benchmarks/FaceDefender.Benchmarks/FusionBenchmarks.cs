@@ -29,7 +29,7 @@ public class FusionBenchmarks
     private readonly PeriocularFaceFuser _fuser = new();
     private FusionOptions _options = FusionOptions.Default;
 
-    [Params(RoiPreset.EyesOnly, RoiPreset.Paper)]
+    [Params(RoiPreset.EyesOnly, RoiPreset.Paper, RoiPreset.GeometryOnly)]
     public RoiPreset Roi { get; set; }
 
     public static string InputFolder => Path.Combine(Path.GetTempPath(), "facedefender-fusion-inputs");

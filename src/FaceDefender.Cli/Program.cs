@@ -35,7 +35,7 @@ public static class Program
         var sex = new Option<AvatarSex?>("--sex") { Description = "Patient sex from the record: Female or Male (default: Female)." };
         var age = new Option<int?>("--age") { Description = "Patient age in years from the record (default: 40)." };
         var skin = new Option<SkinTone?>("--skin") { Description = "Avatar skin tone: Light, Medium or Dark (default: estimated from the photo)." };
-        var roi = new Option<RoiPreset>("--roi") { Description = "Kept region: EyesOnly (default), EyesAndBrows or Paper.", DefaultValueFactory = _ => RoiPreset.EyesOnly };
+        var roi = new Option<RoiPreset>("--roi") { Description = "Kept region: EyesOnly (default), EyesAndBrows, Paper, or GeometryOnly (no patient pixel: the avatar's eyes driven to the patient's lid and iris geometry).", DefaultValueFactory = _ => RoiPreset.EyesOnly };
         var pseudonym = new Option<string?>("--pseudonym") { Description = "Stable pseudonym key: the same key always gets the same avatar." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing outputs (default: skip them, so an interrupted run can be resumed)." };
         var parallel = new Option<int>("--parallel") { Description = "Photos processed at once (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };

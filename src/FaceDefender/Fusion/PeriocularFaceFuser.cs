@@ -107,6 +107,12 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         Matrix3x2 m = sim.ToMatrix();
         FaceLandmarks mapped = patientLandmarks.Transform(m, CoordinateSpace.Output);
         CornealReflexes reflexes = CornealReflexDetector.Detect(patient, patientLandmarks).Transform(m);
+        if (options.SyntheticEyes.Placement == EyePlacement.AvatarPositions)
+        {
+            (mapped, Matrix3x2 right, Matrix3x2 left) = SyntheticEyeRenderer.PlaceEyesOnAvatar(mapped, avatarLandmarks);
+            reflexes = new CornealReflexes(reflexes.Right?.Transform(right), reflexes.Left?.Transform(left));
+        }
+
         SyntheticEyeResult synthetic = SyntheticEyeRenderer.Render(avatar, avatarLandmarks, mapped, reflexes, options.SyntheticEyes);
         return new FusionResult(synthetic.Image, mapped, sim, synthetic.MaskArray, synthetic.MaskBounds, options, clock.Elapsed, reflexes);
     }

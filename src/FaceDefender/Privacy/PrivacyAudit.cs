@@ -18,7 +18,7 @@ namespace FaceDefender.Privacy;
 /// </summary>
 public static class PrivacyAudit
 {
-    /// <summary>The methods compared by default: raw, blur, pixelation, black face with eye strip, and each ROI preset of ours.</summary>
+    /// <summary>The methods compared by default: raw, blur, pixelation, black face with eye strip, and each ROI preset of ours (geometry-only included).</summary>
     /// <param name="avatars">Avatar provider for our methods (a <see cref="Avatars.ProceduralAvatarProvider"/> for example).</param>
     /// <returns>A new list.</returns>
     public static IReadOnlyList<IProtectionMethod> StandardMethods(IAvatarProvider avatars)
@@ -33,6 +33,7 @@ public static class PrivacyAudit
             new FusionProtection(avatars, RoiPreset.EyesOnly),
             new FusionProtection(avatars, RoiPreset.EyesAndBrows),
             new FusionProtection(avatars, RoiPreset.Paper),
+            new FusionProtection(avatars, RoiPreset.GeometryOnly),
         ];
     }
 
@@ -76,24 +77,44 @@ public static class PrivacyAudit
         var protB = new float[]?[k, n];
         var protStrip = new float[]?[k, n];
         int done = 0;
+        // Each photo's images (raw, its eye strip, every method's protected images and strips) are aligned as they
+        // are made and embedded together in one batched model run: the batch depends on that photo alone, so the
+        // report does not depend on the degree of parallelism or the order photos finish in.
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, i =>
         {
             AuditSample s = samples[i];
-            raw[i] = TryEmbed(embedder, s.Image, s.Landmarks);
-            if (raw[i] is not null)
+            using var batch = new PhotoBatch(embedder);
+            int rawJob = batch.Add(s.Image, s.Landmarks);
+            if (batch.Aligned(rawJob))
             {
-                if (options.Periocular)
-                {
-                    rawStrip[i] = TryEmbedStrip(embedder, s.Image, s.Landmarks);
-                }
-
+                int rawStripJob = options.Periocular ? batch.AddStrip(s.Image, s.Landmarks) : -1;
+                var protJob = new int[k];
+                var stripJob = new int[k];
+                var protBJob = new int[k];
                 for (int m = 0; m < k; m++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    (prot[m, i], protStrip[m, i]) = ProtectAndEmbed(methods[m], embedder, s, $"audit-a-{i % options.VariantPoolSize}", options.Periocular);
+                    (protJob[m], stripJob[m]) = ProtectAndAdd(methods[m], batch, s, $"audit-a-{i % options.VariantPoolSize}", options.Periocular);
+                    protBJob[m] = -1;
                     if (options.SameToolAttack)
                     {
-                        (protB[m, i], _) = ProtectAndEmbed(methods[m], embedder, s, $"audit-b-{i % options.VariantPoolSize}", periocular: false);
+                        // Baselines ignore the variant key: their gallery image is the probe image itself.
+                        protBJob[m] = methods[m] is BaselineProtection
+                            ? protJob[m]
+                            : ProtectAndAdd(methods[m], batch, s, $"audit-b-{i % options.VariantPoolSize}", periocular: false).Full;
+                    }
+                }
+
+                batch.Run();
+                raw[i] = batch.Result(rawJob);
+                if (raw[i] is not null)
+                {
+                    rawStrip[i] = batch.Result(rawStripJob);
+                    for (int m = 0; m < k; m++)
+                    {
+                        prot[m, i] = batch.Result(protJob[m]);
+                        protStrip[m, i] = prot[m, i] is null ? null : batch.Result(stripJob[m]);
+                        protB[m, i] = batch.Result(protBJob[m]);
                     }
                 }
             }
@@ -297,7 +318,8 @@ public static class PrivacyAudit
         return output;
     }
 
-    private static (float[]? Full, float[]? Strip) ProtectAndEmbed(IProtectionMethod method, IFaceEmbedder embedder, AuditSample s, string key, bool periocular)
+    /// <summary>Protects the photo and queues the protected image (and its eye strip) for embedding; -1 for what failed.</summary>
+    private static (int Full, int Strip) ProtectAndAdd(IProtectionMethod method, PhotoBatch batch, AuditSample s, string key, bool periocular)
     {
         ProtectedImage? p;
         try
@@ -306,26 +328,121 @@ public static class PrivacyAudit
         }
         catch (Exception e) when (e is ArgumentException or FaceDefenderException or InvalidOperationException)
         {
-            return (null, null);
+            return (-1, -1);
         }
 
         if (p is null)
         {
-            return (null, null);
+            return (-1, -1);
         }
 
         using (p)
         {
-            float[]? full = TryEmbed(embedder, p.Image, p.Landmarks);
-            float[]? strip = periocular && full is not null ? TryEmbedStrip(embedder, p.Image, p.Landmarks) : null;
+            int full = batch.Add(p.Image, p.Landmarks);
+            int strip = periocular && batch.Aligned(full) ? batch.AddStrip(p.Image, p.Landmarks) : -1;
             return (full, strip);
         }
     }
 
-    private static float[]? TryEmbedStrip(IFaceEmbedder embedder, Image<Rgb24> image, FaceLandmarks landmarks)
+    /// <summary>
+    /// The images of one photo waiting to be embedded. With an <see cref="OnnxFaceEmbedder"/> each image is aligned
+    /// when added (so the full-size image can be released) and all are run through the model in one batch; any other
+    /// embedder embeds each image when it is added.
+    /// </summary>
+    private sealed class PhotoBatch(IFaceEmbedder embedder) : IDisposable
     {
-        using Image<Rgb24> strip = EyeStripOnly(image, landmarks);
-        return TryEmbed(embedder, strip, landmarks);
+        private readonly OnnxFaceEmbedder? _onnx = embedder as OnnxFaceEmbedder;
+        private readonly List<Image<Rgb24>?> _chips = [];
+        private readonly List<float[]?> _results = [];
+
+        /// <summary>Queues an image; returns its job number.</summary>
+        public int Add(Image<Rgb24> image, FaceLandmarks landmarks)
+        {
+            if (_onnx is null)
+            {
+                _results.Add(TryEmbed(embedder, image, landmarks));
+                _chips.Add(null);
+                return _results.Count - 1;
+            }
+
+            Image<Rgb24>? chip;
+            try
+            {
+                chip = _onnx.Align(image, landmarks);
+            }
+            catch (ArgumentException)
+            {
+                chip = null;
+            }
+
+            _chips.Add(chip);
+            _results.Add(null);
+            return _chips.Count - 1;
+        }
+
+        /// <summary>Queues the eye strip of an image (<see cref="EyeStripOnly"/>).</summary>
+        public int AddStrip(Image<Rgb24> image, FaceLandmarks landmarks)
+        {
+            using Image<Rgb24> strip = EyeStripOnly(image, landmarks);
+            return Add(strip, landmarks);
+        }
+
+        /// <summary>Whether a job can still give a descriptor (it was aligned, or embedded already).</summary>
+        public bool Aligned(int job) => job >= 0 && (_onnx is null ? _results[job] is not null : _chips[job] is not null);
+
+        /// <summary>Embeds the queued chips in one batched run.</summary>
+        public void Run()
+        {
+            if (_onnx is null)
+            {
+                return;
+            }
+
+            int[] jobs = Enumerable.Range(0, _chips.Count).Where(j => _chips[j] is not null).ToArray();
+            if (jobs.Length == 0)
+            {
+                return;
+            }
+
+            float[]?[] vectors;
+            try
+            {
+                vectors = _onnx.TryEmbedAlignedBatch(jobs.Select(j => _chips[j]!).ToArray());
+            }
+            catch (FaceDefenderException)
+            {
+                // One face broke the batch: embed one at a time so only that face fails.
+                vectors = jobs.Select(j => TryEmbedAligned(_onnx, _chips[j]!)).ToArray();
+            }
+
+            for (int t = 0; t < jobs.Length; t++)
+            {
+                _results[jobs[t]] = vectors[t];
+            }
+        }
+
+        /// <summary>The descriptor of a job (null for -1 or a failure).</summary>
+        public float[]? Result(int job) => job < 0 ? null : _results[job];
+
+        public void Dispose()
+        {
+            foreach (Image<Rgb24>? chip in _chips)
+            {
+                chip?.Dispose();
+            }
+        }
+
+        private static float[]? TryEmbedAligned(OnnxFaceEmbedder onnx, Image<Rgb24> chip)
+        {
+            try
+            {
+                return onnx.EmbedAligned(chip);
+            }
+            catch (FaceDefenderException)
+            {
+                return null;
+            }
+        }
     }
 
     private static float[]? TryEmbed(IFaceEmbedder embedder, Image<Rgb24> image, FaceLandmarks landmarks)

@@ -16,9 +16,16 @@ public sealed class SyntheticEyeOptions
     /// brows); in between the displacement fades smoothly, so there is no seam.</param>
     /// <param name="drawReflex">Draw the patient's corneal reflex (position and size only) when one was found (default true).</param>
     /// <param name="irisTextureAmplitude">Strength of the avatar-seeded radial fibre texture of the synthetic iris, 0..0.5 (default 0.12).</param>
+    /// <param name="placement">Where each eye goes: at the patient's positions (default) or onto the avatar's eyes.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value outside its documented range, or the falloff inside the rigid radius.</exception>
-    public SyntheticEyeOptions(float rigidRadiusFraction = 0.04f, float falloffRadiusFraction = 0.20f, bool drawReflex = true, float irisTextureAmplitude = 0.12f)
+    public SyntheticEyeOptions(float rigidRadiusFraction = 0.04f, float falloffRadiusFraction = 0.20f, bool drawReflex = true, float irisTextureAmplitude = 0.12f,
+        EyePlacement placement = EyePlacement.PatientPositions)
     {
+        if (!Enum.IsDefined(placement))
+        {
+            throw new ArgumentOutOfRangeException(nameof(placement), placement, "Unknown eye placement.");
+        }
+
         if (!(rigidRadiusFraction >= 0f && rigidRadiusFraction <= 0.3f))
         {
             throw new ArgumentOutOfRangeException(nameof(rigidRadiusFraction), rigidRadiusFraction, "Must be between 0 and 0.3 (a fraction of the inter-pupil distance).");
@@ -39,7 +46,11 @@ public sealed class SyntheticEyeOptions
         FalloffRadiusFraction = falloffRadiusFraction;
         DrawReflex = drawReflex;
         IrisTextureAmplitude = irisTextureAmplitude;
+        Placement = placement;
     }
+
+    /// <summary>Where each eye is placed.</summary>
+    public EyePlacement Placement { get; }
 
     /// <summary>Distance (fraction of IPD) within which mesh vertices take the patient's positions exactly.</summary>
     public float RigidRadiusFraction { get; }
@@ -52,4 +63,22 @@ public sealed class SyntheticEyeOptions
 
     /// <summary>Strength of the synthetic iris's fibre texture.</summary>
     public float IrisTextureAmplitude { get; }
+}
+
+/// <summary>Where the geometry-only synthesis puts each eye.</summary>
+public enum EyePlacement
+{
+    /// <summary>
+    /// At the patient's positions (after the fusion's similarity transform): every measurement, including the
+    /// inter-pupil distance and the eyes' size relative to the face, is the patient's.
+    /// </summary>
+    PatientPositions,
+
+    /// <summary>
+    /// Each eye's geometry is moved and uniformly scaled (no rotation) so that its canthi midpoint and canthal width
+    /// match the avatar's eye. Every per-eye measurement expressed in iris diameters or millimetres (MRD1/2, fissure,
+    /// decentration, canthal tilt, iris to canthus) is unchanged; the inter-pupil distance and the eyes' size and
+    /// spacing relative to the face become the avatar's, which removes that part of the identity.
+    /// </summary>
+    AvatarPositions,
 }

@@ -66,6 +66,57 @@ public static class SyntheticEyeRenderer
         }
     }
 
+    /// <summary>
+    /// Moves and uniformly scales each eye of <paramref name="target"/> onto the corresponding avatar eye (canthi midpoint
+    /// and canthal width), without rotation (see <see cref="EyePlacement.AvatarPositions"/>). Points within 0.25 IPD of
+    /// an eye opening follow that eye's transform fully, fading to no change at 0.4 IPD.
+    /// </summary>
+    /// <param name="target">The geometry (478 landmarks in the avatar's pixels).</param>
+    /// <param name="avatar">The avatar's landmarks.</param>
+    /// <returns>The placed landmarks and each eye's transform (row-vector convention).</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static (FaceLandmarks Landmarks, Matrix3x2 Right, Matrix3x2 Left) PlaceEyesOnAvatar(FaceLandmarks target, FaceLandmarks avatar)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(avatar);
+        Matrix3x2 right = EyeTransform(target.RightEye, avatar.RightEye), left = EyeTransform(target.LeftEye, avatar.LeftEye);
+        Vector2[] rightOpening = [.. target.RightEye.Contour], leftOpening = [.. target.LeftEye.Contour];
+        float ipd = MathF.Max(1f, target.InterPupillaryDistance);
+        var points = new Vector3[FaceLandmarks.Count];
+        ReadOnlySpan<Vector3> src = target.Points;
+        for (int i = 0; i < points.Length; i++)
+        {
+            var p = new Vector2(src[i].X, src[i].Y);
+            bool isRight;
+            float weight;
+            if (i >= FaceLandmarks.MeshCount)
+            {
+                isRight = i < 473;
+                weight = 1f;
+            }
+            else
+            {
+                float dr = PolygonMath.DistanceOutside(rightOpening, p), dl = PolygonMath.DistanceOutside(leftOpening, p);
+                isRight = dr <= dl;
+                float t = Math.Clamp(((MathF.Min(dr, dl) / ipd) - 0.25f) / 0.15f, 0f, 1f);
+                weight = 1f - (t * t * (3f - (2f * t)));
+            }
+
+            Vector2 q = Vector2.Transform(p, isRight ? right : left);
+            points[i] = new Vector3(p + (weight * (q - p)), src[i].Z);
+        }
+
+        return (new FaceLandmarks(points, target.Space), right, left);
+    }
+
+    private static Matrix3x2 EyeTransform(EyeLandmarks from, EyeLandmarks to)
+    {
+        float wFrom = Vector2.Distance(from.OuterCanthus, from.InnerCanthus), wTo = Vector2.Distance(to.OuterCanthus, to.InnerCanthus);
+        float scale = wFrom > 1e-3f ? wTo / wFrom : 1f;
+        Vector2 cFrom = (from.OuterCanthus + from.InnerCanthus) / 2, cTo = (to.OuterCanthus + to.InnerCanthus) / 2;
+        return Matrix3x2.CreateTranslation(-cFrom) * Matrix3x2.CreateScale(scale) * Matrix3x2.CreateTranslation(cTo);
+    }
+
     /// <summary>The kernel: writes the whole output (the avatar with its eye region re-rendered) and returns the changed-pixel mask.</summary>
     internal static float[] RenderInto(ReadOnlySpan<byte> avatar, int width, int height, FaceLandmarks avatarLandmarks, FaceLandmarks target,
         CornealReflexes reflexes, SyntheticEyeOptions options, Span<byte> output)
