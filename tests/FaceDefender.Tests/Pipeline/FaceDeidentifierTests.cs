@@ -68,6 +68,27 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
         (contour / ring.Length).Should().BeLessThan(0.03f * ipd, "eye-contour points, mean distance, ipd {0:F0} px", ipd);
     }
 
+    [Theory]
+    [InlineData("astronaut.png")]
+    [InlineData("grace_hopper.jpg")]
+    public void Geometry_only_runs_end_to_end_and_reports_the_same_assessment(string file)
+    {
+        using var pipeline = new FaceDeidentifier(_s.Detector, options: new DeidentificationOptions(new FaceDefender.Fusion.FusionOptions(FaceDefender.Fusion.RoiPreset.GeometryOnly)));
+        using DeidentificationResult g = pipeline.Deidentify(Face(file), new PatientInfo(AvatarSex.Male, 40));
+        using DeidentificationResult e = _s.Pipeline.Deidentify(Face(file), new PatientInfo(AvatarSex.Male, 40));
+        g.Status.Should().Be(DeidentificationStatus.Success, g.Message);
+        g.Message.Should().Contain("GeometryOnly");
+        g.Fusion!.Options.Roi.Should().Be(FaceDefender.Fusion.RoiPreset.GeometryOnly);
+        g.Assessment!.Measurements.Right.Mrd1.Millimetres.Should().Be(e.Assessment!.Measurements.Right.Mrd1.Millimetres, "the assessment is measured on the original");
+
+        // The output is a face the detector finds, with its irises where the mapped landmarks put them.
+        FaceDetection again = _s.Detector.Detect(g.Image!);
+        again.Status.Should().Be(FaceDetectionStatus.Found);
+        float ipd = g.Fusion.PatientLandmarks.InterPupillaryDistance;
+        Vector2.Distance(again.Face!.Landmarks[468], g.Fusion.PatientLandmarks[468]).Should().BeLessThan(0.02f * ipd);
+        Vector2.Distance(again.Face.Landmarks[473], g.Fusion.PatientLandmarks[473]).Should().BeLessThan(0.02f * ipd);
+    }
+
     [Fact]
     public void Blank_and_noise_images_give_no_face_and_no_image()
     {
