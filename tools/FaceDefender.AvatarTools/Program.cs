@@ -16,6 +16,8 @@ namespace FaceDefender.AvatarTools;
 ///   quality [IDENTITIES]            runs MediaPipeLandmarkDetector on every built-in avatar (identities
 ///                                   0 .. IDENTITIES-1, default 1) and prints the detector score and the
 ///                                   landmark agreement with the exact landmarks, in % of the inter-pupil distance.
+///   geometry-figure PHOTO OUT.png   the eye region of PHOTO (normalised), then fused with EyesOnly, then with
+///                                   GeometryOnly, onto the same avatar, stacked top to bottom (docs/images).
 /// </summary>
 public static class Program
 {
@@ -42,7 +44,12 @@ public static class Program
             return Quality(identities);
         }
 
-        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES]");
+        if (args.Length >= 3 && args[0] == "geometry-figure")
+        {
+            return GeometryFigure(args[1], args[2]);
+        }
+
+        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | geometry-figure PHOTO OUT.png");
         return 2;
     }
 
@@ -69,6 +76,53 @@ public static class Program
 
         sheet.SaveAsPng(path);
         Console.WriteLine($"wrote {path} ({sheet.Width} x {sheet.Height})");
+    }
+
+    private static int GeometryFigure(string photo, string path)
+    {
+        using var detector = new MediaPipeLandmarkDetector();
+        using Image<Rgb24> image = Image.Load<Rgb24>(photo);
+        if (detector.Detect(image).Face is not { } face)
+        {
+            Console.Error.WriteLine($"{photo}: no face");
+            return 1;
+        }
+
+        var provider = new ProceduralAvatarProvider();
+        using Avatar avatar = provider.Get(AvatarSex.Female, AvatarAgeBuckets.Map(75), SkinTone.Light, 2);
+        var fuser = new FaceDefender.Fusion.PeriocularFaceFuser();
+        (Image<Rgb24> normalised, FaceLandmarks normLm, _) = FaceDefender.Fusion.FaceNormalizer.Normalize(image, face.Landmarks);
+        using (normalised)
+        using (var eyes = fuser.Fuse(image, face.Landmarks, avatar.Image, avatar.Landmarks, new FaceDefender.Fusion.FusionOptions(FaceDefender.Fusion.RoiPreset.EyesOnly)))
+        using (var geometry = fuser.Fuse(image, face.Landmarks, avatar.Image, avatar.Landmarks, new FaceDefender.Fusion.FusionOptions(FaceDefender.Fusion.RoiPreset.GeometryOnly)))
+        {
+            Rectangle Strip(FaceLandmarks l)
+            {
+                Vector2 mid = (l[468] + l[473]) / 2;
+                float ipd = l.InterPupillaryDistance;
+                return new Rectangle((int)(mid.X - (1.1f * ipd)), (int)(mid.Y - (0.45f * ipd)), (int)(2.2f * ipd), (int)(0.8f * ipd));
+            }
+
+            Image<Rgb24>[] rows =
+            [
+                normalised.Clone(x => x.Crop(Rectangle.Intersect(Strip(normLm), normalised.Bounds())).Resize(880, 320)),
+                eyes.Image.Clone(x => x.Crop(Strip(eyes.PatientLandmarks)).Resize(880, 320)),
+                geometry.Image.Clone(x => x.Crop(Strip(geometry.PatientLandmarks)).Resize(880, 320)),
+            ];
+            using var sheet = new Image<Rgb24>(880, (3 * 320) + 8, new Rgb24(255, 255, 255));
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Image<Rgb24> r = rows[i];
+                sheet.Mutate(x => x.DrawImage(r, new Point(0, i * 324), 1f));
+                r.Dispose();
+            }
+
+            sheet.SaveAsPng(path);
+            Console.WriteLine($"wrote {path}: patient (normalised) / EyesOnly / GeometryOnly onto avatar {avatar.Metadata.Id}");
+            Console.WriteLine($"corneal reflexes (output pixels): right {geometry.Reflexes.Right?.ToString() ?? "none"}, left {geometry.Reflexes.Left?.ToString() ?? "none"}");
+        }
+
+        return 0;
     }
 
     private static int Quality(int identities)
