@@ -22,25 +22,48 @@ public static class AuditCommand
             Description = "Photos labelled by identity: one sub-folder per person (folder/<person>/*.jpg), or files named <person>_<anything>.jpg.",
         };
         var output = new Option<string>("--output", "-o") { Description = "Where privacy-audit.json and privacy-audit.md are written.", DefaultValueFactory = _ => "facedefender-audit" };
-        var model = new Option<string?>("--model") { Description = "An ONNX face-recognition model to use instead of the embedded dlib ResNet." };
+        var embedderOption = new Option<string>("--embedder")
+        {
+            Description = "dlib (embedded, default) or faceres (from the local model cache: run tools/models/fetch-faceres.sh; FACEDEFENDER_MODEL_CACHE sets the folder).",
+            DefaultValueFactory = _ => "dlib",
+        };
+        var model = new Option<string?>("--model") { Description = "An ONNX face-recognition model to use instead of the embedded dlib ResNet (overrides --embedder)." };
         var preset = new Option<string>("--model-preset") { Description = "How to feed --model: arcface (112, [-1,1], NCHW) or faceres (224, 0..255, NHWC).", DefaultValueFactory = _ => "arcface" };
         var parallel = new Option<int>("--parallel") { Description = "Photos processed at once (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var noPeriocular = new Option<bool>("--no-periocular") { Description = "Skip the eye-strip leakage measurement." };
         var noSameTool = new Option<bool>("--no-same-tool") { Description = "Skip the same-tool attack." };
         var cmd = new Command("audit", "Measure how well each protection method (ours per ROI preset, blur, pixelation, black face with eye strip, raw) hides identity from a face-recognition model. Reports ranks, accept rates and similarities with 95 % intervals; it never certifies safety.")
         {
-            folder, output, model, preset, parallel, noPeriocular, noSameTool,
+            folder, output, embedderOption, model, preset, parallel, noPeriocular, noSameTool,
         };
         cmd.SetAction(pr => Run(
             pr.GetValue(folder)!, pr.GetValue(output)!, pr.GetValue(model), pr.GetValue(preset)!, pr.GetValue(parallel),
-            !pr.GetValue(noPeriocular), !pr.GetValue(noSameTool), Console.Out, Console.Error));
+            !pr.GetValue(noPeriocular), !pr.GetValue(noSameTool), Console.Out, Console.Error,
+            progressBar: !Console.IsErrorRedirected, embedderName: pr.GetValue(embedderOption)!));
         return cmd;
     }
 
     /// <summary>Runs the audit; returns the exit code (0 done, 1 nothing usable, 2 usage error).</summary>
+    /// <remarks>
+    /// Progress goes to <paramref name="stderr"/>: a bar redrawn in place when <paramref name="progressBar"/> (stderr is a
+    /// terminal), else a line every tenth of the work (logs, pipes).
+    /// </remarks>
     internal static int Run(string folder, string outputDir, string? modelPath, string preset, int parallel,
-        bool periocular, bool sameTool, TextWriter stdout, TextWriter stderr)
+        bool periocular, bool sameTool, TextWriter stdout, TextWriter stderr, bool progressBar = false, string embedderName = "dlib")
     {
+        string embedderKind = embedderName.ToLowerInvariant();
+        if (modelPath is null && embedderKind is not ("dlib" or "faceres"))
+        {
+            stderr.WriteLine($"error: unknown --embedder '{embedderName}': use dlib or faceres.");
+            return Program.Usage;
+        }
+
+        if (modelPath is null && embedderKind == "faceres" && !FaceResModel.IsAvailable(null, out string? missing))
+        {
+            stderr.WriteLine($"error: {missing}");
+            return Program.SomeFailed;
+        }
+
         if (!Directory.Exists(folder))
         {
             stderr.WriteLine($"error: folder '{folder}' does not exist.");
@@ -82,11 +105,12 @@ public static class AuditCommand
 
         var samples = new List<AuditSample>();
         int skipped = 0;
+        var detecting = new ProgressReporter(stderr, "detecting", progressBar);
         using (var detector = new MediaPipeLandmarkDetector())
         {
             for (int i = 0; i < labelled.Length; i++)
             {
-                DrawProgress(stderr, "detecting", i, labelled.Length);
+                detecting.Report(i, labelled.Length);
                 Image<Rgb24> image;
                 try
                 {
@@ -94,7 +118,7 @@ public static class AuditCommand
                 }
                 catch (FaceDefenderException e)
                 {
-                    stderr.WriteLine($"\nskipped {labelled[i].File}: {e.Message}");
+                    detecting.Message($"skipped {labelled[i].File}: {e.Message}");
                     skipped++;
                     continue;
                 }
@@ -102,7 +126,7 @@ public static class AuditCommand
                 FaceDetection detection = detector.Detect(image);
                 if (detection.Face is null)
                 {
-                    stderr.WriteLine($"\nskipped {labelled[i].File}: {detection.Status}");
+                    detecting.Message($"skipped {labelled[i].File}: {detection.Status}");
                     image.Dispose();
                     skipped++;
                     continue;
@@ -111,8 +135,8 @@ public static class AuditCommand
                 samples.Add(new AuditSample(labelled[i].Identity, image, detection.Face.Landmarks, Path.GetRelativePath(folder, labelled[i].File)));
             }
 
-            DrawProgress(stderr, "detecting", labelled.Length, labelled.Length);
-            stderr.WriteLine();
+            detecting.Report(labelled.Length, labelled.Length);
+            detecting.Finish();
         }
 
         try
@@ -123,20 +147,37 @@ public static class AuditCommand
                 return Program.SomeFailed;
             }
 
-            using IFaceEmbedder embedder = modelPath is null ? new DlibFaceEmbedder() : new OnnxFaceEmbedder(modelPath, modelOptions!);
+            using IFaceEmbedder embedder = modelPath is not null ? new OnnxFaceEmbedder(modelPath, modelOptions!)
+                : embedderKind == "faceres" ? FaceResModel.Load()
+                : new DlibFaceEmbedder();
             var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 256));
-            var progress = new Progress<AuditProgress>(p => DrawProgress(stderr, "auditing", p.Completed, p.Total));
+            var auditing = new ProgressReporter(stderr, "auditing", progressBar);
+            // Reported from the worker threads: the reporter serialises the writes.
+            var progress = new SynchronousProgress(p => auditing.Report(p.Completed, p.Total));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             PrivacyAuditReport report = PrivacyAudit.Run(samples, PrivacyAudit.StandardMethods(avatars), embedder,
                 new PrivacyAuditOptions(maxDegreeOfParallelism: parallel, periocular: periocular, sameToolAttack: sameTool), progress);
-            stderr.WriteLine();
+            double seconds = clock.Elapsed.TotalSeconds;
+            auditing.Finish();
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"audited {samples.Count} photos x {report.Methods.Count} methods in {seconds:F1} s ({samples.Count / seconds:F2} photos/s, {parallel} at once, {embedder.Name})"));
             Directory.CreateDirectory(outputDir);
             string json = Path.Combine(outputDir, "privacy-audit.json");
             string md = Path.Combine(outputDir, "privacy-audit.md");
+            string png = Path.Combine(outputDir, "privacy-audit.png");
+            string svg = Path.Combine(outputDir, "privacy-audit.svg");
             File.WriteAllText(json, report.ToJson());
             string markdown = report.ToMarkdown();
-            File.WriteAllText(md, markdown);
+            File.WriteAllText(md, markdown + Environment.NewLine + "![privacy audit plot](privacy-audit.png) (labelled version: privacy-audit.svg)" +
+                Environment.NewLine + Environment.NewLine + PrivacyAuditPlot.Caption + Environment.NewLine);
+            using (Image<Rgb24> plot = PrivacyAuditPlot.Render(report))
+            {
+                plot.SaveAsPng(png);
+            }
+
+            File.WriteAllText(svg, PrivacyAuditPlot.ToSvg(report));
             stdout.WriteLine(markdown);
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {json} and {md} ({samples.Count} photos audited, {skipped} skipped)"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {json}, {md}, {png} and {svg} ({samples.Count} photos audited, {skipped} skipped)"));
             return Program.Ok;
         }
         finally
@@ -163,10 +204,80 @@ public static class AuditCommand
         return underscore > 0 ? stem[..underscore] : stem;
     }
 
-    private static void DrawProgress(TextWriter w, string what, int done, int total)
+    /// <summary>An <see cref="IProgress{T}"/> that calls back on the reporting thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
+    private sealed class SynchronousProgress(Action<AuditProgress> report) : IProgress<AuditProgress>
     {
-        const int width = 30;
-        int filled = total == 0 ? width : done * width / total;
-        w.Write(string.Create(CultureInfo.InvariantCulture, $"\r{what} [{new string('#', filled)}{new string('.', width - filled)}] {done}/{total}"));
+        public void Report(AuditProgress value) => report(value);
+    }
+
+    /// <summary>
+    /// Progress on stderr: a bar redrawn in place on a terminal, else one line per tenth of the work (and the last).
+    /// Thread-safe; counts that arrive out of order never move the display backwards.
+    /// </summary>
+    internal sealed class ProgressReporter(TextWriter writer, string what, bool bar)
+    {
+        private const int BarWidth = 30;
+        private readonly Lock _gate = new();
+        private int _shown = -1;
+        private int _lastTenth = -1;
+        private bool _open;
+
+        /// <summary>Shows <paramref name="done"/> of <paramref name="total"/>.</summary>
+        public void Report(int done, int total)
+        {
+            lock (_gate)
+            {
+                if (done <= _shown)
+                {
+                    return;
+                }
+
+                _shown = done;
+                if (bar)
+                {
+                    int filled = total == 0 ? BarWidth : done * BarWidth / total;
+                    int percent = total == 0 ? 100 : done * 100 / total;
+                    writer.Write(string.Create(CultureInfo.InvariantCulture,
+                        $"\r{what} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {done}/{total} {percent,3}%"));
+                    _open = true;
+                    return;
+                }
+
+                int tenth = total == 0 ? 10 : done * 10 / total;
+                if (tenth > _lastTenth || done == total)
+                {
+                    _lastTenth = tenth;
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} {done}/{total}"));
+                }
+            }
+        }
+
+        /// <summary>Writes a message on its own line (ending the bar's line first).</summary>
+        public void Message(string text)
+        {
+            lock (_gate)
+            {
+                if (_open)
+                {
+                    writer.WriteLine();
+                    _open = false;
+                }
+
+                writer.WriteLine(text);
+            }
+        }
+
+        /// <summary>Ends the bar's line.</summary>
+        public void Finish()
+        {
+            lock (_gate)
+            {
+                if (_open)
+                {
+                    writer.WriteLine();
+                    _open = false;
+                }
+            }
+        }
     }
 }

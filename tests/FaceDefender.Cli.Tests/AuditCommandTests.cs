@@ -43,11 +43,58 @@ public class AuditCommandTests
         int code = AuditCommand.Run(input, output, null, "arcface", 2, periocular: false, sameTool: true, stdout, err);
 
         code.Should().Be(Program.Ok, err.ToString());
-        err.ToString().Should().Contain("skipped").And.Contain("auditing [");
+        // Not a terminal: progress as lines, no carriage returns.
+        err.ToString().Should().Contain("skipped").And.Contain("auditing 2/2").And.Contain("photos/s").And.NotContain("\r");
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "privacy-audit.json")));
         json.RootElement.GetProperty("identities").GetInt32().Should().Be(2);
-        json.RootElement.GetProperty("methods").GetArrayLength().Should().Be(7);
+        int standard = FaceDefender.Privacy.PrivacyAudit.StandardMethods(new FaceDefender.Avatars.ProceduralAvatarProvider()).Count;
+        json.RootElement.GetProperty("methods").GetArrayLength().Should().Be(standard);
         string md = File.ReadAllText(Path.Combine(output, "privacy-audit.md"));
-        md.Should().Contain("| ours-eyes-only |").And.Contain("Gallery size for identification: 2").And.Contain("[");
+        md.Should().Contain("| ours-eyes-only |").And.Contain("Gallery size for identification: 2").And.Contain("[").And.Contain("privacy-audit.png");
+        using (var png = SixLabors.ImageSharp.Image.Load(Path.Combine(output, "privacy-audit.png")))
+        {
+            png.Width.Should().BeGreaterThan(500);
+        }
+
+        File.ReadAllText(Path.Combine(output, "privacy-audit.svg")).Should().StartWith("<svg").And.Contain("ours-eyes-only");
+    }
+
+    [Fact]
+    public void Progress_is_a_bar_on_a_terminal_and_lines_otherwise()
+    {
+        var bar = new StringWriter();
+        var terminal = new AuditCommand.ProgressReporter(bar, "auditing", bar: true);
+        for (int i = 0; i <= 20; i++)
+        {
+            terminal.Report(i, 20);
+        }
+
+        terminal.Report(5, 20); // late, out-of-order report from a worker: ignored
+        terminal.Finish();
+        bar.ToString().Should().StartWith("\rauditing [").And.EndWith("] 20/20 100%" + Environment.NewLine);
+        bar.ToString().Split('\r').Should().HaveCount(22, "one redraw per count");
+
+        var log = new StringWriter();
+        var lines = new AuditCommand.ProgressReporter(log, "auditing", bar: false);
+        for (int i = 0; i <= 200; i++)
+        {
+            lines.Report(i, 200);
+        }
+
+        lines.Finish();
+        string[] written = log.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        written.Should().HaveCount(11, "one line per tenth of the work, from 0 to 200");
+        written[^1].Should().Be("auditing 200/200");
+        log.ToString().Should().NotContain("\r");
+    }
+
+    [Fact]
+    public void Unknown_embedder_is_a_usage_error()
+    {
+        string input = Directory.CreateTempSubdirectory("fd-audit-emb").FullName;
+        var err = new StringWriter();
+        AuditCommand.Run(input, "out", null, "arcface", 1, true, true, new StringWriter(), err, embedderName: "arcface")
+            .Should().Be(Program.Usage);
+        err.ToString().Should().Contain("--embedder");
     }
 }
