@@ -217,7 +217,7 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
             FaceDetectionStatus.NoFace => throw new AvatarSetException($"Avatar \"{id}\": no face was found in \"{_entries[i].File}\"."),
             _ => throw new AvatarSetException($"Avatar \"{id}\": the face in \"{_entries[i].File}\" could not be used ({detection.Status})."),
         };
-        var landmarks = new FaceLandmarks(found.Points.ToArray(), CoordinateSpace.Normalized);
+        var landmarks = new FaceLandmarks(found.Points.ToArray(), CoordinateSpace.Normalized, found.RightEyeContour, found.LeftEyeContour);
         WriteSidecar(sidecar, imageHash, landmarks);
         return landmarks;
     }
@@ -246,12 +246,45 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
                 points.Add(new Vector3(p[0].GetSingle(), p[1].GetSingle(), p[2].GetSingle()));
             }
 
-            return new FaceLandmarks(points, CoordinateSpace.Normalized);
+            return new FaceLandmarks(
+                points, CoordinateSpace.Normalized, ReadContour(root, "rightEyeContour"), ReadContour(root, "leftEyeContour"));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException)
         {
             return null; // unreadable sidecar: detect again and overwrite it
         }
+    }
+
+    // The optional fine eye contour (absent in sidecars written before it existed: then null).
+    private static EyeContour? ReadContour(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out JsonElement array))
+        {
+            return null;
+        }
+
+        var points = new List<Vector3>(EyeContour.Count);
+        foreach (JsonElement p in array.EnumerateArray())
+        {
+            points.Add(new Vector3(p[0].GetSingle(), p[1].GetSingle(), p[2].GetSingle()));
+        }
+
+        return new EyeContour(points);
+    }
+
+    private static void WritePoints(Utf8JsonWriter w, string name, ReadOnlySpan<Vector3> points)
+    {
+        w.WriteStartArray(name);
+        foreach (Vector3 p in points)
+        {
+            w.WriteStartArray();
+            w.WriteNumberValue(p.X);
+            w.WriteNumberValue(p.Y);
+            w.WriteNumberValue(p.Z);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
     }
 
     private void WriteSidecar(string sidecar, string imageHash, FaceLandmarks landmarks)
@@ -263,17 +296,17 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
             w.WriteString("format", SidecarFormat);
             w.WriteString("imageSha256", imageHash);
             w.WriteString("detector", _fingerprint);
-            w.WriteStartArray("points");
-            foreach (Vector3 p in landmarks.Points)
+            WritePoints(w, "points", landmarks.Points);
+            if (landmarks.RightEyeContour is { } right)
             {
-                w.WriteStartArray();
-                w.WriteNumberValue(p.X);
-                w.WriteNumberValue(p.Y);
-                w.WriteNumberValue(p.Z);
-                w.WriteEndArray();
+                WritePoints(w, "rightEyeContour", right.Points);
             }
 
-            w.WriteEndArray();
+            if (landmarks.LeftEyeContour is { } left)
+            {
+                WritePoints(w, "leftEyeContour", left.Points);
+            }
+
             w.WriteEndObject();
         }
 

@@ -19,6 +19,7 @@ public sealed class EyeLandmarks
         IrisRing = face.Select(indices.IrisRing);
         UpperLidMidpoint = face[indices.UpperLidMidpoint];
         LowerLidMidpoint = face[indices.LowerLidMidpoint];
+        FineContour = indices.IrisCenter == EyeIndices.Right.IrisCenter ? face.RightEyeContour : face.LeftEyeContour;
     }
 
     /// <summary>The landmark indices this eye is read from.</summary>
@@ -44,6 +45,12 @@ public sealed class EyeLandmarks
 
     /// <summary>The closed eye contour: upper lid outer to inner, then lower lid back (16 points).</summary>
     public IReadOnlyList<Vector2> Contour => [.. UpperLid, .. LowerLid.Reverse().Skip(1).Take(LowerLid.Count - 2)];
+
+    /// <summary>
+    /// The iris model's fine 71-point contour of this eye (its points 0..15 are the lid margin), or null when the
+    /// landmarks carry none; then use the mesh points (<see cref="UpperLid"/>, <see cref="LowerLid"/>).
+    /// </summary>
+    public EyeContour? FineContour { get; }
 
     /// <summary>Iris centre from the iris model (landmark 468 right, 473 left).</summary>
     public Vector2 IrisCenter { get; }

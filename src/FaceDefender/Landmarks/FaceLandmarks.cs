@@ -14,6 +14,10 @@ namespace FaceDefender.Landmarks;
 /// <see cref="Imaging.AffineWarp.FromContinuousCoordinates"/>). The origin is the top-left of the image named by
 /// <see cref="Space"/>; Z is a relative depth in the same pixel units (smaller is nearer the camera),
 /// or 0 when unknown. Instances are immutable and thread-safe.
+/// <para>Landmarks from <see cref="MediaPipeLandmarkDetector"/> also carry each eye's fine 71-point contour from the
+/// iris model (<see cref="RightEyeContour"/>, <see cref="LeftEyeContour"/>), which follows the lid margins more
+/// closely than the mesh's eye points. Landmarks built from the 478 points alone (ground truth, JSON) have none:
+/// those properties are null and consumers use the mesh points.</para>
 /// </remarks>
 public sealed class FaceLandmarks
 {
@@ -28,9 +32,15 @@ public sealed class FaceLandmarks
     /// <summary>Creates landmarks from exactly <see cref="Count"/> points.</summary>
     /// <param name="points">478 points (x, y in pixels; z relative depth). Copied.</param>
     /// <param name="space">Which image the coordinates refer to.</param>
+    /// <param name="rightEyeContour">The iris model's fine contour of the subject's right eye, in the same coordinates; null if unknown.</param>
+    /// <param name="leftEyeContour">The iris model's fine contour of the subject's left eye, in the same coordinates; null if unknown.</param>
     /// <exception cref="ArgumentNullException"><paramref name="points"/> is null.</exception>
     /// <exception cref="ArgumentException">Not exactly 478 points, or a coordinate is NaN or infinite.</exception>
-    public FaceLandmarks(IReadOnlyList<Vector3> points, CoordinateSpace space = CoordinateSpace.Source)
+    public FaceLandmarks(
+        IReadOnlyList<Vector3> points,
+        CoordinateSpace space = CoordinateSpace.Source,
+        EyeContour? rightEyeContour = null,
+        EyeContour? leftEyeContour = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count != Count)
@@ -52,10 +62,24 @@ public sealed class FaceLandmarks
         }
 
         Space = space;
+        RightEyeContour = rightEyeContour;
+        LeftEyeContour = leftEyeContour;
     }
 
     /// <summary>Which image the coordinates refer to.</summary>
     public CoordinateSpace Space { get; }
+
+    /// <summary>
+    /// The iris model's fine 71-point contour of the subject's right eye (lid margins in points 0..15, see
+    /// <see cref="EyeContour"/>), or null when these landmarks were built without it.
+    /// </summary>
+    public EyeContour? RightEyeContour { get; }
+
+    /// <summary>
+    /// The iris model's fine 71-point contour of the subject's left eye (lid margins in points 0..15, see
+    /// <see cref="EyeContour"/>), or null when these landmarks were built without it.
+    /// </summary>
+    public EyeContour? LeftEyeContour { get; }
 
     /// <summary>All 478 points (x, y in pixels; z relative depth).</summary>
     public ReadOnlySpan<Vector3> Points => _points;
@@ -122,7 +146,7 @@ public sealed class FaceLandmarks
     /// <summary>Distance between the two iris centres (468 and 473), in pixels.</summary>
     public float InterPupillaryDistance => Vector2.Distance(this[468], this[473]);
 
-    /// <summary>Maps every point through a 2-D affine transform (depth scaled by its mean scale).</summary>
+    /// <summary>Maps every point, and the eye contours if present, through a 2-D affine transform (depth scaled by its mean scale).</summary>
     /// <param name="transform">The transform, in System.Numerics row-vector convention.</param>
     /// <param name="space">The coordinate space of the result.</param>
     public FaceLandmarks Transform(Matrix3x2 transform, CoordinateSpace space)
@@ -136,7 +160,7 @@ public sealed class FaceLandmarks
             mapped[i] = new Vector3(q, p.Z * scale);
         }
 
-        return new FaceLandmarks(mapped, space);
+        return new FaceLandmarks(mapped, space, RightEyeContour?.Transform(transform, scale), LeftEyeContour?.Transform(transform, scale));
     }
 }
 

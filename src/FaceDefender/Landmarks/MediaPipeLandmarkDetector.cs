@@ -22,7 +22,10 @@ namespace FaceDefender.Landmarks;
 /// (<see cref="MediaPipeLandmarkDetectorOptions.RefinementPasses"/>); each mesh run averages the crop
 /// and its mirror image (<see cref="MediaPipeLandmarkDetectorOptions.MirrorAveraging"/>); each eye's crop is a square of
 /// side 2.3 x the eye-corner distance, aligned with the corners, sampled to 64 x 64 (the subject's left
-/// eye mirrored) for the iris model. Every point is mapped back through its crop's affine transform.</para>
+/// eye mirrored) for the iris model, which gives 5 iris points and a 71-point eye contour per eye (returned as
+/// <see cref="FaceLandmarks.RightEyeContour"/> / <see cref="FaceLandmarks.LeftEyeContour"/>, optionally also written
+/// over the mesh's eye points: <see cref="MediaPipeLandmarkDetectorOptions.EyeMeshRefinement"/>). Every point is
+/// mapped back through its crop's affine transform.</para>
 /// <para>Coordinates are continuous pixels: pixel (i, j) covers [i, i+1) x [j, j+1), so its centre is
 /// (i + 0.5, j + 0.5) (MediaPipe's normalised coordinates times the image size). Depth (Z) is
 /// MediaPipe's relative depth scaled to source pixels (smaller is nearer the camera).</para>
@@ -268,14 +271,24 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
         var points = new Vector3[FaceLandmarks.Count];
         mesh.CopyTo(points, 0);
-        RunIris(frame, mesh, points, timings, ref t0);
+        Vector3[][] contours = RunIris(frame, mesh, points, timings, ref t0);
 
         for (int i = 0; i < points.Length; i++)
         {
             points[i] *= frame.Scale; // working pixels to source pixels
         }
 
-        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source);
+        foreach (Vector3[] contour in contours)
+        {
+            for (int i = 0; i < contour.Length; i++)
+            {
+                contour[i] *= frame.Scale;
+            }
+        }
+
+        RefineEyeMesh(points, contours[0], EyeContour.RightEyeMeshIndices, Options.EyeMeshRefinement);
+        RefineEyeMesh(points, contours[1], EyeContour.LeftEyeMeshIndices, Options.EyeMeshRefinement);
+        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0]), new EyeContour(contours[1]));
         HeadPose pose = HeadPoseEstimator.Estimate(points);
         Vector2 boxSize = detection.Size * frame.Scale;
         Vector2 boxCenter = detection.Center * frame.Scale;
@@ -368,8 +381,32 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         return (mesh, score);
     }
 
-    /// <summary>Runs the iris model on both eyes in one batch and writes points 468..477.</summary>
-    private void RunIris(SourceFrame frame, Vector3[] mesh, Vector3[] destination, LandmarkTimings? timings, ref long t0)
+    /// <summary>Overwrites the mesh points the contour refines (<see cref="EyeMeshRefinement"/>).</summary>
+    private static void RefineEyeMesh(Vector3[] points, Vector3[] contour, ReadOnlySpan<int> meshIndices, EyeMeshRefinement refinement)
+    {
+        if (refinement == EyeMeshRefinement.None)
+        {
+            return;
+        }
+
+        int last = refinement == EyeMeshRefinement.Full ? EyeContour.Count : 16;
+        for (int i = 0; i < last; i++)
+        {
+            bool canthus = i is EyeContour.OuterCanthusIndex or EyeContour.InnerCanthusIndex;
+            if (refinement == EyeMeshRefinement.LidMargin && canthus)
+            {
+                continue;
+            }
+
+            points[meshIndices[i]] = contour[i];
+        }
+    }
+
+    /// <summary>
+    /// Runs the iris model on both eyes in one batch, writes points 468..477 and returns the two 71-point eye
+    /// contours (subject's right eye, then left), in working pixels.
+    /// </summary>
+    private Vector3[][] RunIris(SourceFrame frame, Vector3[] mesh, Vector3[] destination, LandmarkTimings? timings, ref long t0)
     {
         const int planeSize = IrisSize * IrisSize * 3;
         // Subject's right eye as is; subject's left eye mirrored, so both look like a right eye.
@@ -400,6 +437,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         timings?.Add(ref timings.Iris, ref t0);
 
         const int perEye = 228;
+        Vector3[][] contours = [new Vector3[EyeContour.Count], new Vector3[EyeContour.Count]];
         for (int e = 0; e < 2; e++)
         {
             // Depth: the iris model's depth is relative to its own crop; anchor it at the mesh depth of the eye corners.
@@ -413,6 +451,18 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
             contourZ /= 71;
             float meshZ = (mesh[eyes[e].Left].Z + mesh[eyes[e].Right].Z) / 2;
+
+            // Contour (model order, outer canthus first: the mirrored crop makes the left eye look like a right eye).
+            for (int i = 0; i < EyeContour.Count; i++)
+            {
+                int o = baseIndex + (3 * i);
+                Vector2 p = Vector2.Transform(new Vector2(raw[o], raw[o + 1]), toSource[e]);
+                float z = meshZ + ((raw[o + 2] - contourZ) * zScale);
+                contours[e][i] = float.IsFinite(p.X) && float.IsFinite(p.Y)
+                    ? new Vector3(p, float.IsFinite(z) ? z : meshZ)
+                    : new Vector3(mesh[eyes[e].Left].X, mesh[eyes[e].Left].Y, meshZ);
+            }
+
             for (int k = 0; k < 5; k++)
             {
                 int o = baseIndex + ((71 + k) * 3);
@@ -421,6 +471,8 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
                 destination[eyes[e].First + k] = new Vector3(p, float.IsFinite(z) ? z : meshZ);
             }
         }
+
+        return contours;
     }
 
     private static InferenceSession Open(string what, FaceModelSource? source, string resource, SessionOptions options,

@@ -141,6 +141,27 @@ public sealed record MediaPipeLandmarkDetectorOptions
     public bool MirrorAveraging { get; init; } = true;
 
     /// <summary>
+    /// Whether the iris model's fine eye contour also overwrites face-mesh eye points (MediaPipe's "refine
+    /// landmarks" overwrites all 71 per eye). The contour itself is always returned in
+    /// <see cref="FaceLandmarks.RightEyeContour"/> / <see cref="FaceLandmarks.LeftEyeContour"/>. Default
+    /// <see cref="EyeMeshRefinement.None"/> (see that type for the measured reasons).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
+    public EyeMeshRefinement EyeMeshRefinement
+    {
+        get;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(EyeMeshRefinement), value, "Use None, LidMargin or Full.");
+            }
+
+            field = value;
+        }
+    } = EyeMeshRefinement.None;
+
+    /// <summary>
     /// ONNX Runtime session options (threads, execution providers such as CUDA or DirectML), used
     /// for all three models. Null: single-threaded CPU sessions. The detector does not dispose
     /// options given here; keep them alive until the detector is disposed.

@@ -104,6 +104,33 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
     }
 
     [Fact]
+    public void The_sidecar_keeps_the_fine_eye_contours_when_the_detector_gives_them()
+    {
+        WriteImage("f.png");
+        WriteManifest($"{{\"avatars\":[{Entry("f.png")}]}}");
+        var detector = new FakeDetector { WithContours = true };
+        using (Avatar first = DirectoryAvatarProvider.Open(_dir, detector).Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light)))
+        {
+            first.Landmarks.RightEyeContour!.Points[5].Should().Be(FakeDetector.ContourPoint(5, 0));
+        }
+
+        using (Avatar cached = DirectoryAvatarProvider.Open(_dir, detector).Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light)))
+        {
+            detector.Calls.Should().Be(1, "the second provider reads the sidecar");
+            cached.Landmarks.RightEyeContour!.Points.ToArray().Should().Equal(Enumerable.Range(0, EyeContour.Count).Select(i => FakeDetector.ContourPoint(i, 0)));
+            cached.Landmarks.LeftEyeContour!.Points[70].Should().Be(FakeDetector.ContourPoint(70, 200));
+        }
+
+        // A sidecar without contours (written from landmarks that had none) reads back without them.
+        WriteImage("f.png", shade: 90);
+        var plain = new FakeDetector();
+        DirectoryAvatarProvider.Open(_dir, plain).Prepare();
+        using Avatar none = DirectoryAvatarProvider.Open(_dir, plain).Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light));
+        plain.Calls.Should().Be(1);
+        none.Landmarks.RightEyeContour.Should().BeNull();
+    }
+
+    [Fact]
     public void Chooses_the_nearest_group_and_spreads_pseudonyms_over_candidates()
     {
         WriteImage("a.png");
@@ -160,12 +187,19 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
 
         public int Faces { get; set; } = 1;
 
+        public bool WithContours { get; set; }
+
+        public static Vector3 ContourPoint(int i, float shift) => new(400 + i + shift, 350 + (i % 7) + shift, i / 10f);
+
         public static Vector3 Point(int i) => new(300 + i % 20 * 20, 300 + i / 20 * 10, 0);
 
         public FaceDetection Detect(Image<Rgb24> image)
         {
             Calls++;
-            var lm = new FaceLandmarks(Enumerable.Range(0, FaceLandmarks.Count).Select(Point).ToArray());
+            EyeContour? Contour(float shift) => WithContours
+                ? new EyeContour(Enumerable.Range(0, EyeContour.Count).Select(i => ContourPoint(i, shift)).ToArray())
+                : null;
+            var lm = new FaceLandmarks(Enumerable.Range(0, FaceLandmarks.Count).Select(Point).ToArray(), CoordinateSpace.Source, Contour(0), Contour(200));
             var faces = Enumerable.Range(0, Faces).Select(_ => new DetectedFace(new RectangleF(200, 200, 600, 600), 0.9f, 1f, lm, default)).ToArray();
             FaceDetectionStatus status = Faces switch { 0 => FaceDetectionStatus.NoFace, 1 => FaceDetectionStatus.Found, _ => FaceDetectionStatus.SeveralFaces };
             return new FaceDetection(status, faces, image.Width, image.Height);
