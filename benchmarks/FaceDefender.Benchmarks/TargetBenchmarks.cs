@@ -69,3 +69,56 @@ public class BlurTargetBenchmarks
     [Benchmark(Description = "current")]
     public void Current() => SeparableGaussianBlur.BlurRgb24(_src, _dst, Size, Size, _kernel);
 }
+
+/// <summary>
+/// Alpha blend of two 1024 x 1024 Rgb24 images against a plain 3 MB copy (the baseline): an eye-region mask (two
+/// feathered eye polygons, mostly 0) and a worst-case mask that is fractional everywhere; current and previous.
+/// </summary>
+[MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+public class BlendTargetBenchmarks
+{
+    private const int Size = 1024;
+    private byte[] _a = [];
+    private byte[] _b = [];
+    private byte[] _dst = [];
+    private float[] _eyeMask = [];
+    private float[] _fullMask = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _a = BenchImages.Textured(Size, 5);
+        _b = BenchImages.Textured(Size, 6);
+        _dst = new byte[_a.Length];
+        _eyeMask = BenchImages.EyeMask(Size);
+        _fullMask = new float[Size * Size];
+        var rng = new Random(7);
+        for (int i = 0; i < _fullMask.Length; i++)
+        {
+            _fullMask[i] = 0.01f + (0.98f * (float)rng.NextDouble());
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "memory copy (3 MB)")]
+    public void Copy() => _a.AsSpan().CopyTo(_dst);
+
+    [Benchmark(Description = "current, eye mask")]
+    public void EyeMask() => AlphaBlend.Blend(_a, _b, _eyeMask, _dst);
+
+    [Benchmark(Description = "current, eye mask, in place")]
+    public void EyeMaskInPlace() => AlphaBlend.Blend(_dst, _b, _eyeMask, _dst);
+
+    [Benchmark(Description = "current, fractional everywhere")]
+    public void Fractional() => AlphaBlend.Blend(_a, _b, _fullMask, _dst);
+
+    [Benchmark(Description = "previous, eye mask")]
+    public void PreviousEyeMask() => PreviousAlphaBlend.Blend(_a, _b, _eyeMask, _dst);
+
+    [Benchmark(Description = "previous, fractional everywhere")]
+    public void PreviousFractional() => PreviousAlphaBlend.Blend(_a, _b, _fullMask, _dst);
+
+    [Benchmark(Description = "scalar oracle, fractional everywhere")]
+    public void ScalarFractional() => AlphaBlend.BlendCore(_a, _b, _fullMask, _dst, allowSimd: false);
+}

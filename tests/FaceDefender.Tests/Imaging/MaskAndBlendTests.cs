@@ -122,6 +122,50 @@ public class MaskAndBlendTests
     }
 
     [Fact]
+    public void Blend_is_within_0_51_of_the_exact_blend_and_in_place_equals_out_of_place()
+    {
+        // An eye-like mask: long runs of 0, runs of 1, feathered edges, and a few odd values; odd length.
+        int n = (257 * 129) + 5;
+        byte[] bg = TestImages.Random(n, 1, 3, 31), fg = TestImages.Random(n, 1, 3, 32);
+        float[] mask = new float[n];
+        var rng = new Random(33);
+        for (int i = 0; i < n; i++)
+        {
+            int x = i % 257;
+            mask[i] = x < 60 ? 0 : x < 80 ? (x - 60) / 20f : x < 150 ? 1 : x < 170 ? (float)rng.NextDouble() : 0;
+        }
+
+        mask[1000] = float.NaN;
+        mask[1001] = -0f;
+        mask[1002] = 7f;
+        mask[1003] = float.PositiveInfinity;
+        byte[] outOfPlace = new byte[n * 3];
+        AlphaBlend.Blend(bg, fg, mask, outOfPlace);
+        double worst = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double m = float.IsNaN(mask[i]) ? 0 : Math.Clamp(mask[i], 0, 1);
+            for (int c = 0; c < 3; c++)
+            {
+                int k = (i * 3) + c;
+                worst = Math.Max(worst, Math.Abs(outOfPlace[k] - ((bg[k] * (1 - m)) + (fg[k] * m))));
+            }
+        }
+
+        worst.Should().BeLessThanOrEqualTo(0.51);
+
+        byte[] intoBg = (byte[])bg.Clone();
+        AlphaBlend.Blend(intoBg, fg, mask, intoBg);
+        intoBg.Should().Equal(outOfPlace);
+        byte[] intoFg = (byte[])fg.Clone();
+        AlphaBlend.Blend(bg, intoFg, mask, intoFg);
+        intoFg.Should().Equal(outOfPlace);
+        byte[] scalar = new byte[n * 3];
+        AlphaBlend.BlendCore(bg, fg, mask, scalar, allowSimd: false);
+        scalar.Should().Equal(outOfPlace);
+    }
+
+    [Fact]
     public void Bad_arguments_fail_with_specific_errors()
     {
         FluentActions.Invoking(() => PolygonRasterizer.FillPolygon([new(1, 1), new(2, 2)], new float[100], 10, 10))
