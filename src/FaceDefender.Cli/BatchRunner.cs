@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars;
+using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
 
 namespace FaceDefender.Cli;
@@ -11,7 +14,8 @@ internal static class BatchRunner
 {
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
 
-    public static int Run(string input, string outputDir, PatientInfo info, DeidentificationOptions options, bool overwrite, int parallel, TextWriter stdout, TextWriter stderr)
+    public static int Run(string input, string outputDir, PatientInfo info, DeidentificationOptions options, bool overwrite, int parallel, TextWriter stdout, TextWriter stderr,
+        string? avatarFolder = null)
     {
         List<(string Source, string Relative)> files;
         if (File.Exists(input))
@@ -39,10 +43,28 @@ internal static class BatchRunner
             return Program.Usage;
         }
 
+        using var detector = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
+        IAvatarProvider? avatars = null;
+        if (avatarFolder is not null)
+        {
+            try
+            {
+                // Validate the whole set (manifest, files, one face each) before touching any photo.
+                DirectoryAvatarProvider set = DirectoryAvatarProvider.Open(avatarFolder, detector);
+                set.Prepare();
+                avatars = set;
+            }
+            catch (Exception e) when (e is AvatarSetException or IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: avatar set '{avatarFolder}': {e.Message}");
+                return Program.Usage;
+            }
+        }
+
         Directory.CreateDirectory(outputDir);
         var rows = new ConcurrentBag<ReportRow>();
         int done = 0;
-        using var pipeline = new FaceDeidentifier(options: options);
+        using var pipeline = new FaceDeidentifier(detector, avatars, options: options);
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, file =>
         {
             string target = Path.Combine(outputDir, Path.ChangeExtension(file.Relative, null) + ".deid.png");

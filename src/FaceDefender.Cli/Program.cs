@@ -38,16 +38,17 @@ public static class Program
         var roi = new Option<RoiPreset>("--roi") { Description = "Kept region: EyesOnly (default), EyesAndBrows, Paper, or GeometryOnly (no patient pixel: the avatar's eyes driven to the patient's lid and iris geometry).", DefaultValueFactory = _ => RoiPreset.EyesOnly };
         var pseudonym = new Option<string?>("--pseudonym") { Description = "Stable pseudonym key: the same key always gets the same avatar." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing outputs (default: skip them, so an interrupted run can be resumed)." };
+        var avatarSet = new Option<string?>("--avatars") { Description = "Your own avatar set: a folder with a manifest (see docs/avatars.md). Default: the embedded procedural avatars." };
         var parallel = new Option<int>("--parallel") { Description = "Photos processed at once (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = new Command("deidentify", "De-identify photos: replace the face with a synthetic avatar keeping the patient's eye region.")
         {
-            input, output, sex, age, skin, roi, pseudonym, overwrite, parallel,
+            input, output, sex, age, skin, roi, pseudonym, avatarSet, overwrite, parallel,
         };
         cmd.SetAction(pr =>
         {
             var info = new PatientInfo(pr.GetValue(sex), pr.GetValue(age), pr.GetValue(skin), pr.GetValue(pseudonym));
             var options = new DeidentificationOptions(new FusionOptions(pr.GetValue(roi)));
-            return BatchRunner.Run(pr.GetValue(input)!, pr.GetValue(output)!, info, options, pr.GetValue(overwrite), pr.GetValue(parallel), Console.Out, Console.Error);
+            return BatchRunner.Run(pr.GetValue(input)!, pr.GetValue(output)!, info, options, pr.GetValue(overwrite), pr.GetValue(parallel), Console.Out, Console.Error, pr.GetValue(avatarSet));
         });
         return cmd;
     }

@@ -45,6 +45,31 @@ public class BatchRunnerTests
     }
 
     [Fact]
+    public void A_users_avatar_set_is_used_and_a_broken_one_stops_the_run_before_any_photo()
+    {
+        string set = Directory.CreateTempSubdirectory("fd-cli-avatars").FullName;
+        using (var a = new FaceDefender.Avatars.ProceduralAvatarProvider().Get(FaceDefender.Abstractions.AvatarSex.Female, FaceDefender.Avatars.AvatarAgeBuckets.Map(45), FaceDefender.Abstractions.SkinTone.Light, 5))
+        {
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(a.Image, Path.Combine(set, "mine.png"));
+        }
+
+        File.WriteAllText(Path.Combine(set, FaceDefender.Avatars.AvatarManifest.DefaultFileName),
+            "{\"avatars\":[{\"file\":\"mine.png\",\"sex\":\"female\",\"age\":45,\"skinTone\":\"light\",\"licence\":\"Apache-2.0\",\"id\":\"my-avatar\"}]}");
+        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        BatchRunner.Run(Face("astronaut.png"), output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), new StringWriter(), set)
+            .Should().Be(Program.Ok);
+        File.ReadAllText(Path.Combine(output, "report.csv")).Should().Contain("my-avatar");
+
+        File.WriteAllText(Path.Combine(set, FaceDefender.Avatars.AvatarManifest.DefaultFileName), "{\"avatars\":[{\"file\":\"missing.png\"}]}");
+        var err = new StringWriter();
+        string output2 = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        BatchRunner.Run(Face("astronaut.png"), output2, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, set)
+            .Should().Be(Program.Usage);
+        err.ToString().Should().Contain("avatar set");
+        Directory.Exists(output2).Should().BeFalse("nothing is written when the avatar set is unusable");
+    }
+
+    [Fact]
     public void Missing_input_and_bad_parallelism_are_usage_errors()
     {
         var err = new StringWriter();
