@@ -46,6 +46,8 @@ internal sealed class TfjsToOnnxConverter
             ConvertNode(node);
         }
 
+        bool freeBatch = _onnx.Inputs.Count > 0 && _onnx.Inputs.All(i => i.Shape is { Length: > 0 } && i.Shape[0] is null);
+
         // Graph outputs: every node nothing consumes, plus those the model's signature names even when other
         // nodes consume them (FaceRes's descriptor global_pooling/Mean feeds its gender and age heads).
         foreach (TfjsNode node in _tf.Nodes.Where(n => n.Op != "Const" && (!consumed.Contains(n.Name) || _tf.SignatureOutputShapes.ContainsKey(n.Name)))
@@ -58,6 +60,13 @@ internal sealed class TfjsToOnnxConverter
             }
 
             _tf.SignatureOutputShapes.TryGetValue(node.Name, out long?[]? shape);
+            if (freeBatch && shape is { Length: > 0 } && shape[0] == 1)
+            {
+                // A signature traced with batch 1 on a graph whose input batch is free (FaceRes): the output's
+                // batch is free too, or ONNX Runtime warns on every batched run.
+                shape = [null, .. shape[1..]];
+            }
+
             _onnx.Outputs.Add(new OnnxValueInfo(node.Name, OnnxDataType.Float, shape));
         }
     }

