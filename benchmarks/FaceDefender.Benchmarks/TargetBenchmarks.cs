@@ -122,3 +122,38 @@ public class BlendTargetBenchmarks
     [Benchmark(Description = "scalar oracle, fractional everywhere")]
     public void ScalarFractional() => AlphaBlend.BlendCore(_a, _b, _fullMask, _dst, allowSimd: false);
 }
+
+/// <summary>Bilinear warp of a 1024 x 1024 float plane (a mask), same transform as the Rgb24 warp, constant border.</summary>
+[MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+public class PlaneWarpTargetBenchmarks
+{
+    private const int Size = 1024;
+    private float[] _src = [];
+    private float[] _dst = [];
+    private Matrix3x2 _m;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(3);
+        _src = new float[Size * Size];
+        for (int i = 0; i < _src.Length; i++)
+        {
+            _src[i] = (float)rng.NextDouble();
+        }
+
+        _dst = new float[_src.Length];
+        _m = BenchImages.Rotation(Size);
+    }
+
+    [Benchmark(Baseline = true, Description = "previous (scalar only)")]
+    public void Previous() => PreviousAffineWarp.WarpPlane(_src, Size, Size, _dst, Size, Size, _m);
+
+    [Benchmark(Description = "scalar oracle")]
+    public void Scalar() => AffineWarp.WarpPlaneCore(_src, Size, Size, _dst, Size, Size, _m, WarpBorderMode.Constant, 0f, null, allowSimd: false);
+
+    [Benchmark(Description = "current")]
+    public void Current() => AffineWarp.WarpPlane(_src, Size, Size, _dst, Size, Size, _m);
+}

@@ -57,7 +57,39 @@ public class AffineWarpTests
                 byte[] scalar = (byte[])simd.Clone();
                 AffineWarp.WarpRgb24Core(src, w, h, simd, w, h, m, border, (200, 100, 50), roi, 1, allowSimd: true);
                 AffineWarp.WarpRgb24Core(src, w, h, scalar, w, h, m, border, (200, 100, 50), roi, 1, allowSimd: false);
-                simd.Should().Equal(scalar);
+                simd.AsSpan().SequenceEqual(scalar).Should().BeTrue("the vector path must be bit-identical ({0}, {1})", m, roi);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(WarpBorderMode.Constant)]
+    [InlineData(WarpBorderMode.Transparent)]
+    [InlineData(WarpBorderMode.Replicate)]
+    public void Plane_warp_vector_path_equals_scalar_path_exactly(WarpBorderMode border)
+    {
+        foreach ((int sw, int sh, int dw, int dh) in new[] { (37, 29, 41, 23), (300, 211, 257, 199), (2, 2, 17, 9), (1, 5, 12, 3) })
+        {
+            float[] src = TestImages.RandomFloats(sw * sh, 41);
+            Matrix3x2[] transforms =
+            [
+                Matrix3x2.CreateRotation(0.12f, new Vector2(sw / 2f, sh / 2f)) * Matrix3x2.CreateScale(1.07f),
+                Matrix3x2.CreateScale(5.8f) * Matrix3x2.CreateTranslation(-30, -20),
+                Matrix3x2.CreateRotation(-2.5f, new Vector2(10, 30)) * Matrix3x2.CreateScale(0.45f),
+                Matrix3x2.CreateTranslation(0.25f, -0.75f),
+            ];
+            foreach (Matrix3x2 m in transforms)
+            {
+                foreach (Rectangle? roi in new Rectangle?[] { null, new Rectangle(1, 1, dw - 2, dh - 2) })
+                {
+                    float[] simd = TestImages.RandomFloats(dw * dh, 42);
+                    float[] scalar = (float[])simd.Clone();
+                    AffineWarp.WarpPlaneCore(src, sw, sh, simd, dw, dh, m, border, 0.25f, roi, allowSimd: true);
+                    AffineWarp.WarpPlaneCore(src, sw, sh, scalar, dw, dh, m, border, 0.25f, roi, allowSimd: false);
+                    int firstDifference = Enumerable.Range(0, simd.Length)
+                        .FirstOrDefault(i => BitConverter.SingleToInt32Bits(simd[i]) != BitConverter.SingleToInt32Bits(scalar[i]), -1);
+                    firstDifference.Should().Be(-1, $"{sw} x {sh} -> {dw} x {dh} must be bit-identical");
+                }
             }
         }
     }
