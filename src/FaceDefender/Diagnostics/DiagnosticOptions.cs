@@ -43,6 +43,27 @@ public sealed record DiagnosticOptions
     /// <summary>Where MRD1 and MRD2 are read on the lids; default <see cref="LidMarginPoint.Midpoint"/>.</summary>
     public LidMarginPoint LidMargin { get; init; } = LidMarginPoint.Midpoint;
 
+    /// <summary>
+    /// Which landmarks give the upper-lid margin (MRD1, fissure height); default <see cref="EyePointSource.FineContour"/>
+    /// (measured on the ground-truth kit: docs/diagnostics.md). Without a contour on the landmarks the mesh is used.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
+    public EyePointSource UpperLidSource { get; init => field = CheckSource(value, nameof(UpperLidSource)); } = EyePointSource.FineContour;
+
+    /// <summary>
+    /// Which landmarks give the lower-lid margin (MRD2, fissure height); default <see cref="EyePointSource.Average"/>
+    /// (docs/diagnostics.md). Without a contour on the landmarks the mesh is used.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
+    public EyePointSource LowerLidSource { get; init => field = CheckSource(value, nameof(LowerLidSource)); } = EyePointSource.Average;
+
+    /// <summary>
+    /// Which landmarks give the canthi (decentration, fissure width, paper's L / R, canthal tilt, the eye-line
+    /// frame); default <see cref="EyePointSource.Mesh"/> (docs/diagnostics.md).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
+    public EyePointSource CanthusSource { get; init => field = CheckSource(value, nameof(CanthusSource)); } = EyePointSource.Mesh;
+
     /// <summary>Which iris size converts pixels to mm; default <see cref="IrisScale.PerEyeHorizontalWidth"/>.</summary>
     public IrisScale Scale { get; init; } = IrisScale.PerEyeHorizontalWidth;
 
@@ -72,6 +93,9 @@ public sealed record DiagnosticOptions
 
     /// <summary>Whether the paper's per-eye L / R range rule (above: exotropia, below: esotropia) makes findings; default true.</summary>
     public bool UsePaperHorizontalRule { get; init; } = true;
+
+    private static EyePointSource CheckSource(EyePointSource value, string name) =>
+        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be FineContour, Mesh or Average.");
 
     private static double Check(double value, double min, double max, string name)
     {

@@ -7,18 +7,56 @@ namespace FaceDefender.Diagnostics;
 /// <summary>The arithmetic of the measurements (no judgement). Thread-safe: no state.</summary>
 internal static class OcularMeasurer
 {
-    // Lid polylines without the canthi (outer to inner), for LidMarginPoint.AbovePupil.
+    // Lid polylines, outer to inner canthus (canthi included), in the same order as EyeContour.UpperLidIndices / LowerLidIndices.
     private static readonly int[] RightUpper = [33, 246, 161, 160, 159, 158, 157, 173, 133];
     private static readonly int[] RightLower = [33, 7, 163, 144, 145, 153, 154, 155, 133];
     private static readonly int[] LeftUpper = [263, 466, 388, 387, 386, 385, 384, 398, 362];
     private static readonly int[] LeftLower = [263, 249, 390, 373, 374, 380, 381, 382, 362];
 
+    /// <summary>Index of the lid midpoint (159/145, 386/374; contour 12/4) in the 9-point chains.</summary>
+    private const int MidpointInChain = 4;
+
+    /// <summary>The lids and canthi of one eye, each from the source the options choose.</summary>
+    private sealed record EyeGeometry(Vector2[] Upper, Vector2[] Lower, Vector2 Outer, Vector2 Inner);
+
+    private static EyeGeometry Geometry(FaceLandmarks lm, bool right, DiagnosticOptions o)
+    {
+        EyeContour? contour = right ? lm.RightEyeContour : lm.LeftEyeContour;
+        Vector2[] meshUpper = lm.Select(right ? RightUpper : LeftUpper);
+        Vector2[] meshLower = lm.Select(right ? RightLower : LeftLower);
+        Vector2[] Chain(Vector2[] mesh, ReadOnlySpan<int> contourIndices, EyePointSource source)
+        {
+            if (contour is null || source == EyePointSource.Mesh)
+            {
+                return mesh;
+            }
+
+            Vector2[] fine = contour.Select(contourIndices);
+            if (source == EyePointSource.Average)
+            {
+                for (int i = 0; i < fine.Length; i++)
+                {
+                    fine[i] = (fine[i] + mesh[i]) / 2;
+                }
+            }
+
+            return fine;
+        }
+
+        Vector2[] canthi = Chain(meshLower, EyeContour.LowerLidIndices, o.CanthusSource);
+        Vector2[] upper = Chain(meshUpper, EyeContour.UpperLidIndices, o.UpperLidSource);
+        Vector2[] lower = Chain(meshLower, EyeContour.LowerLidIndices, o.LowerLidSource);
+        return new EyeGeometry(upper, lower, canthi[0], canthi[^1]);
+    }
+
     public static OcularMeasurements Measure(FaceLandmarks lm, HeadPose? pose, DiagnosticOptions o)
     {
         // Frame axes: u along the eye line (image-left to image-right for an upright face), v = u rotated +90°
         // (pointing down the image for an upright face).
-        Vector2 midRight = (lm[33] + lm[133]) / 2;
-        Vector2 midLeft = (lm[263] + lm[362]) / 2;
+        EyeGeometry rightEye = Geometry(lm, right: true, o);
+        EyeGeometry leftEye = Geometry(lm, right: false, o);
+        Vector2 midRight = (rightEye.Outer + rightEye.Inner) / 2;
+        Vector2 midLeft = (leftEye.Outer + leftEye.Inner) / 2;
         Vector2 line = midLeft - midRight;
         double roll = Math.Atan2(-line.Y, line.X) * 180 / Math.PI;
         (double ux, double uy) = (1, 0);
@@ -45,8 +83,8 @@ internal static class OcularMeasurer
         };
 
         double rel = o.IrisDiameterSdMm / o.IrisDiameterMm;
-        EyeMeasurements right = Eye(lm, f, o, EyeSide.Right, rightScale, rightWidth, rel);
-        EyeMeasurements left = Eye(lm, f, o, EyeSide.Left, leftScale, leftWidth, rel);
+        EyeMeasurements right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel);
+        EyeMeasurements left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel);
 
         double meanScale = (rightScale + leftScale) / 2;
         double ipdPx = Vector2.Distance(lm[468], lm[473]);
@@ -62,26 +100,22 @@ internal static class OcularMeasurer
     public static PrismValue Prism(double mm, DiagnosticOptions o) =>
         new(mm * o.PrismDioptresPerMm, mm * o.PrismDioptresPerMmLow, mm * o.PrismDioptresPerMmHigh);
 
-    private static EyeMeasurements Eye(FaceLandmarks lm, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel)
+    private static EyeMeasurements Eye(FaceLandmarks lm, EyeGeometry g, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel)
     {
         bool right = side == EyeSide.Right;
         int centreIndex = right ? 468 : 473;
-        int outerIndex = right ? 33 : 263;
-        int innerIndex = right ? 133 : 362;
-        int upperIndex = right ? 159 : 386;
-        int lowerIndex = right ? 145 : 374;
 
         // Nasal is +u for the right eye (it lies on the image's left), -u for the left eye.
         double nasal = right ? 1 : -1;
         Vector2 c = lm[centreIndex];
-        Vector2 outer = lm[outerIndex];
-        Vector2 inner = lm[innerIndex];
-        Vector2 upper = lm[upperIndex];
-        Vector2 lower = lm[lowerIndex];
+        Vector2 outer = g.Outer;
+        Vector2 inner = g.Inner;
+        Vector2 upper = g.Upper[MidpointInChain];
+        Vector2 lower = g.Lower[MidpointInChain];
         if (o.LidMargin == LidMarginPoint.AbovePupil)
         {
-            upper = AtX(lm, right ? RightUpper : LeftUpper, f, f.X(c)) ?? upper;
-            lower = AtX(lm, right ? RightLower : LeftLower, f, f.X(c)) ?? lower;
+            upper = AtX(g.Upper, f, f.X(c)) ?? upper;
+            lower = AtX(g.Lower, f, f.X(c)) ?? lower;
         }
 
         Vector2 mid = (outer + inner) / 2;
@@ -119,12 +153,12 @@ internal static class OcularMeasurer
     }
 
     // The point of a polyline whose frame x equals x (linear interpolation), or null if x is outside it.
-    private static Vector2? AtX(FaceLandmarks lm, int[] chain, Frame f, double x)
+    private static Vector2? AtX(Vector2[] chain, Frame f, double x)
     {
         for (int i = 0; i + 1 < chain.Length; i++)
         {
-            Vector2 a = lm[chain[i]];
-            Vector2 b = lm[chain[i + 1]];
+            Vector2 a = chain[i];
+            Vector2 b = chain[i + 1];
             double xa = f.X(a), xb = f.X(b);
             if ((x - xa) * (x - xb) <= 0 && xa != xb)
             {

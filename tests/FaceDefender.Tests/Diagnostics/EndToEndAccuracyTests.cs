@@ -22,14 +22,19 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         int n = int.TryParse(Environment.GetEnvironmentVariable("FD_E2E_N"), out int v) ? v : 6;
         int size = int.TryParse(Environment.GetEnvironmentVariable("FD_E2E_SIZE"), out int s) ? s : 640;
         var rng = new Random(20261127);
+        var mesh = new DiagnosticOptions { UpperLidSource = EyePointSource.Mesh, LowerLidSource = EyePointSource.Mesh, CanthusSource = EyePointSource.Mesh };
         var variants = new (string Name, DiagnosticOptions Options)[]
         {
-            ("default (per-eye width, lid midpoint)", new DiagnosticOptions()),
-            ("both-eyes mean diameter", new DiagnosticOptions { Scale = IrisScale.BothEyesMeanDiameter }),
-            ("both-eyes width", new DiagnosticOptions { Scale = IrisScale.BothEyesHorizontalWidth }),
-            ("both-eyes width, lid above pupil", new DiagnosticOptions { Scale = IrisScale.BothEyesHorizontalWidth, LidMargin = LidMarginPoint.AbovePupil }),
-            ("PROBE: iris-model contour for the lids (mesh canthi), default options", new DiagnosticOptions()),
-            ("PROBE: iris-model contour for lids and canthi, default options", new DiagnosticOptions()),
+            ("default (contour upper lid, average lower lid, mesh canthi, lid midpoint, per-eye width)", new DiagnosticOptions()),
+            ("face mesh only (session 1)", mesh),
+            ("contour lids read above the pupil", new DiagnosticOptions { LidMargin = LidMarginPoint.AbovePupil }),
+            ("contour upper lid, mesh lower lid", new DiagnosticOptions { LowerLidSource = EyePointSource.Mesh }),
+            ("contour lids", new DiagnosticOptions { LowerLidSource = EyePointSource.FineContour }),
+            ("average lids", new DiagnosticOptions { UpperLidSource = EyePointSource.Average, LowerLidSource = EyePointSource.Average }),
+            ("contour canthi", new DiagnosticOptions { CanthusSource = EyePointSource.FineContour }),
+            ("average canthi", new DiagnosticOptions { CanthusSource = EyePointSource.Average }),
+            ("both-eyes mean diameter scale", new DiagnosticOptions { Scale = IrisScale.BothEyesMeanDiameter }),
+            ("both-eyes width scale", new DiagnosticOptions { Scale = IrisScale.BothEyesHorizontalWidth }),
         };
         string[] names = ["MRD1", "MRD2", "fissure height", "decentration nasal", "decentration up", "iris to inner canthus (L/R)", "fissure width", "horizontal vergence", "vertical difference"];
         var errors = variants.Select(_ => names.Select(_ => new List<double>()).ToArray()).ToArray();
@@ -38,8 +43,6 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         int detected = 0;
         var clock = Stopwatch.StartNew();
         using var detector = new MediaPipeLandmarkDetector();
-        using var probe = new IrisContourProbe();
-        var shifts = new List<double>();
         for (int i = 0; i < n; i++)
         {
             var scene = new GroundTruthScene
@@ -64,16 +67,12 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
             }
 
             detected++;
-            (FaceLandmarks lidsOnly, double shift) = probe.Refine(r.Image, face.Landmarks, keepCanthi: true);
-            (FaceLandmarks lidsAndCanthi, _) = probe.Refine(r.Image, face.Landmarks, keepCanthi: false);
-            shifts.Add(shift);
             ipdPx.Add(r.Landmarks.InterPupillaryDistance);
             for (int k = 0; k < variants.Length; k++)
             {
                 var b = new LandmarkDiagnosticBenchmark(options: variants[k].Options);
                 OcularMeasurements truth = b.Measure(r.Landmarks);
-                FaceLandmarks used = k == variants.Length - 2 ? lidsOnly : k == variants.Length - 1 ? lidsAndCanthi : face.Landmarks;
-                OcularMeasurements got = b.Measure(used, face.Pose);
+                OcularMeasurements got = b.Measure(face.Landmarks, face.Pose);
                 foreach (EyeSide e in new[] { EyeSide.Right, EyeSide.Left })
                 {
                     Add(errors[k][0], got[e].Mrd1, truth[e].Mrd1);
@@ -106,7 +105,6 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine(F($"iris-model contour vs mesh lid points: mean distance {shifts.DefaultIfEmpty().Average():F2} px"));
         output.WriteLine(F($"{detected} of {n} renders detected ({size} px, IPD {ipdPx.DefaultIfEmpty().Average():F0} px), {clock.Elapsed.TotalSeconds:F0} s"));
         output.WriteLine("| default: signed mean error (bias) mm | bias | SD |");
         for (int j = 0; j < 7; j++)
@@ -126,8 +124,8 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
 
         detected.Should().Be(n, "every render is a clear frontal face");
 
-        // Sanity bounds far above the 0.35 mm target, which is NOT met (docs/diagnostics.md): the face mesh's
-        // lid points do not follow the rendered lids (errors grow with the lid offset). These bounds catch a broken
+        // Sanity bounds far above the 0.35 mm target, which is NOT met (docs/diagnostics.md): the models
+        // follow the rendered lids and vertical iris offsets only partly. These bounds catch a broken
         // mapping (wrong eye, wrong axis, px/mm mix-up: errors of several mm), not the model's known weakness.
         errors[0][0].Average().Should().BeLessThan(2.0, "MRD1");
         errors[0][1].Average().Should().BeLessThan(2.0, "MRD2");
@@ -135,7 +133,7 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         errors[0][4].Average().Should().BeLessThan(1.2, "vertical decentration");
 
         // The iris model's own eye contour places the upper lid better than the face mesh (docs/diagnostics.md).
-        errors[^2][0].Average().Should().BeLessThan(errors[0][0].Average(), "the iris-model contour should improve MRD1");
+        errors[0][0].Average().Should().BeLessThan(errors[1][0].Average(), "the fine contour should improve MRD1 over the mesh");
     }
 
     private static EyeControl RandomEye(Random rng) => new()
