@@ -427,110 +427,134 @@ public static class AffineWarp
         /// </summary>
         private int RowBlocksAvx2(ReadOnlySpan<byte> src, Span<byte> dst, int x0q, int y0q, int dOff, int[] adelta, int[] bdelta)
         {
-            int lastFast = src.Length - 8;
             int n = _roi.Width;
-            int sw = _sw, sh = _sh;
-            int stride = sw * 3;
-            ref byte s0 = ref MemoryMarshal.GetReference(src);
-            ref int ad = ref MemoryMarshal.GetArrayDataReference(adelta);
-            ref int bd = ref MemoryMarshal.GetArrayDataReference(bdelta);
-            if (adelta.Length < n || bdelta.Length < n)
+            if (adelta.Length < n || bdelta.Length < n || dst.Length - dOff < n * 3)
             {
-                throw new InvalidOperationException("Coordinate tables shorter than the region.");
-            }
-
-            Vector256<int> vx0 = Vector256.Create(x0q);
-            Vector256<int> vy0 = Vector256.Create(y0q);
-            Vector256<uint> xLimit = Vector256.Create((uint)(sw - 1));
-            Vector256<uint> yLimit = Vector256.Create((uint)(sh - 1));
-            Vector256<int> offLimit = Vector256.Create(lastFast - stride);
-            Vector256<int> vStride = Vector256.Create(stride);
-            Vector256<int> three = Vector256.Create(3);
-            Vector256<int> mask31 = Vector256.Create(InterScale - 1);
-            Vector256<int> v32 = Vector256.Create(InterScale);
-            Vector256<int> round = Vector256.Create(1 << (2 * InterBits - 1));
-            Vector256<byte> pairShuffle = Vector256.Create(
-                (byte)0, 3, 1, 4, 2, 5, 0x80, 0x80, 8, 11, 9, 12, 10, 13, 0x80, 0x80,
-                0, 3, 1, 4, 2, 5, 0x80, 0x80, 8, 11, 9, 12, 10, 13, 0x80, 0x80);
-            Vector256<byte> compact = Vector256.Create(
-                (byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80,
-                0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
-            Vector256<int> gather24 = Vector256.Create(0, 1, 2, 4, 5, 6, 3, 7);
-            Vector256<int> p0 = Vector256.Create(0, 0, 0, 0, 4, 4, 4, 4);
-            Vector256<int> p1 = Vector256.Create(1, 1, 1, 1, 5, 5, 5, 5);
-            Vector256<int> p2 = Vector256.Create(2, 2, 2, 2, 6, 6, 6, 6);
-            Vector256<int> p3 = Vector256.Create(3, 3, 3, 3, 7, 7, 7, 7);
-            Span<int> offs = stackalloc int[8];
-            ref int o = ref MemoryMarshal.GetReference(offs);
-
-            // The constant border as 8 pixels (24 bytes) for blocks that fall wholly outside the source.
-            Span<byte> fill = stackalloc byte[24];
-            for (int k = 0; k < 24; k += 3)
-            {
-                fill[k] = _br;
-                fill[k + 1] = _bg;
-                fill[k + 2] = _bb;
+                throw new InvalidOperationException("Coordinate tables or destination shorter than the region.");
             }
 
             int i = 0;
-            for (; i <= n - 8; i += 8, dOff += 24)
+            while (true)
             {
-                Vector256<int> xq = Vector256.ShiftRightArithmetic(vx0 + Vector256.LoadUnsafe(ref ad, (nuint)i), AbBits - InterBits);
-                Vector256<int> yq = Vector256.ShiftRightArithmetic(vy0 + Vector256.LoadUnsafe(ref bd, (nuint)i), AbBits - InterBits);
-                Vector256<int> sx = Vector256.ShiftRightArithmetic(xq, InterBits);
-                Vector256<int> sy = Vector256.ShiftRightArithmetic(yq, InterBits);
-                Vector256<int> inside = (Vector256.LessThan(sx.AsUInt32(), xLimit) & Vector256.LessThan(sy.AsUInt32(), yLimit)).AsInt32();
-                Vector256<int> off = (sy * vStride) + (sx * three);
-                if (!Vector256.EqualsAll(inside & Vector256.LessThanOrEqual(off, offLimit), Vector256<int>.AllBitsSet))
+                // The hot loop makes no calls (so no vector registers are spilled around them); it stops at the
+                // first block that is not wholly inside the source.
+                i = InsideBlocksAvx2(src, dst, x0q, y0q, dOff, adelta, bdelta, i, n & ~7);
+                if (i > n - 8)
                 {
-                    if (_border == WarpBorderMode.Constant)
-                    {
-                        // Wholly outside: no neighbour of any pixel is inside (sx ≥ w, sx + 1 < 0, likewise y).
-                        Vector256<int> outside = Vector256.GreaterThan(sx, Vector256.Create(sw - 1)) | Vector256.LessThan(sx, Vector256.Create(-1)) |
-                                                 Vector256.GreaterThan(sy, Vector256.Create(sh - 1)) | Vector256.LessThan(sy, Vector256.Create(-1));
-                        if (Vector256.EqualsAll(outside, Vector256<int>.AllBitsSet))
-                        {
-                            fill.CopyTo(dst.Slice(dOff, 24));
-                            continue;
-                        }
-                    }
-                    else if (_border == WarpBorderMode.Transparent)
-                    {
-                        Vector256<int> outside = Vector256.LessThan(xq, Vector256<int>.Zero) | Vector256.LessThan(yq, Vector256<int>.Zero) |
-                                                 Vector256.GreaterThan(xq, Vector256.Create((sw - 1) * InterScale)) |
-                                                 Vector256.GreaterThan(yq, Vector256.Create((sh - 1) * InterScale));
-                        if (Vector256.EqualsAll(outside, Vector256<int>.AllBitsSet))
-                        {
-                            continue;
-                        }
-                    }
-
-                    for (int k = 0; k < 8; k++)
-                    {
-                        Pixel(src, dst, x0q + adelta[i + k], y0q + bdelta[i + k], dOff + (3 * k), simd: true);
-                    }
-
-                    continue;
+                    return i;
                 }
 
-                // Weights: bytes (32 − fx, fx) in both 16-bit halves of each lane, words (32 − fy, fy) for the rows.
-                Vector256<int> fx = xq & mask31;
-                Vector256<int> fy = yq & mask31;
-                Vector256<int> wx = (Vector256.ShiftLeft(fx, 8) | (v32 - fx)) * Vector256.Create(0x00010001);
-                Vector256<int> wy = Vector256.ShiftLeft(fy, 16) | (v32 - fy);
-                off.StoreUnsafe(ref o);
+                EdgeBlock(src, dst, x0q, y0q, dOff + (3 * i), adelta, bdelta, i);
+                i += 8;
+            }
+        }
 
-                Vector256<int> r0 = Interpolate2(ref s0, Unsafe.Add(ref o, 0), Unsafe.Add(ref o, 4), stride, pairShuffle, Avx2.PermuteVar8x32(wx, p0), Avx2.PermuteVar8x32(wy, p0), round);
-                Vector256<int> r1 = Interpolate2(ref s0, Unsafe.Add(ref o, 1), Unsafe.Add(ref o, 5), stride, pairShuffle, Avx2.PermuteVar8x32(wx, p1), Avx2.PermuteVar8x32(wy, p1), round);
-                Vector256<int> r2 = Interpolate2(ref s0, Unsafe.Add(ref o, 2), Unsafe.Add(ref o, 6), stride, pairShuffle, Avx2.PermuteVar8x32(wx, p2), Avx2.PermuteVar8x32(wy, p2), round);
-                Vector256<int> r3 = Interpolate2(ref s0, Unsafe.Add(ref o, 3), Unsafe.Add(ref o, 7), stride, pairShuffle, Avx2.PermuteVar8x32(wx, p3), Avx2.PermuteVar8x32(wy, p3), round);
+        /// <summary>A block of 8 pixels not wholly inside: filled, skipped, or done pixel by pixel.</summary>
+        private void EdgeBlock(ReadOnlySpan<byte> src, Span<byte> dst, int x0q, int y0q, int dOff, int[] adelta, int[] bdelta, int i)
+        {
+            int sw = _sw, sh = _sh;
+            Vector256<int> xq = Vector256.ShiftRightArithmetic(Vector256.Create(x0q) + Vector256.Create(adelta, i), AbBits - InterBits);
+            Vector256<int> yq = Vector256.ShiftRightArithmetic(Vector256.Create(y0q) + Vector256.Create(bdelta, i), AbBits - InterBits);
+            Vector256<int> sx = Vector256.ShiftRightArithmetic(xq, InterBits);
+            Vector256<int> sy = Vector256.ShiftRightArithmetic(yq, InterBits);
+            if (_border == WarpBorderMode.Constant)
+            {
+                // Wholly outside: no neighbour of any pixel is inside (sx ≥ w, sx + 1 < 0, likewise y).
+                Vector256<int> outside = Vector256.GreaterThan(sx, Vector256.Create(sw - 1)) | Vector256.LessThan(sx, Vector256.Create(-1)) |
+                                         Vector256.GreaterThan(sy, Vector256.Create(sh - 1)) | Vector256.LessThan(sy, Vector256.Create(-1));
+                if (Vector256.EqualsAll(outside, Vector256<int>.AllBitsSet))
+                {
+                    Span<byte> d = dst.Slice(dOff, 24);
+                    for (int k = 0; k < 24; k += 3)
+                    {
+                        d[k] = _br;
+                        d[k + 1] = _bg;
+                        d[k + 2] = _bb;
+                    }
 
-                // Lanes hold pixels (0, 4), (1, 5), (2, 6), (3, 7): the in-lane packs put 0-3 in the low half, 4-7 in the high.
-                Vector256<byte> bytes = Avx2.PackUnsignedSaturate(Avx2.PackSignedSaturate(r0, r1), Avx2.PackSignedSaturate(r2, r3));
-                Vector256<byte> packed = Avx2.PermuteVar8x32(Avx2.Shuffle(bytes, compact).AsInt32(), gather24).AsByte();
-                Span<byte> d = dst.Slice(dOff, 24);
-                packed.GetLower().CopyTo(d);
-                MemoryMarshal.Write(d.Slice(16), packed.GetUpper().AsUInt64().ToScalar());
+                    return;
+                }
+            }
+            else if (_border == WarpBorderMode.Transparent)
+            {
+                Vector256<int> outside = Vector256.LessThan(xq, Vector256<int>.Zero) | Vector256.LessThan(yq, Vector256<int>.Zero) |
+                                         Vector256.GreaterThan(xq, Vector256.Create((sw - 1) * InterScale)) |
+                                         Vector256.GreaterThan(yq, Vector256.Create((sh - 1) * InterScale));
+                if (Vector256.EqualsAll(outside, Vector256<int>.AllBitsSet))
+                {
+                    return;
+                }
+            }
+
+            for (int k = 0; k < 8; k++)
+            {
+                Pixel(src, dst, x0q + adelta[i + k], y0q + bdelta[i + k], dOff + (3 * k), simd: true);
+            }
+        }
+
+        /// <summary>
+        /// Consecutive blocks of 8 pixels from <paramref name="i"/> whose 2 x 2 neighbourhoods all lie inside the
+        /// source (and whose 8-byte loads stay inside the buffer). Returns the first block not done.
+        /// </summary>
+        private unsafe int InsideBlocksAvx2(ReadOnlySpan<byte> src, Span<byte> dst, int x0q, int y0q, int dOff0, int[] adelta, int[] bdelta, int i, int end)
+        {
+            int stride = _sw * 3;
+            Vector256<int> vx0 = Vector256.Create(x0q);
+            Vector256<int> vy0 = Vector256.Create(y0q);
+            Vector256<uint> xLimit = Vector256.Create((uint)(_sw - 1));
+            Vector256<uint> yLimit = Vector256.Create((uint)(_sh - 1));
+            Vector256<int> offLimit = Vector256.Create(src.Length - 8 - stride);
+            Vector256<int> vStride = Vector256.Create(stride);
+            Vector256<int> mask31 = Vector256.Create(InterScale - 1);
+            Vector256<int> v32 = Vector256.Create(InterScale);
+            Vector256<int> round = Vector256.Create(1 << ((2 * InterBits) - 1));
+            Vector256<byte> pairShuffle = Vector256.Create(
+                (byte)0, 3, 1, 4, 2, 5, 0x80, 0x80, 8, 11, 9, 12, 10, 13, 0x80, 0x80,
+                0, 3, 1, 4, 2, 5, 0x80, 0x80, 8, 11, 9, 12, 10, 13, 0x80, 0x80);
+            int* offs = stackalloc int[8];
+            fixed (byte* s0 = src)
+            fixed (byte* d0 = dst)
+            fixed (int* ad = adelta)
+            fixed (int* bd = bdelta)
+            {
+                byte* dp = d0 + dOff0 + (3 * i);
+                for (; i < end; i += 8, dp += 24)
+                {
+                    Vector256<int> xq = Avx2.ShiftRightArithmetic(Avx2.Add(vx0, Avx.LoadVector256(ad + i)), AbBits - InterBits);
+                    Vector256<int> yq = Avx2.ShiftRightArithmetic(Avx2.Add(vy0, Avx.LoadVector256(bd + i)), AbBits - InterBits);
+                    Vector256<int> sx = Avx2.ShiftRightArithmetic(xq, InterBits);
+                    Vector256<int> sy = Avx2.ShiftRightArithmetic(yq, InterBits);
+                    Vector256<int> off = Avx2.Add(Avx2.MultiplyLow(sy, vStride), Avx2.Add(Avx2.ShiftLeftLogical(sx, 1), sx));
+                    Vector256<int> ok = (Vector256.LessThan(sx.AsUInt32(), xLimit) & Vector256.LessThan(sy.AsUInt32(), yLimit)).AsInt32() &
+                                        Avx2.CompareGreaterThan(offLimit, Avx2.Subtract(off, Vector256<int>.AllBitsSet)); // off ≤ limit
+                    if (Avx.MoveMask(ok.AsSingle()) != 0xFF)
+                    {
+                        break;
+                    }
+
+                    // Weights: bytes (32 − fx, fx) in both 16-bit halves of each lane, words (32 − fy, fy) for the rows.
+                    Vector256<int> fx = Avx2.And(xq, mask31);
+                    Vector256<int> fy = Avx2.And(yq, mask31);
+                    Vector256<int> wx = Avx2.Or(Avx2.ShiftLeftLogical(fx, 8), Avx2.Subtract(v32, fx));
+                    wx = Avx2.Or(wx, Avx2.ShiftLeftLogical(wx, 16));
+                    Vector256<int> wy = Avx2.Or(Avx2.ShiftLeftLogical(fy, 16), Avx2.Subtract(v32, fy));
+                    Avx.Store(offs, off);
+
+                    // Register k holds pixels k and k + 4 (one per 128-bit lane): an in-lane dword broadcast gives their weights.
+                    Vector256<int> r0 = Interpolate2(s0, offs[0], offs[4], stride, pairShuffle, Avx2.Shuffle(wx, 0x00), Avx2.Shuffle(wy, 0x00), round);
+                    Vector256<int> r1 = Interpolate2(s0, offs[1], offs[5], stride, pairShuffle, Avx2.Shuffle(wx, 0x55), Avx2.Shuffle(wy, 0x55), round);
+                    Vector256<int> r2 = Interpolate2(s0, offs[2], offs[6], stride, pairShuffle, Avx2.Shuffle(wx, 0xAA), Avx2.Shuffle(wy, 0xAA), round);
+                    Vector256<int> r3 = Interpolate2(s0, offs[3], offs[7], stride, pairShuffle, Avx2.Shuffle(wx, 0xFF), Avx2.Shuffle(wy, 0xFF), round);
+
+                    // Lanes hold pixels (0, 4), (1, 5), (2, 6), (3, 7): the in-lane packs put 0-3 in the low half, 4-7 in the high.
+                    Vector256<byte> bytes = Avx2.PackUnsignedSaturate(Avx2.PackSignedSaturate(r0, r1), Avx2.PackSignedSaturate(r2, r3));
+                    Vector256<byte> compact = Vector256.Create(
+                        (byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80,
+                        0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
+                    Vector256<byte> packed = Avx2.PermuteVar8x32(Avx2.Shuffle(bytes, compact).AsInt32(), Vector256.Create(0, 1, 2, 4, 5, 6, 3, 7)).AsByte();
+                    Sse2.Store(dp, packed.GetLower());
+                    *(ulong*)(dp + 16) = packed.GetUpper().AsUInt64().ToScalar();
+                }
             }
 
             return i;
@@ -538,14 +562,14 @@ public static class AffineWarp
 
         /// <summary>Interpolates the pixels whose top-left neighbours start at byte offsets a and b: [R G B 0] per 128-bit lane.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<int> Interpolate2(ref byte s0, int a, int b, int stride, Vector256<byte> pairShuffle, Vector256<int> wx, Vector256<int> wy, Vector256<int> round)
+        private static unsafe Vector256<int> Interpolate2(byte* s0, int a, int b, int stride, Vector256<byte> pairShuffle, Vector256<int> wx, Vector256<int> wy, Vector256<int> round)
         {
-            Vector128<ulong> lo = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s0, a)), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s0, a + stride)));
-            Vector128<ulong> hi = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s0, b)), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s0, b + stride)));
+            Vector128<ulong> lo = Vector128.Create(*(ulong*)(s0 + a), *(ulong*)(s0 + a + stride));
+            Vector128<ulong> hi = Vector128.Create(*(ulong*)(s0 + b), *(ulong*)(s0 + b + stride));
             Vector256<byte> pairs = Avx2.Shuffle(Vector256.Create(lo, hi).AsByte(), pairShuffle);
             Vector256<short> h = Avx2.MultiplyAddAdjacent(pairs, wx.AsSByte());
             Vector256<short> il = Avx2.UnpackLow(h, Avx2.ShiftRightLogical128BitLane(h, 8));
-            return Vector256.ShiftRightArithmetic(Avx2.MultiplyAddAdjacent(il, wy.AsInt16()) + round, 2 * InterBits);
+            return Avx2.ShiftRightArithmetic(Avx2.Add(Avx2.MultiplyAddAdjacent(il, wy.AsInt16()), round), 2 * InterBits);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
