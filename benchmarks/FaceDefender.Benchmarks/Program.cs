@@ -2,8 +2,20 @@ using BenchmarkDotNet.Running;
 
 namespace FaceDefender.Benchmarks;
 
-/// <summary>Runs the benchmarks named by the arguments, e.g. <c>--filter *Warp*</c> (see docs/benchmarks.md).</summary>
+/// <summary>
+/// Runs the benchmarks named by the arguments, e.g. <c>--filter *Warp*</c> (see docs/benchmarks.md), or
+/// <c>cputime [runs]</c> for the wall-clock and thread-CPU-time harness of the issue-2 target kernels.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "cputime")
+        {
+            CpuTimeHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }
