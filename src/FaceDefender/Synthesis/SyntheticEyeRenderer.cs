@@ -106,7 +106,9 @@ public static class SyntheticEyeRenderer
             points[i] = new Vector3(p + (weight * (q - p)), src[i].Z);
         }
 
-        return (new FaceLandmarks(points, target.Space), right, left);
+        EyeContour? rightContour = target.RightEyeContour?.Transform(right, right.M11);
+        EyeContour? leftContour = target.LeftEyeContour?.Transform(left, left.M11);
+        return (new FaceLandmarks(points, target.Space, rightContour, leftContour), right, left);
     }
 
     private static Matrix3x2 EyeTransform(EyeLandmarks from, EyeLandmarks to)
@@ -128,6 +130,8 @@ public static class SyntheticEyeRenderer
         }
 
         avatar.CopyTo(output);
+        target = WithFineLidMargins(target);
+        avatarLandmarks = WithFineLidMargins(avatarLandmarks);
         var mask = new float[width * height];
         WarpMesh(avatar, width, height, avatarLandmarks, target, options, ipd, output, mask);
         uint seed = 2166136261;
@@ -141,6 +145,37 @@ public static class SyntheticEyeRenderer
         }
 
         return mask;
+    }
+
+    /// <summary>
+    /// When the landmarks carry the iris model's fine eye contours, their 16 lid-margin points (canthi included) replace
+    /// the face mesh's (the mesh's lids follow the real lid only partly; docs/diagnostics.md). Mixing the mesh's canthi
+    /// with the contour's lid points kinks the lid line near the corners, so the canthi come from the contour too.
+    /// </summary>
+    internal static FaceLandmarks WithFineLidMargins(FaceLandmarks landmarks)
+    {
+        if (landmarks.RightEyeContour is null && landmarks.LeftEyeContour is null)
+        {
+            return landmarks;
+        }
+
+        Vector3[] points = landmarks.Points.ToArray();
+        Replace(points, landmarks.RightEyeContour, EyeContour.RightEyeMeshIndices);
+        Replace(points, landmarks.LeftEyeContour, EyeContour.LeftEyeMeshIndices);
+        return new FaceLandmarks(points, landmarks.Space, landmarks.RightEyeContour, landmarks.LeftEyeContour);
+
+        static void Replace(Vector3[] points, EyeContour? contour, ReadOnlySpan<int> meshIndices)
+        {
+            if (contour is null)
+            {
+                return;
+            }
+
+            for (int i = 0; i < 16; i++)
+            {
+                points[meshIndices[i]] = contour.Points[i];
+            }
+        }
     }
 
     // ------------------------------------------------------------------ lids and skin: piecewise-affine mesh warp

@@ -144,6 +144,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         }
     }
 
+    /// <summary>Set FD_SAVE_DIR to a folder to keep each case's output, patient image and landmarks (mapped vs re-detected).</summary>
     [Fact]
     public void Re_detected_output_gives_the_originals_measurements()
     {
@@ -171,13 +172,12 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         try
         {
             int k = 0;
-            foreach ((string name, Image<Rgb24> image, IDisposable? owner) in cases)
+            foreach ((string name, Image<Rgb24> image, _) in cases)
             {
                 DetectedFace face = kit.Detector.Detect(image).Face ?? throw new InvalidOperationException($"{name}: no face");
                 using Avatar avatar = kit.Avatars.Get((AvatarSex)(k % 2), AvatarAgeBuckets.Map(30 + (5 * k)), (SkinTone)(k % 3), k);
                 k++;
-                FaceLandmarks drive = Environment.GetEnvironmentVariable("FD_EXACT") == "1" && owner is GroundTruthRender gt ? gt.Landmarks : face.Landmarks;
-                using FusionResult r = fuser.Fuse(image, drive, avatar.Image, avatar.Landmarks, Geometry);
+                using FusionResult r = fuser.Fuse(image, face.Landmarks, avatar.Image, avatar.Landmarks, Geometry);
                 if (Environment.GetEnvironmentVariable("FD_SAVE_DIR") is { Length: > 0 } dir)
                 {
                     r.Image.SaveAsPng(Path.Combine(dir, $"geometry-only-{k}.png"));
@@ -221,11 +221,17 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
             output.WriteLine(F($"| {m} | {e.Average():F3} | {e.Max():F3} |"));
         }
 
-        // WORK IN PROGRESS: the target is 0.2 mm; it is not met yet (docs/privacy.md, geometry-only section).
-        // This bound catches a broken synthesis (wrong eye, wrong scale: several mm), not the detector's lid weakness.
+        // The target is 0.2 mm for every measure: NOT met (docs/geometry-only.md). Measured means: lid measures
+        // (MRD1, MRD2, fissure height) 0.16-0.30 mm, canthus-based ones 0.28-0.87 mm. These bounds (about twice the
+        // measured means) guard against regressions; a wrong eye or scale would give several mm.
+        var bounds = new Dictionary<string, double>
+        {
+            ["MRD1"] = 0.5, ["MRD2"] = 0.6, ["fissure height"] = 0.55, ["fissure width"] = 1.7,
+            ["iris to inner canthus"] = 0.7, ["decentration nasal"] = 1.1, ["decentration up"] = 0.6,
+        };
         foreach ((string m, List<double> e) in errors)
         {
-            e.Average().Should().BeLessThan(1.5, $"{m}: re-detected on the output vs detected on the original");
+            e.Average().Should().BeLessThan(bounds[m], $"{m}: re-detected on the output vs detected on the original");
         }
     }
 
