@@ -204,7 +204,7 @@ public static class AffineWarp
 
     /// <summary>
     /// AVX2 plane warp, 8 values a step: the same double-precision positions rounded to float, the same floor and
-    /// fractions, the 4 neighbours fetched with gathers and the same (unfused) float interpolation, so the result
+    /// fractions, the 4 neighbours fetched as (left, right) pairs and the same (unfused) float interpolation, so the result
     /// is bit-identical to <see cref="PlanePixel"/>. Blocks with any sample position within a pixel of the source
     /// edge (or outside) go through the scalar pixel. Returns the first column not done.
     /// </summary>
@@ -226,6 +226,7 @@ public static class AffineWarp
         }
 
         int x = roi.X;
+        int* offs = stackalloc int[8];
         fixed (float* s0 = source)
         fixed (float* d0 = dRow)
         {
@@ -254,10 +255,18 @@ public static class AffineWarp
                 Vector256<float> fx = sx - fx0;
                 Vector256<float> fy = sy - fy0;
                 Vector256<int> idx = (Avx.ConvertToVector256Int32WithTruncation(fy0) * vw) + Avx.ConvertToVector256Int32WithTruncation(fx0);
-                Vector256<float> v00 = Avx2.GatherVector256(s0, idx, 4);
-                Vector256<float> v10 = Avx2.GatherVector256(s0 + 1, idx, 4);
-                Vector256<float> v01 = Avx2.GatherVector256(s0 + sw, idx, 4);
-                Vector256<float> v11 = Avx2.GatherVector256(s0 + sw + 1, idx, 4);
+                // (left, right) neighbour pairs with one 8-byte load per row and pixel (faster than four gathers on
+                // this AMD machine: thread CPU time 7.1-8.7 ms vs 8.8-12.0 ms), split into the four planes by shufps.
+                Avx.Store(offs, idx);
+                Vector256<float> t01 = PairLoad(s0, offs[0], offs[1], offs[4], offs[5]);
+                Vector256<float> t23 = PairLoad(s0, offs[2], offs[3], offs[6], offs[7]);
+                float* s1 = s0 + sw;
+                Vector256<float> b01 = PairLoad(s1, offs[0], offs[1], offs[4], offs[5]);
+                Vector256<float> b23 = PairLoad(s1, offs[2], offs[3], offs[6], offs[7]);
+                Vector256<float> v00 = Avx.Shuffle(t01, t23, 0x88);
+                Vector256<float> v10 = Avx.Shuffle(t01, t23, 0xDD);
+                Vector256<float> v01 = Avx.Shuffle(b01, b23, 0x88);
+                Vector256<float> v11 = Avx.Shuffle(b01, b23, 0xDD);
                 Vector256<float> top = Avx.Add(v00, Avx.Multiply(Avx.Subtract(v10, v00), fx));
                 Vector256<float> bottom = Avx.Add(v01, Avx.Multiply(Avx.Subtract(v11, v01), fx));
                 Avx.Store(d0 + x, Avx.Add(top, Avx.Multiply(Avx.Subtract(bottom, top), fy)));
@@ -266,6 +275,13 @@ public static class AffineWarp
 
         return x;
     }
+
+    /// <summary>Loads the (left, right) float pairs at a, b (low lane) and c, d (high lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> PairLoad(float* s, int a, int b, int c, int d)
+        => Vector256.Create(
+            Vector128.Create(*(ulong*)(s + a), *(ulong*)(s + b)),
+            Vector128.Create(*(ulong*)(s + c), *(ulong*)(s + d))).AsSingle();
 
     /// <summary>
     /// Converts a transform between continuous image coordinates (pixel (i, j) covers [i, i+1) x [j, j+1), its centre at
