@@ -179,7 +179,7 @@ public static class PrivacyAuditPlot
         double top2 = bottom1 + PanelGap;
         double bottom2 = top2 + (rows.Count * RowHeight);
         shapes.Add(new Shape(Kind.Text, Left, top2 - 12, 0, 0, Ink,
-            "Cosine similarity: range, mean \u00B1 sd, 95 % interval of the mean, median; dashed red: thresholds at the report's FARs", FontSize: 14));
+            "Cosine similarity: range, mean \u00B1 sd, 95 % CI of the mean, median; red: FAR thresholds", FontSize: 14));
         RowBackground(shapes, rows.Count, top2, plotRight);
         double step = (hi - lo) > 0.5 ? 0.1 : 0.05;
         var ticks = new List<double>();
@@ -205,15 +205,18 @@ public static class PrivacyAuditPlot
             shapes.Add(new Shape(Kind.Rect, Clamp(s.Median) - 1, cy - 10, Clamp(s.Median) + 1, cy + 10, Ink));
         }
 
-        foreach (ThresholdAtFar t in report.Thresholds)
+        for (int i = 0; i < report.Thresholds.Count; i++)
         {
+            ThresholdAtFar t = report.Thresholds[i];
             double x = X(Math.Clamp(t.Threshold, lo, hi), lo, hi);
             shapes.Add(new Shape(Kind.DashedVLine, x, top2, x, bottom2, Threshold));
-            shapes.Add(new Shape(Kind.Text, x, bottom2 + 34, 0, 0, Threshold, string.Create(c, $"FAR {t.FalseAcceptRate:0.###}"), "middle", 10));
+            // One label line per threshold: equal thresholds (few impostor pairs) must not overprint.
+            shapes.Add(new Shape(Kind.Text, x, bottom2 + 34 + (12 * i), 0, 0, Threshold,
+                string.Create(c, $"FAR {t.FalseAcceptRate:0.###}: {t.Threshold:0.000}"), "middle", 10));
         }
 
         Frame(shapes, top2, bottom2, plotRight);
-        return (shapes, (int)bottom2 + 50);
+        return (shapes, (int)bottom2 + 46 + (12 * report.Thresholds.Count));
     }
 
     private static void RowBackground(List<Shape> shapes, int rows, double top, double plotRight)

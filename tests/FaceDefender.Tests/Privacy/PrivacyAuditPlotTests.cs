@@ -28,7 +28,7 @@ public sealed class PrivacyAuditPlotTests
         XDocument doc = XDocument.Parse(svg);
         XNamespace ns = "http://www.w3.org/2000/svg";
         string[] texts = doc.Descendants(ns + "text").Select(t => t.Value).ToArray();
-        texts.Should().Contain(["raw", "blur & co", "ours-eyes-only", "impostor (raw vs raw)", "genuine (raw vs raw)", "FAR 0.01", "- - chance"]);
+        texts.Should().Contain(["raw", "blur & co", "ours-eyes-only", "impostor (raw vs raw)", "genuine (raw vs raw)", "FAR 0.01: 0.950", "- - chance"]);
         texts.Should().Contain(t => t.Contains("gallery of 10 identities", StringComparison.Ordinal));
         // Three series per method row, each a dot with its interval bar.
         doc.Descendants(ns + "circle").Should().HaveCount(9);
