@@ -12,15 +12,18 @@ namespace FaceDefender.Imaging;
 /// so no full-size intermediate image is ever allocated.
 /// </summary>
 /// <remarks>
-/// Accumulation is in single precision; 8-bit results are rounded half up and clamped to 0..255.
-/// Vector paths use 256-bit registers when the hardware has them; the scalar path computes the same
-/// sums in the same order per tap and is the test oracle (results agree within 1e-5 relative).
+/// 8-bit to 8-bit (<see cref="BlurRgb24"/>) uses OpenCV's arithmetic for 8-bit images: the kernel in 8-bit fixed
+/// point and exact integer sums, rounded once, so it reproduces <c>cv2.GaussianBlur</c> bit for bit and its vector
+/// and scalar paths agree exactly (the 1/256 weights cost up to about 1.2 grey levels against exact weights).
+/// The float outputs (<see cref="BlurPlane"/>, <see cref="BlurToFloat"/>) accumulate in single precision;
+/// the scalar path computes the same sums in the same order per tap and is the test oracle (results agree
+/// within 1e-5 relative). Vector paths use 256-bit registers when the hardware has them.
 /// All methods are thread-safe. Source and destination may be the same buffer only for float
 /// planes blurred without a region: otherwise they must not overlap.
 /// </remarks>
 public static class SeparableGaussianBlur
 {
-    /// <summary>Blurs an interleaved RGB image (3 bytes a pixel, rows contiguous).</summary>
+    /// <summary>Blurs an interleaved RGB image (3 bytes a pixel, rows contiguous), bit-exact with OpenCV's 8-bit <c>GaussianBlur</c>.</summary>
     /// <param name="source">Source pixels, width x height x 3 bytes.</param>
     /// <param name="destination">Destination pixels, width x height x 3 bytes; must not overlap the source.</param>
     /// <param name="width">Width in pixels.</param>
