@@ -79,7 +79,10 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                 AffineWarp.WarpRgb24(pt.Bytes, pt.Width, pt.Height, warped.AsSpan(0, n), w, h, AffineWarp.FromContinuousCoordinates(m),
                     WarpBorderMode.Constant, (255, 255, 255), warpRegion);
                 ColorTransfer.Apply(warped.AsSpan(0, n), av.Bytes, mask, corrected.AsSpan(0, n), w, h, colorSigma, options.ColorTransferBlur, 1, options.ColorTransferMode);
-                AlphaBlend.Blend(av.Bytes, corrected.AsSpan(0, n), mask, o.Bytes);
+                // Outside the mask's rows the output is the avatar: copy it, then blend only those rows, in place.
+                av.Bytes.CopyTo(o.Bytes);
+                int first = bounds.Top * w, count = bounds.Height * w;
+                AlphaBlend.Blend(o.Bytes.Slice(3 * first, 3 * count), corrected.AsSpan(3 * first, 3 * count), mask.AsSpan(first, count), o.Bytes.Slice(3 * first, 3 * count));
             }
         }
         catch
