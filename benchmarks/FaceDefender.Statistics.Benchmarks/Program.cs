@@ -7,7 +7,8 @@ namespace FaceDefender.Statistics.Benchmarks;
 /// <summary>
 /// Entry point: `dotnet run -c Release -- --filter '*'` runs BenchmarkDotNet (every class uses a ShortRun job).
 /// `dotnet run -c Release -- --cpu-time [runs]` instead times each workload in-process, reporting wall and
-/// process CPU seconds (all threads), comparable with R's system.time on a shared, loaded machine.
+/// process CPU seconds (all threads), comparable with R's system.time on a shared, loaded machine;
+/// `-- --cpu-time 5 reference` times only the reference-interval workloads.
 /// </summary>
 public static class Program
 {
@@ -17,14 +18,14 @@ public static class Program
         if (args.Length > 0 && args[0] == "--cpu-time")
         {
             int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-            CpuTime(runs);
+            CpuTime(runs, args);
             return;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 
-    private static void CpuTime(int runs)
+    private static void CpuTime(int runs, string[] args)
     {
         var boot = new BootstrapBenchmarks();
         boot.Setup();
@@ -32,6 +33,16 @@ public static class Program
         sw.Setup();
         var kappa = new KappaBenchmarks();
         kappa.Setup();
+        var reference = new ReferenceIntervalBenchmarks();
+        reference.Setup();
+        Measure("reference interval 1 column, previous method", runs, () => reference.OneColumn_TwoSortingBootstraps());
+        Measure("reference interval 1 column, builder", runs, () => reference.OneColumn_Builder());
+        Measure("reference intervals 17 columns, builder", runs, () => reference.SeventeenColumns_Builder());
+        if (args.Length > 2 && args[2] == "reference")
+        {
+            return;
+        }
+
         Measure("bootstrap mean B=10000 (replicates only)", runs, () => boot.ReplicatesOnly_Mean());
         Measure("bootstrap mean + BCa", runs, () => boot.Bca_Mean());
         Measure("bootstrap mean + norm/basic/perc/BCa", runs, () => boot.AllFourIntervals_Mean());

@@ -124,6 +124,251 @@ public static class Bootstrap
         return Evaluate(new ValueEvaluator(data.ToArray(), statistic), source, maxDegreeOfParallelism, cancellationToken);
     }
 
+    /// <summary>
+    /// Several order-based statistics (quantiles, median, trimmed means) on the same seeded resamples in one
+    /// pass: exactly the results of one <see cref="Run"/> per statistic with the same seed and a statistic that
+    /// sorts its resample first, but each resample is put in order by counting (the data are ranked once), so
+    /// no resample is sorted by comparison and the resamples are drawn once for all statistics.
+    /// </summary>
+    /// <param name="data">At least 2 finite values.</param>
+    /// <param name="statistics">Statistics of an ascending-sorted sample (pure, thread-safe).</param>
+    /// <param name="replicates">Number of resamples B, at least 2.</param>
+    /// <param name="seed">Seed of the counter-based generator (resample b is the same as in <see cref="Run"/>).</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores. Does not change the result.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>One result per statistic, in order.</returns>
+    internal static BootstrapResult[] RunSortedStatistics(
+        ReadOnlySpan<double> data,
+        SortedSampleStatistic[] statistics,
+        int replicates,
+        ulong seed,
+        int maxDegreeOfParallelism = -1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        Guard.Finite(data, nameof(data), 2);
+        CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        CheckReplicates(replicates);
+        double[] copy = data.ToArray();
+        int n = copy.Length;
+
+        (double[] sorted, int[] rank) = Rank(copy);
+
+        var source = new ResampleSource(n, replicates, seed, null);
+        var t = new double[statistics.Length][];
+        for (int k = 0; k < statistics.Length; k++)
+        {
+            t[k] = new double[replicates];
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        Parallel.For(
+            0,
+            replicates,
+            options,
+            () => (Counts: new int[n], Sample: new double[n]),
+            (b, _, state) =>
+            {
+                Array.Clear(state.Counts);
+                ResampleGenerator.AddCounts(seed, b, n, n, rank, state.Counts);
+                Expand(state.Counts, sorted, state.Sample);
+                for (int k = 0; k < statistics.Length; k++)
+                {
+                    t[k][b] = statistics[k](state.Sample);
+                }
+
+                return state;
+            },
+            _ => { });
+
+        return Results(copy, sorted, statistics, t, source);
+    }
+
+    /// <summary>
+    /// Sample quantiles (<see cref="Quantiles.FromSorted"/>) at several probabilities on the same seeded
+    /// resamples: exactly the results of <see cref="RunSortedStatistics"/> with those quantiles (and so of one
+    /// sorting <see cref="Run"/> per probability with the same seed), faster: of each counting-sorted resample
+    /// only the few order statistics around n x p are placed, found by summing counts from the nearer end.
+    /// </summary>
+    /// <param name="data">At least 2 finite values.</param>
+    /// <param name="probabilities">Probabilities in [0, 1].</param>
+    /// <param name="type">Quantile definition (R's types 1-9).</param>
+    /// <param name="replicates">Number of resamples B, at least 2.</param>
+    /// <param name="seed">Seed of the counter-based generator.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores. Does not change the result.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>One result per probability, in order.</returns>
+    internal static BootstrapResult[] RunQuantiles(
+        ReadOnlySpan<double> data,
+        double[] probabilities,
+        QuantileType type,
+        int replicates,
+        ulong seed,
+        int maxDegreeOfParallelism = -1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        Guard.Finite(data, nameof(data), 2);
+        CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        CheckReplicates(replicates);
+        double[] copy = data.ToArray();
+        int n = copy.Length;
+        (double[] sorted, int[] rank) = Rank(copy);
+        var statistics = new SortedSampleStatistic[probabilities.Length];
+        var windows = new (int Lo, int Hi)[probabilities.Length];
+        for (int k = 0; k < probabilities.Length; k++)
+        {
+            double p = probabilities[k];
+            Guard.Probability(p, nameof(probabilities));
+            statistics[k] = s => Quantiles.FromSorted(s, p, type);
+
+            // Every quantile type reads order statistics within a position or two of n x p (0-based); a margin of 3
+            // covers them all. Positions outside every window stay NaN, so a read outside would show (then the
+            // whole resample is expanded instead), never give a wrong value silently.
+            windows[k] = (Math.Max(0, (int)Math.Floor(n * p) - 3), Math.Min(n, (int)Math.Ceiling(n * p) + 4));
+        }
+
+        var t = new double[probabilities.Length][];
+        for (int k = 0; k < t.Length; k++)
+        {
+            t[k] = new double[replicates];
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        Parallel.For(
+            0,
+            replicates,
+            options,
+            () =>
+            {
+                var sample = new double[n];
+                Array.Fill(sample, double.NaN);
+                return (Counts: new int[n], Sample: sample, Full: (double[]?)null);
+            },
+            (b, _, state) =>
+            {
+                Array.Clear(state.Counts);
+                ResampleGenerator.AddCounts(seed, b, n, n, rank, state.Counts);
+                foreach ((int lo, int hi) in windows)
+                {
+                    FillWindow(state.Counts, sorted, state.Sample, lo, hi);
+                }
+
+                for (int k = 0; k < statistics.Length; k++)
+                {
+                    double value = statistics[k](state.Sample);
+                    if (double.IsNaN(value))
+                    {
+                        state.Full ??= new double[n];
+                        Expand(state.Counts, sorted, state.Full);
+                        value = statistics[k](state.Full);
+                    }
+
+                    t[k][b] = value;
+                }
+
+                return state;
+            },
+            _ => { });
+
+        return Results(copy, sorted, statistics, t, new ResampleSource(n, replicates, seed, null));
+    }
+
+    /// <summary>The data sorted, and each value's position in it (sorted[rank[i]] == data[i]; ties get distinct ranks).</summary>
+    private static (double[] Sorted, int[] Rank) Rank(double[] data)
+    {
+        int n = data.Length;
+        double[] sorted = (double[])data.Clone();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(sorted, order);
+        int[] rank = new int[n];
+        for (int r = 0; r < n; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        return (sorted, rank);
+    }
+
+    /// <summary>Writes the counting-sorted resample: value sorted[r] counts[r] times, in rank order.</summary>
+    private static void Expand(int[] counts, double[] sorted, double[] sample)
+    {
+        int pos = 0;
+        for (int r = 0; r < counts.Length; r++)
+        {
+            int c = counts[r];
+            if (c != 0)
+            {
+                sample.AsSpan(pos, c).Fill(sorted[r]);
+                pos += c;
+            }
+        }
+    }
+
+    /// <summary>Writes positions [lo, hi) of the counting-sorted resample, summing counts from the nearer end.</summary>
+    private static void FillWindow(int[] counts, double[] sorted, double[] sample, int lo, int hi)
+    {
+        int n = counts.Length;
+        if (lo < n - hi)
+        {
+            int start = 0; // first position holding rank r
+            for (int r = 0; r < n && start < hi; r++)
+            {
+                int end = start + counts[r];
+                for (int pos = Math.Max(start, lo); pos < Math.Min(end, hi); pos++)
+                {
+                    sample[pos] = sorted[r];
+                }
+
+                start = end;
+            }
+        }
+        else
+        {
+            int end = n; // one past the last position holding rank r
+            for (int r = n - 1; r >= 0 && end > lo; r--)
+            {
+                int start = end - counts[r];
+                for (int pos = Math.Max(start, lo); pos < Math.Min(end, hi); pos++)
+                {
+                    sample[pos] = sorted[r];
+                }
+
+                end = start;
+            }
+        }
+    }
+
+    private static BootstrapResult[] Results(double[] data, double[] sorted, SortedSampleStatistic[] statistics, double[][] t, ResampleSource source)
+    {
+        var results = new BootstrapResult[statistics.Length];
+        for (int k = 0; k < statistics.Length; k++)
+        {
+            SortedSampleStatistic statistic = statistics[k];
+            double t0 = statistic(sorted);
+            if (!double.IsFinite(t0))
+            {
+                throw new StatisticsException($"The statistic is {t0} on the original data; a bootstrap needs a finite estimate.");
+            }
+
+            // The evaluator (used by BCa's influence values and by re-evaluation) sorts its resample itself.
+            BootstrapStatistic general = s =>
+            {
+                double[] ordered = s.ToArray();
+                Array.Sort(ordered);
+                return statistic(ordered);
+            };
+            results[k] = new BootstrapResult(t0, ImmutableArray.Create(t[k]), new ValueEvaluator(data, general), source);
+        }
+
+        return results;
+    }
+
     private static ResampleSource CopyIndices(int[,] indices, int n)
     {
         if (indices.GetLength(0) < 2)
@@ -221,6 +466,10 @@ public static class Bootstrap
         }
     }
 }
+
+/// <summary>A statistic of a sample sorted in ascending order (for <see cref="Bootstrap.RunSortedStatistics"/>).</summary>
+/// <param name="sortedSample">The sample, ascending.</param>
+internal delegate double SortedSampleStatistic(ReadOnlySpan<double> sortedSample);
 
 /// <summary>Where resample b's indices come from: the seeded generator or an explicit matrix.</summary>
 internal sealed class ResampleSource(int n, int replicates, ulong? seed, int[]? explicitIndices)

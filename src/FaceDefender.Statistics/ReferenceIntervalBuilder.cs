@@ -102,8 +102,10 @@ public static class ReferenceIntervalBuilder
             double pLow = (1.0 - options.Coverage) / 2.0;
             double pHigh = (1.0 + options.Coverage) / 2.0;
             QuantileType type = options.QuantileType;
-            BootstrapResult low = Bootstrap.Run(kept, s => SortedQuantile(s, pLow, type), options.BootstrapReplicates, options.Seed);
-            BootstrapResult high = Bootstrap.Run(kept, s => SortedQuantile(s, pHigh, type), options.BootstrapReplicates, options.Seed);
+            // Both limits from the same resamples in one pass (as two runs with the same seed would give).
+            BootstrapResult[] limits = Bootstrap.RunQuantiles(kept, [pLow, pHigh], type, options.BootstrapReplicates, options.Seed);
+            BootstrapResult low = limits[0];
+            BootstrapResult high = limits[1];
             lower = Descriptive.MeanUnchecked(low.Replicates.AsSpan());
             upper = Descriptive.MeanUnchecked(high.Replicates.AsSpan());
             lowerCi = PercentileOrNull(low, options.LimitConfidenceLevel, log, "lower");
@@ -151,13 +153,6 @@ public static class ReferenceIntervalBuilder
             log.Add($"No confidence interval for the {which} limit: {e.Message}");
             return null;
         }
-    }
-
-    private static double SortedQuantile(ReadOnlySpan<double> sample, double p, QuantileType type)
-    {
-        double[] copy = sample.ToArray();
-        Array.Sort(copy);
-        return Quantiles.FromSorted(copy, p, type);
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -12,6 +12,44 @@ internal static class ResampleGenerator
 {
     public static void Fill(ulong seed, long replicate, Span<int> destination, int n)
     {
+        var sink = new IndexSink(destination);
+        Draw(seed, replicate, destination.Length, n, ref sink);
+    }
+
+    /// <summary>Draws resample <paramref name="replicate"/> (the same draws as <see cref="Fill"/>) and adds one to
+    /// <paramref name="counts"/>[<paramref name="map"/>[index]] for each drawn index.</summary>
+    public static void AddCounts(ulong seed, long replicate, int draws, int n, ReadOnlySpan<int> map, Span<int> counts)
+    {
+        var sink = new CountSink(map, counts);
+        Draw(seed, replicate, draws, n, ref sink);
+    }
+
+    /// <summary>Receives the drawn indices in order (a struct, so each use is compiled without indirection).</summary>
+    private interface IDrawSink
+    {
+        void Add(int position, int index);
+    }
+
+    private ref struct IndexSink(Span<int> destination) : IDrawSink
+    {
+        private readonly Span<int> _destination = destination;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Add(int position, int index) => _destination[position] = index;
+    }
+
+    private ref struct CountSink(ReadOnlySpan<int> map, Span<int> counts) : IDrawSink
+    {
+        private readonly ReadOnlySpan<int> _map = map;
+        private readonly Span<int> _counts = counts;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Add(int position, int index) => _counts[_map[index]]++;
+    }
+
+    private static void Draw<TSink>(ulong seed, long replicate, int draws, int n, ref TSink sink)
+        where TSink : struct, IDrawSink, allows ref struct
+    {
         ulong sm = seed ^ (0xD1B54A32D192ED03UL * (ulong)(replicate + 1));
         ulong s0 = SplitMix(ref sm);
         ulong s1 = SplitMix(ref sm);
@@ -21,7 +59,7 @@ internal static class ResampleGenerator
         ulong threshold = (0x1_0000_0000UL - range) % range;
         ulong pending = 0;
         bool hasPending = false;
-        for (int i = 0; i < destination.Length; i++)
+        for (int i = 0; i < draws; i++)
         {
             while (true)
             {
@@ -46,7 +84,7 @@ internal static class ResampleGenerator
                     continue; // Lemire: reject the few values that would bias the result
                 }
 
-                destination[i] = (int)(m >> 32);
+                sink.Add(i, (int)(m >> 32));
                 break;
             }
         }
