@@ -25,9 +25,11 @@ internal static class AssessmentPrinter
             o.WriteLine("  findings: none against the reference standard");
         }
 
-        string prefix = a.IsCaptureAcceptable ? "finding" : "finding (unreliable: see capture quality)";
         foreach (DiagnosticFinding f in a.Findings)
         {
+            string prefix = f.IsReliable
+                ? "finding"
+                : $"finding (unreliable: {string.Join(", ", f.CaptureConcerns.Select(q => q.Issue).Distinct())})";
             o.WriteLine($"  {prefix}: {f.Description}");
         }
 

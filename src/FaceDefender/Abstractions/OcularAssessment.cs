@@ -15,8 +15,8 @@ public sealed class OcularAssessment
         ArgumentNullException.ThrowIfNull(qualityFlags);
         ArgumentNullException.ThrowIfNull(standardName);
         Measurements = measurements;
-        Findings = findings.ToArray();
         QualityFlags = qualityFlags.ToArray();
+        Findings = findings.Select(f => f with { CaptureConcerns = ConcernsFor(f, QualityFlags) }).ToArray();
         StandardName = standardName;
         Space = space;
     }
@@ -24,10 +24,20 @@ public sealed class OcularAssessment
     /// <summary>Every measurement.</summary>
     public OcularMeasurements Measurements { get; }
 
-    /// <summary>Findings, right eye first, then left, then both.</summary>
+    /// <summary>
+    /// Findings, right eye first, then left, then both. Each carries the capture-quality flags that bear on it
+    /// (<see cref="DiagnosticFinding.CaptureConcerns"/>, set here from <see cref="QualityFlags"/>): a finding with
+    /// concerns is unreliable and should be withheld or shown as such (<see cref="ReliableFindings"/>).
+    /// </summary>
     public IReadOnlyList<DiagnosticFinding> Findings { get; }
 
-    /// <summary>Capture-quality problems; when any is present, read the findings with caution.</summary>
+    /// <summary>The findings no capture-quality flag bears on (<see cref="DiagnosticFinding.IsReliable"/>).</summary>
+    public IReadOnlyList<DiagnosticFinding> ReliableFindings => [.. Findings.Where(f => f.IsReliable)];
+
+    /// <summary>True when every finding is reliable (also when there are none).</summary>
+    public bool AreFindingsReliable => Findings.All(f => f.IsReliable);
+
+    /// <summary>Capture-quality problems; each finding lists those that bear on it (<see cref="DiagnosticFinding.CaptureConcerns"/>).</summary>
     public IReadOnlyList<CaptureQualityFlag> QualityFlags { get; }
 
     /// <summary>True when no capture-quality flag was raised.</summary>
@@ -38,6 +48,17 @@ public sealed class OcularAssessment
 
     /// <summary>Which image the landmark coordinates (and <see cref="EyeMeasurements.Points"/>) refer to.</summary>
     public CoordinateSpace Space { get; }
+
+    /// <summary>
+    /// The flags bearing on a finding: whole-face flags always; an eye's flags for findings on that eye and for
+    /// findings from inter-eye measures or on both eyes.
+    /// </summary>
+    private static CaptureQualityFlag[] ConcernsFor(DiagnosticFinding f, IReadOnlyList<CaptureQualityFlag> flags)
+    {
+        bool bothEyes = f.Eye == EyeSide.Both || Diagnostics.MeasureCatalog.IsInterEye(f.Measure)
+            || f.Kind is FindingKind.Esotropia or FindingKind.Exotropia or FindingKind.Hypertropia or FindingKind.Hypotropia;
+        return [.. flags.Where(q => q.Eye == EyeSide.Both || bothEyes || q.Eye == f.Eye)];
+    }
 
     /// <summary>The findings concerning <paramref name="eye"/> (Right or Left), asymmetry excluded.</summary>
     public IEnumerable<DiagnosticFinding> FindingsFor(EyeSide eye) => Findings.Where(f => f.Eye == eye);
