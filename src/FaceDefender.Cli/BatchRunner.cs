@@ -15,7 +15,7 @@ internal static class BatchRunner
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
 
     public static int Run(string input, string outputDir, PatientInfo info, DeidentificationOptions options, bool overwrite, int parallel, TextWriter stdout, TextWriter stderr,
-        string? avatarFolder = null)
+        string? avatarFolder = null, bool progressBar = false)
     {
         List<(string Source, string Relative)> files;
         if (File.Exists(input))
@@ -65,6 +65,7 @@ internal static class BatchRunner
         var rows = new ConcurrentBag<ReportRow>();
         int done = 0;
         using var pipeline = new FaceDeidentifier(detector, avatars, options: options);
+        var bar = progressBar ? new ProgressReporter(stderr, "de-identifying", bar: true) : null;
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, file =>
         {
             string target = Path.Combine(outputDir, Path.ChangeExtension(file.Relative, null) + ".deid.png");
@@ -93,8 +94,22 @@ internal static class BatchRunner
 
             rows.Add(row);
             int n = Interlocked.Increment(ref done);
-            stderr.WriteLine($"[{n}/{files.Count}] {row.Status,-16} {file.Relative}");
+            if (bar is null)
+            {
+                stderr.WriteLine($"[{n}/{files.Count}] {row.Status,-16} {file.Relative}");
+            }
+            else
+            {
+                // On a terminal: a bar, with only the photos that did not succeed on their own lines.
+                if (row.Status is not ("Success" or "Skipped"))
+                {
+                    bar.Message($"{row.Status,-16} {file.Relative}: {row.Message}");
+                }
+
+                bar.Report(n, files.Count);
+            }
         });
+        bar?.Finish();
 
         List<ReportRow> ordered = rows.OrderBy(r => r.File, StringComparer.Ordinal).ToList();
         WriteReports(outputDir, ordered);

@@ -48,7 +48,7 @@ public static class Program
         {
             var info = new PatientInfo(pr.GetValue(sex), pr.GetValue(age), pr.GetValue(skin), pr.GetValue(pseudonym));
             var options = new DeidentificationOptions(new FusionOptions(pr.GetValue(roi)));
-            return BatchRunner.Run(pr.GetValue(input)!, pr.GetValue(output)!, info, options, pr.GetValue(overwrite), pr.GetValue(parallel), Console.Out, Console.Error, pr.GetValue(avatarSet));
+            return BatchRunner.Run(pr.GetValue(input)!, pr.GetValue(output)!, info, options, pr.GetValue(overwrite), pr.GetValue(parallel), Console.Out, Console.Error, pr.GetValue(avatarSet), progressBar: !Console.IsErrorRedirected);
         });
         return cmd;
     }

@@ -63,7 +63,7 @@ public class AuditCommandTests
     public void Progress_is_a_bar_on_a_terminal_and_lines_otherwise()
     {
         var bar = new StringWriter();
-        var terminal = new AuditCommand.ProgressReporter(bar, "auditing", bar: true);
+        var terminal = new ProgressReporter(bar, "auditing", bar: true);
         for (int i = 0; i <= 20; i++)
         {
             terminal.Report(i, 20);
@@ -75,7 +75,7 @@ public class AuditCommandTests
         bar.ToString().Split('\r').Should().HaveCount(22, "one redraw per count");
 
         var log = new StringWriter();
-        var lines = new AuditCommand.ProgressReporter(log, "auditing", bar: false);
+        var lines = new ProgressReporter(log, "auditing", bar: false);
         for (int i = 0; i <= 200; i++)
         {
             lines.Report(i, 200);

@@ -70,6 +70,22 @@ public class BatchRunnerTests
     }
 
     [Fact]
+    public void On_a_terminal_progress_is_a_bar_and_only_failures_get_their_own_line()
+    {
+        string input = Directory.CreateTempSubdirectory("fd-cli-in").FullName;
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "a.png"));
+        File.WriteAllText(Path.Combine(input, "broken.jpg"), "not an image");
+        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        var err = new StringWriter();
+        BatchRunner.Run(input, output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, progressBar: true)
+            .Should().Be(Program.SomeFailed);
+        string text = err.ToString();
+        text.Should().Contain("\rde-identifying [").And.Contain("2/2 100%");
+        text.Should().Contain("UnreadableImage").And.Contain("broken.jpg");
+        text.Should().NotContain("a.png", "successful photos only advance the bar");
+    }
+
+    [Fact]
     public void Missing_input_and_bad_parallelism_are_usage_errors()
     {
         var err = new StringWriter();
