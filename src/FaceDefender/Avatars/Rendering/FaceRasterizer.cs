@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FaceDefender.Geometry;
 using static FaceDefender.Avatars.Rendering.RenderMath;
 
@@ -108,6 +110,12 @@ internal sealed class FaceRasterizer
     private readonly float[] _colour; // linear RGB, 3 floats per pixel
     private readonly byte[] _class;
 
+    // Hair layer, computed before the shading: what shows of the shaded head is colour * _hairT + _hairRgb.
+    private readonly float[] _hairT;   // transmittance of the hair layers (1: no hair)
+    private readonly float[] _hairRgb; // premultiplied hair colour, 3 floats per pixel (valid where _hairT < 1)
+    private bool[] _hairFlag = [];      // pixels classed as hair for the edge anti-aliasing
+    private (int X0, int Y0, int X1, int Y1) _hairBox = (0, 0, -1, -1);
+
     // Painting polylines in canonical space.
     private readonly Vector2[] _browR, _browL;
     private readonly float[] _browHalfR, _browHalfL;
@@ -123,6 +131,7 @@ internal sealed class FaceRasterizer
     /// <summary>An axis-aligned box in canonical (x, y), to skip painting work far from a feature.</summary>
     private readonly record struct Box(float MinX, float MinY, float MaxX, float MaxY)
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Contains(Vector2 p) => p.X >= MinX && p.X <= MaxX && p.Y >= MinY && p.Y <= MaxY;
 
         public static Box Around(IEnumerable<Vector2> points, float padX, float padBelow, float padAbove)
@@ -183,6 +192,8 @@ internal sealed class FaceRasterizer
         _b2 = _buffers.B2;
         _colour = _buffers.Colour;
         _class = _buffers.Class;
+        _hairT = _buffers.HairT;
+        _hairRgb = _buffers.HairRgb;
 
         Vector3[] cv = model.Canonical;
         (_browR, _browHalfR) = BrowLine(cv, [(107, 55), (66, 65), (105, 52), (63, 53), (70, 46)]);
@@ -225,7 +236,7 @@ internal sealed class FaceRasterizer
     }
 
     /// <summary>
-    /// The per-pixel scratch buffers (about 28 bytes per pixel). One set is kept for reuse, so
+    /// The per-pixel scratch buffers (about 44 bytes per pixel). One set is kept for reuse, so
     /// repeated renders do not allocate and fault in ~30 MB each time; concurrent renders rent their own.
     /// </summary>
     private sealed class RenderBuffers
@@ -240,6 +251,8 @@ internal sealed class FaceRasterizer
             B2 = new float[n];
             Colour = new float[n * 3];
             Class = new byte[n];
+            HairT = new float[n];
+            HairRgb = new float[n * 3];
         }
 
         public float[] Depth { get; }
@@ -248,6 +261,8 @@ internal sealed class FaceRasterizer
         public float[] B2 { get; }
         public float[] Colour { get; }
         public byte[] Class { get; }
+        public float[] HairT { get; }
+        public float[] HairRgb { get; }
 
         public static RenderBuffers Rent(int n)
         {
@@ -262,12 +277,14 @@ internal sealed class FaceRasterizer
     {
         Array.Fill(_zbuf, float.MaxValue);
         Array.Fill(_id, IdBackground);
+        Array.Fill(_hairT, 1f);
         RasteriseMesh();
         CastShapes();
         MarkHoles();
+        ComputeHair();
         Shade();
         ShadeEyeLids();
-        CompositeHair();
+        ComposeHair();
         byte[] rgb = Resolve();
         return new RasterOutput { Width = _w, Height = _h, Rgb = rgb, Landmarks = ComputeLandmarks(out Vector3[] head), HeadFrameLandmarks = head };
     }
@@ -534,66 +551,176 @@ internal sealed class FaceRasterizer
         }
     }
 
-    // ---------------------------------------------------------------- pass 5: hair, composited over the shaded head
+    // ---------------------------------------------------------------- pass 4: hair layers (before the shading)
 
-    private void CompositeHair()
+    /// <summary>
+    /// The hair curtain (long hair, behind and beside the head) and the hair shell (over the skull),
+    /// per pixel: the curtain first, then the shell over it (hidden behind the curtain where the
+    /// curtain is more than half opaque and nearer). The result is a transmittance and a premultiplied
+    /// colour, so the shading pass can skip what opaque hair hides and <see cref="ComposeHair"/> puts
+    /// the hair over the shaded head afterwards. A layer hidden by an opaque layer in front is not shaded.
+    /// </summary>
+    private void ComputeHair()
     {
         FaceModel m = _model;
-        if (_look.HairBottomY < m.SkullCentre.Y - 2f)
+        bool curtain = _look.HairBottomY < m.SkullCentre.Y - 2f;
+        var shellBox = ScreenBounds(m.HairCentre, m.HairRadii);
+        var curtainBox = (X0: 0, Y0: 0, X1: -1, Y1: -1);
+        if (curtain)
         {
-            CompositeCurtain();
+            Vector3 c = m.HairCentre;
+            float top = c.Y + 1f, bottom = _look.HairBottomY - 1.5f;
+            curtainBox = ScreenBounds(new Vector3(c.X, 0.5f * (top + bottom), c.Z), new Vector3(m.HairRadii.X + 4f, 0.5f * (top - bottom), m.HairRadii.Z + 1.5f));
         }
 
-        var (x0, y0, x1, y1) = ScreenBounds(m.HairCentre, m.HairRadii);
+        int x0 = shellBox.X0, y0 = shellBox.Y0, x1 = shellBox.X1, y1 = shellBox.Y1;
+        if (curtain)
+        {
+            x0 = Math.Min(x0, curtainBox.X0);
+            y0 = Math.Min(y0, curtainBox.Y0);
+            x1 = Math.Max(x1, curtainBox.X1);
+            y1 = Math.Max(y1, curtainBox.Y1);
+        }
+
+        _hairBox = (x0, y0, x1, y1);
+        if (x1 < x0 || y1 < y0)
+        {
+            return;
+        }
+
+        _hairFlag = new bool[(x1 - x0 + 1) * (y1 - y0 + 1)];
         Vector3 invR = Vector3.One / m.HairRadii;
         Vector3 o = (_camHead - m.HairCentre) * invR;
-        float c = Vector3.Dot(o, o) - 1f;
+        float cShell = Vector3.Dot(o, o) - 1f;
+        int boxW = x1 - x0 + 1;
         for (int y = y0; y <= y1; y++)
         {
             Vector3 dHead = RayDirHead(x0 + 0.5f, y + 0.5f);
             int row = y * _w;
+            bool curtainRow = curtain && y >= curtainBox.Y0 && y <= curtainBox.Y1;
+            bool shellRow = y >= shellBox.Y0 && y <= shellBox.Y1;
             for (int x = x0; x <= x1; x++, dHead += _rayB)
             {
-                Vector3 d = dHead * invR;
-                float a = Vector3.Dot(d, d), b = Vector3.Dot(o, d);
-                float disc = b * b - a * c;
-                if (disc < 0f)
-                {
-                    continue;
-                }
-
                 int idx = row + x;
-                float s = MathF.Sqrt(disc);
-                float t = (-b - s) / a;
-                if (t >= _zbuf[idx])
+                float zLimit = _zbuf[idx];
+
+                // Curtain.
+                float tCurtain = 0f, aCurtain = 0f;
+                bool hasCurtain = curtainRow && x >= curtainBox.X0 && x <= curtainBox.X1
+                    && CurtainHit(dHead, zLimit, out tCurtain, out aCurtain);
+                if (hasCurtain && aCurtain > 0.5f)
+                {
+                    zLimit = tCurtain;
+                }
+
+                // Shell.
+                bool hasShell = false;
+                float tShell = 0f, aShell = 0f;
+                if (shellRow && x >= shellBox.X0 && x <= shellBox.X1)
+                {
+                    hasShell = ShellHit(dHead, invR, o, cShell, zLimit, out tShell, out aShell);
+                }
+
+                if (!hasCurtain && !hasShell)
                 {
                     continue;
                 }
 
-                float alpha = HairAlpha(_camHead + t * dHead);
-                if (alpha <= 0.01f)
+                float trans = 1f;
+                Vector3 premul = Vector3.Zero;
+                if (hasCurtain && !(hasShell && aShell >= 1f))
                 {
-                    // No hair on the near side here: the far side of the shell may show around the head.
-                    t = (-b + s) / a;
-                    if (t >= _zbuf[idx])
-                    {
-                        continue;
-                    }
-
-                    alpha = HairAlpha(_camHead + t * dHead);
-                    if (alpha <= 0.01f)
-                    {
-                        continue;
-                    }
+                    premul = ShadeHair(true, _camHead + tCurtain * dHead, dHead) * aCurtain;
+                    trans = 1f - aCurtain;
                 }
 
-                alpha *= SilhouetteFuzz(_camHead + t * dHead, dHead, m.HairCentre, m.HairRadii);
-                Blend(idx, ShadeHair(false, _camHead + t * dHead, dHead), alpha, t);
+                if (hasShell)
+                {
+                    premul = premul * (1f - aShell) + ShadeHair(false, _camHead + tShell * dHead, dHead) * aShell;
+                    trans *= 1f - aShell;
+                }
+
+                _hairT[idx] = trans;
+                _hairRgb[3 * idx] = premul.X;
+                _hairRgb[3 * idx + 1] = premul.Y;
+                _hairRgb[3 * idx + 2] = premul.Z;
+                _hairFlag[(y - y0) * boxW + (x - x0)] = (hasCurtain && aCurtain > 0.5f) || (hasShell && aShell > 0.5f);
+            }
+        }
+    }
+
+    /// <summary>The hair shell's visible hit along head-frame ray <paramref name="dHead"/>: near side, or the far side showing round the head.</summary>
+    private bool ShellHit(Vector3 dHead, Vector3 invR, Vector3 o, float c, float zLimit, out float t, out float alpha)
+    {
+        alpha = 0f;
+        Vector3 d = dHead * invR;
+        float a = Vector3.Dot(d, d), b = Vector3.Dot(o, d);
+        float disc = b * b - a * c;
+        if (disc < 0f)
+        {
+            t = 0f;
+            return false;
+        }
+
+        float s = MathF.Sqrt(disc);
+        t = (-b - s) / a;
+        if (t >= zLimit)
+        {
+            return false;
+        }
+
+        alpha = HairAlpha(_camHead + t * dHead);
+        if (alpha <= 0.01f)
+        {
+            // No hair on the near side here: the far side of the shell may show around the head.
+            t = (-b + s) / a;
+            if (t >= zLimit)
+            {
+                return false;
+            }
+
+            alpha = HairAlpha(_camHead + t * dHead);
+            if (alpha <= 0.01f)
+            {
+                return false;
+            }
+        }
+
+        FaceModel m = _model;
+        alpha *= SilhouetteFuzz(_camHead + t * dHead, dHead, m.HairCentre, m.HairRadii);
+        return true;
+    }
+
+    /// <summary>Puts the hair layers over the shaded head (and marks hair pixels for the anti-aliasing).</summary>
+    private void ComposeHair()
+    {
+        var (x0, y0, x1, y1) = _hairBox;
+        int boxW = x1 - x0 + 1;
+        for (int y = y0; y <= y1; y++)
+        {
+            for (int x = x0; x <= x1; x++)
+            {
+                int idx = y * _w + x;
+                float trans = _hairT[idx];
+                if (trans >= 1f)
+                {
+                    continue;
+                }
+
+                int k = 3 * idx;
+                _colour[k] = _colour[k] * trans + _hairRgb[k];
+                _colour[k + 1] = _colour[k + 1] * trans + _hairRgb[k + 1];
+                _colour[k + 2] = _colour[k + 2] * trans + _hairRgb[k + 2];
+                if (_hairFlag[(y - y0) * boxW + (x - x0)])
+                {
+                    _class[idx] = ClassHair;
+                }
             }
         }
     }
 
     /// <summary>atan2 to about 0.002 rad: plenty for texture coordinates, several times faster.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float FastAtan2(float y, float x)
     {
         float ax = MathF.Abs(x), ay = MathF.Abs(y);
@@ -631,43 +758,7 @@ internal sealed class FaceRasterizer
 
         float az = FastAtan2(p.X - centre.X, p.Z - centre.Z);
         float tufts = 0.5f + 0.5f * ValueNoise.Sample(az * 40f + p.Y * 3f, p.Y * 2f + 11f);
-        return 1f - Smoothstep(0.80f, 0.995f, grazing) * (0.35f + 0.65f * tufts);
-    }
-
-    private void CompositeCurtain()
-    {
-        FaceModel m = _model;
-        Vector3 c = m.HairCentre;
-        float top = c.Y + 1f, bottom = _look.HairBottomY - 1.5f;
-        var (x0, y0, x1, y1) = ScreenBounds(new Vector3(c.X, 0.5f * (top + bottom), c.Z), new Vector3(m.HairRadii.X + 4f, 0.5f * (top - bottom), m.HairRadii.Z + 1.5f));
-        for (int y = y0; y <= y1; y++)
-        {
-            Vector3 d = RayDirHead(x0 + 0.5f, y + 0.5f);
-            int row = y * _w;
-            for (int x = x0; x <= x1; x++, d += _rayB)
-            {
-                int idx = row + x;
-                if (!CurtainHit(d, _zbuf[idx], out float t, out float alpha))
-                {
-                    continue;
-                }
-
-                Blend(idx, ShadeHair(true, _camHead + t * d, d), alpha, t);
-            }
-        }
-    }
-
-    private void Blend(int idx, Vector3 col, float alpha, float t)
-    {
-        int k = 3 * idx;
-        _colour[k] += (col.X - _colour[k]) * alpha;
-        _colour[k + 1] += (col.Y - _colour[k + 1]) * alpha;
-        _colour[k + 2] += (col.Z - _colour[k + 2]) * alpha;
-        if (alpha > 0.5f)
-        {
-            _zbuf[idx] = t;
-            _class[idx] = ClassHair;
-        }
+        return 1f - SmoothstepFast(0.80f, 0.995f, grazing) * (0.35f + 0.65f * tufts);
     }
 
     private bool CurtainHit(Vector3 d, float zLimit, out float tHit, out float alpha)
@@ -682,40 +773,50 @@ internal sealed class FaceRasterizer
         // The curtain flares out as it falls: solve with the radius at the previous hit height
         // (the flare is gentle, two refinements are plenty). A wider curtain only moves the front
         // root nearer and the back root farther, so the base-radius roots allow early rejects.
+        // The quadratic is scaled by rx^2 rz^2 (same roots, one division); the base-radius
+        // quadratic is shared by both roots.
+        float dxx = d.X * d.X, dzz = d.Z * d.Z, oxd = ox * d.X, ozd = oz * d.Z, oxx = ox * ox, ozz = oz * oz;
+        float rx0 = m.HairRadii.X + 0.15f, rz0 = m.HairRadii.Z + 0.1f;
+        float rx2 = rx0 * rx0, rz2 = rz0 * rz0;
+        float a0 = dxx * rz2 + dzz * rx2;
+        float b0 = oxd * rz2 + ozd * rx2;
+        float c0 = oxx * rz2 + ozz * rx2 - rx2 * rz2;
+        float disc0 = b0 * b0 - a0 * c0;
+        if (disc0 < 0f)
+        {
+            return false;
+        }
+
+        float sq0 = MathF.Sqrt(disc0);
         for (int root = 0; root < 2; root++)
         {
-            float rx = m.HairRadii.X + 0.15f, rz = m.HairRadii.Z + 0.1f;
-            float t = 0f;
-            for (int it = 0; it < 3; it++)
+            float t = root == 0 ? (-b0 - sq0) / a0 : (-b0 + sq0) / a0;
+            if (root == 1 && t >= zLimit)
             {
-                float irx = 1f / (rx * rx), irz = 1f / (rz * rz);
-                float a = d.X * d.X * irx + d.Z * d.Z * irz;
-                float b = ox * d.X * irx + oz * d.Z * irz;
-                float cc = ox * ox * irx + oz * oz * irz - 1f;
-                float disc = b * b - a * cc;
-                if (disc < 0f)
-                {
-                    return false;
-                }
-
-                t = root == 0 ? (-b - MathF.Sqrt(disc)) / a : (-b + MathF.Sqrt(disc)) / a;
-                if (it == 0)
-                {
-                    if (root == 1 && t >= zLimit)
-                    {
-                        return false; // the back of the curtain is hidden behind the head or neck
-                    }
-
-                    if (root == 0 && o.Z + t * d.Z > 1.3f)
-                    {
-                        break; // the front of the curtain is cut away here (in front of the face)
-                    }
-                }
-
-                float flare = MathF.Max(0f, c.Y - 1f - (o.Y + t * d.Y));
-                rx = m.HairRadii.X + 0.15f + 0.10f * flare;
-                rz = m.HairRadii.Z + 0.1f + 0.05f * flare;
+                return false; // the back of the curtain is hidden behind the head or neck
             }
+
+            if (root == 1 || o.Z + t * d.Z <= 1.3f)
+            {
+                for (int it = 1; it < 3; it++)
+                {
+                    float flare = MathF.Max(0f, c.Y - 1f - (o.Y + t * d.Y));
+                    float rx = rx0 + 0.10f * flare, rz = rz0 + 0.05f * flare;
+                    rx2 = rx * rx;
+                    rz2 = rz * rz;
+                    float a = dxx * rz2 + dzz * rx2;
+                    float b = oxd * rz2 + ozd * rx2;
+                    float cc = oxx * rz2 + ozz * rx2 - rx2 * rz2;
+                    float disc = b * b - a * cc;
+                    if (disc < 0f)
+                    {
+                        return false;
+                    }
+
+                    t = root == 0 ? (-b - MathF.Sqrt(disc)) / a : (-b + MathF.Sqrt(disc)) / a;
+                }
+            }
+            // else: the front of the curtain is cut away here (in front of the face)
 
             if (t <= 0f || t >= zLimit)
             {
@@ -745,8 +846,8 @@ internal sealed class FaceRasterizer
             }
 
             float strands = 0.5f + 0.5f * ValueNoise.Sample(az * 150f, p.Y * 0.3f);
-            alpha = Smoothstep(end - 0.6f, end + 0.8f, p.Y) * Smoothstep(cut + 0.5f, cut - 0.3f, p.Z);
-            alpha = Saturate(alpha * (1.3f + 0.4f * strands) - 0.3f * (1f - alpha) * strands);
+            alpha = SmoothstepFast(end - 0.6f, end + 0.8f, p.Y) * SmoothstepFast(cut + 0.5f, cut - 0.3f, p.Z);
+            alpha = SaturateFast(alpha * (1.3f + 0.4f * strands) - 0.3f * (1f - alpha) * strands);
             if (alpha <= 0.01f)
             {
                 continue;
@@ -775,17 +876,22 @@ internal sealed class FaceRasterizer
         float aaz = MathF.Abs(az);
         float back = -3.5f;
         float line = aaz < 1.45f
-            ? Lerp(front, side, Smoothstep(0.35f, 1.45f, aaz))
-            : Lerp(side, back, Smoothstep(1.45f, 2.4f, aaz));
+            ? Lerp(front, side, SmoothstepFast(0.35f, 1.45f, aaz))
+            : Lerp(side, back, SmoothstepFast(1.45f, 2.4f, aaz));
+        if (p.Y < line - 0.41f)
+        {
+            return 0f; // below the hairline even where its noise (at most 0.25) lowers it: alpha is 0
+        }
+
         line += 0.25f * ValueNoise.Sample(az * 9f + look.NoiseOffset.Y, 1.7f);
         float strands = ValueNoise.Sample(az * 160f, p.Y * 0.5f);
-        float alpha = Smoothstep(line - 0.15f, line + 0.7f, p.Y);
-        alpha = Saturate(alpha * (1.15f + 0.35f * strands) - 0.25f * (1f - alpha) * (0.5f + 0.5f * strands));
+        float alpha = SmoothstepFast(line - 0.15f, line + 0.7f, p.Y);
+        alpha = SaturateFast(alpha * (1.15f + 0.35f * strands) - 0.25f * (1f - alpha) * (0.5f + 0.5f * strands));
         if (look.Balding > 0f)
         {
             // Thinning crown and receding temples.
-            float crown = Gauss(p.X, p.Z - c.Z + 1.5f, 4.5f, 5.5f) * Smoothstep(c.Y + 5f, c.Y + 8f, p.Y);
-            alpha *= 1f - Smoothstep(0.3f, 0.7f, crown * look.Balding);
+            float crown = Gauss(p.X, p.Z - c.Z + 1.5f, 4.5f, 5.5f) * SmoothstepFast(c.Y + 5f, c.Y + 8f, p.Y);
+            alpha *= 1f - SmoothstepFast(0.3f, 0.7f, crown * look.Balding);
         }
 
         return alpha;
@@ -822,7 +928,7 @@ internal sealed class FaceRasterizer
         }
     }
 
-    // ---------------------------------------------------------------- pass 4: shading
+    // ---------------------------------------------------------------- pass 5: shading
 
     private void Shade()
     {
@@ -843,7 +949,11 @@ internal sealed class FaceRasterizer
                 int o = y * _w + x;
                 int id = _id[o];
                 Vector3 col;
-                if (id == IdBackground)
+                if (_hairT[o] == 0f)
+                {
+                    col = Vector3.Zero; // hidden under opaque hair
+                }
+                else if (id == IdBackground)
                 {
                     col = rowBg * vignette[x];
                 }
@@ -941,11 +1051,11 @@ internal sealed class FaceRasterizer
         if (look.Stubble > 0f && y < 1.5f)
         {
             float beardLine = -1.8f + 0.55f * MathF.Max(0f, ax - 2.4f);
-            float beard = Smoothstep(beardLine + 0.3f, beardLine - 1.4f, y) * Smoothstep(7.6f, 6.0f, ax);
-            beard *= 1f - Smoothstep(0.6f, 0.3f, MathF.Abs(y + 4.45f) / 1.05f + MathF.Max(0f, ax - 2.2f)); // not on the lips
+            float beard = SmoothstepFast(beardLine + 0.3f, beardLine - 1.4f, y) * SmoothstepFast(7.6f, 6.0f, ax);
+            beard *= 1f - SmoothstepFast(0.6f, 0.3f, MathF.Abs(y + 4.45f) / 1.05f + MathF.Max(0f, ax - 2.2f)); // not on the lips
             if (beard > 0f)
             {
-                float dots = Saturate(0.5f + 0.8f * ValueNoise.Sample(nx * 55f, ny * 55f));
+                float dots = SaturateFast(0.5f + 0.8f * ValueNoise.Sample(nx * 55f, ny * 55f));
                 float s = look.Stubble * beard * (0.05f + 0.12f * dots);
                 albedo = Lerp(albedo, look.HairColour * 0.5f + albedo * 0.35f, s);
             }
@@ -962,7 +1072,7 @@ internal sealed class FaceRasterizer
                 albedo = Lerp(albedo, lipCol, lip);
                 spec = Lerp(spec, 0.16f, lip);
                 gloss = Lerp(gloss, 35f, lip);
-                float seam = Smoothstep(0.075f, 0.0f, PolylineDistance(_mouthSeam, p2, closed: false));
+                float seam = SmoothstepFast(0.075f, 0.0f, PolylineDistance(_mouthSeam, p2, closed: false));
                 albedo *= 1f - 0.8f * seam;
                 spec *= 1f - seam;
             }
@@ -988,10 +1098,10 @@ internal sealed class FaceRasterizer
             float du = PolylineDistance(up, p2, closed: false, out float tu);
             float lateral = 1f - tu; // the polylines start at the outer canthus
             bool above = y >= MarginYAt(up, x) - 0.01f;
-            float lash = Smoothstep(0.10f + 0.06f * lateral, 0.02f, du) * (above ? 1f : 0.35f);
+            float lash = SmoothstepFast(0.10f + 0.06f * lateral, 0.02f, du) * (above ? 1f : 0.35f);
             albedo = Lerp(albedo, new Vector3(0.012f, 0.009f, 0.008f), 0.92f * lash);
             float dl = PolylineDistance(lo, p2, closed: false, out _);
-            float lowerLash = Smoothstep(0.06f, 0.0f, dl) * (y <= MarginYAt(lo, x) + 0.01f ? 1f : 0f);
+            float lowerLash = SmoothstepFast(0.06f, 0.0f, dl) * (y <= MarginYAt(lo, x) + 0.01f ? 1f : 0f);
             albedo *= 1f - 0.35f * lowerLash;
             float taper = MathF.Sqrt(MathF.Max(0f, MathF.Sin(MathF.PI * tu)));
             float crease = above ? Gauss(du - 0.62f - 0.1f * look.Ageing, 0f, 0.1f, 1f) * taper : 0f;
@@ -1013,7 +1123,7 @@ internal sealed class FaceRasterizer
         if (ax > 1.3f && ax < 3.3f && y < -1.0f && y > -5f)
         {
             float nl = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(1.75f, -1.45f), new Vector2(2.85f, -4.55f), out float tnl);
-            w += (0.05f + 0.22f * age) * Smoothstep(0.22f + 0.1f * age, 0.0f, nl) * (1f - Smoothstep(0.85f, 1f, tnl));
+            w += (0.05f + 0.22f * age) * SmoothstepFast(0.22f + 0.1f * age, 0.0f, nl) * (1f - SmoothstepFast(0.85f, 1f, tnl));
         }
 
         if (age <= 0f)
@@ -1026,31 +1136,32 @@ internal sealed class FaceRasterizer
         {
             float wave = y + 0.18f * ValueNoise.Sample(x * 0.6f + look.NoiseOffset.X, 3f);
             float s = MathF.Sin(wave * MathF.Tau / 0.62f);
-            float line = Smoothstep(0.75f, 0.98f, s) * Smoothstep(5.5f, 3.5f, ax) * Saturate(0.6f + ValueNoise.Sample(x * 0.9f, y * 0.3f + 9f));
+            float line = SmoothstepFast(0.75f, 0.98f, s) * SmoothstepFast(5.5f, 3.5f, ax) * SaturateFast(0.6f + ValueNoise.Sample(x * 0.9f, y * 0.3f + 9f));
             w += 0.16f * age * line;
         }
 
         // Crow's feet: short radial lines fanning from the outer canthus.
         Vector2 d = new(ax - 4.75f, y - 2.6f);
-        float r = d.Length();
-        if (r > 0.35f && r < 1.2f && d.X > -0.2f)
+        float r2 = d.LengthSquared();
+        if (r2 > 0.35f * 0.35f && r2 < 1.2f * 1.2f && d.X > -0.2f)
         {
+            float r = MathF.Sqrt(r2);
             float ang = FastAtan2(d.Y, d.X);
-            float fan = Smoothstep(0.8f, 0.98f, MathF.Sin(ang * 11f + ValueNoise.Sample(r * 2f, 5f)));
-            w += 0.09f * age * fan * Smoothstep(1.2f, 0.5f, r);
+            float fan = SmoothstepFast(0.8f, 0.98f, MathF.Sin(ang * 11f + ValueNoise.Sample(r * 2f, 5f)));
+            w += 0.09f * age * fan * SmoothstepFast(1.2f, 0.5f, r);
         }
 
         // Lower-lid fold and marionette lines.
         if (ax > 2.2f && ax < 4.3f)
         {
             float fold = MathF.Abs(y - (2.0f - 0.25f * (ax - 3.2f) * (ax - 3.2f)));
-            w += 0.08f * age * Smoothstep(0.08f, 0f, fold) * Smoothstep(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
+            w += 0.08f * age * SmoothstepFast(0.08f, 0f, fold) * SmoothstepFast(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
         }
 
         if (ax > 2.4f && ax < 3.3f && y < -4.6f && y > -6.9f)
         {
             float mar = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(2.7f, -4.9f), new Vector2(3.0f, -6.6f), out _);
-            w += 0.14f * age * age * Smoothstep(0.15f, 0f, mar);
+            w += 0.14f * age * age * SmoothstepFast(0.15f, 0f, mar);
         }
 
         return w;
@@ -1070,7 +1181,7 @@ internal sealed class FaceRasterizer
         }
 
         float d = PolygonEdgeDistance(_outerLips, p);
-        return inside ? Smoothstep(0f, 0.07f, d) * 0.5f + 0.5f : 0.5f * Smoothstep(0.05f, 0f, d);
+        return inside ? SmoothstepFast(0f, 0.07f, d) * 0.5f + 0.5f : 0.5f * SmoothstepFast(0.05f, 0f, d);
     }
 
     private static float BrowAlpha(Vector2 p, Vector2[] centre, float[] half, float nx, float ny)
@@ -1079,7 +1190,7 @@ internal sealed class FaceRasterizer
         float bestHalf = 0f, bestT = 0f;
         for (int i = 0; i < centre.Length - 1; i++)
         {
-            float d = RenderMath.SegmentDistance(p, centre[i], centre[i + 1], out float t);
+            float d = RenderMath.SegmentDistanceSquared(p, centre[i], centre[i + 1], out float t);
             if (d < best)
             {
                 best = d;
@@ -1088,7 +1199,9 @@ internal sealed class FaceRasterizer
             }
         }
 
-        float edge = Smoothstep(bestHalf * 1.15f, bestHalf * 0.55f, best);
+        best = MathF.Sqrt(best);
+
+        float edge = SmoothstepFast(bestHalf * 1.15f, bestHalf * 0.55f, best);
         if (edge <= 0f)
         {
             return 0f;
@@ -1096,7 +1209,7 @@ internal sealed class FaceRasterizer
 
         // Strands: high frequency across, low along the brow; medial end fainter and more vertical.
         float strands = 0.5f + 0.5f * ValueNoise.Sample(nx * 34f + ny * 9f, ny * 6f);
-        float density = Lerp(0.75f, 0.95f, Smoothstep(0f, 0.35f, bestT)) * Lerp(1f, 0.75f, Smoothstep(0.8f, 1f, bestT));
+        float density = Lerp(0.75f, 0.95f, SmoothstepFast(0f, 0.35f, bestT)) * Lerp(1f, 0.75f, SmoothstepFast(0.8f, 1f, bestT));
         return edge * density * (0.55f + 0.45f * strands);
     }
 
@@ -1126,25 +1239,25 @@ internal sealed class FaceRasterizer
             float ang = FastAtan2(qy, qx);
             float fibres = 0.5f + 0.5f * ValueNoise.Sample(ang * 14f + _look.NoiseOffset.X, r * 3f) + 0.25f * ValueNoise.Sample(ang * 40f, r * 6f + 3f);
             float pr = eye.PupilRadius / eye.IrisRadius;
-            Vector3 iris = Lerp(_look.IrisInner, _look.IrisOuter, Smoothstep(pr, 1f, r)) * (0.7f + 0.5f * fibres);
-            iris *= 1f - 0.6f * Smoothstep(0.78f, 1.0f, r); // limbal ring
+            Vector3 iris = Lerp(_look.IrisInner, _look.IrisOuter, SmoothstepFast(pr, 1f, r)) * (0.7f + 0.5f * fibres);
+            iris *= 1f - 0.6f * SmoothstepFast(0.78f, 1.0f, r); // limbal ring
             Vector3 pupil = new(0.012f, 0.010f, 0.010f);
-            col = Lerp(pupil, iris, Smoothstep(pr - 0.03f, pr + 0.03f, r));
+            col = Lerp(pupil, iris, SmoothstepFast(pr - 0.03f, pr + 0.03f, r));
             Vector3 sclera = ScleraColour(nHead, eye, right);
-            col = Lerp(col, sclera, Smoothstep(0.98f, 1.04f, r));
-            float diffuse = 0.55f + 0.45f * Saturate(Vector3.Dot(n, KeyDir));
+            col = Lerp(col, sclera, SmoothstepFast(0.98f, 1.04f, r));
+            float diffuse = 0.55f + 0.45f * SaturateFast(Vector3.Dot(n, KeyDir));
             col *= diffuse * 1.1f;
         }
         else
         {
             col = ScleraColour(nHead, eye, right);
-            float diffuse = Saturate((Vector3.Dot(n, KeyDir) + 0.6f) / 1.6f);
+            float diffuse = SaturateFast((Vector3.Dot(n, KeyDir) + 0.6f) / 1.6f);
             col *= 0.45f + 0.75f * diffuse;
         }
 
         // Wet corneal/scleral highlight of the key light.
         Vector3 h = Vector3.Normalize(KeyDir + view);
-        float sp = PowUnit(Saturate(Vector3.Dot(n, h)), 180f);
+        float sp = PowUnit(SaturateFast(Vector3.Dot(n, h)), 180f);
         col += new Vector3(1.6f) * sp;
         return col;
     }
@@ -1153,9 +1266,9 @@ internal sealed class FaceRasterizer
     {
         Vector3 baseCol = new(0.66f, 0.61f, 0.58f);
         float off = 1f - Vector3.Dot(nHead, eye.Gaze); // grows towards the corners
-        float veins = Saturate(0.5f + ValueNoise.Sample(nHead.X * 40f + (right ? 0f : 50f), nHead.Y * 40f)) * Smoothstep(0.15f, 0.5f, off);
+        float veins = SaturateFast(0.5f + ValueNoise.Sample(nHead.X * 40f + (right ? 0f : 50f), nHead.Y * 40f)) * SmoothstepFast(0.15f, 0.5f, off);
         baseCol *= new Vector3(1f, 1f - 0.12f * veins, 1f - 0.12f * veins);
-        return baseCol * (1f - 0.35f * Smoothstep(0.1f, 0.6f, off));
+        return baseCol * (1f - 0.35f * SmoothstepFast(0.1f, 0.6f, off));
     }
 
     private Vector3 ShadeShape(int id, float px, float py, float t)
@@ -1186,7 +1299,7 @@ internal sealed class FaceRasterizer
             case IdNeck:
             {
                 var nh = Vector3.Normalize(new Vector3((p.X - m.NeckCentre.X) / (m.NeckRadii.X * m.NeckRadii.X), 0f, (p.Z - m.NeckCentre.Z) / (m.NeckRadii.Y * m.NeckRadii.Y)));
-                float shadow = 1f - 0.72f * Smoothstep(-14.5f, -8.8f, p.Y);
+                float shadow = 1f - 0.72f * SmoothstepFast(-14.5f, -8.8f, p.Y);
                 Vector3 albedo = _look.SkinAlbedo * 0.93f * (1f + 0.05f * ValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, p.Y * 1.6f, 2));
                 return ShadeSkinLike(albedo, _rot.Apply(nh), shadow, 0.03f, 15f, SkinWrap);
             }
@@ -1195,7 +1308,7 @@ internal sealed class FaceRasterizer
             {
                 Vector3 nh = Vector3.Normalize((p - m.TorsoCentre) / (m.TorsoRadii * m.TorsoRadii));
                 float weave = 1f + 0.05f * ValueNoise.Sample(p.X * 8f, p.Y * 8f);
-                float collar = Smoothstep(m.NeckRadii.X + 1.5f, m.NeckRadii.X + 0.4f, MathF.Abs(p.X)) * Smoothstep(-16f, -13.5f, p.Y);
+                float collar = SmoothstepFast(m.NeckRadii.X + 1.5f, m.NeckRadii.X + 0.4f, MathF.Abs(p.X)) * SmoothstepFast(-16f, -13.5f, p.Y);
                 return ShadeSkinLike(_look.Clothing * weave, _rot.Apply(nh), 1f - 0.4f * collar, 0.02f, 8f, new Vector3(0.2f));
             }
 
@@ -1231,7 +1344,7 @@ internal sealed class FaceRasterizer
         float across = FastAtan2(dx, dy) * along;
         float strands = 0.6f * ValueNoise.Sample(across * 7f + _look.NoiseOffset.X, along * 0.25f) + 0.4f * ValueNoise.Sample(across * 19f, along * 0.6f + 7f);
         float clumps = ValueNoise.Sample(across * 1.5f, along * 0.2f + 3f);
-        float parting = Smoothstep(0.25f, 0f, MathF.Abs(p.X - _look.PartingX)) * Smoothstep(c.Y + 5f, c.Y + 8f, p.Y) * Smoothstep(-2f, 2f, p.Z - c.Z);
+        float parting = SmoothstepFast(0.25f, 0f, MathF.Abs(p.X - _look.PartingX)) * SmoothstepFast(c.Y + 5f, c.Y + 8f, p.Y) * SmoothstepFast(-2f, 2f, p.Z - c.Z);
         clumps -= 1.2f * parting;
         Vector3 albedo = _look.HairColour * (0.8f + 0.35f * strands + 0.15f * clumps);
 
@@ -1242,14 +1355,14 @@ internal sealed class FaceRasterizer
         Vector3 tangent = Vector3.Normalize(down - Vector3.Dot(down, n) * n + new Vector3(1e-4f, 0f, 0f));
         Vector3 h = Vector3.Normalize(KeyDir + view);
         float th = Vector3.Dot(tangent, h);
-        float s1 = Saturate(1f - th * th), s2 = s1 * s1, s4 = s2 * s2, s8 = s4 * s4, s16 = s8 * s8;
+        float s1 = SaturateFast(1f - th * th), s2 = s1 * s1, s4 = s2 * s2, s8 = s4 * s4, s16 = s8 * s8;
         float sheen = s16 * s8 * s4 * (0.6f + 0.4f * strands); // (1 - (T.H)^2)^28
-        float diffuse = Saturate((Vector3.Dot(n, KeyDir) + 0.4f) / 1.4f);
-        float fill = Saturate(Vector3.Dot(n, FillDir));
+        float diffuse = SaturateFast((Vector3.Dot(n, KeyDir) + 0.4f) / 1.4f);
+        float fill = SaturateFast(Vector3.Dot(n, FillDir));
         float ao = inner ? 0.35f : 1f;
         if (curtain)
         {
-            ao *= 0.75f + 0.25f * Smoothstep(_look.HairBottomY, _look.HairBottomY + 4f, p.Y);
+            ao *= 0.75f + 0.25f * SmoothstepFast(_look.HairBottomY, _look.HairBottomY + 4f, p.Y);
         }
 
         Vector3 lit = albedo * (KeyColour * diffuse * 0.9f + FillColour * fill + SkyColour * 0.8f) * ao;
@@ -1260,27 +1373,24 @@ internal sealed class FaceRasterizer
     private static Vector3 ShadeSkinLike(Vector3 albedo, Vector3 n, float ao, float spec, float gloss, Vector3 wrap)
     {
         float nk = Vector3.Dot(n, KeyDir);
-        Vector3 diffKey = new(
-            Saturate((nk + wrap.X) / (1f + wrap.X)),
-            Saturate((nk + wrap.Y) / (1f + wrap.Y)),
-            Saturate((nk + wrap.Z) / (1f + wrap.Z)));
+        Vector3 diffKey = Vector3.Clamp((new Vector3(nk) + wrap) / (Vector3.One + wrap), Vector3.Zero, Vector3.One);
         diffKey *= diffKey * new Vector3(0.55f) + new Vector3(0.45f); // soften the falloff
-        float nf = Saturate((Vector3.Dot(n, FillDir) + 0.2f) / 1.2f);
+        float nf = SaturateFast((Vector3.Dot(n, FillDir) + 0.2f) / 1.2f);
         float hemi = 0.5f + 0.5f * n.Y;
         Vector3 ambient = Lerp(GroundColour, SkyColour, hemi);
         Vector3 light = KeyColour * diffKey + FillColour * nf + ambient * (0.5f + 0.5f * ao);
         Vector3 col = albedo * light * (0.35f + 0.65f * ao);
 
         // Blinn-Phong specular with a Schlick-like rim, as if the camera were at infinity.
-        float nh = Saturate(Vector3.Dot(n, KeyHalfway));
-        float rim = 1f - Saturate(n.Z);
+        float nh = SaturateFast(Vector3.Dot(n, KeyHalfway));
+        float rim = 1f - SaturateFast(n.Z);
         float rim2 = rim * rim;
         float fres = 0.6f + 0.4f * rim2 * rim2 * rim;
         col += KeyColour * (spec * fres * PowUnit(nh, gloss) * ao);
         return col;
     }
 
-    // ---------------------------------------------------------------- pass 5: lid shadow and lashes over the eyes
+    // ---------------------------------------------------------------- pass 6: lid shadow and lashes over the eyes
 
     private void ShadeEyeLids()
     {
@@ -1320,9 +1430,9 @@ internal sealed class FaceRasterizer
                 }
 
                 float u = MathF.Min(up - 0.5f, maxScan);
-                float shade = 0.4f + 0.6f * Smoothstep(0f, shadowPx, u);
+                float shade = 0.4f + 0.6f * SmoothstepFast(0f, shadowPx, u);
                 float lashNoise = 0.5f + 0.5f * ValueNoise.Sample(x * 0.9f * 1024f / _w / 1.5f, 3f);
-                float lash = Smoothstep(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
+                float lash = SmoothstepFast(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
                 shade *= 1f - 0.85f * lash;
                 if (down <= 1)
                 {
@@ -1336,7 +1446,7 @@ internal sealed class FaceRasterizer
         }
     }
 
-    // ---------------------------------------------------------------- pass 6: anti-aliasing and output
+    // ---------------------------------------------------------------- pass 7: hair composite, anti-aliasing and output
 
     private static byte ClassOf(int id) => id switch
     {
@@ -1350,11 +1460,32 @@ internal sealed class FaceRasterizer
     {
         int n = _w * _h;
         var rgb = new byte[n * 3];
+        ref byte classes = ref MemoryMarshal.GetArrayDataReference(_class);
+        ref float colour = ref MemoryMarshal.GetArrayDataReference(_colour);
+        ref byte output = ref MemoryMarshal.GetArrayDataReference(rgb);
         for (int y = 0; y < _h; y++)
         {
+            bool inner = y > 0 && y + 1 < _h;
             for (int x = 0; x < _w; x++)
             {
                 int o = y * _w + x;
+
+                // Fast path: 8 pixels none of which differs in class from its four neighbours
+                // (compared 8 at a time as 64-bit words), converted without the anti-aliasing.
+                if (inner && x > 0 && x + 8 < _w)
+                {
+                    ulong c8 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref classes, o));
+                    if (c8 == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref classes, o + 1))
+                        && c8 == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref classes, o - 1))
+                        && c8 == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref classes, o + _w))
+                        && c8 == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref classes, o - _w)))
+                    {
+                        ToSrgbBytes24(ref Unsafe.Add(ref colour, 3 * o), ref Unsafe.Add(ref output, 3 * o));
+                        x += 7;
+                        continue;
+                    }
+                }
+
                 byte cls = _class[o];
                 bool edge = (x + 1 < _w && _class[o + 1] != cls) || (x > 0 && _class[o - 1] != cls)
                     || (y + 1 < _h && _class[o + _w] != cls) || (y > 0 && _class[o - _w] != cls);
@@ -1437,7 +1568,7 @@ internal sealed class FaceRasterizer
         int segs = closed ? line.Length : line.Length - 1;
         for (int i = 0; i < segs; i++)
         {
-            float d = RenderMath.SegmentDistance(p, line[i], line[(i + 1) % line.Length], out float t);
+            float d = RenderMath.SegmentDistanceSquared(p, line[i], line[(i + 1) % line.Length], out float t);
             if (d < best)
             {
                 best = d;
@@ -1445,7 +1576,7 @@ internal sealed class FaceRasterizer
             }
         }
 
-        return best;
+        return MathF.Sqrt(best);
     }
 
     private static float MarginYAt(Vector2[] margin, float x)

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace FaceDefender.Avatars.Rendering;
 
@@ -7,16 +10,40 @@ internal static class RenderMath
 {
     private static readonly byte[] LinearToSrgbLut = BuildLinearToSrgb();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Saturate(float x) => x < 0f ? 0f : x > 1f ? 1f : x;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Smoothstep(float edge0, float edge1, float x)
     {
         float t = Saturate((x - edge0) / (edge1 - edge0));
         return t * t * (3f - 2f * t);
     }
 
+    /// <summary>
+    /// <see cref="Saturate"/> without branches (the processor's min/max); for shading, where a NaN
+    /// or the sign of a zero does not matter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SaturateFast(float x) => float.MinNative(float.MaxNative(x, 0f), 1f);
+
+    /// <summary>
+    /// <see cref="Smoothstep"/> for shading: multiplies by the reciprocal of the edge distance (a
+    /// constant folded by the JIT when the edges are constants) and clamps without branches. Equal
+    /// to <see cref="Smoothstep"/> to within a few units in the last place. Geometry keeps
+    /// <see cref="Smoothstep"/>, so the exact landmarks do not depend on this.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SmoothstepFast(float edge0, float edge1, float x)
+    {
+        float t = SaturateFast((x - edge0) * (1f / (edge1 - edge0)));
+        return t * t * (3f - 2f * t);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Lerp(float a, float b, float t) => a + (b - a) * t;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector3 Lerp(Vector3 a, Vector3 b, float t) => a + (b - a) * t;
 
     private const float ExpRange = 16f;
@@ -24,6 +51,7 @@ internal static class RenderMath
     private static readonly float[] ExpNegLut = BuildExpNeg();
 
     /// <summary>exp(-x) for x &gt;= 0 from a table with linear interpolation (absolute error below 1e-5); 0 beyond 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ExpNeg(float x)
     {
         if (!(x < ExpRange))
@@ -43,11 +71,49 @@ internal static class RenderMath
     }
 
     /// <summary>An axis-aligned Gaussian bump, 1 at its centre.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Gauss(float dx, float dy, float sx, float sy) =>
         ExpNeg(0.5f * ((dx * dx) / (sx * sx) + (dy * dy) / (sy * sy)));
 
     /// <summary>x^p for x in 0..1 and p &gt; 0, via exp(p ln x) on the table (specular lobes).</summary>
-    public static float PowUnit(float x, float p) => x <= 0f ? 0f : x >= 1f ? 1f : ExpNeg(-p * MathF.Log(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float PowUnit(float x, float p) => x <= 0f ? 0f : x >= 1f ? 1f : ExpNeg(-p * LnUnit(x));
+
+    private const int LnSize = 4096;
+    private static readonly float[] LnLut = BuildLn();
+
+    /// <summary>
+    /// ln(x) for x in (0, 1) from a table with linear interpolation: absolute error below 2e-7 for
+    /// x above 0.25, 3e-6 above 0.05 and 5e-4 above 1/256 (where x^p is already negligible for the
+    /// lobes here); MathF.Log below that.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float LnUnit(float x)
+    {
+        if (x < 1f / 256f)
+        {
+            return MathF.Log(x);
+        }
+
+        float f = x * LnSize;
+        int i = (int)f;
+        float t = f - i;
+        ref float l = ref MemoryMarshal.GetArrayDataReference(LnLut);
+        float a = Unsafe.Add(ref l, i);
+        return a + (Unsafe.Add(ref l, i + 1) - a) * t;
+    }
+
+    private static float[] BuildLn()
+    {
+        var lut = new float[LnSize + 1];
+        lut[0] = float.NegativeInfinity; // never read: x >= 1/256 uses entries 16 and up
+        for (int i = 1; i < lut.Length; i++)
+        {
+            lut[i] = (float)Math.Log(i / (double)LnSize);
+        }
+
+        return lut;
+    }
 
     private static float[] BuildExpNeg()
     {
@@ -74,10 +140,43 @@ internal static class RenderMath
     /// Linear light to an sRGB byte through a table that also applies a soft highlight shoulder
     /// (values above 0.6 roll off smoothly towards 1 instead of clipping).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte ToSrgbByte(float linear)
     {
         int i = (int)(linear * ((LutSize - 1) / LutMax) + 0.5f);
         return LinearToSrgbLut[i < 0 ? 0 : i >= LutSize ? LutSize - 1 : i];
+    }
+
+    /// <summary>
+    /// <see cref="ToSrgbByte"/> of 24 consecutive floats (8 RGB pixels) into 24 bytes; the table
+    /// indices are computed 8 at a time with the same arithmetic, so the bytes are identical.
+    /// </summary>
+    public static void ToSrgbBytes24(ref float src, ref byte dst)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < 24; k++)
+            {
+                Unsafe.Add(ref dst, k) = ToSrgbByte(Unsafe.Add(ref src, k));
+            }
+
+            return;
+        }
+
+        Vector256<float> scale = Vector256.Create((LutSize - 1) / LutMax), half = Vector256.Create(0.5f);
+        Vector256<int> zero = Vector256<int>.Zero, top = Vector256.Create(LutSize - 1);
+        ref byte lut = ref MemoryMarshal.GetArrayDataReference(LinearToSrgbLut);
+        for (int part = 0; part < 3; part++)
+        {
+            Vector256<float> v = Vector256.LoadUnsafe(ref src, (nuint)(8 * part));
+            Vector256<int> i = Vector256.ConvertToInt32(v * scale + half);
+            i = Vector256.Min(Vector256.Max(i, zero), top);
+            ref byte d = ref Unsafe.Add(ref dst, 8 * part);
+            for (int k = 0; k < 8; k++)
+            {
+                Unsafe.Add(ref d, k) = Unsafe.Add(ref lut, i.GetElement(k));
+            }
+        }
     }
 
     private static byte[] BuildLinearToSrgb()
@@ -95,6 +194,7 @@ internal static class RenderMath
     }
 
     /// <summary>Distance from <paramref name="p"/> to segment ab and the parameter (0..1) of the nearest point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SegmentDistance(Vector2 p, Vector2 a, Vector2 b, out float t)
     {
         Vector2 ab = b - a;
@@ -119,19 +219,33 @@ internal static class RenderMath
         return inside;
     }
 
+    /// <summary>
+    /// Squared distance from <paramref name="p"/> to segment ab and the parameter (0..1) of the
+    /// nearest point; the square root of it is exactly <see cref="SegmentDistance"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SegmentDistanceSquared(Vector2 p, Vector2 a, Vector2 b, out float t)
+    {
+        Vector2 ab = b - a;
+        float len2 = Vector2.Dot(ab, ab);
+        t = len2 > 0f ? Saturate(Vector2.Dot(p - a, ab) / len2) : 0f;
+        return Vector2.DistanceSquared(p, a + ab * t);
+    }
+
     /// <summary>Distance from a point to a polygon's boundary (closed).</summary>
     public static float PolygonEdgeDistance(ReadOnlySpan<Vector2> poly, Vector2 p)
     {
+        // The square root is monotonic: take it once, of the smallest squared distance.
         float best = float.MaxValue;
         for (int i = 0, j = poly.Length - 1; i < poly.Length; j = i++)
         {
-            float d = SegmentDistance(p, poly[j], poly[i], out _);
+            float d = SegmentDistanceSquared(p, poly[j], poly[i], out _);
             if (d < best)
             {
                 best = d;
             }
         }
 
-        return best;
+        return MathF.Sqrt(best);
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace FaceDefender.Avatars.Rendering;
 
 /// <summary>
@@ -10,6 +13,7 @@ internal static class ValueNoise
     private const int Mask = Size - 1;
     private static readonly float[] Lattice = BuildLattice();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sample(float x, float y)
     {
         float fx = MathF.Floor(x), fy = MathF.Floor(y);
@@ -18,8 +22,10 @@ internal static class ValueNoise
         tx = tx * tx * (3f - 2f * tx);
         ty = ty * ty * (3f - 2f * ty);
         int ix1 = (ix + 1) & Mask, iy1 = (iy + 1) & Mask;
-        float a = Lattice[(iy << 8) | ix], b = Lattice[(iy << 8) | ix1];
-        float c = Lattice[(iy1 << 8) | ix], d = Lattice[(iy1 << 8) | ix1];
+        // The indices are masked to the lattice: read without bounds checks.
+        ref float l = ref MemoryMarshal.GetArrayDataReference(Lattice);
+        float a = Unsafe.Add(ref l, (iy << 8) | ix), b = Unsafe.Add(ref l, (iy << 8) | ix1);
+        float c = Unsafe.Add(ref l, (iy1 << 8) | ix), d = Unsafe.Add(ref l, (iy1 << 8) | ix1);
         float top = a + (b - a) * tx;
         float bottom = c + (d - c) * tx;
         return top + (bottom - top) * ty;

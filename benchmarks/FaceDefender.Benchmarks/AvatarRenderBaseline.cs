@@ -1,0 +1,1642 @@
+using System.Numerics;
+using FaceDefender.Avatars.Rendering;
+using FaceDefender.Geometry;
+using static FaceDefender.Benchmarks.AvatarRenderBaseline.BaselineRenderMath;
+
+// A frozen copy of the procedural avatar renderer as of commit 906b3d1 (session 1: FaceRasterizer,
+// RenderMath and ValueNoise), kept only as the same-run baseline of AvatarRenderBenchmarks. It
+// renders the same pixels the library rendered then; do not optimise it.
+namespace FaceDefender.Benchmarks.AvatarRenderBaseline;
+
+/// <summary>
+/// A small software renderer for <see cref="FaceModel"/>: perspective camera, z-buffered triangle
+/// rasterisation of the face mesh with perspective-correct interpolation, ray-cast analytic parts
+/// (skull, ears, neck, torso, hair), deferred shading with a soft key and fill light, wrap
+/// (subsurface-like) diffuse on skin, and painted eyes, brows, lips and lashes.
+/// </summary>
+/// <remarks>
+/// Pose conventions (degrees, rotations about a pivot inside the head): positive yaw turns the face
+/// towards the subject's left (image right); positive pitch raises the nose; positive roll tilts the
+/// head towards the subject's right shoulder (counter-clockwise on screen). Applied pitch, then
+/// yaw, then roll. Framing: the FFHQ alignment of the un-posed head maps to the canvas (about 256 px
+/// between the eye centres at 1024 x 1024 and scale 1); pose is applied after framing, so a posed
+/// head moves within a fixed frame, like a patient moving in front of a fixed camera.
+/// Pixel (i, j) covers [i, i + 1) x [j, j + 1); it is sampled at its centre.
+/// </remarks>
+internal sealed class BaselineFaceRasterizer
+{
+    private const float CameraDistance = 60f;
+    private static readonly Vector3 Pivot = new(0f, -1f, -4f);
+
+    // G-buffer ids.
+    private const int IdBackground = -1;
+    private const int IdSkull = 1000, IdEarR = 1003, IdEarL = 1004, IdNeck = 1005, IdTorso = 1006;
+    private const int IdEyeR = 2000, IdEyeL = 2001;
+
+    // Pixel classes for edge anti-aliasing.
+    private const byte ClassBackground = 0, ClassSkin = 1, ClassHair = 2, ClassEye = 3, ClassCloth = 4;
+
+    // Lights, in camera-aligned world space (X right, Y up, Z towards the camera).
+    private static readonly Vector3 KeyDir = Vector3.Normalize(new Vector3(-0.6f, 0.5f, 0.65f));
+    private static readonly Vector3 FillDir = Vector3.Normalize(new Vector3(0.75f, 0.0f, 0.6f));
+    private static readonly Vector3 KeyColour = new(1.5f, 1.43f, 1.33f);
+    private static readonly Vector3 FillColour = new(0.30f, 0.33f, 0.38f);
+    private static readonly Vector3 SkyColour = new(0.24f, 0.25f, 0.28f);
+    private static readonly Vector3 GroundColour = new(0.16f, 0.13f, 0.12f);
+    private static readonly Vector3 KeyHalfway = Vector3.Normalize(KeyDir + Vector3.UnitZ);
+    private static readonly Vector3 SkinWrap = new(0.55f, 0.32f, 0.25f);
+
+    /// <summary>
+    /// The tessellation closes the eye openings with triangles whose three corners all lie on the lid
+    /// margins; they are skipped so the painted eyeballs show through. The mouth stays closed (its
+    /// seam is painted).
+    /// </summary>
+    private static readonly Lazy<bool[]> OpeningTriangles = new(() =>
+    {
+        var idx = CanonicalFaceMesh.Instance.TriangleIndices;
+        var rings = new[] { new HashSet<int>(FaceModel.RightEyeRing), new HashSet<int>(FaceModel.LeftEyeRing) };
+        var result = new bool[CanonicalFaceMesh.TriangleCount];
+        for (int t = 0; t < result.Length; t++)
+        {
+            foreach (HashSet<int> ring in rings)
+            {
+                if (ring.Contains(idx[3 * t]) && ring.Contains(idx[3 * t + 1]) && ring.Contains(idx[3 * t + 2]))
+                {
+                    result[t] = true;
+                }
+            }
+        }
+
+        return result;
+    });
+
+    private readonly FaceModel _model;
+    private readonly RenderBuffers _buffers;
+    private readonly Vector3 _downWorld;
+    private readonly AvatarLook _look;
+    private readonly int _w, _h;
+    private readonly Mat3 _rot, _rotInv;
+    private readonly Vector3 _camHead; // camera position in the head frame
+
+    // Framing: canvas = centre + k * [dot(q - c, xAxis), dot(q - c, yAxis)] for projected q.
+    private readonly Vector2 _c, _xAxis, _yAxis;
+    private readonly float _k;
+
+    // Head-frame ray direction = _rayA + px * _rayB + py * _rayC (affine in the pixel position).
+    private readonly Vector3 _rayA, _rayB, _rayC;
+
+    // Per-vertex screen data.
+    private readonly Vector2[] _screen;
+    private readonly float[] _depth;
+    private readonly Vector3[] _posedNormals;
+
+    // G-buffer.
+    private readonly float[] _zbuf;
+    private readonly int[] _id;
+    private readonly float[] _b1, _b2;
+    private readonly float[] _colour; // linear RGB, 3 floats per pixel
+    private readonly byte[] _class;
+
+    // Painting polylines in canonical space.
+    private readonly Vector2[] _browR, _browL;
+    private readonly float[] _browHalfR, _browHalfL;
+    private readonly Vector2[] _upperR, _upperL, _lowerR, _lowerL;
+    private readonly Vector2[] _outerLips, _innerLips, _mouthSeam;
+    private readonly Vector2[] _eyePolyR, _eyePolyL;
+    private readonly Box _browBoxR, _browBoxL, _lidBoxR, _lidBoxL, _lipBox;
+    private readonly float _orbitDarkening;
+    private readonly Vector3[] _vertexTint = new Vector3[CanonicalFaceMesh.VertexCount];
+    private readonly float[] _vertexSpec = new float[CanonicalFaceMesh.VertexCount];
+    private readonly Box _wrinkleBox;
+
+    /// <summary>An axis-aligned box in canonical (x, y), to skip painting work far from a feature.</summary>
+    private readonly record struct Box(float MinX, float MinY, float MaxX, float MaxY)
+    {
+        public bool Contains(Vector2 p) => p.X >= MinX && p.X <= MaxX && p.Y >= MinY && p.Y <= MaxY;
+
+        public static Box Around(IEnumerable<Vector2> points, float padX, float padBelow, float padAbove)
+        {
+            var list = points.ToList();
+            return new Box(list.Min(p => p.X) - padX, list.Min(p => p.Y) - padBelow, list.Max(p => p.X) + padX, list.Max(p => p.Y) + padAbove);
+        }
+    }
+
+    private BaselineFaceRasterizer(FaceModel model, AvatarLook look, PoseDegrees pose, int width, int height, float scale)
+    {
+        _model = model;
+        _look = look;
+        _w = width;
+        _h = height;
+        float d2r = MathF.PI / 180f;
+        _rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(-pose.Pitch * d2r);
+        _rotInv = _rot.Transpose();
+        _camHead = _rotInv.Apply(new Vector3(0f, 0f, CameraDistance) - Pivot) + Pivot;
+        _downWorld = _rot.Apply(new Vector3(0f, -1f, 0f));
+
+        // FFHQ framing from the un-posed head (ALGORITHM.md section 1 step 3).
+        Vector3[] v = model.Vertices;
+        Vector2 P(int i) => Project(v[i]);
+        Vector2 eyeR = (P(33) + P(159) + P(158) + P(133) + P(153) + P(144)) / 6f;
+        Vector2 eyeL = (P(362) + P(385) + P(386) + P(263) + P(373) + P(380)) / 6f;
+        Vector2 mouth = (P(61) + P(308)) / 2f;
+        Vector2 eyeToEye = eyeL - eyeR; // image-left eye to image-right eye
+        Vector2 mid = (eyeR + eyeL) / 2f;
+        Vector2 eyeToMouth = mouth - mid;
+        Vector2 x = eyeToEye - new Vector2(-eyeToMouth.Y, eyeToMouth.X);
+        x = Vector2.Normalize(x);
+        float half = MathF.Max(eyeToEye.Length() * 2f, eyeToMouth.Length() * 1.8f);
+        _xAxis = x;
+        _yAxis = new Vector2(-x.Y, x.X);
+        _c = mid + 0.1f * eyeToMouth;
+        _k = 512f / half * scale * (width / 1024f);
+        Vector2 q0 = _c - (_w * 0.5f / _k) * _xAxis - (_h * 0.5f / _k) * _yAxis;
+        _rayA = _rotInv.Apply(new Vector3(q0.X, -q0.Y, -1f));
+        _rayB = _rotInv.Apply(new Vector3(_xAxis.X / _k, -_xAxis.Y / _k, 0f));
+        _rayC = _rotInv.Apply(new Vector3(_yAxis.X / _k, -_yAxis.Y / _k, 0f));
+
+        _screen = new Vector2[v.Length];
+        _depth = new float[v.Length];
+        _posedNormals = new Vector3[v.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            Vector3 pw = PoseToWorld(v[i]);
+            _screen[i] = ToCanvas(ProjectWorld(pw));
+            _depth[i] = CameraDistance - pw.Z;
+            _posedNormals[i] = _rot.Apply(model.Normals[i]);
+        }
+
+        _buffers = RenderBuffers.Rent(width * height);
+        _zbuf = _buffers.Depth;
+        _id = _buffers.Id;
+        _b1 = _buffers.B1;
+        _b2 = _buffers.B2;
+        _colour = _buffers.Colour;
+        _class = _buffers.Class;
+
+        Vector3[] cv = model.Canonical;
+        (_browR, _browHalfR) = BrowLine(cv, [(107, 55), (66, 65), (105, 52), (63, 53), (70, 46)]);
+        (_browL, _browHalfL) = BrowLine(cv, [(336, 285), (296, 295), (334, 282), (293, 283), (300, 276)]);
+        _browHalfR = BrowHalfScaled(_browHalfR);
+        _browHalfL = BrowHalfScaled(_browHalfL);
+        _upperR = Flat(cv, [33, 246, 161, 160, 159, 158, 157, 173, 133]);
+        _upperL = Flat(cv, [263, 466, 388, 387, 386, 385, 384, 398, 362]);
+        _lowerR = Flat(cv, [33, 7, 163, 144, 145, 153, 154, 155, 133]);
+        _lowerL = Flat(cv, [263, 249, 390, 373, 374, 380, 381, 382, 362]);
+        _outerLips = Flat(cv, FaceModel.OuterLips);
+        _innerLips = Flat(cv, FaceModel.InnerLips);
+        int[] upperInner = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308];
+        int[] lowerInner = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308];
+        _mouthSeam = upperInner.Zip(lowerInner, (a, b) => new Vector2(0.5f * (cv[a].X + cv[b].X), 0.5f * (cv[a].Y + cv[b].Y))).ToArray();
+        _browBoxR = Box.Around(_browR, _browHalfR.Max() * 1.3f, _browHalfR.Max() * 1.3f, _browHalfR.Max() * 1.3f);
+        _browBoxL = Box.Around(_browL, _browHalfL.Max() * 1.3f, _browHalfL.Max() * 1.3f, _browHalfL.Max() * 1.3f);
+        _lidBoxR = Box.Around(_upperR.Concat(_lowerR), 0.2f, 0.12f, 1.0f);
+        _lidBoxL = Box.Around(_upperL.Concat(_lowerL), 0.2f, 0.12f, 1.0f);
+        _lipBox = Box.Around(_outerLips, 0.08f, 0.08f, 0.08f);
+        _orbitDarkening = 0.10f + 0.12f * look.Ageing + (look.Tone == FaceDefender.Abstractions.SkinTone.Dark ? 0.08f : 0.03f);
+        _wrinkleBox = new Box(-6f, -7f, 6f, 8.7f);
+        PrecomputeVertexSkin();
+        _eyePolyR = FaceModel.RightEyeRing.Select(i => _screen[i]).ToArray();
+        _eyePolyL = FaceModel.LeftEyeRing.Select(i => _screen[i]).ToArray();
+    }
+
+    /// <summary>Renders <paramref name="model"/> and returns the image with its exact landmarks.</summary>
+    public static RasterOutput Render(FaceModel model, AvatarLook look, PoseDegrees pose, int width, int height, float scale)
+    {
+        var r = new BaselineFaceRasterizer(model, look, pose, width, height, scale);
+        try
+        {
+            return r.Run();
+        }
+        finally
+        {
+            RenderBuffers.Return(r._buffers);
+        }
+    }
+
+    /// <summary>
+    /// The per-pixel scratch buffers (about 28 bytes per pixel). One set is kept for reuse, so
+    /// repeated renders do not allocate and fault in ~30 MB each time; concurrent renders rent their own.
+    /// </summary>
+    private sealed class RenderBuffers
+    {
+        private static RenderBuffers? _spare;
+
+        private RenderBuffers(int n)
+        {
+            Depth = new float[n];
+            Id = new int[n];
+            B1 = new float[n];
+            B2 = new float[n];
+            Colour = new float[n * 3];
+            Class = new byte[n];
+        }
+
+        public float[] Depth { get; }
+        public int[] Id { get; }
+        public float[] B1 { get; }
+        public float[] B2 { get; }
+        public float[] Colour { get; }
+        public byte[] Class { get; }
+
+        public static RenderBuffers Rent(int n)
+        {
+            RenderBuffers? spare = Interlocked.Exchange(ref _spare, null);
+            return spare is not null && spare.Id.Length == n ? spare : new RenderBuffers(n);
+        }
+
+        public static void Return(RenderBuffers buffers) => Volatile.Write(ref _spare, buffers);
+    }
+
+    private RasterOutput Run()
+    {
+        Array.Fill(_zbuf, float.MaxValue);
+        Array.Fill(_id, IdBackground);
+        RasteriseMesh();
+        CastShapes();
+        MarkHoles();
+        Shade();
+        ShadeEyeLids();
+        CompositeHair();
+        byte[] rgb = Resolve();
+        return new RasterOutput { Width = _w, Height = _h, Rgb = rgb, Landmarks = ComputeLandmarks(out Vector3[] head), HeadFrameLandmarks = head };
+    }
+
+    // ---------------------------------------------------------------- geometry helpers
+
+    private static Vector2 Project(Vector3 p)
+    {
+        float d = CameraDistance - p.Z;
+        return new Vector2(p.X / d, -p.Y / d);
+    }
+
+    private static Vector2 ProjectWorld(Vector3 pw) => Project(pw);
+
+    private Vector3 PoseToWorld(Vector3 p) => _rot.Apply(p - Pivot) + Pivot;
+
+    private Vector2 ToCanvas(Vector2 q)
+    {
+        Vector2 d = q - _c;
+        return new Vector2(_w * 0.5f + _k * Vector2.Dot(d, _xAxis), _h * 0.5f + _k * Vector2.Dot(d, _yAxis));
+    }
+
+    /// <summary>Ray direction in the head frame for canvas point (px, py); parameter t is camera depth.</summary>
+    private Vector3 RayDirHead(float px, float py) => _rayA + px * _rayB + py * _rayC;
+
+    private Vector3[] ComputeLandmarks(out Vector3[] headFrame)
+    {
+        var result = new Vector3[478];
+        headFrame = new Vector3[478];
+        Vector3[] v = _model.Vertices;
+        float meanDepth = 0f;
+        for (int i = 0; i < v.Length; i++)
+        {
+            meanDepth += _depth[i];
+        }
+
+        meanDepth /= v.Length;
+        float pxPerCm = _k / meanDepth;
+        for (int i = 0; i < v.Length; i++)
+        {
+            result[i] = new Vector3(_screen[i], (_depth[i] - meanDepth) * pxPerCm);
+            headFrame[i] = v[i];
+        }
+
+        AddIris(result, headFrame, 468, _model.RightEye, meanDepth, pxPerCm);
+        AddIris(result, headFrame, 473, _model.LeftEye, meanDepth, pxPerCm);
+        return result;
+    }
+
+    private void AddIris(Vector3[] result, Vector3[] head, int first, EyeballModel eye, float meanDepth, float pxPerCm)
+    {
+        // Order: centre, nasal, top, temporal, bottom: mirror-symmetric between the eyes, as the
+        // project's MediaPipe detector returns them (469 and 474 are both on the nose side).
+        Vector3 c = eye.IrisCentre;
+        float r = eye.IrisRadius;
+        Vector3 nasal = first == 468 ? eye.AxisX : -eye.AxisX;
+        Span<Vector3> pts = [c, c + r * nasal, c + r * eye.AxisY, c - r * nasal, c - r * eye.AxisY];
+        for (int k = 0; k < 5; k++)
+        {
+            Vector3 pw = PoseToWorld(pts[k]);
+            result[first + k] = new Vector3(ToCanvas(ProjectWorld(pw)), (CameraDistance - pw.Z - meanDepth) * pxPerCm);
+            head[first + k] = pts[k];
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 1: mesh
+
+    private void RasteriseMesh()
+    {
+        var idx = CanonicalFaceMesh.Instance.TriangleIndices;
+        bool[] closing = OpeningTriangles.Value;
+        for (int t = 0; t < CanonicalFaceMesh.TriangleCount; t++)
+        {
+            if (closing[t])
+            {
+                continue;
+            }
+
+            int i0 = idx[3 * t], i1 = idx[3 * t + 1], i2 = idx[3 * t + 2];
+            Vector2 p0 = _screen[i0], p1 = _screen[i1], p2 = _screen[i2];
+            float area = (p1.X - p0.X) * (p2.Y - p0.Y) - (p1.Y - p0.Y) * (p2.X - p0.X);
+            if (MathF.Abs(area) < 1e-8f)
+            {
+                continue;
+            }
+
+            float inv = 1f / area;
+            int x0 = Math.Max(0, (int)MathF.Floor(MathF.Min(p0.X, MathF.Min(p1.X, p2.X))));
+            int x1 = Math.Min(_w - 1, (int)MathF.Ceiling(MathF.Max(p0.X, MathF.Max(p1.X, p2.X))));
+            int y0 = Math.Max(0, (int)MathF.Floor(MathF.Min(p0.Y, MathF.Min(p1.Y, p2.Y))));
+            int y1 = Math.Min(_h - 1, (int)MathF.Ceiling(MathF.Max(p0.Y, MathF.Max(p1.Y, p2.Y))));
+            float iz0 = 1f / _depth[i0], iz1 = 1f / _depth[i1], iz2 = 1f / _depth[i2];
+            // Barycentrics are affine in the pixel position: step them along each row.
+            float dw1 = (p2.Y - p0.Y) * inv, dw2 = -(p1.Y - p0.Y) * inv;
+            for (int y = y0; y <= y1; y++)
+            {
+                float py = y + 0.5f;
+                int row = y * _w;
+                float px0 = x0 + 0.5f;
+                float w1 = ((px0 - p0.X) * (p2.Y - p0.Y) - (py - p0.Y) * (p2.X - p0.X)) * inv - dw1;
+                float w2 = ((p1.X - p0.X) * (py - p0.Y) - (p1.Y - p0.Y) * (px0 - p0.X)) * inv - dw2;
+                for (int x = x0; x <= x1; x++)
+                {
+                    w1 += dw1;
+                    w2 += dw2;
+                    float w0 = 1f - w1 - w2;
+                    if (w0 < 0f || w1 < 0f || w2 < 0f)
+                    {
+                        continue;
+                    }
+
+                    float iz = w0 * iz0 + w1 * iz1 + w2 * iz2;
+                    float z = 1f / iz;
+                    int o = row + x;
+                    if (z < _zbuf[o])
+                    {
+                        _zbuf[o] = z;
+                        _id[o] = t;
+                        _b1[o] = w1 * iz1 * z;
+                        _b2[o] = w2 * iz2 * z;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 2: analytic shapes
+
+    private void CastShapes()
+    {
+        FaceModel m = _model;
+        CastEllipsoid(IdTorso, m.TorsoCentre, m.TorsoRadii);
+        CastNeck();
+        CastEllipsoid(IdSkull, m.SkullCentre, m.SkullRadii);
+        CastEllipsoid(IdEarR, new Vector3(-m.EarCentre.X, m.EarCentre.Y, m.EarCentre.Z), m.EarRadii);
+        CastEllipsoid(IdEarL, m.EarCentre, m.EarRadii);
+    }
+
+    private (int X0, int Y0, int X1, int Y1) ScreenBounds(Vector3 centre, Vector3 radii)
+    {
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
+        for (int i = 0; i < 24; i++)
+        {
+            float th = i * MathF.Tau / 24f;
+            for (int j = 1; j < 12; j++)
+            {
+                float ph = j * MathF.PI / 12f;
+                var p = centre + radii * new Vector3(MathF.Sin(ph) * MathF.Cos(th), MathF.Cos(ph), MathF.Sin(ph) * MathF.Sin(th));
+                Vector2 s = ToCanvas(Project(PoseToWorld(p)));
+                minX = MathF.Min(minX, s.X);
+                maxX = MathF.Max(maxX, s.X);
+                minY = MathF.Min(minY, s.Y);
+                maxY = MathF.Max(maxY, s.Y);
+            }
+        }
+
+        // The sampled outline can sit a little inside the true silhouette: pad by 3 %.
+        float padX = 0.03f * (maxX - minX) + 2f, padY = 0.03f * (maxY - minY) + 2f;
+        return (Math.Max(0, (int)(minX - padX)), Math.Max(0, (int)(minY - padY)), Math.Min(_w - 1, (int)(maxX + padX)), Math.Min(_h - 1, (int)(maxY + padY)));
+    }
+
+    /// <summary>Both roots of the ray/ellipsoid intersection, or false.</summary>
+    private static bool IntersectEllipsoid(Vector3 o, Vector3 d, Vector3 c, Vector3 r, out float t0, out float t1)
+    {
+        Vector3 oc = (o - c) / r, dd = d / r;
+        float a = Vector3.Dot(dd, dd), b = Vector3.Dot(oc, dd), cc = Vector3.Dot(oc, oc) - 1f;
+        float disc = b * b - a * cc;
+        if (disc < 0f)
+        {
+            t0 = t1 = 0f;
+            return false;
+        }
+
+        float s = MathF.Sqrt(disc);
+        t0 = (-b - s) / a;
+        t1 = (-b + s) / a;
+        return true;
+    }
+
+    private void CastEllipsoid(int id, Vector3 centre, Vector3 radii)
+    {
+        var (x0, y0, x1, y1) = ScreenBounds(centre, radii);
+        Vector3 invR = Vector3.One / radii;
+        Vector3 o = (_camHead - centre) * invR;
+        float c = Vector3.Dot(o, o) - 1f;
+        Vector3 stepX = _rayB * invR;
+        bool ear = id is IdEarR or IdEarL;
+        float earCut = _model.EarCentre.Y - 2.6f;
+        for (int y = y0; y <= y1; y++)
+        {
+            Vector3 d = RayDirHead(x0 + 0.5f, y + 0.5f) * invR;
+            int row = y * _w;
+            for (int x = x0; x <= x1; x++, d += stepX)
+            {
+                int idx = row + x;
+                if ((uint)_id[idx] < CanonicalFaceMesh.TriangleCount)
+                {
+                    continue; // skull, ears and neck sit behind the face surface: never over it
+                }
+
+                float a = Vector3.Dot(d, d), b = Vector3.Dot(o, d);
+                float disc = b * b - a * c;
+                if (disc < 0f)
+                {
+                    continue;
+                }
+
+                float t = (-b - MathF.Sqrt(disc)) / a;
+                if (t <= 0f || t >= _zbuf[idx])
+                {
+                    continue;
+                }
+
+                if (ear && _camHead.Y + t * RayDirHead(x + 0.5f, y + 0.5f).Y < earCut)
+                {
+                    continue;
+                }
+
+                _zbuf[idx] = t;
+                _id[idx] = id;
+            }
+        }
+    }
+
+    private void CastNeck()
+    {
+        FaceModel m = _model;
+        var (x0, _, x1, _) = ScreenBounds(m.NeckCentre + new Vector3(0f, -12f, 0f), new Vector3(m.NeckRadii.X, 14f, m.NeckRadii.Y));
+        Vector2 topS = ToCanvas(Project(PoseToWorld(new Vector3(0f, m.NeckTopY + 2f, 0f))));
+        int y0 = Math.Clamp((int)topS.Y - (int)(0.4f * _k), 0, _h);
+        float rx = m.NeckRadii.X, rz = m.NeckRadii.Y;
+        float ox = (_camHead.X - m.NeckCentre.X) / rx, oz = (_camHead.Z - m.NeckCentre.Z) / rz;
+        float c = ox * ox + oz * oz - 1f;
+        for (int y = y0; y < _h; y++)
+        {
+            Vector3 d = RayDirHead(x0 + 0.5f, y + 0.5f);
+            int row = y * _w;
+            for (int x = x0; x <= x1; x++, d += _rayB)
+            {
+                int idx = row + x;
+                if ((uint)_id[idx] < CanonicalFaceMesh.TriangleCount)
+                {
+                    continue;
+                }
+
+                float dx = d.X / rx, dz = d.Z / rz;
+                float a = dx * dx + dz * dz, b = ox * dx + oz * dz;
+                float disc = b * b - a * c;
+                if (disc < 0f)
+                {
+                    continue;
+                }
+
+                float t = (-b - MathF.Sqrt(disc)) / a;
+                float hy = _camHead.Y + t * d.Y;
+                if (hy > m.NeckTopY || hy < -45f || t <= 0f || t >= _zbuf[idx])
+                {
+                    continue;
+                }
+
+                _zbuf[idx] = t;
+                _id[idx] = IdNeck;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 5: hair, composited over the shaded head
+
+    private void CompositeHair()
+    {
+        FaceModel m = _model;
+        if (_look.HairBottomY < m.SkullCentre.Y - 2f)
+        {
+            CompositeCurtain();
+        }
+
+        var (x0, y0, x1, y1) = ScreenBounds(m.HairCentre, m.HairRadii);
+        Vector3 invR = Vector3.One / m.HairRadii;
+        Vector3 o = (_camHead - m.HairCentre) * invR;
+        float c = Vector3.Dot(o, o) - 1f;
+        for (int y = y0; y <= y1; y++)
+        {
+            Vector3 dHead = RayDirHead(x0 + 0.5f, y + 0.5f);
+            int row = y * _w;
+            for (int x = x0; x <= x1; x++, dHead += _rayB)
+            {
+                Vector3 d = dHead * invR;
+                float a = Vector3.Dot(d, d), b = Vector3.Dot(o, d);
+                float disc = b * b - a * c;
+                if (disc < 0f)
+                {
+                    continue;
+                }
+
+                int idx = row + x;
+                float s = MathF.Sqrt(disc);
+                float t = (-b - s) / a;
+                if (t >= _zbuf[idx])
+                {
+                    continue;
+                }
+
+                float alpha = HairAlpha(_camHead + t * dHead);
+                if (alpha <= 0.01f)
+                {
+                    // No hair on the near side here: the far side of the shell may show around the head.
+                    t = (-b + s) / a;
+                    if (t >= _zbuf[idx])
+                    {
+                        continue;
+                    }
+
+                    alpha = HairAlpha(_camHead + t * dHead);
+                    if (alpha <= 0.01f)
+                    {
+                        continue;
+                    }
+                }
+
+                alpha *= SilhouetteFuzz(_camHead + t * dHead, dHead, m.HairCentre, m.HairRadii);
+                Blend(idx, ShadeHair(false, _camHead + t * dHead, dHead), alpha, t);
+            }
+        }
+    }
+
+    /// <summary>atan2 to about 0.002 rad: plenty for texture coordinates, several times faster.</summary>
+    private static float FastAtan2(float y, float x)
+    {
+        float ax = MathF.Abs(x), ay = MathF.Abs(y);
+        float mx = MathF.Max(ax, ay);
+        if (mx == 0f)
+        {
+            return 0f;
+        }
+
+        float a = MathF.Min(ax, ay) / mx;
+        float s = a * a;
+        float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
+        if (ay > ax)
+        {
+            r = 1.57079637f - r;
+        }
+
+        if (x < 0f)
+        {
+            r = 3.14159274f - r;
+        }
+
+        return y < 0f ? -r : r;
+    }
+
+    /// <summary>Thins the hair where the view grazes the shell, so the outline is wispy rather than a hard shell edge.</summary>
+    private float SilhouetteFuzz(Vector3 p, Vector3 d, Vector3 centre, Vector3 radii)
+    {
+        Vector3 n = Vector3.Normalize((p - centre) / (radii * radii));
+        float grazing = 1f - MathF.Abs(Vector3.Dot(n, Vector3.Normalize(d)));
+        if (grazing <= 0.8f)
+        {
+            return 1f;
+        }
+
+        float az = FastAtan2(p.X - centre.X, p.Z - centre.Z);
+        float tufts = 0.5f + 0.5f * BaselineValueNoise.Sample(az * 40f + p.Y * 3f, p.Y * 2f + 11f);
+        return 1f - Smoothstep(0.80f, 0.995f, grazing) * (0.35f + 0.65f * tufts);
+    }
+
+    private void CompositeCurtain()
+    {
+        FaceModel m = _model;
+        Vector3 c = m.HairCentre;
+        float top = c.Y + 1f, bottom = _look.HairBottomY - 1.5f;
+        var (x0, y0, x1, y1) = ScreenBounds(new Vector3(c.X, 0.5f * (top + bottom), c.Z), new Vector3(m.HairRadii.X + 4f, 0.5f * (top - bottom), m.HairRadii.Z + 1.5f));
+        for (int y = y0; y <= y1; y++)
+        {
+            Vector3 d = RayDirHead(x0 + 0.5f, y + 0.5f);
+            int row = y * _w;
+            for (int x = x0; x <= x1; x++, d += _rayB)
+            {
+                int idx = row + x;
+                if (!CurtainHit(d, _zbuf[idx], out float t, out float alpha))
+                {
+                    continue;
+                }
+
+                Blend(idx, ShadeHair(true, _camHead + t * d, d), alpha, t);
+            }
+        }
+    }
+
+    private void Blend(int idx, Vector3 col, float alpha, float t)
+    {
+        int k = 3 * idx;
+        _colour[k] += (col.X - _colour[k]) * alpha;
+        _colour[k + 1] += (col.Y - _colour[k + 1]) * alpha;
+        _colour[k + 2] += (col.Z - _colour[k + 2]) * alpha;
+        if (alpha > 0.5f)
+        {
+            _zbuf[idx] = t;
+            _class[idx] = ClassHair;
+        }
+    }
+
+    private bool CurtainHit(Vector3 d, float zLimit, out float tHit, out float alpha)
+    {
+        FaceModel m = _model;
+        Vector3 c = m.HairCentre;
+        Vector3 o = _camHead;
+        tHit = 0f;
+        alpha = 0f;
+        float ox = o.X - c.X, oz = o.Z - c.Z;
+
+        // The curtain flares out as it falls: solve with the radius at the previous hit height
+        // (the flare is gentle, two refinements are plenty). A wider curtain only moves the front
+        // root nearer and the back root farther, so the base-radius roots allow early rejects.
+        for (int root = 0; root < 2; root++)
+        {
+            float rx = m.HairRadii.X + 0.15f, rz = m.HairRadii.Z + 0.1f;
+            float t = 0f;
+            for (int it = 0; it < 3; it++)
+            {
+                float irx = 1f / (rx * rx), irz = 1f / (rz * rz);
+                float a = d.X * d.X * irx + d.Z * d.Z * irz;
+                float b = ox * d.X * irx + oz * d.Z * irz;
+                float cc = ox * ox * irx + oz * oz * irz - 1f;
+                float disc = b * b - a * cc;
+                if (disc < 0f)
+                {
+                    return false;
+                }
+
+                t = root == 0 ? (-b - MathF.Sqrt(disc)) / a : (-b + MathF.Sqrt(disc)) / a;
+                if (it == 0)
+                {
+                    if (root == 1 && t >= zLimit)
+                    {
+                        return false; // the back of the curtain is hidden behind the head or neck
+                    }
+
+                    if (root == 0 && o.Z + t * d.Z > 1.3f)
+                    {
+                        break; // the front of the curtain is cut away here (in front of the face)
+                    }
+                }
+
+                float flare = MathF.Max(0f, c.Y - 1f - (o.Y + t * d.Y));
+                rx = m.HairRadii.X + 0.15f + 0.10f * flare;
+                rz = m.HairRadii.Z + 0.1f + 0.05f * flare;
+            }
+
+            if (t <= 0f || t >= zLimit)
+            {
+                return false;
+            }
+
+            Vector3 p = o + t * d;
+            if (p.Y > c.Y + 1f || p.Z > 1.3f)
+            {
+                continue;
+            }
+
+            float az = FastAtan2(p.X, p.Z - c.Z);
+
+            // Open in front of the face: the cut plane leans back as the hair falls.
+            float cut = 0.3f - 0.1f * MathF.Max(0f, 2f - p.Y) + 0.45f * BaselineValueNoise.Sample(p.Y * 1.1f, az * 3f + 40f);
+            if (p.Z > cut + 0.5f)
+            {
+                continue;
+            }
+
+            float ragged = 0.8f * BaselineValueNoise.Sample(az * 5f + _look.NoiseOffset.X, 3.3f) + 0.15f * BaselineValueNoise.Sample(az * 23f, 7.7f);
+            float end = _look.HairBottomY + ragged;
+            if (p.Y < end - 0.6f)
+            {
+                continue;
+            }
+
+            float strands = 0.5f + 0.5f * BaselineValueNoise.Sample(az * 150f, p.Y * 0.3f);
+            alpha = Smoothstep(end - 0.6f, end + 0.8f, p.Y) * Smoothstep(cut + 0.5f, cut - 0.3f, p.Z);
+            alpha = Saturate(alpha * (1.3f + 0.4f * strands) - 0.3f * (1f - alpha) * strands);
+            if (alpha <= 0.01f)
+            {
+                continue;
+            }
+
+            tHit = t;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Hair coverage (0..1) of the hair shell at head-frame point <paramref name="p"/>.</summary>
+    private float HairAlpha(Vector3 p)
+    {
+        AvatarLook look = _look;
+        Vector3 c = _model.HairCentre;
+        float front = look.HairlineY - 0.07f * p.X * p.X * (1f + 0.4f * look.Balding);
+        float side = look.Sex == FaceDefender.Abstractions.AvatarSex.Male || look.HairBottomY > 2.5f ? 3.6f : 1.0f;
+        if (p.Z > c.Z && p.Y < MathF.Min(front, side) - 0.45f)
+        {
+            return 0f; // front half, below any hairline: the face
+        }
+
+        float az = FastAtan2(p.X, p.Z - c.Z); // 0 front, +-pi/2 sides, +-pi back
+        float aaz = MathF.Abs(az);
+        float back = -3.5f;
+        float line = aaz < 1.45f
+            ? Lerp(front, side, Smoothstep(0.35f, 1.45f, aaz))
+            : Lerp(side, back, Smoothstep(1.45f, 2.4f, aaz));
+        line += 0.25f * BaselineValueNoise.Sample(az * 9f + look.NoiseOffset.Y, 1.7f);
+        float strands = BaselineValueNoise.Sample(az * 160f, p.Y * 0.5f);
+        float alpha = Smoothstep(line - 0.15f, line + 0.7f, p.Y);
+        alpha = Saturate(alpha * (1.15f + 0.35f * strands) - 0.25f * (1f - alpha) * (0.5f + 0.5f * strands));
+        if (look.Balding > 0f)
+        {
+            // Thinning crown and receding temples.
+            float crown = Gauss(p.X, p.Z - c.Z + 1.5f, 4.5f, 5.5f) * Smoothstep(c.Y + 5f, c.Y + 8f, p.Y);
+            alpha *= 1f - Smoothstep(0.3f, 0.7f, crown * look.Balding);
+        }
+
+        return alpha;
+    }
+
+    // ---------------------------------------------------------------- pass 3: holes
+
+    private void MarkHoles()
+    {
+        FillHole(_eyePolyR, IdEyeR);
+        FillHole(_eyePolyL, IdEyeL);
+    }
+
+    private void FillHole(Vector2[] poly, int id)
+    {
+        float minX = poly.Min(p => p.X), maxX = poly.Max(p => p.X), minY = poly.Min(p => p.Y), maxY = poly.Max(p => p.Y);
+        int x0 = Math.Max(0, (int)minX), x1 = Math.Min(_w - 1, (int)maxX + 1);
+        int y0 = Math.Max(0, (int)minY), y1 = Math.Min(_h - 1, (int)maxY + 1);
+        for (int y = y0; y <= y1; y++)
+        {
+            for (int x = x0; x <= x1; x++)
+            {
+                int o = y * _w + x;
+                if ((uint)_id[o] < CanonicalFaceMesh.TriangleCount)
+                {
+                    continue; // skin in front (a lid, or the nose when the head is turned)
+                }
+
+                if (InsidePolygon(poly, x + 0.5f, y + 0.5f))
+                {
+                    _id[o] = id;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 4: shading
+
+    private void Shade()
+    {
+        float invH = 1f / _h;
+        Vector3 bgTop = _look.BackgroundTop, bgBottom = _look.BackgroundBottom;
+        var vignette = new float[_w];
+        for (int x = 0; x < _w; x++)
+        {
+            float fx = (x + 0.5f) / _w - 0.5f;
+            vignette[x] = 1f - 0.25f * fx * fx;
+        }
+
+        for (int y = 0; y < _h; y++)
+        {
+            Vector3 rowBg = Lerp(bgTop, bgBottom, (y + 0.5f) * invH);
+            for (int x = 0; x < _w; x++)
+            {
+                int o = y * _w + x;
+                int id = _id[o];
+                Vector3 col;
+                if (id == IdBackground)
+                {
+                    col = rowBg * vignette[x];
+                }
+                else if ((uint)id < CanonicalFaceMesh.TriangleCount)
+                {
+                    col = ShadeMesh(o, id);
+                }
+                else if (id >= IdEyeR)
+                {
+                    col = ShadeEye(x + 0.5f, y + 0.5f, id == IdEyeR ? _model.RightEye : _model.LeftEye, id == IdEyeR);
+                }
+                else
+                {
+                    col = ShadeShape(id, x + 0.5f, y + 0.5f, _zbuf[o]);
+                }
+
+                _colour[3 * o] = col.X;
+                _colour[3 * o + 1] = col.Y;
+                _colour[3 * o + 2] = col.Z;
+                _class[o] = ClassOf(id);
+            }
+        }
+    }
+
+    private Vector3 ShadeMesh(int o, int tri)
+    {
+        var idx = CanonicalFaceMesh.Instance.TriangleIndices;
+        int i0 = idx[3 * tri], i1 = idx[3 * tri + 1], i2 = idx[3 * tri + 2];
+        float b1 = _b1[o], b2 = _b2[o], b0 = 1f - b1 - b2;
+        Vector3 n = Vector3.Normalize(b0 * _posedNormals[i0] + b1 * _posedNormals[i1] + b2 * _posedNormals[i2]);
+        Vector3 pc = b0 * _model.Canonical[i0] + b1 * _model.Canonical[i1] + b2 * _model.Canonical[i2];
+        float ao = b0 * _model.Occlusion[i0] + b1 * _model.Occlusion[i1] + b2 * _model.Occlusion[i2];
+
+        Vector3 tint = b0 * _vertexTint[i0] + b1 * _vertexTint[i1] + b2 * _vertexTint[i2];
+        float spec = b0 * _vertexSpec[i0] + b1 * _vertexSpec[i1] + b2 * _vertexSpec[i2];
+        Vector3 albedo = SkinAlbedo(pc, tint, ref spec, out float gloss, ref ao);
+        return ShadeSkinLike(albedo, n, ao, spec, gloss, SkinWrap);
+    }
+
+    /// <summary>
+    /// Low-frequency skin terms (broad mottling, redness, darker orbits, oily T-zone) evaluated per
+    /// vertex: they vary over centimetres, much slower than the mesh spacing, so interpolating them
+    /// looks the same as evaluating them per pixel and costs far less.
+    /// </summary>
+    private void PrecomputeVertexSkin()
+    {
+        AvatarLook look = _look;
+        Vector3[] cv = _model.Canonical;
+        for (int i = 0; i < cv.Length; i++)
+        {
+            float x = cv[i].X, y = cv[i].Y, ax = MathF.Abs(x);
+            float nx = x + look.NoiseOffset.X, ny = y + look.NoiseOffset.Y;
+            float mottle = 0.65f * BaselineValueNoise.Sample(nx * 1.6f, ny * 1.6f) + 0.35f * BaselineValueNoise.Sample(nx * 4.1f + 7f, ny * 4.1f);
+            float shade = 1f + 0.07f * mottle;
+            float red = 0.13f * Gauss(ax - 3.9f, y + 0.6f, 1.5f, 1.2f) + 0.10f * Gauss(x, y + 0.9f, 0.9f, 1.0f) + 0.05f * Gauss(x, y + 8.2f, 1.5f, 0.9f);
+            shade *= 1f - Gauss(ax - 3.1f, y - 2.3f, 1.5f, 0.85f) * _orbitDarkening;
+            _vertexTint[i] = shade * new Vector3(1f + 0.5f * red, 1f - 0.35f * red, 1f - 0.3f * red);
+            _vertexSpec[i] = 0.05f + 0.06f * Gauss(x, y - 6.5f, 3.5f, 1.5f) + 0.08f * Gauss(x, y + 0.3f, 0.8f, 2.5f);
+        }
+    }
+
+    /// <summary>Skin albedo with painted features, at canonical point <paramref name="pc"/>.</summary>
+    private Vector3 SkinAlbedo(Vector3 pc, Vector3 tint, ref float spec, out float gloss, ref float ao)
+    {
+        AvatarLook look = _look;
+        float x = pc.X, y = pc.Y, ax = MathF.Abs(x);
+        Vector2 p2 = new(x, y);
+        Vector3 albedo = look.SkinAlbedo;
+        float nx = x + look.NoiseOffset.X, ny = y + look.NoiseOffset.Y;
+
+        // Fine pores on top of the per-vertex mottling, redness and orbit shading.
+        float pores = BaselineValueNoise.Sample(nx * 28f, ny * 28f);
+        float shade = 1f + 0.035f * pores;
+        gloss = 22f;
+
+        // Wrinkles and folds darken thin lines (and add a little cavity occlusion).
+        if (_wrinkleBox.Contains(p2))
+        {
+            float wr = Wrinkles(x, y, ax);
+            shade *= 1f - wr;
+            ao *= 1f - 0.6f * wr;
+        }
+
+        // Nostrils.
+        if (ax < 1.3f && y < -1.2f && y > -2.7f)
+        {
+            float nostril = Gauss(ax - 0.62f, y + 1.7f, 0.2f, 0.12f);
+            shade *= 1f - 0.35f * nostril;
+            ao *= 1f - 0.3f * nostril;
+        }
+
+        albedo *= shade * tint;
+
+        // Stubble on adult men.
+        if (look.Stubble > 0f && y < 1.5f)
+        {
+            float beardLine = -1.8f + 0.55f * MathF.Max(0f, ax - 2.4f);
+            float beard = Smoothstep(beardLine + 0.3f, beardLine - 1.4f, y) * Smoothstep(7.6f, 6.0f, ax);
+            beard *= 1f - Smoothstep(0.6f, 0.3f, MathF.Abs(y + 4.45f) / 1.05f + MathF.Max(0f, ax - 2.2f)); // not on the lips
+            if (beard > 0f)
+            {
+                float dots = Saturate(0.5f + 0.8f * BaselineValueNoise.Sample(nx * 55f, ny * 55f));
+                float s = look.Stubble * beard * (0.05f + 0.12f * dots);
+                albedo = Lerp(albedo, look.HairColour * 0.5f + albedo * 0.35f, s);
+            }
+        }
+
+        // Lips.
+        if (_lipBox.Contains(p2))
+        {
+            float lip = LipMask(p2);
+            if (lip > 0f)
+            {
+                float lines = 0.06f * BaselineValueNoise.Sample(nx * 30f, ny * 3f);
+                Vector3 lipCol = look.LipColour * (1f + lines);
+                albedo = Lerp(albedo, lipCol, lip);
+                spec = Lerp(spec, 0.16f, lip);
+                gloss = Lerp(gloss, 35f, lip);
+                float seam = Smoothstep(0.075f, 0.0f, PolylineDistance(_mouthSeam, p2, closed: false));
+                albedo *= 1f - 0.8f * seam;
+                spec *= 1f - seam;
+            }
+        }
+
+        // Brows.
+        bool rightSide = x < 0f;
+        if ((rightSide ? _browBoxR : _browBoxL).Contains(p2))
+        {
+            float brow = BrowAlpha(p2, rightSide ? _browR : _browL, rightSide ? _browHalfR : _browHalfL, nx, ny);
+            if (brow > 0f)
+            {
+                albedo = Lerp(albedo, look.BrowColour, brow);
+                spec *= 1f - 0.5f * brow;
+            }
+        }
+
+        // Lids: dark lash line on the upper margin, a fainter one below, a soft crease above.
+        if ((rightSide ? _lidBoxR : _lidBoxL).Contains(p2))
+        {
+            Vector2[] up = rightSide ? _upperR : _upperL;
+            Vector2[] lo = rightSide ? _lowerR : _lowerL;
+            float du = PolylineDistance(up, p2, closed: false, out float tu);
+            float lateral = 1f - tu; // the polylines start at the outer canthus
+            bool above = y >= MarginYAt(up, x) - 0.01f;
+            float lash = Smoothstep(0.10f + 0.06f * lateral, 0.02f, du) * (above ? 1f : 0.35f);
+            albedo = Lerp(albedo, new Vector3(0.012f, 0.009f, 0.008f), 0.92f * lash);
+            float dl = PolylineDistance(lo, p2, closed: false, out _);
+            float lowerLash = Smoothstep(0.06f, 0.0f, dl) * (y <= MarginYAt(lo, x) + 0.01f ? 1f : 0f);
+            albedo *= 1f - 0.35f * lowerLash;
+            float taper = MathF.Sqrt(MathF.Max(0f, MathF.Sin(MathF.PI * tu)));
+            float crease = above ? Gauss(du - 0.62f - 0.1f * look.Ageing, 0f, 0.1f, 1f) * taper : 0f;
+            albedo *= 1f - 0.16f * crease;
+            ao *= 1f - 0.2f * crease;
+            spec *= 1f - 0.8f * lash;
+        }
+
+        return albedo;
+    }
+
+    private float Wrinkles(float x, float y, float ax)
+    {
+        AvatarLook look = _look;
+        float age = look.Ageing;
+        float w = 0f;
+
+        // Nasolabial folds (slight in all adults, deeper with age).
+        if (ax > 1.3f && ax < 3.3f && y < -1.0f && y > -5f)
+        {
+            float nl = BaselineRenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(1.75f, -1.45f), new Vector2(2.85f, -4.55f), out float tnl);
+            w += (0.05f + 0.22f * age) * Smoothstep(0.22f + 0.1f * age, 0.0f, nl) * (1f - Smoothstep(0.85f, 1f, tnl));
+        }
+
+        if (age <= 0f)
+        {
+            return w;
+        }
+
+        // Forehead lines.
+        if (y > 5.7f && y < 8.6f && ax < 5.5f)
+        {
+            float wave = y + 0.18f * BaselineValueNoise.Sample(x * 0.6f + look.NoiseOffset.X, 3f);
+            float s = MathF.Sin(wave * MathF.Tau / 0.62f);
+            float line = Smoothstep(0.75f, 0.98f, s) * Smoothstep(5.5f, 3.5f, ax) * Saturate(0.6f + BaselineValueNoise.Sample(x * 0.9f, y * 0.3f + 9f));
+            w += 0.16f * age * line;
+        }
+
+        // Crow's feet: short radial lines fanning from the outer canthus.
+        Vector2 d = new(ax - 4.75f, y - 2.6f);
+        float r = d.Length();
+        if (r > 0.35f && r < 1.2f && d.X > -0.2f)
+        {
+            float ang = FastAtan2(d.Y, d.X);
+            float fan = Smoothstep(0.8f, 0.98f, MathF.Sin(ang * 11f + BaselineValueNoise.Sample(r * 2f, 5f)));
+            w += 0.09f * age * fan * Smoothstep(1.2f, 0.5f, r);
+        }
+
+        // Lower-lid fold and marionette lines.
+        if (ax > 2.2f && ax < 4.3f)
+        {
+            float fold = MathF.Abs(y - (2.0f - 0.25f * (ax - 3.2f) * (ax - 3.2f)));
+            w += 0.08f * age * Smoothstep(0.08f, 0f, fold) * Smoothstep(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
+        }
+
+        if (ax > 2.4f && ax < 3.3f && y < -4.6f && y > -6.9f)
+        {
+            float mar = BaselineRenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(2.7f, -4.9f), new Vector2(3.0f, -6.6f), out _);
+            w += 0.14f * age * age * Smoothstep(0.15f, 0f, mar);
+        }
+
+        return w;
+    }
+
+    private float LipMask(Vector2 p)
+    {
+        if (MathF.Abs(p.X) > 3.2f || p.Y > -2.9f || p.Y < -6f)
+        {
+            return 0f;
+        }
+
+        bool inside = InsidePolygon(_outerLips, p.X, p.Y);
+        if (!inside && InsidePolygon(_innerLips, p.X, p.Y))
+        {
+            return 1f;
+        }
+
+        float d = PolygonEdgeDistance(_outerLips, p);
+        return inside ? Smoothstep(0f, 0.07f, d) * 0.5f + 0.5f : 0.5f * Smoothstep(0.05f, 0f, d);
+    }
+
+    private static float BrowAlpha(Vector2 p, Vector2[] centre, float[] half, float nx, float ny)
+    {
+        float best = float.MaxValue;
+        float bestHalf = 0f, bestT = 0f;
+        for (int i = 0; i < centre.Length - 1; i++)
+        {
+            float d = BaselineRenderMath.SegmentDistance(p, centre[i], centre[i + 1], out float t);
+            if (d < best)
+            {
+                best = d;
+                bestHalf = Lerp(half[i], half[i + 1], t);
+                bestT = (i + t) / (centre.Length - 1);
+            }
+        }
+
+        float edge = Smoothstep(bestHalf * 1.15f, bestHalf * 0.55f, best);
+        if (edge <= 0f)
+        {
+            return 0f;
+        }
+
+        // Strands: high frequency across, low along the brow; medial end fainter and more vertical.
+        float strands = 0.5f + 0.5f * BaselineValueNoise.Sample(nx * 34f + ny * 9f, ny * 6f);
+        float density = Lerp(0.75f, 0.95f, Smoothstep(0f, 0.35f, bestT)) * Lerp(1f, 0.75f, Smoothstep(0.8f, 1f, bestT));
+        return edge * density * (0.55f + 0.45f * strands);
+    }
+
+    private Vector3 ShadeEye(float px, float py, EyeballModel eye, bool right)
+    {
+        Vector3 d = RayDirHead(px, py);
+        if (!IntersectEllipsoid(_camHead, d, eye.Centre, new Vector3(eye.Radius), out float t0, out _))
+        {
+            // Inside the lid opening but past the sphere's silhouette: deep shadow.
+            return new Vector3(0.05f, 0.03f, 0.03f);
+        }
+
+        Vector3 p = _camHead + t0 * d;
+        Vector3 nHead = (p - eye.Centre) / eye.Radius;
+        Vector3 n = _rot.Apply(nHead);
+        Vector3 view = Vector3.Normalize(-_rot.Apply(d));
+        float cosG = Vector3.Dot(nHead, eye.Gaze);
+        Vector3 col;
+        if (cosG >= eye.CosLimbus - 0.02f)
+        {
+            // Through the cornea to the flat iris (limbus plane).
+            float denom = Vector3.Dot(d, eye.Gaze);
+            float ti = MathF.Abs(denom) > 1e-6f ? Vector3.Dot(eye.IrisCentre - _camHead, eye.Gaze) / denom : t0;
+            Vector3 q = _camHead + ti * d - eye.IrisCentre;
+            float qx = Vector3.Dot(q, eye.AxisX), qy = Vector3.Dot(q, eye.AxisY);
+            float r = MathF.Sqrt(qx * qx + qy * qy) / eye.IrisRadius;
+            float ang = FastAtan2(qy, qx);
+            float fibres = 0.5f + 0.5f * BaselineValueNoise.Sample(ang * 14f + _look.NoiseOffset.X, r * 3f) + 0.25f * BaselineValueNoise.Sample(ang * 40f, r * 6f + 3f);
+            float pr = eye.PupilRadius / eye.IrisRadius;
+            Vector3 iris = Lerp(_look.IrisInner, _look.IrisOuter, Smoothstep(pr, 1f, r)) * (0.7f + 0.5f * fibres);
+            iris *= 1f - 0.6f * Smoothstep(0.78f, 1.0f, r); // limbal ring
+            Vector3 pupil = new(0.012f, 0.010f, 0.010f);
+            col = Lerp(pupil, iris, Smoothstep(pr - 0.03f, pr + 0.03f, r));
+            Vector3 sclera = ScleraColour(nHead, eye, right);
+            col = Lerp(col, sclera, Smoothstep(0.98f, 1.04f, r));
+            float diffuse = 0.55f + 0.45f * Saturate(Vector3.Dot(n, KeyDir));
+            col *= diffuse * 1.1f;
+        }
+        else
+        {
+            col = ScleraColour(nHead, eye, right);
+            float diffuse = Saturate((Vector3.Dot(n, KeyDir) + 0.6f) / 1.6f);
+            col *= 0.45f + 0.75f * diffuse;
+        }
+
+        // Wet corneal/scleral highlight of the key light.
+        Vector3 h = Vector3.Normalize(KeyDir + view);
+        float sp = PowUnit(Saturate(Vector3.Dot(n, h)), 180f);
+        col += new Vector3(1.6f) * sp;
+        return col;
+    }
+
+    private Vector3 ScleraColour(Vector3 nHead, EyeballModel eye, bool right)
+    {
+        Vector3 baseCol = new(0.66f, 0.61f, 0.58f);
+        float off = 1f - Vector3.Dot(nHead, eye.Gaze); // grows towards the corners
+        float veins = Saturate(0.5f + BaselineValueNoise.Sample(nHead.X * 40f + (right ? 0f : 50f), nHead.Y * 40f)) * Smoothstep(0.15f, 0.5f, off);
+        baseCol *= new Vector3(1f, 1f - 0.12f * veins, 1f - 0.12f * veins);
+        return baseCol * (1f - 0.35f * Smoothstep(0.1f, 0.6f, off));
+    }
+
+    private Vector3 ShadeShape(int id, float px, float py, float t)
+    {
+        Vector3 d = RayDirHead(px, py);
+        Vector3 p = _camHead + t * d;
+        FaceModel m = _model;
+        switch (id)
+        {
+            case IdSkull:
+            {
+                Vector3 nh = Vector3.Normalize((p - m.SkullCentre) / (m.SkullRadii * m.SkullRadii));
+                float ao = 1f;
+                Vector3 albedo = _look.SkinAlbedo * (1f + 0.07f * BaselineValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, (p.Y + _look.NoiseOffset.Y) * 1.6f, 2));
+                return ShadeSkinLike(albedo, _rot.Apply(nh), ao, 0.05f, 20f, SkinWrap);
+            }
+
+            case IdEarR:
+            case IdEarL:
+            {
+                Vector3 ec = id == IdEarR ? new Vector3(-m.EarCentre.X, m.EarCentre.Y, m.EarCentre.Z) : m.EarCentre;
+                Vector3 nh = Vector3.Normalize((p - ec) / (m.EarRadii * m.EarRadii));
+                Vector3 albedo = _look.SkinAlbedo * new Vector3(1.06f, 0.92f, 0.9f);
+                float rim = Gauss((p.Y - ec.Y) / m.EarRadii.Y, (p.Z - ec.Z) / m.EarRadii.Z, 0.45f, 0.45f);
+                return ShadeSkinLike(albedo, _rot.Apply(nh), 0.8f - 0.35f * rim, 0.04f, 15f, SkinWrap * 1.4f);
+            }
+
+            case IdNeck:
+            {
+                var nh = Vector3.Normalize(new Vector3((p.X - m.NeckCentre.X) / (m.NeckRadii.X * m.NeckRadii.X), 0f, (p.Z - m.NeckCentre.Z) / (m.NeckRadii.Y * m.NeckRadii.Y)));
+                float shadow = 1f - 0.72f * Smoothstep(-14.5f, -8.8f, p.Y);
+                Vector3 albedo = _look.SkinAlbedo * 0.93f * (1f + 0.05f * BaselineValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, p.Y * 1.6f, 2));
+                return ShadeSkinLike(albedo, _rot.Apply(nh), shadow, 0.03f, 15f, SkinWrap);
+            }
+
+            case IdTorso:
+            {
+                Vector3 nh = Vector3.Normalize((p - m.TorsoCentre) / (m.TorsoRadii * m.TorsoRadii));
+                float weave = 1f + 0.05f * BaselineValueNoise.Sample(p.X * 8f, p.Y * 8f);
+                float collar = Smoothstep(m.NeckRadii.X + 1.5f, m.NeckRadii.X + 0.4f, MathF.Abs(p.X)) * Smoothstep(-16f, -13.5f, p.Y);
+                return ShadeSkinLike(_look.Clothing * weave, _rot.Apply(nh), 1f - 0.4f * collar, 0.02f, 8f, new Vector3(0.2f));
+            }
+
+            default:
+                return Vector3.Zero;
+        }
+    }
+
+    private Vector3 ShadeHair(bool curtain, Vector3 p, Vector3 d)
+    {
+        FaceModel m = _model;
+        Vector3 c = m.HairCentre;
+        Vector3 nh;
+        if (!curtain)
+        {
+            nh = Vector3.Normalize((p - c) / (m.HairRadii * m.HairRadii));
+        }
+        else
+        {
+            nh = Vector3.Normalize(new Vector3(p.X - c.X, 0f, (p.Z - c.Z) * 0.8f));
+        }
+
+        bool inner = Vector3.Dot(nh, d) > 0f;
+        if (inner)
+        {
+            nh = -nh;
+        }
+
+        // Strands fall away from the parting: they radiate from a point above it, so the across-strand
+        // coordinate is the angle seen from there times the distance (constant strand width in cm).
+        float dx = p.X - _look.PartingX, dy = c.Y + m.HairRadii.Y + 3f - p.Y;
+        float along = MathF.Sqrt(dx * dx + dy * dy);
+        float across = FastAtan2(dx, dy) * along;
+        float strands = 0.6f * BaselineValueNoise.Sample(across * 7f + _look.NoiseOffset.X, along * 0.25f) + 0.4f * BaselineValueNoise.Sample(across * 19f, along * 0.6f + 7f);
+        float clumps = BaselineValueNoise.Sample(across * 1.5f, along * 0.2f + 3f);
+        float parting = Smoothstep(0.25f, 0f, MathF.Abs(p.X - _look.PartingX)) * Smoothstep(c.Y + 5f, c.Y + 8f, p.Y) * Smoothstep(-2f, 2f, p.Z - c.Z);
+        clumps -= 1.2f * parting;
+        Vector3 albedo = _look.HairColour * (0.8f + 0.35f * strands + 0.15f * clumps);
+
+        Vector3 n = _rot.Apply(nh);
+        Vector3 view = Vector3.Normalize(-_rot.Apply(d));
+        // Strand tangent: straight down the surface.
+        Vector3 down = _downWorld;
+        Vector3 tangent = Vector3.Normalize(down - Vector3.Dot(down, n) * n + new Vector3(1e-4f, 0f, 0f));
+        Vector3 h = Vector3.Normalize(KeyDir + view);
+        float th = Vector3.Dot(tangent, h);
+        float s1 = Saturate(1f - th * th), s2 = s1 * s1, s4 = s2 * s2, s8 = s4 * s4, s16 = s8 * s8;
+        float sheen = s16 * s8 * s4 * (0.6f + 0.4f * strands); // (1 - (T.H)^2)^28
+        float diffuse = Saturate((Vector3.Dot(n, KeyDir) + 0.4f) / 1.4f);
+        float fill = Saturate(Vector3.Dot(n, FillDir));
+        float ao = inner ? 0.35f : 1f;
+        if (curtain)
+        {
+            ao *= 0.75f + 0.25f * Smoothstep(_look.HairBottomY, _look.HairBottomY + 4f, p.Y);
+        }
+
+        Vector3 lit = albedo * (KeyColour * diffuse * 0.9f + FillColour * fill + SkyColour * 0.8f) * ao;
+        float specAmount = 0.10f + 0.12f * _look.Grey;
+        return lit + KeyColour * sheen * specAmount * ao;
+    }
+
+    private static Vector3 ShadeSkinLike(Vector3 albedo, Vector3 n, float ao, float spec, float gloss, Vector3 wrap)
+    {
+        float nk = Vector3.Dot(n, KeyDir);
+        Vector3 diffKey = new(
+            Saturate((nk + wrap.X) / (1f + wrap.X)),
+            Saturate((nk + wrap.Y) / (1f + wrap.Y)),
+            Saturate((nk + wrap.Z) / (1f + wrap.Z)));
+        diffKey *= diffKey * new Vector3(0.55f) + new Vector3(0.45f); // soften the falloff
+        float nf = Saturate((Vector3.Dot(n, FillDir) + 0.2f) / 1.2f);
+        float hemi = 0.5f + 0.5f * n.Y;
+        Vector3 ambient = Lerp(GroundColour, SkyColour, hemi);
+        Vector3 light = KeyColour * diffKey + FillColour * nf + ambient * (0.5f + 0.5f * ao);
+        Vector3 col = albedo * light * (0.35f + 0.65f * ao);
+
+        // Blinn-Phong specular with a Schlick-like rim, as if the camera were at infinity.
+        float nh = Saturate(Vector3.Dot(n, KeyHalfway));
+        float rim = 1f - Saturate(n.Z);
+        float rim2 = rim * rim;
+        float fres = 0.6f + 0.4f * rim2 * rim2 * rim;
+        col += KeyColour * (spec * fres * PowUnit(nh, gloss) * ao);
+        return col;
+    }
+
+    // ---------------------------------------------------------------- pass 5: lid shadow and lashes over the eyes
+
+    private void ShadeEyeLids()
+    {
+        ShadeEyeLids(IdEyeR, _eyePolyR);
+        ShadeEyeLids(IdEyeL, _eyePolyL);
+    }
+
+    private void ShadeEyeLids(int id, Vector2[] poly)
+    {
+        float width = Vector2.Distance(poly[0], poly[8]);
+        float shadowPx = MathF.Max(2f, 0.2f * width);
+        float lashPx = MathF.Max(1f, 0.045f * width);
+        int maxScan = (int)MathF.Ceiling(shadowPx) + 1;
+        float minX = poly.Min(p => p.X), maxX = poly.Max(p => p.X), minY = poly.Min(p => p.Y), maxY = poly.Max(p => p.Y);
+        int x0 = Math.Max(0, (int)minX), x1 = Math.Min(_w - 1, (int)maxX + 1);
+        int y0 = Math.Max(0, (int)minY), y1 = Math.Min(_h - 1, (int)maxY + 1);
+        for (int y = y0; y <= y1; y++)
+        {
+            for (int x = x0; x <= x1; x++)
+            {
+                int o = y * _w + x;
+                if (_id[o] != id)
+                {
+                    continue;
+                }
+
+                int up = 1;
+                while (up <= maxScan && y - up >= 0 && _id[o - up * _w] == id)
+                {
+                    up++;
+                }
+
+                int down = 1;
+                while (down <= 3 && y + down < _h && _id[o + down * _w] == id)
+                {
+                    down++;
+                }
+
+                float u = MathF.Min(up - 0.5f, maxScan);
+                float shade = 0.4f + 0.6f * Smoothstep(0f, shadowPx, u);
+                float lashNoise = 0.5f + 0.5f * BaselineValueNoise.Sample(x * 0.9f * 1024f / _w / 1.5f, 3f);
+                float lash = Smoothstep(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
+                shade *= 1f - 0.85f * lash;
+                if (down <= 1)
+                {
+                    shade *= 0.8f;
+                }
+
+                _colour[3 * o] *= shade;
+                _colour[3 * o + 1] *= shade;
+                _colour[3 * o + 2] *= shade;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 6: anti-aliasing and output
+
+    private static byte ClassOf(int id) => id switch
+    {
+        IdBackground => ClassBackground,
+        IdEyeR or IdEyeL => ClassEye,
+        IdTorso => ClassCloth,
+        _ => ClassSkin,
+    };
+
+    private byte[] Resolve()
+    {
+        int n = _w * _h;
+        var rgb = new byte[n * 3];
+        for (int y = 0; y < _h; y++)
+        {
+            for (int x = 0; x < _w; x++)
+            {
+                int o = y * _w + x;
+                byte cls = _class[o];
+                bool edge = (x + 1 < _w && _class[o + 1] != cls) || (x > 0 && _class[o - 1] != cls)
+                    || (y + 1 < _h && _class[o + _w] != cls) || (y > 0 && _class[o - _w] != cls);
+                float r, g, b;
+                if (edge)
+                {
+                    r = g = b = 0f;
+                    float wsum = 0f;
+                    for (int dy = -1; dy <= 1; dy++)
+                    {
+                        int yy = y + dy;
+                        if (yy < 0 || yy >= _h)
+                        {
+                            continue;
+                        }
+
+                        for (int dx = -1; dx <= 1; dx++)
+                        {
+                            int xx = x + dx;
+                            if (xx < 0 || xx >= _w)
+                            {
+                                continue;
+                            }
+
+                            float wgt = (dx == 0 ? 2f : 1f) * (dy == 0 ? 2f : 1f);
+                            int q = 3 * (yy * _w + xx);
+                            r += wgt * _colour[q];
+                            g += wgt * _colour[q + 1];
+                            b += wgt * _colour[q + 2];
+                            wsum += wgt;
+                        }
+                    }
+
+                    r /= wsum;
+                    g /= wsum;
+                    b /= wsum;
+                }
+                else
+                {
+                    r = _colour[3 * o];
+                    g = _colour[3 * o + 1];
+                    b = _colour[3 * o + 2];
+                }
+
+                rgb[3 * o] = ToSrgbByte(r);
+                rgb[3 * o + 1] = ToSrgbByte(g);
+                rgb[3 * o + 2] = ToSrgbByte(b);
+            }
+        }
+
+        return rgb;
+    }
+
+    // ---------------------------------------------------------------- painting helpers
+
+    private static Vector2[] Flat(Vector3[] v, int[] indices) => indices.Select(i => new Vector2(v[i].X, v[i].Y)).ToArray();
+
+    private static (Vector2[] Centre, float[] Half) BrowLine(Vector3[] v, (int Upper, int Lower)[] pairs)
+    {
+        var centre = new Vector2[pairs.Length];
+        var half = new float[pairs.Length];
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            Vector3 a = v[pairs[i].Upper], b = v[pairs[i].Lower];
+            centre[i] = new Vector2(0.5f * (a.X + b.X), 0.5f * (a.Y + b.Y));
+            half[i] = 0.5f * Vector2.Distance(new Vector2(a.X, a.Y), new Vector2(b.X, b.Y));
+        }
+
+        return (centre, half);
+    }
+
+    private float[] BrowHalfScaled(float[] half) => half.Select(h => h * _look.BrowThickness).ToArray();
+
+    private static float PolylineDistance(Vector2[] line, Vector2 p, bool closed) => PolylineDistance(line, p, closed, out _);
+
+    private static float PolylineDistance(Vector2[] line, Vector2 p, bool closed, out float tAlong)
+    {
+        float best = float.MaxValue;
+        tAlong = 0f;
+        int segs = closed ? line.Length : line.Length - 1;
+        for (int i = 0; i < segs; i++)
+        {
+            float d = BaselineRenderMath.SegmentDistance(p, line[i], line[(i + 1) % line.Length], out float t);
+            if (d < best)
+            {
+                best = d;
+                tAlong = (i + t) / segs;
+            }
+        }
+
+        return best;
+    }
+
+    private static float MarginYAt(Vector2[] margin, float x)
+    {
+        for (int k = 0; k < margin.Length - 1; k++)
+        {
+            Vector2 a = margin[k], b = margin[k + 1];
+            if ((x - a.X) * (x - b.X) <= 0f)
+            {
+                float t = MathF.Abs(b.X - a.X) < 1e-6f ? 0f : (x - a.X) / (b.X - a.X);
+                return a.Y + (b.Y - a.Y) * t;
+            }
+        }
+
+        return margin[margin.Length / 2].Y;
+    }
+}
+
+/// <summary>Small scalar helpers shared by the procedural renderer.</summary>
+internal static class BaselineRenderMath
+{
+    private static readonly byte[] LinearToSrgbLut = BuildLinearToSrgb();
+
+    public static float Saturate(float x) => x < 0f ? 0f : x > 1f ? 1f : x;
+
+    public static float Smoothstep(float edge0, float edge1, float x)
+    {
+        float t = Saturate((x - edge0) / (edge1 - edge0));
+        return t * t * (3f - 2f * t);
+    }
+
+    public static float Lerp(float a, float b, float t) => a + (b - a) * t;
+
+    public static Vector3 Lerp(Vector3 a, Vector3 b, float t) => a + (b - a) * t;
+
+    private const float ExpRange = 16f;
+    private const int ExpSize = 2048;
+    private static readonly float[] ExpNegLut = BuildExpNeg();
+
+    /// <summary>exp(-x) for x &gt;= 0 from a table with linear interpolation (absolute error below 1e-5); 0 beyond 16.</summary>
+    public static float ExpNeg(float x)
+    {
+        if (!(x < ExpRange))
+        {
+            return 0f;
+        }
+
+        if (x <= 0f)
+        {
+            return 1f;
+        }
+
+        float f = x * ((ExpSize - 1) / ExpRange);
+        int i = (int)f;
+        float t = f - i;
+        return ExpNegLut[i] + (ExpNegLut[i + 1] - ExpNegLut[i]) * t;
+    }
+
+    /// <summary>An axis-aligned Gaussian bump, 1 at its centre.</summary>
+    public static float Gauss(float dx, float dy, float sx, float sy) =>
+        ExpNeg(0.5f * ((dx * dx) / (sx * sx) + (dy * dy) / (sy * sy)));
+
+    /// <summary>x^p for x in 0..1 and p &gt; 0, via exp(p ln x) on the table (specular lobes).</summary>
+    public static float PowUnit(float x, float p) => x <= 0f ? 0f : x >= 1f ? 1f : ExpNeg(-p * MathF.Log(x));
+
+    private static float[] BuildExpNeg()
+    {
+        var lut = new float[ExpSize + 1];
+        for (int i = 0; i < lut.Length; i++)
+        {
+            lut[i] = MathF.Exp(-i * ExpRange / (ExpSize - 1));
+        }
+
+        return lut;
+    }
+
+    public static float SrgbToLinear(float c) =>
+        c <= 0.04045f ? c / 12.92f : MathF.Pow((c + 0.055f) / 1.055f, 2.4f);
+
+    /// <summary>An sRGB colour given as 0..255 components, converted to linear light.</summary>
+    public static Vector3 Srgb(float r, float g, float b) =>
+        new(SrgbToLinear(r / 255f), SrgbToLinear(g / 255f), SrgbToLinear(b / 255f));
+
+    private const float LutMax = 4f;
+    private const int LutSize = 16384;
+
+    /// <summary>
+    /// Linear light to an sRGB byte through a table that also applies a soft highlight shoulder
+    /// (values above 0.6 roll off smoothly towards 1 instead of clipping).
+    /// </summary>
+    public static byte ToSrgbByte(float linear)
+    {
+        int i = (int)(linear * ((LutSize - 1) / LutMax) + 0.5f);
+        return LinearToSrgbLut[i < 0 ? 0 : i >= LutSize ? LutSize - 1 : i];
+    }
+
+    private static byte[] BuildLinearToSrgb()
+    {
+        var lut = new byte[LutSize];
+        for (int i = 0; i < lut.Length; i++)
+        {
+            float x = i * LutMax / (LutSize - 1);
+            float c = x <= 0.6f ? x : 0.6f + 0.4f * (1f - MathF.Exp(-(x - 0.6f) / 0.4f));
+            float s = c <= 0.0031308f ? 12.92f * c : 1.055f * MathF.Pow(c, 1f / 2.4f) - 0.055f;
+            lut[i] = (byte)Math.Clamp((int)MathF.Round(s * 255f), 0, 255);
+        }
+
+        return lut;
+    }
+
+    /// <summary>Distance from <paramref name="p"/> to segment ab and the parameter (0..1) of the nearest point.</summary>
+    public static float SegmentDistance(Vector2 p, Vector2 a, Vector2 b, out float t)
+    {
+        Vector2 ab = b - a;
+        float len2 = Vector2.Dot(ab, ab);
+        t = len2 > 0f ? Saturate(Vector2.Dot(p - a, ab) / len2) : 0f;
+        return Vector2.Distance(p, a + ab * t);
+    }
+
+    /// <summary>Even-odd point-in-polygon test.</summary>
+    public static bool InsidePolygon(ReadOnlySpan<Vector2> poly, float x, float y)
+    {
+        bool inside = false;
+        for (int i = 0, j = poly.Length - 1; i < poly.Length; j = i++)
+        {
+            Vector2 a = poly[i], b = poly[j];
+            if ((a.Y > y) != (b.Y > y) && x < (b.X - a.X) * (y - a.Y) / (b.Y - a.Y) + a.X)
+            {
+                inside = !inside;
+            }
+        }
+
+        return inside;
+    }
+
+    /// <summary>Distance from a point to a polygon's boundary (closed).</summary>
+    public static float PolygonEdgeDistance(ReadOnlySpan<Vector2> poly, Vector2 p)
+    {
+        float best = float.MaxValue;
+        for (int i = 0, j = poly.Length - 1; i < poly.Length; j = i++)
+        {
+            float d = SegmentDistance(p, poly[j], poly[i], out _);
+            if (d < best)
+            {
+                best = d;
+            }
+        }
+
+        return best;
+    }
+}
+
+/// <summary>
+/// Smooth 2-D value noise from a fixed 256 x 256 lattice of random values (built once, same on
+/// every run), sampled with smoothstep-weighted bilinear interpolation. Output in about -1..1.
+/// </summary>
+internal static class BaselineValueNoise
+{
+    private const int Size = 256;
+    private const int Mask = Size - 1;
+    private static readonly float[] Lattice = BuildLattice();
+
+    public static float Sample(float x, float y)
+    {
+        float fx = MathF.Floor(x), fy = MathF.Floor(y);
+        int ix = (int)fx & Mask, iy = (int)fy & Mask;
+        float tx = x - fx, ty = y - fy;
+        tx = tx * tx * (3f - 2f * tx);
+        ty = ty * ty * (3f - 2f * ty);
+        int ix1 = (ix + 1) & Mask, iy1 = (iy + 1) & Mask;
+        float a = Lattice[(iy << 8) | ix], b = Lattice[(iy << 8) | ix1];
+        float c = Lattice[(iy1 << 8) | ix], d = Lattice[(iy1 << 8) | ix1];
+        float top = a + (b - a) * tx;
+        float bottom = c + (d - c) * tx;
+        return top + (bottom - top) * ty;
+    }
+
+    /// <summary>Sum of <paramref name="octaves"/> octaves, each twice the frequency and half the amplitude.</summary>
+    public static float Fractal(float x, float y, int octaves)
+    {
+        float sum = 0f, amp = 0.5f, norm = 0f;
+        for (int i = 0; i < octaves; i++)
+        {
+            sum += amp * Sample(x, y);
+            norm += amp;
+            x = x * 2.03f + 17.1f;
+            y = y * 2.03f + 5.3f;
+            amp *= 0.5f;
+        }
+
+        return sum / norm;
+    }
+
+    private static float[] BuildLattice()
+    {
+        var rng = new FaceDefender.Avatars.Rendering.SeededRandom(0x5EEDF00DUL);
+        var values = new float[Size * Size];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = rng.NextFloat() * 2f - 1f;
+        }
+
+        return values;
+    }
+}
