@@ -3,6 +3,8 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FaceDefender.Abstractions;
+using FaceDefender.Fusion;
+using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -10,9 +12,11 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace FaceDefender.Avatars;
 
 /// <summary>
-/// Avatars from a user's own folder: 1024 x 1024 images on the FFHQ canvas, described by a JSON
+/// Avatars from a user's own folder: portraits of any size and framing, described by a JSON
 /// manifest (<see cref="AvatarManifest"/>). Each image's landmarks are detected once with an
-/// <see cref="ILandmarkDetector"/> and cached in a sidecar file <c>&lt;image&gt;.landmarks.json</c>
+/// <see cref="ILandmarkDetector"/>; the image is then brought onto the 1024 x 1024 FFHQ canvas with
+/// <see cref="FaceNormalizer"/> (images already on that canvas are used unchanged), and the
+/// canvas landmarks and the alignment are cached in a sidecar file <c>&lt;image&gt;.landmarks.json</c>
 /// keyed by the SHA-256 of the image file and a fingerprint of the detector's models; a changed
 /// image or model triggers a new detection.
 /// </summary>
@@ -25,7 +29,21 @@ namespace FaceDefender.Avatars;
 public sealed class DirectoryAvatarProvider : IAvatarProvider
 {
     /// <summary>Version tag written into sidecar files.</summary>
-    public const string SidecarFormat = "FaceDefender avatar landmarks v1";
+    public const string SidecarFormat = "FaceDefender avatar landmarks v2";
+
+    /// <summary>
+    /// Smallest usable distance between the iris centres in the source image, in pixels: a smaller
+    /// face would be enlarged more than about 8 times onto the canvas (where the eyes are about 240 px apart).
+    /// </summary>
+    public const float MinimumEyeDistancePixels = 30f;
+
+    /// <summary>
+    /// An image counts as already on the canvas (and is used without resampling) when it is 1024 x 1024
+    /// and the alignment computed from its detected landmarks moves no corner by more than this many
+    /// pixels (3 % of the canvas: a rotation of under 2 degrees or a scale change of under 4 %, the
+    /// order of landmark detection noise on an aligned image, not a different framing).
+    /// </summary>
+    public const float OnCanvasTolerancePixels = 32f;
 
     private readonly string _folder;
     private readonly ILandmarkDetector _detector;
@@ -33,7 +51,7 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
     private readonly byte[] _hmacKey;
     private readonly IReadOnlyList<AvatarManifestEntry> _entries;
     private readonly AvatarMetadata[] _metadata;
-    private readonly Lazy<FaceLandmarks>[] _landmarks;
+    private readonly Lazy<Aligned>[] _landmarks;
     private readonly object _detectGate = new();
 
     private DirectoryAvatarProvider(string folder, IReadOnlyList<AvatarManifestEntry> entries, ILandmarkDetector detector, string fingerprint, byte[] hmacKey)
@@ -44,7 +62,7 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
         _fingerprint = fingerprint;
         _hmacKey = hmacKey;
         _metadata = entries.Select(e => new AvatarMetadata(e.Id, e.Sex, AvatarAgeBuckets.Map(e.AgeYears), e.SkinTone, "file " + e.File, e.License, isSynthetic: false)).ToArray();
-        _landmarks = entries.Select((e, i) => new Lazy<FaceLandmarks>(() => LoadOrDetect(i), LazyThreadSafetyMode.ExecutionAndPublication)).ToArray();
+        _landmarks = entries.Select((e, i) => new Lazy<Aligned>(() => LoadOrDetect(i), LazyThreadSafetyMode.ExecutionAndPublication)).ToArray();
     }
 
     /// <summary>Opens the avatar set in <paramref name="folder"/> (reads and checks the manifest; detects nothing yet).</summary>
@@ -106,26 +124,41 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
     public IReadOnlyList<AvatarMetadata> Catalog => _metadata;
 
     /// <summary>Detects (or loads from sidecars) the landmarks of every entry now, so problems show up at once.</summary>
-    /// <exception cref="AvatarSetException">An image is unreadable, not 1024 x 1024, or has no face or several faces.</exception>
+    /// <exception cref="AvatarSetException">An image is unreadable, has no face or several faces, or the face is too small.</exception>
     public void Prepare()
     {
-        foreach (Lazy<FaceLandmarks> l in _landmarks)
+        foreach (Lazy<Aligned> l in _landmarks)
         {
             _ = l.Value;
         }
     }
 
     /// <inheritdoc />
-    /// <exception cref="AvatarSetException">The chosen image is unreadable, not 1024 x 1024, or has no face or several faces.</exception>
+    /// <exception cref="AvatarSetException">The chosen image is unreadable, has no face or several faces, or the face is too small.</exception>
     public Avatar Select(AvatarQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         int[] candidates = Candidates(query);
         int pick = query.PseudonymKey is null ? candidates[0] : candidates[AvatarPseudonym.Choose(_hmacKey, query.PseudonymKey, candidates.Length)];
-        FaceLandmarks landmarks = _landmarks[pick].Value;
+        Aligned aligned = _landmarks[pick].Value;
         Image<Rgb24> image = LoadImage(pick);
-        return new Avatar(image, landmarks, _metadata[pick]);
+        if (aligned.SourceToCanvas is { } m)
+        {
+            // The same warp as FaceNormalizer.Normalize (white padding), with the cached transform.
+            using Image<Rgb24> source = image;
+            image = ImageKernels.Warp(source, AffineWarp.FromContinuousCoordinates(m), new Size(Avatar.CanvasSize, Avatar.CanvasSize), WarpBorderMode.Constant, new Rgb24(255, 255, 255));
+        }
+        else if (image.Width != Avatar.CanvasSize || image.Height != Avatar.CanvasSize)
+        {
+            image.Dispose();
+            throw new AvatarSetException($"Avatar \"{_entries[pick].Id}\": \"{_entries[pick].File}\" changed after its landmarks were read; call Open again.");
+        }
+
+        return new Avatar(image, aligned.Landmarks, _metadata[pick]);
     }
+
+    /// <summary>Canvas landmarks and the source-to-canvas transform (null: the image is already on the canvas).</summary>
+    private sealed record Aligned(FaceLandmarks Landmarks, Matrix3x2? SourceToCanvas);
 
     private int[] Candidates(AvatarQuery q)
     {
@@ -178,30 +211,26 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
             throw new AvatarSetException($"Avatar \"{_entries[i].Id}\": \"{_entries[i].File}\" cannot be read as an image ({e.Message}).", e);
         }
 
-        if (image.Width != Avatar.CanvasSize || image.Height != Avatar.CanvasSize)
-        {
-            int w = image.Width, h = image.Height;
-            image.Dispose();
-            throw new AvatarSetException($"Avatar \"{_entries[i].Id}\": \"{_entries[i].File}\" is {w} x {h}; avatars must be {Avatar.CanvasSize} x {Avatar.CanvasSize} on the FFHQ canvas (about 256 px between the eyes).");
-        }
-
         return image;
     }
 
-    private FaceLandmarks LoadOrDetect(int i)
+    private Aligned LoadOrDetect(int i)
     {
         string path = FullPath(i);
         string sidecar = path + ".landmarks.json";
         string imageHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
-        FaceLandmarks? cached = TryReadSidecar(sidecar, imageHash);
+        Aligned? cached = TryReadSidecar(sidecar, imageHash);
         if (cached is not null)
         {
             return cached;
         }
 
         FaceDetection detection;
+        int width, height;
         using (Image<Rgb24> image = LoadImage(i))
         {
+            width = image.Width;
+            height = image.Height;
             lock (_detectGate)
             {
                 detection = _detector.Detect(image);
@@ -215,14 +244,57 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
             FaceDetectionStatus.Found or FaceDetectionStatus.SeveralFaces =>
                 throw new AvatarSetException($"Avatar \"{id}\": \"{_entries[i].File}\" shows {detection.Faces.Count} faces; an avatar must show exactly one."),
             FaceDetectionStatus.NoFace => throw new AvatarSetException($"Avatar \"{id}\": no face was found in \"{_entries[i].File}\"."),
+            FaceDetectionStatus.FaceTooSmall => throw new AvatarSetException(
+                $"Avatar \"{id}\": the face in \"{_entries[i].File}\" is too small for the landmark detector; use an image with at least {MinimumEyeDistancePixels:F0} px between the eyes."),
             _ => throw new AvatarSetException($"Avatar \"{id}\": the face in \"{_entries[i].File}\" could not be used ({detection.Status})."),
         };
-        var landmarks = new FaceLandmarks(found.Points.ToArray(), CoordinateSpace.Normalized, found.RightEyeContour, found.LeftEyeContour);
-        WriteSidecar(sidecar, imageHash, landmarks);
-        return landmarks;
+        var source = new FaceLandmarks(found.Points.ToArray(), CoordinateSpace.Source, found.RightEyeContour, found.LeftEyeContour);
+        Aligned aligned = Align(i, source, width, height);
+        WriteSidecar(sidecar, imageHash, aligned);
+        return aligned;
     }
 
-    private FaceLandmarks? TryReadSidecar(string sidecar, string imageHash)
+    /// <summary>
+    /// The FFHQ alignment of the detected face (<see cref="FaceNormalizer.ComputeTransform"/>): none
+    /// when the image is already on the canvas, else the transform and the mapped landmarks.
+    /// </summary>
+    private Aligned Align(int i, FaceLandmarks source, int width, int height)
+    {
+        Matrix3x2 m;
+        try
+        {
+            m = FaceNormalizer.ComputeTransform(source, Avatar.CanvasSize);
+        }
+        catch (ArgumentException e)
+        {
+            throw new AvatarSetException($"Avatar \"{_entries[i].Id}\": the face in \"{_entries[i].File}\" cannot be aligned ({e.Message}).", e);
+        }
+
+        float eyeDistance = Vector2.Distance(source[468], source[473]);
+        if (!(eyeDistance >= MinimumEyeDistancePixels))
+        {
+            throw new AvatarSetException(
+                $"Avatar \"{_entries[i].Id}\": the face in \"{_entries[i].File}\" is too small (about {eyeDistance:F0} px between the eyes); use an image with at least {MinimumEyeDistancePixels:F0} px between the eyes.");
+        }
+
+        if (width == Avatar.CanvasSize && height == Avatar.CanvasSize)
+        {
+            float worst = 0f;
+            foreach (Vector2 corner in new[] { Vector2.Zero, new Vector2(width, 0), new Vector2(0, height), new Vector2(width, height) })
+            {
+                worst = MathF.Max(worst, Vector2.Distance(Vector2.Transform(corner, m), corner));
+            }
+
+            if (worst <= OnCanvasTolerancePixels)
+            {
+                return new Aligned(new FaceLandmarks(source.Points.ToArray(), CoordinateSpace.Normalized, source.RightEyeContour, source.LeftEyeContour), null);
+            }
+        }
+
+        return new Aligned(source.Transform(m, CoordinateSpace.Normalized), m);
+    }
+
+    private Aligned? TryReadSidecar(string sidecar, string imageHash)
     {
         if (!File.Exists(sidecar))
         {
@@ -246,8 +318,15 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
                 points.Add(new Vector3(p[0].GetSingle(), p[1].GetSingle(), p[2].GetSingle()));
             }
 
-            return new FaceLandmarks(
+            var landmarks = new FaceLandmarks(
                 points, CoordinateSpace.Normalized, ReadContour(root, "rightEyeContour"), ReadContour(root, "leftEyeContour"));
+            Matrix3x2? transform = null;
+            if (root.TryGetProperty("sourceToCanvas", out JsonElement t))
+            {
+                transform = new Matrix3x2(t[0].GetSingle(), t[1].GetSingle(), t[2].GetSingle(), t[3].GetSingle(), t[4].GetSingle(), t[5].GetSingle());
+            }
+
+            return new Aligned(landmarks, transform);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException)
         {
@@ -287,8 +366,9 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
         w.WriteEndArray();
     }
 
-    private void WriteSidecar(string sidecar, string imageHash, FaceLandmarks landmarks)
+    private void WriteSidecar(string sidecar, string imageHash, Aligned aligned)
     {
+        FaceLandmarks landmarks = aligned.Landmarks;
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
@@ -296,6 +376,18 @@ public sealed class DirectoryAvatarProvider : IAvatarProvider
             w.WriteString("format", SidecarFormat);
             w.WriteString("imageSha256", imageHash);
             w.WriteString("detector", _fingerprint);
+            if (aligned.SourceToCanvas is { } m)
+            {
+                // Source pixels to canvas pixels (Matrix3x2 M11, M12, M21, M22, M31, M32); absent: already on the canvas.
+                w.WriteStartArray("sourceToCanvas");
+                foreach (float v in new[] { m.M11, m.M12, m.M21, m.M22, m.M31, m.M32 })
+                {
+                    w.WriteNumberValue(v);
+                }
+
+                w.WriteEndArray();
+            }
+
             WritePoints(w, "points", landmarks.Points);
             if (landmarks.RightEyeContour is { } right)
             {

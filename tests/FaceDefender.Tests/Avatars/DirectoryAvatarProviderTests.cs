@@ -4,6 +4,7 @@ using FaceDefender.Avatars;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace FaceDefender.Tests.Avatars;
 
@@ -61,12 +62,11 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
     }
 
     [Fact]
-    public void Images_without_exactly_one_face_or_of_the_wrong_size_are_rejected()
+    public void Images_without_exactly_one_face_are_rejected()
     {
         WriteImage("none.png");
         WriteImage("two.png", shade: 100);
-        WriteImage("small.png", size: 512);
-        WriteManifest($"{{\"avatars\":[{Entry("none.png")},{Entry("two.png", sex: "male")},{Entry("small.png", tone: "dark")}]}}");
+        WriteManifest($"{{\"avatars\":[{Entry("none.png")},{Entry("two.png", sex: "male")}]}}");
         var detector = new FakeDetector { Faces = 0 };
         DirectoryAvatarProvider provider = DirectoryAvatarProvider.Open(_dir, detector);
         var none = () => provider.Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light));
@@ -74,8 +74,6 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
         detector.Faces = 2;
         var two = () => provider.Select(new AvatarQuery(AvatarSex.Male, 30, SkinTone.Light));
         two.Should().Throw<AvatarSetException>().WithMessage("*2 faces*");
-        var small = () => provider.Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Dark));
-        small.Should().Throw<AvatarSetException>().WithMessage("*512 x 512*1024 x 1024*");
     }
 
     [Fact]
@@ -91,7 +89,7 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
         using (Avatar a = DirectoryAvatarProvider.Open(_dir, detector, "model-A").Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light)))
         {
             detector.Calls.Should().Be(1, "the sidecar matched image and model");
-            a.Landmarks.Points[0].Should().Be(FakeDetector.Point(0));
+            a.Landmarks.Points[0].Should().Be(FakeDetector.AlignedPoint(0), "the fake landmarks are not on the FFHQ canvas: they are aligned onto it");
             a.Metadata.License.Should().Be("CC0-1.0");
             a.Metadata.IsSynthetic.Should().BeFalse();
         }
@@ -111,14 +109,14 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
         var detector = new FakeDetector { WithContours = true };
         using (Avatar first = DirectoryAvatarProvider.Open(_dir, detector).Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light)))
         {
-            first.Landmarks.RightEyeContour!.Points[5].Should().Be(FakeDetector.ContourPoint(5, 0));
+            first.Landmarks.RightEyeContour!.Points[5].Should().Be(FakeDetector.AlignedContourPoint(5, 0));
         }
 
         using (Avatar cached = DirectoryAvatarProvider.Open(_dir, detector).Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light)))
         {
             detector.Calls.Should().Be(1, "the second provider reads the sidecar");
-            cached.Landmarks.RightEyeContour!.Points.ToArray().Should().Equal(Enumerable.Range(0, EyeContour.Count).Select(i => FakeDetector.ContourPoint(i, 0)));
-            cached.Landmarks.LeftEyeContour!.Points[70].Should().Be(FakeDetector.ContourPoint(70, 200));
+            cached.Landmarks.RightEyeContour!.Points.ToArray().Should().Equal(Enumerable.Range(0, EyeContour.Count).Select(i => FakeDetector.AlignedContourPoint(i, 0)));
+            cached.Landmarks.LeftEyeContour!.Points[70].Should().Be(FakeDetector.AlignedContourPoint(70, 200));
         }
 
         // A sidecar without contours (written from landmarks that had none) reads back without them.
@@ -177,7 +175,128 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
 
             // The face oval carries a known inward bias on the canonical shape (issue 5): looser.
             Vector2.Distance(loaded.Landmarks[152], source.Landmarks[152]).Should().BeLessThan(0.15f * ipd);
+
+            // Already on the canvas: used as it is (no resampling), and the sidecar records no alignment.
+            PixelsOf(loaded.Image).Should().Equal(PixelsOf(source.Image));
+            File.ReadAllText(Path.Combine(_dir, "m40.png.landmarks.json")).Should().NotContain("sourceToCanvas");
         }
+    }
+
+    private static byte[] PixelsOf(Image<Rgb24> image)
+    {
+        var bytes = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(bytes);
+        return bytes;
+    }
+
+    private static string Portrait(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
+
+    // The public-domain test portraits stand in for a user's own avatar images here (in a temporary
+    // folder only): they are real people and never ship as avatars.
+    [Fact]
+    public void Photos_of_any_size_and_framing_are_aligned_onto_the_canvas_and_the_alignment_is_cached()
+    {
+        File.Copy(Portrait("astronaut.png"), Path.Combine(_dir, "a.png"));      // 512 x 512, face not FFHQ-framed
+        File.Copy(Portrait("grace_hopper.jpg"), Path.Combine(_dir, "g.jpg"));   // 512 x 600
+        using (Image<Rgb24> wide = Image.Load<Rgb24>(Portrait("astronaut.png")))  // small face, off-centre, on a wide canvas
+        using (var canvas = new Image<Rgb24>(1400, 900, new Rgb24(40, 60, 80)))
+        {
+            wide.Mutate(c => c.Resize(480, 480));
+            canvas.Mutate(c => c.DrawImage(wide, new Point(860, 400), 1f));
+            canvas.SaveAsPng(Path.Combine(_dir, "w.png"));
+        }
+
+        WriteManifest($"{{\"avatars\":[{Entry("a.png", id: "a")},{Entry("g.jpg", age: "70", id: "g")},{Entry("w.png", tone: "dark", id: "w")}]}}");
+        using var mediaPipe = new MediaPipeLandmarkDetector();
+        var counting = new CountingDetector(mediaPipe);
+        DirectoryAvatarProvider provider = DirectoryAvatarProvider.Open(_dir, counting);
+        var first = new Dictionary<string, (byte[] Pixels, Vector3[] Points)>();
+        foreach (var (sex, age, tone, id) in new[] { (AvatarSex.Female, 30, SkinTone.Light, "a"), (AvatarSex.Female, 70, SkinTone.Light, "g"), (AvatarSex.Female, 30, SkinTone.Dark, "w") })
+        {
+            using Avatar avatar = provider.Select(new AvatarQuery(sex, age, tone));
+            avatar.Metadata.Id.Should().Be(id);
+            avatar.Image.Width.Should().Be(1024);
+            avatar.Image.Height.Should().Be(1024);
+            avatar.Landmarks.Space.Should().Be(CoordinateSpace.Normalized);
+
+            // The cached landmarks are on the canvas: the alignment computed from them is the identity.
+            var m = FaceDefender.Fusion.FaceNormalizer.ComputeTransform(avatar.Landmarks);
+            foreach (Vector2 corner in new[] { Vector2.Zero, new Vector2(1024, 0), new Vector2(0, 1024), new Vector2(1024, 1024) })
+            {
+                Vector2.Distance(Vector2.Transform(corner, m), corner).Should().BeLessThan(0.5f, $"avatar {id}");
+            }
+
+            float eyes = Vector2.Distance(avatar.Landmarks[468], avatar.Landmarks[473]);
+            eyes.Should().BeInRange(200f, 265f, $"avatar {id}: FFHQ framing puts about a quarter of the canvas between the eyes");
+
+            // And they belong to the aligned pixels: detecting again on the aligned image agrees.
+            FaceDetection again = mediaPipe.Detect(avatar.Image);
+            again.Faces.Should().HaveCount(1);
+            foreach (int i in new[] { 468, 473, 33, 133, 263, 362, 1, 13 })
+            {
+                Vector2.Distance(again.Faces[0].Landmarks[i], avatar.Landmarks[i]).Should().BeLessThan(0.05f * eyes, $"avatar {id}, landmark {i}");
+            }
+
+            first[id] = (PixelsOf(avatar.Image), avatar.Landmarks.Points.ToArray());
+        }
+
+        counting.Calls.Should().Be(3);
+        File.ReadAllText(Path.Combine(_dir, "w.png.landmarks.json")).Should().Contain("sourceToCanvas");
+
+        // A new provider reads the sidecars: no detection, the same landmarks and pixels.
+        DirectoryAvatarProvider reopened = DirectoryAvatarProvider.Open(_dir, counting);
+        using (Avatar w = reopened.Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Dark)))
+        {
+            counting.Calls.Should().Be(3);
+            w.Landmarks.Points.ToArray().Should().Equal(first["w"].Points);
+            PixelsOf(w.Image).Should().Equal(first["w"].Pixels);
+        }
+    }
+
+    [Fact]
+    public void Real_photos_with_no_face_several_faces_or_a_tiny_face_fail_clearly()
+    {
+        using (var grey = new Image<Rgb24>(700, 500, new Rgb24(128, 128, 128)))
+        {
+            grey.SaveAsPng(Path.Combine(_dir, "none.png"));
+        }
+
+        using (Image<Rgb24> a = Image.Load<Rgb24>(Portrait("astronaut.png")))
+        using (Image<Rgb24> g = Image.Load<Rgb24>(Portrait("grace_hopper.jpg")))
+        using (var twoFaces = new Image<Rgb24>(1024, 600, new Rgb24(255, 255, 255)))
+        {
+            twoFaces.Mutate(c => c.DrawImage(a, new Point(0, 44), 1f).DrawImage(g, new Point(512, 0), 1f));
+            twoFaces.SaveAsPng(Path.Combine(_dir, "pair.png"));
+            using Image<Rgb24> tiny = a.Clone(c => c.Resize(200, 200));
+            using var tinyCanvas = new Image<Rgb24>(640, 640, new Rgb24(200, 200, 200));
+            tinyCanvas.Mutate(c => c.DrawImage(tiny, new Point(240, 240), 1f));
+            tinyCanvas.SaveAsPng(Path.Combine(_dir, "tiny.png"));
+        }
+
+        WriteManifest($"{{\"avatars\":[{Entry("none.png", id: "none")},{Entry("pair.png", sex: "male", id: "pair")},{Entry("tiny.png", tone: "dark", id: "tiny")}]}}");
+        // Strict about several faces (the detector's default uses the largest face).
+        using var mediaPipe = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
+        DirectoryAvatarProvider provider = DirectoryAvatarProvider.Open(_dir, mediaPipe);
+        var none = () => provider.Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Light));
+        none.Should().Throw<AvatarSetException>().WithMessage("*\"none\"*no face*none.png*");
+        var pair = () => provider.Select(new AvatarQuery(AvatarSex.Male, 30, SkinTone.Light));
+        pair.Should().Throw<AvatarSetException>().WithMessage("*\"pair\"*2 faces*exactly one*");
+        var tinyFace = () => provider.Select(new AvatarQuery(AvatarSex.Female, 30, SkinTone.Dark));
+        tinyFace.Should().Throw<AvatarSetException>().WithMessage("*\"tiny\"*too small*at least 30 px between the eyes*");
+    }
+
+    /// <summary>Counts the calls to a real detector.</summary>
+    private sealed class CountingDetector(ILandmarkDetector inner) : ILandmarkDetector
+    {
+        public int Calls { get; private set; }
+
+        public FaceDetection Detect(Image<Rgb24> image)
+        {
+            Calls++;
+            return inner.Detect(image);
+        }
+
+        public void Dispose() { }
     }
 
     /// <summary>A detector that returns a fixed set of landmarks (or none, or two faces) and counts its calls.</summary>
@@ -192,6 +311,19 @@ public sealed class DirectoryAvatarProviderTests : IDisposable
         public static Vector3 ContourPoint(int i, float shift) => new(400 + i + shift, 350 + (i % 7) + shift, i / 10f);
 
         public static Vector3 Point(int i) => new(300 + i % 20 * 20, 300 + i / 20 * 10, 0);
+
+        private static FaceLandmarks Raw(bool contours) => new(
+            Enumerable.Range(0, FaceLandmarks.Count).Select(Point).ToArray(), CoordinateSpace.Source,
+            contours ? new EyeContour(Enumerable.Range(0, EyeContour.Count).Select(i => ContourPoint(i, 0)).ToArray()) : null,
+            contours ? new EyeContour(Enumerable.Range(0, EyeContour.Count).Select(i => ContourPoint(i, 200)).ToArray()) : null);
+
+        private static FaceLandmarks Aligned(bool contours) =>
+            Raw(contours).Transform(FaceDefender.Fusion.FaceNormalizer.ComputeTransform(Raw(contours)), CoordinateSpace.Normalized);
+
+        /// <summary>Point i after the FFHQ alignment the provider applies (the fake points are not on the canvas).</summary>
+        public static Vector3 AlignedPoint(int i) => Aligned(false).Points[i];
+
+        public static Vector3 AlignedContourPoint(int i, float shift) => (shift == 0 ? Aligned(true).RightEyeContour! : Aligned(true).LeftEyeContour!).Points[i];
 
         public FaceDetection Detect(Image<Rgb24> image)
         {
