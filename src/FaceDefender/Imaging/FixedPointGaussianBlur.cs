@@ -28,7 +28,7 @@ internal static class FixedPointGaussianBlur
         BlurBorderMode border, Rectangle roi, int maxDegreeOfParallelism, bool allowSimd)
     {
         var plan = new Plan(width, height, channels, kernel, border, roi, allowSimd && Avx2.IsSupported);
-        int bands = Math.Max(1, Math.Min(maxDegreeOfParallelism, roi.Height / 32));
+        int bands = RowBands.Count(roi, maxDegreeOfParallelism);
         if (bands == 1)
         {
             plan.RunBand(source, destination, roi.Y, roi.Bottom);
@@ -40,12 +40,8 @@ internal static class FixedPointGaussianBlur
         {
             nint s = (nint)sp, d = (nint)dp;
             int sl = source.Length, dl = destination.Length;
-            Parallel.For(0, bands, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
-            {
-                int y0 = roi.Y + (int)((long)roi.Height * b / bands);
-                int y1 = roi.Y + (int)((long)roi.Height * (b + 1) / bands);
-                plan.RunBand(new ReadOnlySpan<byte>((void*)s, sl), new Span<byte>((void*)d, dl), y0, y1);
-            });
+            RowBands.ForEach(roi, bands, maxDegreeOfParallelism, (y0, y1) =>
+                plan.RunBand(new ReadOnlySpan<byte>((void*)s, sl), new Span<byte>((void*)d, dl), y0, y1));
         }
     }
 

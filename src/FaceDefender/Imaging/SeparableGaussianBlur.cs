@@ -94,7 +94,7 @@ public static class SeparableGaussianBlur
 
         var plan = new Plan(width, height, channels, kernel, border, roi, allowSimd && Vector256.IsHardwareAccelerated);
 
-        int bands = Math.Max(1, Math.Min(maxDegreeOfParallelism, roi.Height / 32));
+        int bands = RowBands.Count(roi, maxDegreeOfParallelism);
         if (bands == 1)
         {
             plan.RunBand(source, destination, roi.Y, roi.Bottom);
@@ -106,12 +106,8 @@ public static class SeparableGaussianBlur
         {
             nint s = (nint)sp, d = (nint)dp;
             int sl = source.Length, dl = destination.Length;
-            Parallel.For(0, bands, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
-            {
-                int y0 = roi.Y + (int)((long)roi.Height * b / bands);
-                int y1 = roi.Y + (int)((long)roi.Height * (b + 1) / bands);
-                plan.RunBand(new ReadOnlySpan<TIn>((void*)s, sl), new Span<TOut>((void*)d, dl), y0, y1);
-            });
+            RowBands.ForEach(roi, bands, maxDegreeOfParallelism, (y0, y1) =>
+                plan.RunBand(new ReadOnlySpan<TIn>((void*)s, sl), new Span<TOut>((void*)d, dl), y0, y1));
         }
     }
 
