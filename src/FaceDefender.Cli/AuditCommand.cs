@@ -24,7 +24,7 @@ public static class AuditCommand
         var output = new Option<string>("--output", "-o") { Description = "Where privacy-audit.json and privacy-audit.md are written.", DefaultValueFactory = _ => "facedefender-audit" };
         var embedderOption = new Option<string>("--embedder")
         {
-            Description = "dlib (embedded, default) or faceres (from the local model cache: run tools/models/fetch-faceres.sh; FACEDEFENDER_MODEL_CACHE sets the folder).",
+            Description = "dlib (embedded, default), faceres (from the local model cache: run tools/models/fetch-faceres.sh; FACEDEFENDER_MODEL_CACHE sets the folder), or geometry (an attacker matching the re-detected eye measurements, which every preset keeps).",
             DefaultValueFactory = _ => "dlib",
         };
         var model = new Option<string?>("--model") { Description = "An ONNX face-recognition model to use instead of the embedded dlib ResNet (overrides --embedder)." };
@@ -52,9 +52,9 @@ public static class AuditCommand
         bool periocular, bool sameTool, TextWriter stdout, TextWriter stderr, bool progressBar = false, string embedderName = "dlib")
     {
         string embedderKind = embedderName.ToLowerInvariant();
-        if (modelPath is null && embedderKind is not ("dlib" or "faceres"))
+        if (modelPath is null && embedderKind is not ("dlib" or "faceres" or "geometry"))
         {
-            stderr.WriteLine($"error: unknown --embedder '{embedderName}': use dlib or faceres.");
+            stderr.WriteLine($"error: unknown --embedder '{embedderName}': use dlib, faceres or geometry.");
             return Program.Usage;
         }
 
@@ -149,6 +149,7 @@ public static class AuditCommand
 
             using IFaceEmbedder embedder = modelPath is not null ? new OnnxFaceEmbedder(modelPath, modelOptions!)
                 : embedderKind == "faceres" ? FaceResModel.Load()
+                : embedderKind == "geometry" ? new EyeGeometryEmbedder()
                 : new DlibFaceEmbedder();
             var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 256));
             var auditing = new ProgressReporter(stderr, "auditing", progressBar);

@@ -97,4 +97,20 @@ public class AuditCommandTests
             .Should().Be(Program.Usage);
         err.ToString().Should().Contain("--embedder");
     }
+    [Fact]
+    public void Geometry_embedder_audits_with_the_eye_measurement_attacker()
+    {
+        string input = Directory.CreateTempSubdirectory("fd-audit-geo-in").FullName;
+        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-audit-geo-out").FullName, "report");
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "astronaut_1.png"));
+        File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "hopper_1.jpg"));
+        var err = new StringWriter();
+
+        int code = AuditCommand.Run(input, output, null, "arcface", 2, periocular: false, sameTool: false, new StringWriter(), err, embedderName: "geometry");
+
+        code.Should().Be(Program.Ok, err.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "privacy-audit.json")));
+        json.RootElement.GetProperty("embedder").GetString().Should().Be("eye-geometry");
+        json.RootElement.GetProperty("failedImages").GetInt32().Should().Be(0, "the attacker re-detects both portraits");
+    }
 }
