@@ -267,4 +267,51 @@ public sealed class ConverterOpTests
         Action convert = () => TfjsToOnnxConverter.Convert(g.Build(), "bad");
         convert.Should().Throw<NotSupportedException>().WithMessage("dense: fused ops*");
     }
+
+    [Fact]
+    public void Fusable_prelu_form_matches_prelu_after_a_fused_conv_and_on_its_own_and_emits_no_prelu()
+    {
+        // _FusedConv2D (1 x 1, BiasAdd + Prelu) then a standalone Prelu: negative, positive and > 1 slopes.
+        const int Co = 4;
+        var g = new Graph();
+        g.Input("x", null, H, W, C);
+        float[] filter = Lcg(C * Co, 20, -1, 1), bias = Lcg(Co, 21, -0.5f, 0.5f);
+        float[] slope1 = [-0.3f, 0.1f, 0.25f, 1.7f], slope2 = [0.05f, -1.2f, 0.6f, 0.0f];
+        g.Const("w", [1, 1, C, Co], filter);
+        g.Const("b", [Co], bias);
+        g.Const("a1", [Co], slope1);
+        g.Const("a2", [1, 1, Co], slope2);
+        string strides = "{\"list\":{\"i\":[\"1\",\"1\",\"1\",\"1\"]}}";
+        g.Op("conv", "_FusedConv2D", ["x", "w", "b", "a1"],
+            $"{{\"strides\":{strides},\"dilations\":{strides},\"padding\":{{\"s\":\"{B64("VALID")}\"}},"
+            + $"\"fused_ops\":{{\"list\":{{\"s\":[\"{B64("BiasAdd")}\",\"{B64("Prelu")}\"]}}}}}}");
+        g.Op("prelu", "Prelu", ["conv", "a2"]);
+        g.Op("out", "Identity", ["prelu"]);
+
+        float[] x = Lcg(N * H * W * C, 22, -3, 3);
+        double[] expected = new double[N * H * W * Co];
+        for (int p = 0; p < N * H * W; p++)
+        {
+            for (int o = 0; o < Co; o++)
+            {
+                double y = bias[o];
+                for (int c = 0; c < C; c++)
+                {
+                    y += x[(p * C) + c] * (double)filter[(c * Co) + o];
+                }
+
+                y = y > 0 ? y : y * slope1[o];
+                expected[(p * Co) + o] = y > 0 ? y : y * slope2[o];
+            }
+        }
+
+        OnnxModel plain = TfjsToOnnxConverter.Convert(g.Build(), "prelu");
+        OnnxModel fusable = TfjsToOnnxConverter.Convert(g.Build(), "prelu", fusablePrelu: true);
+        plain.Nodes.Count(n => n.OpType == "PRelu").Should().Be(2);
+        fusable.Nodes.Should().NotContain(n => n.OpType == "PRelu");
+        fusable.Nodes.Count(n => n.OpType == "BatchNormalization").Should().Be(4);
+        expected.Should().Contain(v => v < 0, "the data must exercise the negative side");
+        ShouldMatch(Run(plain, "x", [N, H, W, C], x)["out"].Values, expected);
+        ShouldMatch(Run(fusable, "x", [N, H, W, C], x)["out"].Values, expected);
+    }
 }

@@ -21,16 +21,31 @@ internal sealed class TfjsToOnnxConverter
     // TF tensor name -> (ONNX tensor name, whether it is a 4-D tensor held as NCHW).
     private readonly Dictionary<string, (string Name, bool Nchw)> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _initializerNames = new(StringComparer.Ordinal);
+    private readonly bool _fusablePrelu;
 
-    private TfjsToOnnxConverter(TfjsGraphModel tf)
+    // Shared per-channel constants of the fusable PReLU form, by channel count: (zeros, ones).
+    private readonly Dictionary<int, (string Zeros, string Ones)> _affineConstants = [];
+
+    private TfjsToOnnxConverter(TfjsGraphModel tf, bool fusablePrelu)
     {
         _tf = tf;
+        _fusablePrelu = fusablePrelu;
         _byName = tf.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
     }
 
-    public static OnnxModel Convert(TfjsGraphModel tf, string graphName)
+    /// <summary>Converts a graph model.</summary>
+    /// <param name="tf">The TensorFlow.js graph model.</param>
+    /// <param name="graphName">The ONNX graph's name.</param>
+    /// <param name="fusablePrelu">
+    /// Emit each PReLU on an NCHW activation as <c>(1 - a) * Relu(x) + a * x</c>, built from Relu, two per-channel
+    /// BatchNormalization nodes (scale only) and an Add instead of an ONNX PRelu: ONNX Runtime's CPU provider keeps
+    /// those ops in its blocked NCHWc layout (the BatchNormalizations become 1 x 1 depthwise convolutions and the Add
+    /// is fused into one of them), whereas a PRelu forces a layout conversion before and after it and runs a slow
+    /// broadcast. Same values up to float rounding. Off by default (the output is then unchanged).
+    /// </param>
+    public static OnnxModel Convert(TfjsGraphModel tf, string graphName, bool fusablePrelu = false)
     {
-        var converter = new TfjsToOnnxConverter(tf);
+        var converter = new TfjsToOnnxConverter(tf, fusablePrelu);
         converter._onnx.GraphName = graphName;
         converter.Run();
         return converter._onnx;
@@ -249,8 +264,7 @@ internal sealed class TfjsToOnnxConverter
             case "Prelu":
             {
                 (string input, bool nchw) = _values[Clean(node.Inputs[0])];
-                string slope = PreluSlope(node.Inputs[1], nchw, node.Name + "/alpha");
-                Emit("PRelu", node.Name, [input, slope], [node.Name]);
+                EmitPrelu(input, node.Inputs[1], nchw, node.Name);
                 _values[node.Name] = (node.Name, nchw);
                 return;
             }
@@ -452,6 +466,40 @@ internal sealed class TfjsToOnnxConverter
         _values[node.Name] = (node.Name, false);
     }
 
+    /// <summary>PReLU of <paramref name="input"/> into the tensor <paramref name="name"/> (see the fusablePrelu option).</summary>
+    private void EmitPrelu(string input, string alphaInput, bool nchw, string name)
+    {
+        if (!_fusablePrelu || !nchw)
+        {
+            Emit("PRelu", name, [input, PreluSlope(alphaInput, nchw, name + "/alpha")], [name]);
+            return;
+        }
+
+        TfjsWeight alpha = Const(alphaInput);
+        int channels = alpha.Shape[^1];
+        if (alpha.Count != channels)
+        {
+            throw new NotSupportedException($"{name}/alpha: PReLU alpha must be per channel, got shape [{string.Join(",", alpha.Shape)}].");
+        }
+
+        if (!_affineConstants.TryGetValue(channels, out (string Zeros, string Ones) constants))
+        {
+            constants = (AddInitializer(OnnxTensor.FromFloats($"prelu_affine/zeros_{channels}", [channels], new float[channels])),
+                AddInitializer(OnnxTensor.FromFloats($"prelu_affine/ones_{channels}", [channels], Enumerable.Repeat(1f, channels).ToArray())));
+            _affineConstants[channels] = constants;
+        }
+
+        // BatchNormalization with mean 0, variance 1 and epsilon 0 is exactly scale * x (+ bias 0).
+        float[] a = alpha.Floats!;
+        string slope = AddInitializer(OnnxTensor.FromFloats(name + "/alpha", [channels], a));
+        string rest = AddInitializer(OnnxTensor.FromFloats(name + "/one_minus_alpha", [channels], a.Select(v => 1 - v).ToArray()));
+        var epsilon = new OnnxAttribute("epsilon", Float: 0f);
+        Emit("Relu", name + "/relu", [input], [name + "/relu"]);
+        Emit("BatchNormalization", name + "/positive", [name + "/relu", rest, constants.Zeros, constants.Zeros, constants.Ones], [name + "/positive"], epsilon);
+        Emit("BatchNormalization", name + "/linear", [input, slope, constants.Zeros, constants.Zeros, constants.Ones], [name + "/linear"], epsilon);
+        Emit("Add", name, [name + "/positive", name + "/linear"], [name]);
+    }
+
     private string PreluSlope(string alphaInput, bool nchw, string name)
     {
         TfjsWeight alpha = Const(alphaInput);
@@ -553,7 +601,7 @@ internal sealed class TfjsToOnnxConverter
                     Emit("Clip", node.Name, [convOut, AddInitializer(OnnxTensor.FromFloats(node.Name + "/min", [], [0f])), AddInitializer(OnnxTensor.FromFloats(node.Name + "/max", [], [6f]))], [node.Name]);
                     break;
                 case "Prelu":
-                    Emit("PRelu", node.Name, [convOut, PreluSlope(node.Inputs[extra], nchw: true, node.Name + "/alpha")], [node.Name]);
+                    EmitPrelu(convOut, node.Inputs[extra], nchw: true, node.Name);
                     break;
                 default:
                     throw new NotSupportedException($"{node.Name}: fused activation {fused[1]} is not supported.");

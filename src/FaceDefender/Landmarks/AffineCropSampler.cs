@@ -1,5 +1,9 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -35,6 +39,12 @@ internal static class AffineCropSampler
     /// <c>value / 255 * scale + offset</c> sampled at <c>Vector2.Transform(q, cropToSource)</c> for each
     /// output position q (continuous crop coordinates).
     /// </summary>
+    /// <remarks>
+    /// With AVX2 and FMA, eight adjacent output pixels are computed at once (one lane each, the four
+    /// neighbours of every sub-sample fetched by 32-bit gathers); a group whose samples come near the image's
+    /// edges, and all pixels without those instructions, take the scalar path. Both evaluate the same
+    /// definition; they differ only by float rounding (fused multiply-adds).
+    /// </remarks>
     public static void Sample(
         ReadOnlySpan<Rgb24> pixels, int width, int height, Matrix3x2 cropToSource, int size,
         float scale, float offset, int supersample, Span<float> destination)
@@ -44,57 +54,167 @@ internal static class AffineCropSampler
             throw new ArgumentException("Destination too small.", nameof(destination));
         }
 
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(pixels);
-        float k = scale / 255f / (supersample * supersample);
-        float step = 1f / supersample;
+        if (pixels.Length < width * height)
+        {
+            throw new ArgumentException("Fewer pixels than width x height.", nameof(pixels));
+        }
 
-        // Source position of crop point q: origin + q.x * du + q.y * dv (index space: minus half a
-        // pixel). Plain floats rather than Vector2 keep unoptimised (Debug) builds usable.
-        float dux = cropToSource.M11, duy = cropToSource.M12, dvx = cropToSource.M21, dvy = cropToSource.M22;
-        float ox = cropToSource.M31 - 0.5f, oy = cropToSource.M32 - 0.5f;
-        float sdux = step * dux, sduy = step * duy;
-        int stride = width * 3;
+        var map = new SampleMap(cropToSource, supersample, scale, offset);
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(pixels[..(width * height)]);
         for (int v = 0; v < size; v++)
         {
-            for (int u = 0; u < size; u++)
+            int u = 0;
+            if (Avx2.IsSupported && Fma.IsSupported)
             {
-                float r = 0, g = 0, b = 0;
-                float qu = u + (0.5f * step);
-                for (int sy = 0; sy < supersample; sy++)
+                for (; u + Vector256<float>.Count <= size; u += Vector256<float>.Count)
                 {
-                    float qv = v + ((sy + 0.5f) * step);
-                    float x = ox + (qu * dux) + (qv * dvx);
-                    float y = oy + (qu * duy) + (qv * dvy);
-                    for (int sx = 0; sx < supersample; sx++, x += sdux, y += sduy)
+                    if (!TrySampleEightAvx2(bytes, width, height, map, u, v, destination.Slice(((v * size) + u) * 3, 3 * Vector256<float>.Count)))
                     {
-                        int x0 = (int)MathF.Floor(x);
-                        int y0 = (int)MathF.Floor(y);
-                        float fx = x - x0, fy = y - y0;
-                        if ((uint)x0 < (uint)(width - 1) && (uint)y0 < (uint)(height - 1))
+                        for (int l = 0; l < Vector256<float>.Count; l++)
                         {
-                            // Fast path: all four neighbours inside.
-                            int i = (y0 * stride) + (x0 * 3);
-                            float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
-                            r += (bytes[i] * w00) + (bytes[i + 3] * w10) + (bytes[i + stride] * w01) + (bytes[i + stride + 3] * w11);
-                            g += (bytes[i + 1] * w00) + (bytes[i + 4] * w10) + (bytes[i + stride + 1] * w01) + (bytes[i + stride + 4] * w11);
-                            b += (bytes[i + 2] * w00) + (bytes[i + 5] * w10) + (bytes[i + stride + 2] * w01) + (bytes[i + stride + 5] * w11);
-                        }
-                        else if (x > -1f && y > -1f && x < width && y < height)
-                        {
-                            Accumulate(bytes, width, height, x0, y0, (1 - fx) * (1 - fy), ref r, ref g, ref b);
-                            Accumulate(bytes, width, height, x0 + 1, y0, fx * (1 - fy), ref r, ref g, ref b);
-                            Accumulate(bytes, width, height, x0, y0 + 1, (1 - fx) * fy, ref r, ref g, ref b);
-                            Accumulate(bytes, width, height, x0 + 1, y0 + 1, fx * fy, ref r, ref g, ref b);
+                            SamplePixel(bytes, width, height, map, u + l, v, destination.Slice(((v * size) + u + l) * 3, 3));
                         }
                     }
                 }
+            }
 
-                int o = ((v * size) + u) * 3;
-                destination[o] = (r * k) + offset;
-                destination[o + 1] = (g * k) + offset;
-                destination[o + 2] = (b * k) + offset;
+            for (; u < size; u++)
+            {
+                SamplePixel(bytes, width, height, map, u, v, destination.Slice(((v * size) + u) * 3, 3));
             }
         }
+    }
+
+    /// <summary>
+    /// Output pixel (u, v), scalar: the mean of the supersample^2 bilinear samples (black outside the image).
+    /// </summary>
+    private static void SamplePixel(ReadOnlySpan<byte> bytes, int width, int height, in SampleMap m, int u, int v, Span<float> rgb)
+    {
+        int stride = width * 3;
+        int n = m.Supersample;
+        float r = 0, g = 0, b = 0;
+        float qu = u + (0.5f * m.Step);
+        for (int sy = 0; sy < n; sy++)
+        {
+            float qv = v + ((sy + 0.5f) * m.Step);
+            float x = m.Ox + (qu * m.Dux) + (qv * m.Dvx);
+            float y = m.Oy + (qu * m.Duy) + (qv * m.Dvy);
+            for (int sx = 0; sx < n; sx++, x += m.StepDux, y += m.StepDuy)
+            {
+                int x0 = (int)MathF.Floor(x);
+                int y0 = (int)MathF.Floor(y);
+                float fx = x - x0, fy = y - y0;
+                if ((uint)x0 < (uint)(width - 1) && (uint)y0 < (uint)(height - 1))
+                {
+                    // Fast path: all four neighbours inside.
+                    int i = (y0 * stride) + (x0 * 3);
+                    float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+                    r += (bytes[i] * w00) + (bytes[i + 3] * w10) + (bytes[i + stride] * w01) + (bytes[i + stride + 3] * w11);
+                    g += (bytes[i + 1] * w00) + (bytes[i + 4] * w10) + (bytes[i + stride + 1] * w01) + (bytes[i + stride + 4] * w11);
+                    b += (bytes[i + 2] * w00) + (bytes[i + 5] * w10) + (bytes[i + stride + 2] * w01) + (bytes[i + stride + 5] * w11);
+                }
+                else if (x > -1f && y > -1f && x < width && y < height)
+                {
+                    Accumulate(bytes, width, height, x0, y0, (1 - fx) * (1 - fy), ref r, ref g, ref b);
+                    Accumulate(bytes, width, height, x0 + 1, y0, fx * (1 - fy), ref r, ref g, ref b);
+                    Accumulate(bytes, width, height, x0, y0 + 1, (1 - fx) * fy, ref r, ref g, ref b);
+                    Accumulate(bytes, width, height, x0 + 1, y0 + 1, fx * fy, ref r, ref g, ref b);
+                }
+            }
+        }
+
+        rgb[0] = (r * m.K) + m.Offset;
+        rgb[1] = (g * m.K) + m.Offset;
+        rgb[2] = (b * m.K) + m.Offset;
+    }
+
+    /// <summary>
+    /// Output pixels (u .. u+7, v) with AVX2: lane l is pixel u + l, following the scalar path's sample order.
+    /// Returns false, having written nothing, when a sample's four neighbours are not all inside the image
+    /// (or the 4-byte gather of the last one would read past the pixels): the caller then uses the scalar path.
+    /// </summary>
+    private static unsafe bool TrySampleEightAvx2(ReadOnlySpan<byte> bytes, int width, int height, in SampleMap m, int u, int v, Span<float> rgb)
+    {
+        int stride = width * 3;
+        int n = m.Supersample;
+        Vector256<float> lane = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+        Vector256<float> qu = lane + Vector256.Create(u + (0.5f * m.Step));
+        Vector256<float> dux = Vector256.Create(m.Dux), duy = Vector256.Create(m.Duy);
+        Vector256<float> stepDux = Vector256.Create(m.StepDux), stepDuy = Vector256.Create(m.StepDuy);
+        Vector256<float> one = Vector256<float>.One;
+        Vector256<int> byteMask = Vector256.Create(0xFF);
+        Vector256<int> three = Vector256.Create(3), strideV = Vector256.Create(stride);
+
+        // x0 in [0, width - 2], y0 in [0, height - 2] (all four neighbours inside), and the 4-byte read of the
+        // bottom-right neighbour, at offset i + stride + 3, ends inside the buffer.
+        Vector256<int> xLimit = Vector256.Create(width - 2), yLimit = Vector256.Create(height - 2);
+        Vector256<int> offsetLimit = Vector256.Create(bytes.Length - stride - 7);
+        Vector256<int> zero = Vector256<int>.Zero;
+        Vector256<float> r = Vector256<float>.Zero, g = Vector256<float>.Zero, b = Vector256<float>.Zero;
+        fixed (byte* p = bytes)
+        {
+            int* basePtr = (int*)p;
+            int* right = (int*)(p + 3);
+            int* below = (int*)(p + stride);
+            int* belowRight = (int*)(p + stride + 3);
+            for (int sy = 0; sy < n; sy++)
+            {
+                float qv = v + ((sy + 0.5f) * m.Step);
+                Vector256<float> x = Fma.MultiplyAdd(qu, dux, Vector256.Create(m.Ox + (qv * m.Dvx)));
+                Vector256<float> y = Fma.MultiplyAdd(qu, duy, Vector256.Create(m.Oy + (qv * m.Dvy)));
+                for (int sx = 0; sx < n; sx++, x += stepDux, y += stepDuy)
+                {
+                    Vector256<float> xf = Avx.Floor(x), yf = Avx.Floor(y);
+                    Vector256<int> x0 = Avx.ConvertToVector256Int32WithTruncation(xf);
+                    Vector256<int> y0 = Avx.ConvertToVector256Int32WithTruncation(yf);
+                    Vector256<int> i = Avx2.MultiplyLow(y0, strideV) + Avx2.MultiplyLow(x0, three);
+                    Vector256<int> outside = Avx2.CompareGreaterThan(x0, xLimit) | Avx2.CompareGreaterThan(zero, x0)
+                        | Avx2.CompareGreaterThan(y0, yLimit) | Avx2.CompareGreaterThan(zero, y0)
+                        | Avx2.CompareGreaterThan(i, offsetLimit);
+                    if (!Avx.TestZ(outside, outside))
+                    {
+                        return false;
+                    }
+
+                    Vector256<float> fx = x - xf, fy = y - yf;
+                    Vector256<float> gx = one - fx, gy = one - fy;
+                    Vector256<float> w00 = gx * gy, w10 = fx * gy, w01 = gx * fy, w11 = fx * fy;
+                    Vector256<int> p00 = Avx2.GatherVector256(basePtr, i, 1);
+                    Vector256<int> p10 = Avx2.GatherVector256(right, i, 1);
+                    Vector256<int> p01 = Avx2.GatherVector256(below, i, 1);
+                    Vector256<int> p11 = Avx2.GatherVector256(belowRight, i, 1);
+                    r += Bilinear(p00 & byteMask, p10 & byteMask, p01 & byteMask, p11 & byteMask, w00, w10, w01, w11);
+                    g += Bilinear(Avx2.ShiftRightLogical(p00, 8) & byteMask, Avx2.ShiftRightLogical(p10, 8) & byteMask,
+                        Avx2.ShiftRightLogical(p01, 8) & byteMask, Avx2.ShiftRightLogical(p11, 8) & byteMask, w00, w10, w01, w11);
+                    b += Bilinear(Avx2.ShiftRightLogical(p00, 16) & byteMask, Avx2.ShiftRightLogical(p10, 16) & byteMask,
+                        Avx2.ShiftRightLogical(p01, 16) & byteMask, Avx2.ShiftRightLogical(p11, 16) & byteMask, w00, w10, w01, w11);
+                }
+            }
+        }
+
+        Vector256<float> k = Vector256.Create(m.K), offset = Vector256.Create(m.Offset);
+        r = Fma.MultiplyAdd(r, k, offset);
+        g = Fma.MultiplyAdd(g, k, offset);
+        b = Fma.MultiplyAdd(b, k, offset);
+        for (int l = 0; l < Vector256<float>.Count; l++)
+        {
+            rgb[3 * l] = r.GetElement(l);
+            rgb[(3 * l) + 1] = g.GetElement(l);
+            rgb[(3 * l) + 2] = b.GetElement(l);
+        }
+
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Bilinear(
+        Vector256<int> c00, Vector256<int> c10, Vector256<int> c01, Vector256<int> c11,
+        Vector256<float> w00, Vector256<float> w10, Vector256<float> w01, Vector256<float> w11)
+    {
+        Vector256<float> t = Avx.ConvertToVector256Single(c00) * w00;
+        t = Fma.MultiplyAdd(Avx.ConvertToVector256Single(c10), w10, t);
+        t = Fma.MultiplyAdd(Avx.ConvertToVector256Single(c01), w01, t);
+        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(c11), w11, t);
     }
 
     /// <summary>Writes the left-right mirror image of a size x size x 3 tensor.</summary>
@@ -120,47 +240,70 @@ internal static class AffineCropSampler
     /// </summary>
     public static (Rgb24[] Pixels, int Width, int Height) BoxDownscale(ReadOnlySpan<Rgb24> source, int width, int height, int factor)
     {
-        int w = (width + factor - 1) / factor;
-        int h = (height + factor - 1) / factor;
+        (int w, int h) = BoxDownscaledSize(width, height, factor);
         var result = new Rgb24[w * h];
-        var sums = new int[w * 3];
-        var counts = new int[w];
-        for (int j = 0; j < h; j++)
+        BoxDownscale(source, width, height, factor, result);
+        return (result, w, h);
+    }
+
+    /// <summary>The size <see cref="BoxDownscale(ReadOnlySpan{Rgb24}, int, int, int)"/> gives.</summary>
+    public static (int Width, int Height) BoxDownscaledSize(int width, int height, int factor) =>
+        ((width + factor - 1) / factor, (height + factor - 1) / factor);
+
+    /// <summary>
+    /// <see cref="BoxDownscale(ReadOnlySpan{Rgb24}, int, int, int)"/> into <paramref name="destination"/> (at least
+    /// <see cref="BoxDownscaledSize"/> pixels, row-major).
+    /// </summary>
+    public static void BoxDownscale(ReadOnlySpan<Rgb24> source, int width, int height, int factor, Span<Rgb24> destination)
+    {
+        (int w, int h) = BoxDownscaledSize(width, height, factor);
+        if (destination.Length < w * h)
         {
-            Array.Clear(sums);
-            Array.Clear(counts);
-            int yEnd = Math.Min(height, (j + 1) * factor);
-            for (int y = j * factor; y < yEnd; y++)
-            {
-                ReadOnlySpan<Rgb24> row = source.Slice(y * width, width);
-                for (int i = 0, x = 0; i < w; i++)
-                {
-                    int xEnd = Math.Min(width, x + factor);
-                    int r = 0, g = 0, b = 0;
-                    for (; x < xEnd; x++)
-                    {
-                        Rgb24 p = row[x];
-                        r += p.R;
-                        g += p.G;
-                        b += p.B;
-                    }
-
-                    sums[3 * i] += r;
-                    sums[(3 * i) + 1] += g;
-                    sums[(3 * i) + 2] += b;
-                    counts[i] += xEnd - (i * factor);
-                }
-            }
-
-            for (int i = 0; i < w; i++)
-            {
-                int c = counts[i];
-                result[(j * w) + i] = new Rgb24(
-                    (byte)((sums[3 * i] + (c / 2)) / c), (byte)((sums[(3 * i) + 1] + (c / 2)) / c), (byte)((sums[(3 * i) + 2] + (c / 2)) / c));
-            }
+            throw new ArgumentException("Destination too small.", nameof(destination));
         }
 
-        return (result, w, h);
+        int[] sums = ArrayPool<int>.Shared.Rent(w * 3);
+        try
+        {
+            for (int j = 0; j < h; j++)
+            {
+                Array.Clear(sums, 0, w * 3);
+                int yEnd = Math.Min(height, (j + 1) * factor);
+                int rows = yEnd - (j * factor);
+                for (int y = j * factor; y < yEnd; y++)
+                {
+                    ReadOnlySpan<Rgb24> row = source.Slice(y * width, width);
+                    for (int i = 0, x = 0; i < w; i++)
+                    {
+                        int xEnd = Math.Min(width, x + factor);
+                        int r = 0, g = 0, b = 0;
+                        for (; x < xEnd; x++)
+                        {
+                            Rgb24 p = row[x];
+                            r += p.R;
+                            g += p.G;
+                            b += p.B;
+                        }
+
+                        sums[3 * i] += r;
+                        sums[(3 * i) + 1] += g;
+                        sums[(3 * i) + 2] += b;
+                    }
+                }
+
+                Span<Rgb24> target = destination.Slice(j * w, w);
+                for (int i = 0; i < w; i++)
+                {
+                    int c = rows * (Math.Min(width, (i + 1) * factor) - (i * factor));
+                    target[i] = new Rgb24(
+                        (byte)((sums[3 * i] + (c / 2)) / c), (byte)((sums[(3 * i) + 1] + (c / 2)) / c), (byte)((sums[(3 * i) + 2] + (c / 2)) / c));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(sums);
+        }
     }
 
     /// <summary>How many samples per axis keep a crop of <paramref name="sourcePixelsPerCropPixel"/> from aliasing (1..8).</summary>
@@ -178,5 +321,39 @@ internal static class AffineCropSampler
         r += bytes[i] * w;
         g += bytes[i + 1] * w;
         b += bytes[i + 2] * w;
+    }
+
+    /// <summary>The crop map in index space (pixel centres at integers) and the per-sample constants.</summary>
+    private readonly struct SampleMap
+    {
+        public SampleMap(Matrix3x2 cropToSource, int supersample, float scale, float offset)
+        {
+            // Source position of crop point q: origin + q.x * du + q.y * dv (index space: minus half a pixel).
+            Supersample = supersample;
+            Step = 1f / supersample;
+            K = scale / 255f / (supersample * supersample);
+            Offset = offset;
+            Dux = cropToSource.M11;
+            Duy = cropToSource.M12;
+            Dvx = cropToSource.M21;
+            Dvy = cropToSource.M22;
+            Ox = cropToSource.M31 - 0.5f;
+            Oy = cropToSource.M32 - 0.5f;
+            StepDux = Step * Dux;
+            StepDuy = Step * Duy;
+        }
+
+        public int Supersample { get; }
+        public float Step { get; }
+        public float K { get; }
+        public float Offset { get; }
+        public float Dux { get; }
+        public float Duy { get; }
+        public float Dvx { get; }
+        public float Dvy { get; }
+        public float Ox { get; }
+        public float Oy { get; }
+        public float StepDux { get; }
+        public float StepDuy { get; }
     }
 }

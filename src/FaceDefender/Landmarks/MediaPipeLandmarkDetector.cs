@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Numerics;
 using FaceDefender.Abstractions;
@@ -200,39 +201,55 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         float side = Math.Max(frame.Width, frame.Height);
         Vector2 offset = new((frame.Width - side) / 2, (frame.Height - side) / 2);
         Matrix3x2 toSource = Matrix3x2.CreateScale(side / size) * Matrix3x2.CreateTranslation(offset);
-        var input = new float[size * size * 3];
-        int shrink = (int)(side / size);
-        if (shrink >= 2)
-        {
-            // Box-average by the integer part of the reduction first (each pixel read once), then
-            // sample the small image: far cheaper than supersampling the full image.
-            (Rgb24[] small, int w, int h) = AffineCropSampler.BoxDownscale(frame.Pixels.Span, frame.Width, frame.Height, shrink);
-            AffineCropSampler.Sample(small, w, h, toSource * Matrix3x2.CreateScale(1f / shrink), size, 2f, -1f,
-                AffineCropSampler.SupersampleFor(side / size / shrink), input);
-        }
-        else
-        {
-            AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, size, 2f, -1f,
-                AffineCropSampler.SupersampleFor(side / size), input);
-        }
-
-        timings?.Add(ref timings.Preprocess, ref t0);
-
+        const int inputLength = size * size * 3;
+        float[] input = ArrayPool<float>.Shared.Rent(inputLength);
         var logits = new float[BlazeFaceDecoder.AnchorCount];
         var regressors = new float[BlazeFaceDecoder.AnchorCount * 16];
-        using (var results = _detector.Run([NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(input, [1, size, size, 3]))]))
+        try
         {
-            foreach (DisposableNamedOnnxValue r in results)
+            int shrink = (int)(side / size);
+            if (shrink >= 2)
             {
-                float[] values = r.AsTensor<float>().ToArray();
-                switch (r.Name)
+                // Box-average by the integer part of the reduction first (each pixel read once), then
+                // sample the small image: far cheaper than supersampling the full image.
+                (int w, int h) = AffineCropSampler.BoxDownscaledSize(frame.Width, frame.Height, shrink);
+                Rgb24[] small = ArrayPool<Rgb24>.Shared.Rent(w * h);
+                try
                 {
-                    case "Identity": values.CopyTo(logits, 0); break;
-                    case "Identity_1": values.CopyTo(logits, 512); break;
-                    case "Identity_2": values.CopyTo(regressors, 0); break;
-                    case "Identity_3": values.CopyTo(regressors, 512 * 16); break;
+                    AffineCropSampler.BoxDownscale(frame.Pixels.Span, frame.Width, frame.Height, shrink, small);
+                    AffineCropSampler.Sample(small.AsSpan(0, w * h), w, h, toSource * Matrix3x2.CreateScale(1f / shrink), size, 2f, -1f,
+                        AffineCropSampler.SupersampleFor(side / size / shrink), input.AsSpan(0, inputLength));
+                }
+                finally
+                {
+                    ArrayPool<Rgb24>.Shared.Return(small);
                 }
             }
+            else
+            {
+                AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource, size, 2f, -1f,
+                    AffineCropSampler.SupersampleFor(side / size), input.AsSpan(0, inputLength));
+            }
+
+            timings?.Add(ref timings.Preprocess, ref t0);
+
+            var tensor = new DenseTensor<float>(input.AsMemory(0, inputLength), [1, size, size, 3]);
+            using var results = _detector.Run([NamedOnnxValue.CreateFromTensor("input", tensor)]);
+            foreach (DisposableNamedOnnxValue r in results)
+            {
+                Span<float> values = ((DenseTensor<float>)r.AsTensor<float>()).Buffer.Span;
+                switch (r.Name)
+                {
+                    case "Identity": values.CopyTo(logits); break;
+                    case "Identity_1": values.CopyTo(logits.AsSpan(512)); break;
+                    case "Identity_2": values.CopyTo(regressors); break;
+                    case "Identity_3": values.CopyTo(regressors.AsSpan(512 * 16)); break;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
         }
 
         timings?.Add(ref timings.Detector, ref t0);
@@ -332,28 +349,32 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         // mapped back through the mirrored crop and re-paired left/right, is averaged with the first.
         int batch = Options.MirrorAveraging ? 2 : 1;
         const int planeSize = MeshSize * MeshSize * 3;
-        var input = new float[batch * planeSize];
         var toSource = new Matrix3x2[batch];
-        toSource[0] = CropToSource(center, side, angle, MeshSize, mirror: false);
-        AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[0], MeshSize, 1f, 0f,
-            AffineCropSampler.SupersampleFor(side / MeshSize), input.AsSpan(0, planeSize));
-        if (batch == 2)
-        {
-            // The mirrored crop samples exactly the mirrored positions: flip the first one's rows.
-            toSource[1] = CropToSource(center, side, angle, MeshSize, mirror: true);
-            AffineCropSampler.FlipHorizontally(input.AsSpan(0, planeSize), input.AsSpan(planeSize, planeSize), MeshSize);
-        }
-
-        timings?.Add(ref timings.Preprocess, ref t0);
-
         float[] raw;
         float[] scores;
-        using (var results = _mesh.Run(
-            [NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [batch, MeshSize, MeshSize, 3]))],
-            ["Identity_1", "Identity_2"]))
+        float[] input = ArrayPool<float>.Shared.Rent(batch * planeSize);
+        try
         {
+            toSource[0] = CropToSource(center, side, angle, MeshSize, mirror: false);
+            AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[0], MeshSize, 1f, 0f,
+                AffineCropSampler.SupersampleFor(side / MeshSize), input.AsSpan(0, planeSize));
+            if (batch == 2)
+            {
+                // The mirrored crop samples exactly the mirrored positions: flip the first one's rows.
+                toSource[1] = CropToSource(center, side, angle, MeshSize, mirror: true);
+                AffineCropSampler.FlipHorizontally(input.AsSpan(0, planeSize), input.AsSpan(planeSize, planeSize), MeshSize);
+            }
+
+            timings?.Add(ref timings.Preprocess, ref t0);
+
+            var tensor = new DenseTensor<float>(input.AsMemory(0, batch * planeSize), [batch, MeshSize, MeshSize, 3]);
+            using var results = _mesh.Run([NamedOnnxValue.CreateFromTensor("input_1", tensor)], ["Identity_1", "Identity_2"]);
             scores = results.First(r => r.Name == "Identity_1").AsTensor<float>().ToArray();
             raw = results.First(r => r.Name == "Identity_2").AsTensor<float>().ToArray();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
         }
 
         timings?.Add(ref timings.Mesh, ref t0);
@@ -412,26 +433,32 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         // Subject's right eye as is; subject's left eye mirrored, so both look like a right eye.
         (int Left, int Right, bool Mirror, int First)[] eyes =
             [(RightEyeOuter, RightEyeInner, false, 468), (LeftEyeInner, LeftEyeOuter, true, 473)];
-        var input = new float[2 * planeSize];
         var toSource = new Matrix3x2[2];
         var sides = new float[2];
-        for (int e = 0; e < 2; e++)
-        {
-            Vector2 a = new(mesh[eyes[e].Left].X, mesh[eyes[e].Left].Y);
-            Vector2 b = new(mesh[eyes[e].Right].X, mesh[eyes[e].Right].Y);
-            sides[e] = Vector2.Distance(a, b) * IrisCropScale;
-            float angle = MathF.Atan2(b.Y - a.Y, b.X - a.X);
-            toSource[e] = CropToSource((a + b) / 2, MathF.Max(sides[e], 1e-3f), angle, IrisSize, eyes[e].Mirror);
-            AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[e], IrisSize, 1f, 0f,
-                AffineCropSampler.SupersampleFor(sides[e] / IrisSize), input.AsSpan(e * planeSize, planeSize));
-        }
-
-        timings?.Add(ref timings.Preprocess, ref t0);
-
         float[] raw;
-        using (var results = _iris.Run([NamedOnnxValue.CreateFromTensor("input_1", new DenseTensor<float>(input, [2, IrisSize, IrisSize, 3]))]))
+        float[] input = ArrayPool<float>.Shared.Rent(2 * planeSize);
+        try
         {
+            for (int e = 0; e < 2; e++)
+            {
+                Vector2 a = new(mesh[eyes[e].Left].X, mesh[eyes[e].Left].Y);
+                Vector2 b = new(mesh[eyes[e].Right].X, mesh[eyes[e].Right].Y);
+                sides[e] = Vector2.Distance(a, b) * IrisCropScale;
+                float angle = MathF.Atan2(b.Y - a.Y, b.X - a.X);
+                toSource[e] = CropToSource((a + b) / 2, MathF.Max(sides[e], 1e-3f), angle, IrisSize, eyes[e].Mirror);
+                AffineCropSampler.Sample(frame.Pixels.Span, frame.Width, frame.Height, toSource[e], IrisSize, 1f, 0f,
+                    AffineCropSampler.SupersampleFor(sides[e] / IrisSize), input.AsSpan(e * planeSize, planeSize));
+            }
+
+            timings?.Add(ref timings.Preprocess, ref t0);
+
+            var tensor = new DenseTensor<float>(input.AsMemory(0, 2 * planeSize), [2, IrisSize, IrisSize, 3]);
+            using var results = _iris.Run([NamedOnnxValue.CreateFromTensor("input_1", tensor)]);
             raw = results.First().AsTensor<float>().ToArray();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
         }
 
         timings?.Add(ref timings.Iris, ref t0);

@@ -107,6 +107,40 @@ public sealed class AffineCropSamplerTests
         fast.Should().Contain(v => v == -1f, "part of the crop lies outside the image and reads black");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void InteriorShrinkingCropMatchesTheDirectDefinition(int supersample)
+    {
+        // A rotated crop inside a larger image, shrinking about 3.3x: with AVX2 most groups of eight output pixels
+        // take the vector path, the groups near the image's bottom-right corner the scalar one.
+        using Image<Rgb24> image = RandomImage(211, 197, 5);
+        Matrix3x2 map = Matrix3x2.CreateTranslation(-20, -20) * Matrix3x2.CreateScale(3.3f, 3.1f)
+            * Matrix3x2.CreateRotation(-0.27f) * Matrix3x2.CreateTranslation(112.7f, 101.2f);
+        float[] fast = Run(image, map, 40, 1f, 0f, supersample);
+        float[] reference = Reference(image, map, 40, 1f, 0f, supersample);
+        for (int i = 0; i < fast.Length; i++)
+        {
+            fast[i].Should().BeApproximately(reference[i], 2e-4f, $"element {i}");
+        }
+    }
+
+    [Fact]
+    public void CropTouchingTheLastPixelMatchesTheDirectDefinition()
+    {
+        // Identity-like map shifted so samples fall between the last two rows and columns: the vector path must not
+        // read past the pixel buffer (the scalar path takes over there).
+        using Image<Rgb24> image = RandomImage(24, 9, 6);
+        Matrix3x2 map = Matrix3x2.CreateTranslation(0.25f, 0.4f);
+        float[] fast = Run(image, map, 24, 1f, 0f, 2);
+        float[] reference = Reference(image, map, 24, 1f, 0f, 2);
+        for (int i = 0; i < fast.Length; i++)
+        {
+            fast[i].Should().BeApproximately(reference[i], 2e-4f, $"element {i}");
+        }
+    }
+
     [Fact]
     public void FlippedTensorEqualsTheMirroredCrop()
     {
