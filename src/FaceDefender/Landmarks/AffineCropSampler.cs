@@ -262,47 +262,80 @@ internal static class AffineCropSampler
             throw new ArgumentException("Destination too small.", nameof(destination));
         }
 
-        int[] sums = ArrayPool<int>.Shared.Rent(w * 3);
+        // Per output row: column sums of the factor source rows (byte-wise, SIMD where available), then the sums of
+        // factor consecutive pixels of that row, rounded to the nearest integer mean.
+        int rowBytes = width * 3;
+        int[] columns = ArrayPool<int>.Shared.Rent(rowBytes);
+        ushort[] narrow = ArrayPool<ushort>.Shared.Rent(rowBytes);
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(source[..(width * height)]);
         try
         {
             for (int j = 0; j < h; j++)
             {
-                Array.Clear(sums, 0, w * 3);
                 int yEnd = Math.Min(height, (j + 1) * factor);
                 int rows = yEnd - (j * factor);
-                for (int y = j * factor; y < yEnd; y++)
-                {
-                    ReadOnlySpan<Rgb24> row = source.Slice(y * width, width);
-                    for (int i = 0, x = 0; i < w; i++)
-                    {
-                        int xEnd = Math.Min(width, x + factor);
-                        int r = 0, g = 0, b = 0;
-                        for (; x < xEnd; x++)
-                        {
-                            Rgb24 p = row[x];
-                            r += p.R;
-                            g += p.G;
-                            b += p.B;
-                        }
-
-                        sums[3 * i] += r;
-                        sums[(3 * i) + 1] += g;
-                        sums[(3 * i) + 2] += b;
-                    }
-                }
-
+                SumRows(bytes, rowBytes, j * factor, rows, columns.AsSpan(0, rowBytes), narrow.AsSpan(0, rowBytes));
                 Span<Rgb24> target = destination.Slice(j * w, w);
                 for (int i = 0; i < w; i++)
                 {
-                    int c = rows * (Math.Min(width, (i + 1) * factor) - (i * factor));
-                    target[i] = new Rgb24(
-                        (byte)((sums[3 * i] + (c / 2)) / c), (byte)((sums[(3 * i) + 1] + (c / 2)) / c), (byte)((sums[(3 * i) + 2] + (c / 2)) / c));
+                    int xEnd = Math.Min(width, (i + 1) * factor);
+                    int r = 0, g = 0, b = 0;
+                    for (int x = i * factor, o = 3 * x; x < xEnd; x++, o += 3)
+                    {
+                        r += columns[o];
+                        g += columns[o + 1];
+                        b += columns[o + 2];
+                    }
+
+                    int c = rows * (xEnd - (i * factor));
+                    target[i] = new Rgb24((byte)((r + (c / 2)) / c), (byte)((g + (c / 2)) / c), (byte)((b + (c / 2)) / c));
                 }
             }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(sums);
+            ArrayPool<int>.Shared.Return(columns);
+            ArrayPool<ushort>.Shared.Return(narrow);
+        }
+    }
+
+    /// <summary>columns[k] = sum over the <paramref name="rows"/> rows from <paramref name="firstRow"/> of byte k of the row.</summary>
+    private static void SumRows(ReadOnlySpan<byte> bytes, int rowBytes, int firstRow, int rows, Span<int> columns, Span<ushort> narrow)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated && rows <= 257)
+        {
+            // 16-bit sums cannot overflow for up to 257 rows of bytes; widened to 32 bits once per output row.
+            narrow.Clear();
+            ref ushort acc = ref MemoryMarshal.GetReference(narrow);
+            for (int y = 0; y < rows; y++)
+            {
+                ReadOnlySpan<byte> row = bytes.Slice((firstRow + y) * rowBytes, rowBytes);
+                for (int x = 0; x + Vector256<byte>.Count <= rowBytes; x += Vector256<byte>.Count)
+                {
+                    (Vector256<ushort> lo, Vector256<ushort> hi) = Vector256.Widen(Vector256.Create(row.Slice(x, Vector256<byte>.Count)));
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref acc, (nuint)x) + lo, ref acc, (nuint)x);
+                    int x2 = x + Vector256<ushort>.Count;
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref acc, (nuint)x2) + hi, ref acc, (nuint)x2);
+                }
+            }
+
+            k = rowBytes - (rowBytes % Vector256<byte>.Count);
+            for (int x = 0; x < k; x++)
+            {
+                columns[x] = narrow[x];
+            }
+        }
+
+        for (int x = k; x < rowBytes; x++)
+        {
+            int sum = 0;
+            for (int y = 0; y < rows; y++)
+            {
+                sum += bytes[((firstRow + y) * rowBytes) + x];
+            }
+
+            columns[x] = sum;
         }
     }
 

@@ -157,6 +157,43 @@ public sealed class AffineCropSamplerTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void BoxDownscaleOfAWideImageMatchesTheDirectDefinition(int factor)
+    {
+        // Rows of 203 pixels (609 bytes): the SIMD column sums cover whole 32-byte blocks, the rest is scalar.
+        using Image<Rgb24> image = RandomImage(203, 23, 7 + factor);
+        (Rgb24[] pixels, int w, int h) = AffineCropSampler.BoxDownscale(AffineCropSampler.Pixels(image).Span, 203, 23, factor);
+        w.Should().Be((203 + factor - 1) / factor);
+        h.Should().Be((23 + factor - 1) / factor);
+        for (int j = 0; j < h; j++)
+        {
+            for (int i = 0; i < w; i++)
+            {
+                double r = 0, g = 0, b = 0;
+                int count = 0;
+                for (int y = j * factor; y < Math.Min(23, (j + 1) * factor); y++)
+                {
+                    for (int x = i * factor; x < Math.Min(203, (i + 1) * factor); x++)
+                    {
+                        r += image[x, y].R;
+                        g += image[x, y].G;
+                        b += image[x, y].B;
+                        count++;
+                    }
+                }
+
+                Rgb24 p = pixels[(j * w) + i];
+                p.R.Should().Be((byte)Math.Floor((r / count) + 0.5), $"pixel ({i}, {j})");
+                p.G.Should().Be((byte)Math.Floor((g / count) + 0.5), $"pixel ({i}, {j})");
+                p.B.Should().Be((byte)Math.Floor((b / count) + 0.5), $"pixel ({i}, {j})");
+            }
+        }
+    }
+
     [Fact]
     public void BoxDownscaleAveragesBlocksAndClipsEdges()
     {
