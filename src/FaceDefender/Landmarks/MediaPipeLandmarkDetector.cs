@@ -290,6 +290,9 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         mesh.CopyTo(points, 0);
         Vector3[][] contours = RunIris(frame, mesh, points, timings, ref t0);
 
+        // Eye image refinement (EyeImageRefiner.cs): limbus and lid-edge fit on the working pixels.
+        EyeImageRefiner.Refine(frame.Pixels.Span, frame.Width, frame.Height, points, contours, Options.EyeImageRefinement);
+
         for (int i = 0; i < points.Length; i++)
         {
             points[i] *= frame.Scale; // working pixels to source pixels

@@ -162,6 +162,28 @@ public sealed record MediaPipeLandmarkDetectorOptions
     } = EyeMeshRefinement.None;
 
     /// <summary>
+    /// Image-based refinement of the eye landmarks after the iris model (<see cref="Landmarks.EyeImageRefinement"/>):
+    /// the iris circle fitted to the limbus and the lid-margin points to the lid edges, each move bounded by a fraction
+    /// of the iris radius, on irises of at least 10 pixels radius (smaller ones keep the model's points). Default
+    /// <see cref="EyeImageRefinement.IrisAndLids"/>, chosen on the ground-truth kit and the annotated portraits
+    /// (docs/landmarks.md); <see cref="EyeImageRefinement.None"/> gives MediaPipe's points unchanged.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
+    public EyeImageRefinement EyeImageRefinement
+    {
+        get;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(EyeImageRefinement), value, "Use None, Iris, Lids or IrisAndLids.");
+            }
+
+            field = value;
+        }
+    } = EyeImageRefinement.IrisAndLids;
+
+    /// <summary>
     /// ONNX Runtime session options (threads, execution providers such as CUDA or DirectML), used
     /// for all three models. Null: single-threaded CPU sessions. The detector does not dispose
     /// options given here; keep them alive until the detector is disposed.

@@ -1,0 +1,782 @@
+using System.Numerics;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceDefender.Landmarks;
+
+/// <summary>
+/// Image-based refinement of one face's eye landmarks after the iris model (<see cref="EyeImageRefinement"/>): the
+/// iris circle is fitted to the limbus, the lid-margin points to the lid edge, both on the pixels the models read.
+/// </summary>
+/// <remarks>
+/// <para><b>Iris.</b> The limbus is the boundary between the dark iris and the bright sclera. Around the model's
+/// circle (centre c0, radius r0 = mean distance of the four ring points) a contour-gradient score (Daugman's
+/// integro-differential idea, as a difference across the circle) is maximised over the centre within
+/// <see cref="EyeRefinementSettings.IrisCentreRange"/> x r0 along each eye axis: for each of 48 directions, those within
+/// 60 degrees of the eye's horizontal axis (the lateral arcs; the top and bottom of the iris are usually under the
+/// lids), the luminance 0.08 r outside the circle minus 0.08 r inside it, counted only where both samples lie inside
+/// the eye opening (the model's lid contour, shrunk by 0.1 r) and clamped to +-60 levels so that a reflex or a lash
+/// cannot dominate; the score is the mean over the usable directions. A coarse grid, a fine grid and a parabolic
+/// sub-step give a sub-pixel optimum. The fit is rejected (the model's points kept) when the iris radius is under
+/// 10 pixels (in the image the models read), fewer than a quarter of the directions are usable, the mean step is under 8 levels, or the optimum lies on
+/// the edge of the search range. The five iris points are translated to the new centre; the radius is kept (fitting it
+/// too, +-15 %, made the kit's iris width and vertical centre worse: docs/landmarks.md).</para>
+/// <para><b>Lids.</b> Each lid-margin point of the fine contour (points 1..7 lower lid, 9..15 upper lid) is searched
+/// along its normal within <see cref="EyeRefinementSettings.LidSearchRange"/> x the eye width. Upper lid: the centre of
+/// the dark lash line (the darkest sample, then half-level crossings on either side; over the iris, which is as dark as
+/// the lashes, the darkest sample bounds it inside). Lower lid: the outermost luminance step (either sign) that reaches
+/// 0.35 of the strongest in the window, since the lid edge is the outer boundary of the visible eyeball and a stronger
+/// limbus edge may lie inside it. The normal displacements are smoothed along the lid by a robust (Huber) quadratic
+/// fit weighted by contrast; weak or window-edge responses are dropped, and with fewer than 4 of the 7 left the lid
+/// keeps the model's points. The face-mesh points stay the mesh model's own (moving them by the same displacement made
+/// MRD2 worse on the kit; <see cref="MediaPipeLandmarkDetectorOptions.EyeMeshRefinement"/> copies the refined contour onto
+/// them if wanted). The canthi are not moved.</para>
+/// <para>Bounds: the iris centre moves at most 0.35 r0 along each eye axis; a lid point at most
+/// min(<see cref="EyeRefinementSettings.LidSearchRange"/> x eye width, 0.4 r0).</para>
+/// </remarks>
+internal static class EyeImageRefiner
+{
+    private const int Directions = 48;
+
+    /// <summary>Refines both eyes of one face in place.</summary>
+    /// <param name="pixels">The image the landmarks refer to (row-major, <paramref name="width"/> x <paramref name="height"/>).</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="points">The 478 landmarks (468..477, the iris points, are refined; the mesh only if <see cref="EyeRefinementSettings.MeshLidsFollow"/>).</param>
+    /// <param name="contours">The two 71-point contours, subject's right eye first.</param>
+    /// <param name="mode">What to refine.</param>
+    /// <param name="settings">Tuning; null for <see cref="EyeRefinementSettings.Default"/>.</param>
+    public static void Refine(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[][] contours,
+        EyeImageRefinement mode, EyeRefinementSettings? settings = null)
+    {
+        if (mode == EyeImageRefinement.None || width < 8 || height < 8 || pixels.Length < width * height)
+        {
+            return;
+        }
+
+        EyeRefinementSettings s = settings ?? EyeRefinementSettings.Default;
+        RefineEye(pixels, width, height, points, contours[0], 468, EyeContour.RightEyeMeshIndices, mode, s);
+        RefineEye(pixels, width, height, points, contours[1], 473, EyeContour.LeftEyeMeshIndices, mode, s);
+    }
+
+    private static void RefineEye(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
+        int irisFirst, ReadOnlySpan<int> meshIndices, EyeImageRefinement mode, EyeRefinementSettings s)
+    {
+        Vector2 c0 = Xy(points[irisFirst]);
+        float r0 = 0;
+        for (int k = 1; k <= 4; k++)
+        {
+            r0 += Vector2.Distance(Xy(points[irisFirst + k]), c0) / 4;
+        }
+
+        Vector2 outer = Xy(contour[EyeContour.OuterCanthusIndex]), inner = Xy(contour[EyeContour.InnerCanthusIndex]);
+        float eyeWidth = Vector2.Distance(outer, inner);
+        if (!(r0 >= s.MinIrisRadiusPixels) || !(eyeWidth > 2 * r0) || !float.IsFinite(c0.X) || !float.IsFinite(c0.Y))
+        {
+            return;
+        }
+
+        // Eye frame: u along the canthus line, v perpendicular pointing down the image.
+        Vector2 u = Vector2.Normalize(inner - outer);
+        Vector2 v = new(-u.Y, u.X);
+        if (v.Y < 0)
+        {
+            v = -v;
+        }
+
+        // A luminance patch covering the eye opening and the iris search range.
+        float pad = (r0 * (1.6f + s.IrisCentreRange)) + 2;
+        float minX = MathF.Min(MathF.Min(outer.X, inner.X), c0.X - pad), maxX = MathF.Max(MathF.Max(outer.X, inner.X), c0.X + pad);
+        float minY = c0.Y - pad, maxY = c0.Y + pad;
+        for (int i = 0; i < 16; i++)
+        {
+            minY = MathF.Min(minY, contour[i].Y - (s.LidSearchRange * eyeWidth) - 3);
+            maxY = MathF.Max(maxY, contour[i].Y + (s.LidSearchRange * eyeWidth) + 3);
+        }
+
+        var patch = Patch.Create(pixels, width, height, minX - 3, minY - 3, maxX + 3, maxY + 3);
+        if (patch is null)
+        {
+            return;
+        }
+
+        bool iris = s.RefineIris && (mode is EyeImageRefinement.Iris or EyeImageRefinement.IrisAndLids);
+        bool lids = mode is EyeImageRefinement.Lids or EyeImageRefinement.IrisAndLids;
+        if (iris && !s.LidsFirst)
+        {
+            RefineIris(patch, contour, points, irisFirst, c0, r0, u, v, s);
+        }
+
+        if (lids)
+        {
+            if (s.RefineUpperLid)
+            {
+                RefineLid(patch, contour, points, meshIndices, EyeContour.UpperLidIndices, -v, upper: true, eyeWidth, r0, s);
+            }
+
+            if (s.RefineLowerLid)
+            {
+                RefineLid(patch, contour, points, meshIndices, EyeContour.LowerLidIndices, v, upper: false, eyeWidth, r0, s);
+            }
+        }
+
+        if (iris && s.LidsFirst)
+        {
+            RefineIris(patch, contour, points, irisFirst, c0, r0, u, v, s);
+        }
+    }
+
+    // ------------------------------------------------------------------ iris
+
+    private static void RefineIris(Patch patch, Vector3[] contour, Vector3[] points, int irisFirst, Vector2 c0, float r0,
+        Vector2 u, Vector2 v, EyeRefinementSettings s)
+    {
+        // Eye opening polygon: upper lid outer -> inner, then lower lid inner -> outer.
+        Span<Vector2> polygon = stackalloc Vector2[16];
+        int n = 0;
+        foreach (int i in EyeContour.UpperLidIndices)
+        {
+            polygon[n++] = Xy(contour[i]);
+        }
+
+        for (int i = 7; i >= 1; i--)
+        {
+            polygon[n++] = Xy(contour[i]);
+        }
+
+        Span<Vector2> dirs = stackalloc Vector2[Directions];
+        int nd = 0;
+        for (int k = 0; k < Directions; k++)
+        {
+            float a = 2 * MathF.PI * (k + 0.5f) / Directions;
+            (float sin, float cos) = MathF.SinCos(a);
+            if (MathF.Abs(sin) <= s.MaxLateralSine)
+            {
+                dirs[nd++] = (cos * u) + (sin * v);
+            }
+        }
+
+        dirs = dirs[..nd];
+        patch.SetOpening(polygon, c0, (r0 * (1 + s.IrisRadiusRange + s.IrisBand + s.IrisCentreRange)) + 2);
+        var eval = new IrisScorer(patch, dirs, r0, s);
+        float baseScore = eval.Score(c0, r0);
+
+        // Coarse grid over centre and radius, then a fine grid around the best, then a parabolic sub-step per axis.
+        float range = s.IrisCentreRange * r0;
+        float coarse = range / 5;
+        int radiusSteps = s.RefineRadius ? 3 : 0;
+        float radiusStep = s.IrisRadiusRange / 3 * r0;
+        (Vector2 bestC, float bestR, float best) = (c0, r0, baseScore);
+        for (int iy = -5; iy <= 5; iy++)
+        {
+            for (int ix = -5; ix <= 5; ix++)
+            {
+                Vector2 c = c0 + (ix * coarse * u) + (iy * coarse * v);
+                for (int ir = -radiusSteps; ir <= radiusSteps; ir++)
+                {
+                    float r = r0 + (ir * radiusStep);
+                    float score = eval.Score(c, r) - Penalty(c - c0, r - r0, r0, s);
+                    if (score > best)
+                    {
+                        (bestC, bestR, best) = (c, r, score);
+                    }
+                }
+            }
+        }
+
+        float fine = coarse / 4, fineR = s.RefineRadius ? radiusStep / 4 : 0;
+        Vector2 centre = bestC;
+        float radius = bestR;
+        for (int iy = -4; iy <= 4; iy++)
+        {
+            for (int ix = -4; ix <= 4; ix++)
+            {
+                Vector2 c = centre + (ix * fine * u) + (iy * fine * v);
+                for (int ir = -radiusSteps; ir <= radiusSteps; ir++)
+                {
+                    float r = radius + (ir * fineR);
+                    float score = eval.Score(c, r) - Penalty(c - c0, r - r0, r0, s);
+                    if (score > best)
+                    {
+                        (bestC, bestR, best) = (c, r, score);
+                    }
+                }
+            }
+        }
+
+        // Parabolic sub-step along u, v and r.
+        Vector2 du = fine * u, dv = fine * v;
+        float stepU = Parabola(eval.Score(bestC - du, bestR) - Penalty(bestC - du - c0, bestR - r0, r0, s), best,
+            eval.Score(bestC + du, bestR) - Penalty(bestC + du - c0, bestR - r0, r0, s));
+        float stepV = Parabola(eval.Score(bestC - dv, bestR) - Penalty(bestC - dv - c0, bestR - r0, r0, s), best,
+            eval.Score(bestC + dv, bestR) - Penalty(bestC + dv - c0, bestR - r0, r0, s));
+        float stepR = s.RefineRadius
+            ? Parabola(eval.Score(bestC, bestR - fineR) - Penalty(bestC - c0, bestR - fineR - r0, r0, s), best,
+                eval.Score(bestC, bestR + fineR) - Penalty(bestC - c0, bestR + fineR - r0, r0, s))
+            : 0;
+        Vector2 refined = bestC + (stepU * du) + (stepV * dv);
+        float refinedR = bestR + (stepR * fineR);
+
+        // Reject: weak contrast, no better than the model, or pinned at the range's edge.
+        Vector2 offset = refined - c0;
+        float ou = Vector2.Dot(offset, u), ov = Vector2.Dot(offset, v);
+        bool atEdge = MathF.Abs(ou) > range * 0.97f || MathF.Abs(ov) > range * 0.97f
+            || MathF.Abs(refinedR - r0) > s.IrisRadiusRange * r0 * 0.97f;
+        if (!float.IsFinite(best) || best < s.MinIrisContrast || atEdge || !float.IsFinite(refined.X) || !float.IsFinite(refined.Y))
+        {
+            return;
+        }
+
+        // Bound (defensive: the grid already is).
+        ou = Math.Clamp(ou, -range, range);
+        ov = Math.Clamp(ov, -range, range);
+        refined = c0 + (ou * u) + (ov * v);
+        refinedR = Math.Clamp(refinedR, r0 * (1 - s.IrisRadiusRange), r0 * (1 + s.IrisRadiusRange));
+        float scale = refinedR / r0;
+        for (int k = 0; k <= 4; k++)
+        {
+            Vector3 p = points[irisFirst + k];
+            Vector2 q = refined + ((Xy(p) - c0) * scale);
+            points[irisFirst + k] = new Vector3(q, p.Z);
+        }
+    }
+
+    private static float Penalty(Vector2 offset, float dr, float r0, EyeRefinementSettings s) =>
+        s.IrisPrior * ((offset.LengthSquared() + (dr * dr)) / (r0 * r0));
+
+    /// <summary>Vertex offset (in steps, within +-0.5) of the parabola through three equally spaced values.</summary>
+    private static float Parabola(float a, float b, float c)
+    {
+        float den = a - (2 * b) + c;
+        if (!(den < -1e-6f) || !float.IsFinite(a) || !float.IsFinite(b) || !float.IsFinite(c))
+        {
+            return 0;
+        }
+
+        return Math.Clamp(0.5f * (a - c) / den, -0.5f, 0.5f);
+    }
+
+    private readonly ref struct IrisScorer
+    {
+        private readonly Patch _patch;
+        private readonly ReadOnlySpan<Vector2> _dirs;
+        private readonly float _band;
+        private readonly float _margin;
+        private readonly float _clamp;
+        private readonly int _minCount;
+
+        public IrisScorer(Patch patch, ReadOnlySpan<Vector2> dirs, float r0, EyeRefinementSettings s)
+        {
+            _patch = patch;
+            _dirs = dirs;
+            _band = MathF.Max(1f, s.IrisBand * r0);
+            _margin = MathF.Max(1f, s.IrisLidMargin * r0);
+            _clamp = s.IrisGradientClamp;
+            _minCount = Math.Max(6, (int)(dirs.Length * s.MinIrisArcFraction));
+        }
+
+        public float Score(Vector2 c, float r)
+        {
+            float sum = 0;
+            int count = 0;
+            foreach (Vector2 d in _dirs)
+            {
+                Vector2 pin = c + ((r - _band) * d);
+                Vector2 pout = c + ((r + _band) * d);
+                if (Inside(pout, _margin) && Inside(pin, _margin))
+                {
+                    float g = _patch.Sample(pout) - _patch.Sample(pin);
+                    sum += Math.Clamp(g, -_clamp, _clamp);
+                    count++;
+                }
+            }
+
+            return count >= _minCount ? sum / count : float.NegativeInfinity;
+        }
+
+        private bool Inside(Vector2 p, float margin) => _patch.Inside(p) >= margin;
+    }
+
+    // ------------------------------------------------------------------ lids
+
+    private static void RefineLid(Patch patch, Vector3[] contour, Vector3[] points, ReadOnlySpan<int> meshIndices,
+        ReadOnlySpan<int> chain, Vector2 outward, bool upper, float eyeWidth, float r0, EyeRefinementSettings s)
+    {
+        // Interior points of the 9-point chain (canthi excluded).
+        const int count = 7;
+        Span<Vector2> normals = stackalloc Vector2[count];
+        Span<float> found = stackalloc float[count];
+        Span<float> weight = stackalloc float[count];
+        Span<float> along = stackalloc float[count];
+        float window = s.LidSearchRange * eyeWidth;
+        float maxMove = MathF.Min(window, s.LidMaxMoveIrisRadii * r0);
+        Vector2 axis = Vector2.Normalize(Xy(contour[chain[8]]) - Xy(contour[chain[0]]));
+        const float step = 0.5f;
+        int samples = (int)MathF.Ceiling(window / step);
+        Span<float> profile = stackalloc float[(2 * samples) + 1 + 4];
+        int usable = 0;
+        for (int j = 0; j < count; j++)
+        {
+            Vector2 p = Xy(contour[chain[j + 1]]);
+            Vector2 tangent = Xy(contour[chain[j + 2]]) - Xy(contour[chain[j]]);
+            Vector2 normal = tangent.LengthSquared() > 1e-8f ? Vector2.Normalize(new Vector2(-tangent.Y, tangent.X)) : outward;
+            if (Vector2.Dot(normal, outward) < 0)
+            {
+                normal = -normal;
+            }
+
+            normals[j] = normal;
+            along[j] = Vector2.Dot(p - Xy(contour[chain[0]]), axis) / eyeWidth;
+
+            // Profile from inside (-window - 2 px) to outside (+window + 2 px).
+            int total = (2 * samples) + 1 + 4;
+            for (int k = 0; k < total; k++)
+            {
+                float t = (k - samples - 2) * step;
+                profile[k] = patch.Sample(p + (t * normal));
+            }
+
+            // Derivative over +-1 px (2 samples each side); upper lid: most negative (bright eyeball to dark lash line);
+            // lower lid: largest magnitude.
+            weight[j] = 0;
+            if (upper && s.UpperLidAtLashLine)
+            {
+                if (LashLineCentre(profile[..total], samples + 2, samples, step, s.MinLidContrast, out float t, out float contrast))
+                {
+                    found[j] = t;
+                    weight[j] = contrast;
+                    usable++;
+                }
+
+                continue;
+            }
+
+            int bestK = -1;
+            float bestD = 0;
+            int kFrom = 3, kTo = total - 3;
+            for (int k = kFrom; k < kTo; k++)
+            {
+                float d = profile[k + 2] - profile[k - 2];
+                float strength = upper ? -d : MathF.Abs(d);
+                if (strength > bestD)
+                {
+                    (bestD, bestK) = (strength, k);
+                }
+            }
+
+            if (bestK >= 0 && s.OutermostLidEdge > 0)
+            {
+                // The lid edge is the outer boundary of the visible eyeball: take the outermost local maximum of the step
+                // that reaches the given fraction of the strongest (a limbus or reflex edge further in is not the lid).
+                float threshold = s.OutermostLidEdge * bestD;
+                for (int k = kTo - 1; k > bestK; k--)
+                {
+                    float d = profile[k + 2] - profile[k - 2];
+                    float strength = upper ? -d : MathF.Abs(d);
+                    float prev = upper ? -(profile[k + 1] - profile[k - 3]) : MathF.Abs(profile[k + 1] - profile[k - 3]);
+                    float next = upper ? -(profile[k + 3] - profile[k - 1]) : MathF.Abs(profile[k + 3] - profile[k - 1]);
+                    if (strength >= threshold && strength >= prev && strength >= next)
+                    {
+                        (bestD, bestK) = (strength, k);
+                        break;
+                    }
+                }
+            }
+
+            if (bestK < 0 || bestD < s.MinLidContrast)
+            {
+                continue;
+            }
+
+            float tBest = (bestK - samples - 2) * step;
+            if (MathF.Abs(tBest) > window - step)
+            {
+                continue; // on the window's edge: no interior optimum
+            }
+
+            float dm = upper ? -(profile[bestK + 1] - profile[bestK - 3]) : MathF.Abs(profile[bestK + 1] - profile[bestK - 3]);
+            float dp = upper ? -(profile[bestK + 3] - profile[bestK - 1]) : MathF.Abs(profile[bestK + 3] - profile[bestK - 1]);
+            tBest += Parabola(dm, bestD, dp) * step;
+            found[j] = tBest;
+            weight[j] = bestD;
+            usable++;
+        }
+
+        if (usable < s.MinLidPoints)
+        {
+            return;
+        }
+
+        // Robust quadratic fit of the displacement along the lid (Huber IRLS), evaluated at each point.
+        Span<float> w = stackalloc float[count];
+        Span<float> coef = stackalloc float[3];
+        weight.CopyTo(w);
+        float huber = MathF.Max(1f, 0.1f * r0);
+        bool ok = false;
+        for (int iter = 0; iter < 4; iter++)
+        {
+            ok = FitQuadratic(along, found, w, usable >= 5 ? 3 : usable >= 3 ? 2 : 1, coef);
+            if (!ok)
+            {
+                break;
+            }
+
+            for (int j = 0; j < count; j++)
+            {
+                float res = MathF.Abs(found[j] - Eval(coef, along[j]));
+                w[j] = weight[j] * (res <= huber ? 1 : huber / res);
+            }
+        }
+
+        if (!ok)
+        {
+            return;
+        }
+
+        for (int j = 0; j < count; j++)
+        {
+            float move = Math.Clamp(Eval(coef, along[j]), -maxMove, maxMove);
+            Vector2 delta = move * normals[j];
+            int index = chain[j + 1];
+            contour[index] += new Vector3(delta, 0);
+            int mesh = meshIndices[index];
+            if (s.MeshLidsFollow)
+            {
+                points[mesh] += new Vector3(delta, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The centre of the dark lash line in an outward profile of the upper lid: the darkest sample within
+    /// +-<paramref name="half"/> samples of <paramref name="zero"/>, and the half-level crossings on either side of it
+    /// (half way between the darkest value and the brightest value on that side); the centre is the midpoint of the two
+    /// crossings. Inside, where the iris is as dark as the lashes (no inner crossing), the darkest sample bounds it.
+    /// </summary>
+    private static bool LashLineCentre(ReadOnlySpan<float> profile, int zero, int half, float step, float minContrast, out float t, out float contrast)
+    {
+        t = 0;
+        contrast = 0;
+        int kMin = zero - half;
+        for (int k = zero - half; k <= zero + half; k++)
+        {
+            if (profile[k] < profile[kMin])
+            {
+                kMin = k;
+            }
+        }
+
+        if (kMin <= zero - half || kMin >= zero + half)
+        {
+            return false; // no interior minimum
+        }
+
+        float low = profile[kMin];
+        float outerRef = low, innerRef = low;
+        for (int k = kMin + 1; k < profile.Length; k++)
+        {
+            outerRef = MathF.Max(outerRef, profile[k]);
+        }
+
+        for (int k = 0; k < kMin; k++)
+        {
+            innerRef = MathF.Max(innerRef, profile[k]);
+        }
+
+        contrast = outerRef - low;
+        if (contrast < minContrast)
+        {
+            return false;
+        }
+
+        float outerLevel = low + (0.5f * contrast);
+        float outer = float.NaN;
+        for (int k = kMin + 1; k < profile.Length; k++)
+        {
+            if (profile[k] >= outerLevel)
+            {
+                outer = k - 1 + ((outerLevel - profile[k - 1]) / MathF.Max(profile[k] - profile[k - 1], 1e-6f));
+                break;
+            }
+        }
+
+        float inner = kMin;
+        if (innerRef - low >= minContrast)
+        {
+            float innerLevel = low + (0.5f * (innerRef - low));
+            for (int k = kMin - 1; k >= 0; k--)
+            {
+                if (profile[k] >= innerLevel)
+                {
+                    inner = k + ((profile[k] - innerLevel) / MathF.Max(profile[k] - profile[k + 1], 1e-6f));
+                    break;
+                }
+            }
+        }
+
+        if (!float.IsFinite(outer))
+        {
+            return false;
+        }
+
+        t = (((inner + outer) / 2) - zero) * step;
+        return true;
+    }
+
+    private static float Eval(ReadOnlySpan<float> c, float x) => c[0] + (c[1] * x) + (c[2] * x * x);
+
+    /// <summary>Weighted least squares polynomial of <paramref name="terms"/> terms (1..3); false if singular.</summary>
+    private static bool FitQuadratic(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> w, int terms, Span<float> coef)
+    {
+        Span<double> a = stackalloc double[9];
+        Span<double> b = stackalloc double[3];
+        a.Clear();
+        b.Clear();
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (w[i] <= 0)
+            {
+                continue;
+            }
+
+            double xi = x[i] - 0.5;
+            Span<double> f = [1, xi, xi * xi];
+            for (int r = 0; r < terms; r++)
+            {
+                b[r] += w[i] * f[r] * y[i];
+                for (int c = 0; c < terms; c++)
+                {
+                    a[(r * 3) + c] += w[i] * f[r] * f[c];
+                }
+            }
+        }
+
+        // Gaussian elimination with partial pivoting on the terms x terms system.
+        Span<double> sol = stackalloc double[3];
+        for (int col = 0; col < terms; col++)
+        {
+            int piv = col;
+            for (int r = col + 1; r < terms; r++)
+            {
+                if (Math.Abs(a[(r * 3) + col]) > Math.Abs(a[(piv * 3) + col]))
+                {
+                    piv = r;
+                }
+            }
+
+            if (Math.Abs(a[(piv * 3) + col]) < 1e-9)
+            {
+                return false;
+            }
+
+            if (piv != col)
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    (a[(col * 3) + c], a[(piv * 3) + c]) = (a[(piv * 3) + c], a[(col * 3) + c]);
+                }
+
+                (b[col], b[piv]) = (b[piv], b[col]);
+            }
+
+            for (int r = col + 1; r < terms; r++)
+            {
+                double factor = a[(r * 3) + col] / a[(col * 3) + col];
+                for (int c = col; c < terms; c++)
+                {
+                    a[(r * 3) + c] -= factor * a[(col * 3) + c];
+                }
+
+                b[r] -= factor * b[col];
+            }
+        }
+
+        for (int r = terms - 1; r >= 0; r--)
+        {
+            double acc = b[r];
+            for (int c = r + 1; c < terms; c++)
+            {
+                acc -= a[(r * 3) + c] * sol[c];
+            }
+
+            sol[r] = acc / a[(r * 3) + r];
+        }
+
+        // Back to a polynomial in x (the fit was in x - 0.5).
+        double c0 = sol[0], c1 = terms > 1 ? sol[1] : 0, c2 = terms > 2 ? sol[2] : 0;
+        coef[0] = (float)(c0 - (0.5 * c1) + (0.25 * c2));
+        coef[1] = (float)(c1 - c2);
+        coef[2] = (float)c2;
+        return double.IsFinite(coef[0]) && double.IsFinite(coef[1]) && double.IsFinite(coef[2]);
+    }
+
+    private static Vector2 Xy(Vector3 p) => new(p.X, p.Y);
+
+    /// <summary>A luminance copy (0..255) of an image rectangle, sampled bilinearly at continuous pixel coordinates.</summary>
+    private sealed class Patch
+    {
+        private readonly float[] _lum;
+        private readonly int _x0, _y0, _w, _h;
+        private float[]? _opening;
+
+        private Patch(float[] lum, int x0, int y0, int w, int h) => (_lum, _x0, _y0, _w, _h) = (lum, x0, y0, w, h);
+
+        public static Patch? Create(ReadOnlySpan<Rgb24> pixels, int width, int height, float minX, float minY, float maxX, float maxY)
+        {
+            int x0 = Math.Clamp((int)MathF.Floor(minX), 0, width - 1), y0 = Math.Clamp((int)MathF.Floor(minY), 0, height - 1);
+            int x1 = Math.Clamp((int)MathF.Ceiling(maxX), 0, width - 1), y1 = Math.Clamp((int)MathF.Ceiling(maxY), 0, height - 1);
+            int w = x1 - x0 + 1, h = y1 - y0 + 1;
+            if (w < 4 || h < 4 || (long)w * h > 4_000_000)
+            {
+                return null;
+            }
+
+            var lum = new float[w * h];
+            for (int y = 0; y < h; y++)
+            {
+                ReadOnlySpan<Rgb24> row = pixels.Slice(((y0 + y) * width) + x0, w);
+                for (int x = 0; x < w; x++)
+                {
+                    Rgb24 p = row[x];
+                    lum[(y * w) + x] = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
+                }
+            }
+
+            return new Patch(lum, x0, y0, w, h);
+        }
+
+        /// <summary>
+        /// Computes, for the pixels within <paramref name="radius"/> of <paramref name="centre"/>, the distance to the
+        /// eye-opening polygon's boundary for pixels inside it; pixels outside (or farther away) get a large negative value.
+        /// </summary>
+        public void SetOpening(ReadOnlySpan<Vector2> polygon, Vector2 centre, float radius)
+        {
+            _opening = new float[_w * _h];
+            Array.Fill(_opening, -1e6f);
+            int yMin = Math.Max(0, (int)(centre.Y - radius - _y0 - 1)), yMax = Math.Min(_h - 1, (int)(centre.Y + radius - _y0 + 1));
+            int xMin = Math.Max(0, (int)(centre.X - radius - _x0 - 1)), xMax = Math.Min(_w - 1, (int)(centre.X + radius - _x0 + 1));
+            for (int y = yMin; y <= yMax; y++)
+            {
+                for (int x = xMin; x <= xMax; x++)
+                {
+                    var p = new Vector2(_x0 + x + 0.5f, _y0 + y + 0.5f);
+                    bool inside = false;
+                    for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+                    {
+                        Vector2 a = polygon[j], b = polygon[i];
+                        if ((b.Y > p.Y) != (a.Y > p.Y) && p.X < ((a.X - b.X) * (p.Y - b.Y) / (a.Y - b.Y)) + b.X)
+                        {
+                            inside = !inside;
+                        }
+                    }
+
+                    if (!inside)
+                    {
+                        continue; // stays "outside"
+                    }
+
+                    float d2 = float.MaxValue;
+                    for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+                    {
+                        Vector2 a = polygon[j], ab = polygon[i] - a;
+                        float t = Math.Clamp(Vector2.Dot(p - a, ab) / MathF.Max(ab.LengthSquared(), 1e-12f), 0, 1);
+                        d2 = MathF.Min(d2, Vector2.DistanceSquared(p, a + (t * ab)));
+                    }
+
+                    _opening[(y * _w) + x] = MathF.Sqrt(d2);
+                }
+            }
+        }
+
+        /// <summary>Signed distance to the eye opening's boundary at the nearest pixel (see <see cref="SetOpening"/>).</summary>
+        public float Inside(Vector2 p)
+        {
+            int ix = (int)MathF.Floor(p.X - _x0), iy = (int)MathF.Floor(p.Y - _y0);
+            return _opening is null || (uint)ix >= (uint)_w || (uint)iy >= (uint)_h ? -1e6f : _opening[(iy * _w) + ix];
+        }
+
+        /// <summary>Bilinear luminance at continuous coordinates (pixel (i, j)'s centre is (i + 0.5, j + 0.5)); clamped at the patch border.</summary>
+        public float Sample(Vector2 p)
+        {
+            float fx = Math.Clamp(p.X - 0.5f - _x0, 0, _w - 1.001f);
+            float fy = Math.Clamp(p.Y - 0.5f - _y0, 0, _h - 1.001f);
+            int ix = (int)fx, iy = (int)fy;
+            float ax = fx - ix, ay = fy - iy;
+            int o = (iy * _w) + ix;
+            float top = _lum[o] + (ax * (_lum[o + 1] - _lum[o]));
+            float bottom = _lum[o + _w] + (ax * (_lum[o + _w + 1] - _lum[o + _w]));
+            return top + (ay * (bottom - top));
+        }
+    }
+}
+
+/// <summary>Tuning of <see cref="EyeImageRefiner"/> (internal: the defaults are the measured choice).</summary>
+internal sealed record EyeRefinementSettings
+{
+    public static EyeRefinementSettings Default { get; } = new();
+
+    /// <summary>Irises smaller than this radius (pixels, in the image the models read) are left as the model put them.</summary>
+    public float MinIrisRadiusPixels { get; init; } = 10f;
+
+    /// <summary>Largest centre move, as a fraction of the model's iris radius (per axis of the eye frame).</summary>
+    public float IrisCentreRange { get; init; } = 0.35f;
+
+    /// <summary>Largest relative radius change.</summary>
+    public float IrisRadiusRange { get; init; } = 0.15f;
+
+    /// <summary>Whether the radius is fitted too (else only the centre moves).</summary>
+    public bool RefineRadius { get; init; }
+
+    /// <summary>Half-distance of the inside/outside luminance samples, fraction of the radius (at least 1 px).</summary>
+    public float IrisBand { get; init; } = 0.08f;
+
+    /// <summary>Samples closer than this (fraction of the radius, at least 1 px) to the lid contour are not used.</summary>
+    public float IrisLidMargin { get; init; } = 0.1f;
+
+    /// <summary>Each direction's luminance step is clamped to +- this (levels of 255).</summary>
+    public float IrisGradientClamp { get; init; } = 60f;
+
+    /// <summary>Fraction of the lateral directions that must be usable.</summary>
+    public float MinIrisArcFraction { get; init; } = 0.25f;
+
+    /// <summary>Minimum mean outside-minus-inside step (levels) for the fit to count.</summary>
+    public float MinIrisContrast { get; init; } = 8f;
+
+    /// <summary>Weight of the quadratic pull towards the model's circle (levels per squared radius).</summary>
+    public float IrisPrior { get; init; }
+
+    /// <summary>Half-width of the lid edge search along each normal, fraction of the eye (canthus) width.</summary>
+    public float LidSearchRange { get; init; } = 0.06f;
+
+    /// <summary>Largest lid-point move, in model iris radii.</summary>
+    public float LidMaxMoveIrisRadii { get; init; } = 0.4f;
+
+    /// <summary>Minimum luminance step (levels over 2 px) for a lid edge to count.</summary>
+    public float MinLidContrast { get; init; } = 10f;
+
+    /// <summary>Upper lid: the centre of the dark lash line rather than the steepest bright-to-dark step.</summary>
+    public bool UpperLidAtLashLine { get; init; } = true;
+
+    /// <summary>Directions whose angle from the eye's horizontal axis has a sine above this are not used (0.866: 60 degrees).</summary>
+    public float MaxLateralSine { get; init; } = 0.866f;
+
+    /// <summary>Whether the lids are refined before the iris (the iris fit then masks with the refined lids).</summary>
+    public bool LidsFirst { get; init; }
+
+    /// <summary>Whether the face-mesh lid points move by their contour point's displacement (off: the mesh stays the model's; made MRD2 worse on the kit).</summary>
+    public bool MeshLidsFollow { get; init; }
+
+    /// <summary>Whether the iris is refined.</summary>
+    public bool RefineIris { get; init; } = true;
+
+    /// <summary>If above 0: the outermost edge at least this fraction of the strongest in the window (else the strongest).</summary>
+    public float OutermostLidEdge { get; init; } = 0.35f;
+
+    /// <summary>Whether the upper lid is refined (with <see cref="EyeImageRefinement.IrisAndLids"/>).</summary>
+    public bool RefineUpperLid { get; init; } = true;
+
+    /// <summary>Whether the lower lid is refined (with <see cref="EyeImageRefinement.IrisAndLids"/>).</summary>
+    public bool RefineLowerLid { get; init; } = true;
+
+    /// <summary>Minimum number of the 7 lid points with an edge for the lid to move.</summary>
+    public int MinLidPoints { get; init; } = 4;
+}
