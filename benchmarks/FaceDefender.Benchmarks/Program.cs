@@ -4,7 +4,8 @@ namespace FaceDefender.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks named by the arguments, e.g. <c>--filter *Warp*</c> (see docs/benchmarks.md), or
-/// <c>cputime [runs]</c> for the wall-clock and thread-CPU-time harness of the issue-2 target kernels.
+/// <c>cputime [runs]</c> for the wall-clock and thread-CPU-time harness of the issue-2 target kernels, or
+/// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,14 @@ public static class Program
         if (args.Length > 0 && args[0] == "cputime")
         {
             CpuTimeHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "avatarcpu")
+        {
+            AvatarCpuTimeHarness.Run(
+                args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 12,
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1024);
             return;
         }
 

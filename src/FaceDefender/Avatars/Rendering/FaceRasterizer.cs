@@ -36,7 +36,7 @@ internal sealed class RasterOutput
 /// head moves within a fixed frame, like a patient moving in front of a fixed camera.
 /// Pixel (i, j) covers [i, i + 1) x [j, j + 1); it is sampled at its centre.
 /// </remarks>
-internal sealed class FaceRasterizer
+internal sealed partial class FaceRasterizer
 {
     private const float CameraDistance = 60f;
     private static readonly Vector3 Pivot = new(0f, -1f, -4f);
@@ -89,6 +89,7 @@ internal sealed class FaceRasterizer
     private readonly AvatarLook _look;
     private readonly int _w, _h;
     private readonly Mat3 _rot, _rotInv;
+    private readonly bool _posed;
     private readonly Vector3 _camHead; // camera position in the head frame
 
     // Framing: canvas = centre + k * [dot(q - c, xAxis), dot(q - c, yAxis)] for projected q.
@@ -126,6 +127,9 @@ internal sealed class FaceRasterizer
     private readonly float _orbitDarkening;
     private readonly Vector3[] _vertexTint = new Vector3[CanonicalFaceMesh.VertexCount];
     private readonly float[] _vertexSpec = new float[CanonicalFaceMesh.VertexCount];
+    private readonly Vector4[] _vertexNormalAo = new Vector4[CanonicalFaceMesh.VertexCount]; // posed normal, occlusion
+    private readonly Vector4[] _vertexPosSpec = new Vector4[CanonicalFaceMesh.VertexCount];  // canonical position, specular
+    private readonly Vector4[] _vertexTint4 = new Vector4[CanonicalFaceMesh.VertexCount];    // skin tint, 0
     private readonly Box _wrinkleBox;
 
     /// <summary>An axis-aligned box in canonical (x, y), to skip painting work far from a feature.</summary>
@@ -150,6 +154,7 @@ internal sealed class FaceRasterizer
         float d2r = MathF.PI / 180f;
         _rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(-pose.Pitch * d2r);
         _rotInv = _rot.Transpose();
+        _posed = pose.Roll != 0f || pose.Yaw != 0f || pose.Pitch != 0f;
         _camHead = _rotInv.Apply(new Vector3(0f, 0f, CameraDistance) - Pivot) + Pivot;
         _downWorld = _rot.Apply(new Vector3(0f, -1f, 0f));
 
@@ -217,6 +222,12 @@ internal sealed class FaceRasterizer
         _orbitDarkening = 0.10f + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f);
         _wrinkleBox = new Box(-6f, -7f, 6f, 8.7f);
         PrecomputeVertexSkin();
+        for (int i = 0; i < v.Length; i++)
+        {
+            _vertexNormalAo[i] = new Vector4(_posedNormals[i], model.Occlusion[i]);
+            _vertexPosSpec[i] = new Vector4(cv[i], _vertexSpec[i]);
+            _vertexTint4[i] = new Vector4(_vertexTint[i], 0f);
+        }
         _eyePolyR = FaceModel.RightEyeRing.Select(i => _screen[i]).ToArray();
         _eyePolyL = FaceModel.LeftEyeRing.Select(i => _screen[i]).ToArray();
     }
@@ -300,6 +311,10 @@ internal sealed class FaceRasterizer
     private static Vector2 ProjectWorld(Vector3 pw) => Project(pw);
 
     private Vector3 PoseToWorld(Vector3 p) => _rot.Apply(p - Pivot) + Pivot;
+
+    /// <summary>A head-frame direction in world space (the identity, skipped, for an un-posed head).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector3 ToWorld(Vector3 v) => _posed ? _rot.Apply(v) : v;
 
     private Vector2 ToCanvas(Vector2 q)
     {
@@ -593,20 +608,33 @@ internal sealed class FaceRasterizer
         Vector3 o = (_camHead - m.HairCentre) * invR;
         float cShell = Vector3.Dot(o, o) - 1f;
         int boxW = x1 - x0 + 1;
+        var pre = new HairPrefilter(this, curtain);
         for (int y = y0; y <= y1; y++)
         {
-            Vector3 dHead = RayDirHead(x0 + 0.5f, y + 0.5f);
             int row = y * _w;
             bool curtainRow = curtain && y >= curtainBox.Y0 && y <= curtainBox.Y1;
             bool shellRow = y >= shellBox.Y0 && y <= shellBox.Y1;
-            for (int x = x0; x <= x1; x++, dHead += _rayB)
+            uint maybeCurtain = 0, maybeShell = 0;
+            for (int x = x0; x <= x1; x++)
             {
+                int lane = (x - x0) & 7;
+                if (lane == 0)
+                {
+                    (maybeCurtain, maybeShell) = pre.Block(x, y, Math.Min(8, x1 - x + 1), curtainRow, shellRow);
+                }
+
+                if (((maybeCurtain | maybeShell) & (1u << lane)) == 0)
+                {
+                    continue; // neither layer can show here (the same tests as CurtainHit and ShellHit, 8 pixels at a time)
+                }
+
+                Vector3 dHead = pre.Direction(lane);
                 int idx = row + x;
                 float zLimit = _zbuf[idx];
 
                 // Curtain.
                 float tCurtain = 0f, aCurtain = 0f;
-                bool hasCurtain = curtainRow && x >= curtainBox.X0 && x <= curtainBox.X1
+                bool hasCurtain = (maybeCurtain & (1u << lane)) != 0 && x >= curtainBox.X0 && x <= curtainBox.X1
                     && CurtainHit(dHead, zLimit, out tCurtain, out aCurtain);
                 if (hasCurtain && aCurtain > 0.5f)
                 {
@@ -616,7 +644,7 @@ internal sealed class FaceRasterizer
                 // Shell.
                 bool hasShell = false;
                 float tShell = 0f, aShell = 0f;
-                if (shellRow && x >= shellBox.X0 && x <= shellBox.X1)
+                if ((maybeShell & (1u << lane)) != 0 && x >= shellBox.X0 && x <= shellBox.X1)
                 {
                     hasShell = ShellHit(dHead, invR, o, cShell, zLimit, out tShell, out aShell);
                 }
@@ -941,6 +969,7 @@ internal sealed class FaceRasterizer
             vignette[x] = 1f - 0.25f * fx * fx;
         }
 
+        var batch = new SkinLightBatch(_w);
         for (int y = 0; y < _h; y++)
         {
             Vector3 rowBg = Lerp(bgTop, bgBottom, (y + 0.5f) * invH);
@@ -959,7 +988,9 @@ internal sealed class FaceRasterizer
                 }
                 else if ((uint)id < CanonicalFaceMesh.TriangleCount)
                 {
-                    col = ShadeMesh(o, id);
+                    batch.Add(o, ShadeMesh(o, id));
+                    _class[o] = ClassSkin;
+                    continue;
                 }
                 else if (id >= IdEyeR)
                 {
@@ -967,7 +998,9 @@ internal sealed class FaceRasterizer
                 }
                 else
                 {
-                    col = ShadeShape(id, x + 0.5f, y + 0.5f, _zbuf[o]);
+                    batch.Add(o, ShadeShape(id, x + 0.5f, y + 0.5f, _zbuf[o]));
+                    _class[o] = ClassOf(id);
+                    continue;
                 }
 
                 _colour[3 * o] = col.X;
@@ -975,22 +1008,27 @@ internal sealed class FaceRasterizer
                 _colour[3 * o + 2] = col.Z;
                 _class[o] = ClassOf(id);
             }
+
+            batch.Light(_colour);
         }
     }
 
-    private Vector3 ShadeMesh(int o, int tri)
+    private SkinSample ShadeMesh(int o, int tri)
     {
         var idx = CanonicalFaceMesh.Instance.TriangleIndices;
         int i0 = idx[3 * tri], i1 = idx[3 * tri + 1], i2 = idx[3 * tri + 2];
         float b1 = _b1[o], b2 = _b2[o], b0 = 1f - b1 - b2;
-        Vector3 n = Vector3.Normalize(b0 * _posedNormals[i0] + b1 * _posedNormals[i1] + b2 * _posedNormals[i2]);
-        Vector3 pc = b0 * _model.Canonical[i0] + b1 * _model.Canonical[i1] + b2 * _model.Canonical[i2];
-        float ao = b0 * _model.Occlusion[i0] + b1 * _model.Occlusion[i1] + b2 * _model.Occlusion[i2];
-
-        Vector3 tint = b0 * _vertexTint[i0] + b1 * _vertexTint[i1] + b2 * _vertexTint[i2];
-        float spec = b0 * _vertexSpec[i0] + b1 * _vertexSpec[i1] + b2 * _vertexSpec[i2];
+        // The vertex attributes packed 4 floats at a time: the same sums, one vector operation each.
+        Vector4 na = b0 * _vertexNormalAo[i0] + b1 * _vertexNormalAo[i1] + b2 * _vertexNormalAo[i2];
+        Vector4 ps = b0 * _vertexPosSpec[i0] + b1 * _vertexPosSpec[i1] + b2 * _vertexPosSpec[i2];
+        Vector4 ti = b0 * _vertexTint4[i0] + b1 * _vertexTint4[i1] + b2 * _vertexTint4[i2];
+        Vector3 n = Vector3.Normalize(new Vector3(na.X, na.Y, na.Z));
+        Vector3 pc = new(ps.X, ps.Y, ps.Z);
+        float ao = na.W;
+        Vector3 tint = new(ti.X, ti.Y, ti.Z);
+        float spec = ps.W;
         Vector3 albedo = SkinAlbedo(pc, tint, ref spec, out float gloss, ref ao);
-        return ShadeSkinLike(albedo, n, ao, spec, gloss, SkinWrap);
+        return new SkinSample(albedo, n, ao, spec, gloss, SkinWrap);
     }
 
     /// <summary>
@@ -1224,8 +1262,8 @@ internal sealed class FaceRasterizer
 
         Vector3 p = _camHead + t0 * d;
         Vector3 nHead = (p - eye.Centre) / eye.Radius;
-        Vector3 n = _rot.Apply(nHead);
-        Vector3 view = Vector3.Normalize(-_rot.Apply(d));
+        Vector3 n = ToWorld(nHead);
+        Vector3 view = Vector3.Normalize(-ToWorld(d));
         float cosG = Vector3.Dot(nHead, eye.Gaze);
         Vector3 col;
         if (cosG >= eye.CosLimbus - 0.02f)
@@ -1271,7 +1309,7 @@ internal sealed class FaceRasterizer
         return baseCol * (1f - 0.35f * SmoothstepFast(0.1f, 0.6f, off));
     }
 
-    private Vector3 ShadeShape(int id, float px, float py, float t)
+    private SkinSample ShadeShape(int id, float px, float py, float t)
     {
         Vector3 d = RayDirHead(px, py);
         Vector3 p = _camHead + t * d;
@@ -1283,7 +1321,7 @@ internal sealed class FaceRasterizer
                 Vector3 nh = Vector3.Normalize((p - m.SkullCentre) / (m.SkullRadii * m.SkullRadii));
                 float ao = 1f;
                 Vector3 albedo = _look.SkinAlbedo * (1f + 0.07f * ValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, (p.Y + _look.NoiseOffset.Y) * 1.6f, 2));
-                return ShadeSkinLike(albedo, _rot.Apply(nh), ao, 0.05f, 20f, SkinWrap);
+                return new SkinSample(albedo, ToWorld(nh), ao, 0.05f, 20f, SkinWrap);
             }
 
             case IdEarR:
@@ -1293,7 +1331,7 @@ internal sealed class FaceRasterizer
                 Vector3 nh = Vector3.Normalize((p - ec) / (m.EarRadii * m.EarRadii));
                 Vector3 albedo = _look.SkinAlbedo * new Vector3(1.06f, 0.92f, 0.9f);
                 float rim = Gauss((p.Y - ec.Y) / m.EarRadii.Y, (p.Z - ec.Z) / m.EarRadii.Z, 0.45f, 0.45f);
-                return ShadeSkinLike(albedo, _rot.Apply(nh), 0.8f - 0.35f * rim, 0.04f, 15f, SkinWrap * 1.4f);
+                return new SkinSample(albedo, ToWorld(nh), 0.8f - 0.35f * rim, 0.04f, 15f, SkinWrap * 1.4f);
             }
 
             case IdNeck:
@@ -1301,7 +1339,7 @@ internal sealed class FaceRasterizer
                 var nh = Vector3.Normalize(new Vector3((p.X - m.NeckCentre.X) / (m.NeckRadii.X * m.NeckRadii.X), 0f, (p.Z - m.NeckCentre.Z) / (m.NeckRadii.Y * m.NeckRadii.Y)));
                 float shadow = 1f - 0.72f * SmoothstepFast(-14.5f, -8.8f, p.Y);
                 Vector3 albedo = _look.SkinAlbedo * 0.93f * (1f + 0.05f * ValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, p.Y * 1.6f, 2));
-                return ShadeSkinLike(albedo, _rot.Apply(nh), shadow, 0.03f, 15f, SkinWrap);
+                return new SkinSample(albedo, ToWorld(nh), shadow, 0.03f, 15f, SkinWrap);
             }
 
             case IdTorso:
@@ -1309,11 +1347,11 @@ internal sealed class FaceRasterizer
                 Vector3 nh = Vector3.Normalize((p - m.TorsoCentre) / (m.TorsoRadii * m.TorsoRadii));
                 float weave = 1f + 0.05f * ValueNoise.Sample(p.X * 8f, p.Y * 8f);
                 float collar = SmoothstepFast(m.NeckRadii.X + 1.5f, m.NeckRadii.X + 0.4f, MathF.Abs(p.X)) * SmoothstepFast(-16f, -13.5f, p.Y);
-                return ShadeSkinLike(_look.Clothing * weave, _rot.Apply(nh), 1f - 0.4f * collar, 0.02f, 8f, new Vector3(0.2f));
+                return new SkinSample(_look.Clothing * weave, ToWorld(nh), 1f - 0.4f * collar, 0.02f, 8f, new Vector3(0.2f));
             }
 
             default:
-                return Vector3.Zero;
+                return new SkinSample(Vector3.Zero, Vector3.UnitZ, 0f, 0f, 1f, Vector3.Zero);
         }
     }
 
@@ -1348,8 +1386,8 @@ internal sealed class FaceRasterizer
         clumps -= 1.2f * parting;
         Vector3 albedo = _look.HairColour * (0.8f + 0.35f * strands + 0.15f * clumps);
 
-        Vector3 n = _rot.Apply(nh);
-        Vector3 view = Vector3.Normalize(-_rot.Apply(d));
+        Vector3 n = ToWorld(nh);
+        Vector3 view = Vector3.Normalize(-ToWorld(d));
         // Strand tangent: straight down the surface.
         Vector3 down = _downWorld;
         Vector3 tangent = Vector3.Normalize(down - Vector3.Dot(down, n) * n + new Vector3(1e-4f, 0f, 0f));
@@ -1368,26 +1406,6 @@ internal sealed class FaceRasterizer
         Vector3 lit = albedo * (KeyColour * diffuse * 0.9f + FillColour * fill + SkyColour * 0.8f) * ao;
         float specAmount = 0.10f + 0.12f * _look.Grey;
         return lit + KeyColour * sheen * specAmount * ao;
-    }
-
-    private static Vector3 ShadeSkinLike(Vector3 albedo, Vector3 n, float ao, float spec, float gloss, Vector3 wrap)
-    {
-        float nk = Vector3.Dot(n, KeyDir);
-        Vector3 diffKey = Vector3.Clamp((new Vector3(nk) + wrap) / (Vector3.One + wrap), Vector3.Zero, Vector3.One);
-        diffKey *= diffKey * new Vector3(0.55f) + new Vector3(0.45f); // soften the falloff
-        float nf = SaturateFast((Vector3.Dot(n, FillDir) + 0.2f) / 1.2f);
-        float hemi = 0.5f + 0.5f * n.Y;
-        Vector3 ambient = Lerp(GroundColour, SkyColour, hemi);
-        Vector3 light = KeyColour * diffKey + FillColour * nf + ambient * (0.5f + 0.5f * ao);
-        Vector3 col = albedo * light * (0.35f + 0.65f * ao);
-
-        // Blinn-Phong specular with a Schlick-like rim, as if the camera were at infinity.
-        float nh = SaturateFast(Vector3.Dot(n, KeyHalfway));
-        float rim = 1f - SaturateFast(n.Z);
-        float rim2 = rim * rim;
-        float fres = 0.6f + 0.4f * rim2 * rim2 * rim;
-        col += KeyColour * (spec * fres * PowUnit(nh, gloss) * ao);
-        return col;
     }
 
     // ---------------------------------------------------------------- pass 6: lid shadow and lashes over the eyes

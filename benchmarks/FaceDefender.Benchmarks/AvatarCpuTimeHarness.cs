@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars;
+using FaceDefender.Avatars.Rendering;
+using FaceDefender.Benchmarks.AvatarRenderBaseline;
+
+namespace FaceDefender.Benchmarks;
+
+/// <summary>
+/// <c>avatarcpu [runs] [size]</c>: one procedural avatar render on one thread, the current renderer and the frozen
+/// session-1 renderer (<see cref="BaselineFaceRasterizer"/>) interleaved call by call, timed by the calling thread's
+/// CPU time (Linux CLOCK_THREAD_CPUTIME_ID) and the wall clock. Interleaving and thread CPU time make the
+/// current / baseline ratio usable on a loaded machine, where BenchmarkDotNet's wall-clock figures are too noisy.
+/// </summary>
+internal static class AvatarCpuTimeHarness
+{
+    private static readonly (AvatarSex Sex, int Age, SkinTone Tone)[] Avatars =
+    [
+        (AvatarSex.Female, 30, SkinTone.Light),
+        (AvatarSex.Male, 70, SkinTone.Dark),
+        (AvatarSex.Female, 5, SkinTone.Medium),
+        (AvatarSex.Male, 40, SkinTone.Light),
+    ];
+
+    public static void Run(int runs, int size)
+    {
+        Console.WriteLine($"FaceDefender {Environment.Version}, 1 thread, {size} x {size}, {runs} interleaved runs after 2 warm-up calls each");
+        Console.WriteLine($"{"avatar",-20} {"baseline CPU min/med ms",24} {"current CPU min/med ms",24} {"ratio min",10} {"ratio med",10} {"wall med ms (b/c)",18}");
+        foreach ((AvatarSex sex, int age, SkinTone tone) in Avatars)
+        {
+            AvatarLook look = AvatarLook.Create(sex, age, tone, ProceduralAvatarProvider.IdentitySeed(0));
+            int Baseline() => BaselineFaceRasterizer.Render(FaceModel.Build(look, default, default), look, default, size, size, 1f).Rgb.Length;
+            int Current() => FaceRasterizer.Render(FaceModel.Build(look, default, default), look, default, size, size, 1f).Rgb.Length;
+            for (int i = 0; i < 2; i++)
+            {
+                Baseline();
+                Current();
+            }
+
+            var cpuB = new double[runs];
+            var cpuC = new double[runs];
+            var wallB = new double[runs];
+            var wallC = new double[runs];
+            for (int i = 0; i < runs; i++)
+            {
+                (cpuB[i], wallB[i]) = Time(Baseline);
+                (cpuC[i], wallC[i]) = Time(Current);
+            }
+
+            Array.Sort(cpuB);
+            Array.Sort(cpuC);
+            Array.Sort(wallB);
+            Array.Sort(wallC);
+            string name = $"{sex.ToString().ToLowerInvariant()}-{age}-{tone.ToString().ToLowerInvariant()}";
+            double medB = cpuB[runs / 2], medC = cpuC[runs / 2];
+            Console.WriteLine(
+                $"{name,-20} {cpuB[0],11:F1} / {medB,10:F1} {cpuC[0],11:F1} / {medC,10:F1} {cpuC[0] / cpuB[0],10:F3} {medC / medB,10:F3} {wallB[runs / 2],8:F1} / {wallC[runs / 2],7:F1}");
+        }
+    }
+
+    private static (double CpuMs, double WallMs) Time(Func<int> act)
+    {
+        long c0 = ThreadCpuNs();
+        long t0 = Stopwatch.GetTimestamp();
+        act();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        return ((ThreadCpuNs() - c0) / 1e6, wall);
+    }
+
+    private static long ThreadCpuNs()
+    {
+        const int ClockThreadCpuTimeId = 3;
+        return ClockGetTime(ClockThreadCpuTimeId, out TimeSpec t) == 0 ? (t.Seconds * 1_000_000_000) + t.Nanoseconds : 0;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+}

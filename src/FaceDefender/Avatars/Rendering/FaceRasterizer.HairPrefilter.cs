@@ -1,0 +1,138 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace FaceDefender.Avatars.Rendering;
+
+/// <summary>The hair pass's cheap rejections, 8 pixels at a time.</summary>
+internal sealed partial class FaceRasterizer
+{
+    /// <summary>
+    /// Most pixels of the hair boxes show neither hair layer: the ray misses the curtain or the
+    /// shell, or meets them only in front of the face (where the curtain is cut away and the shell
+    /// is below the hairline) and then behind the head. This runs exactly those first tests of
+    /// <see cref="CurtainHit"/> and <see cref="ShellHit"/> (same arithmetic) for 8 pixels at a time
+    /// and leaves the rest to them, so the result is unchanged; it also supplies each pixel's ray direction.
+    /// Without hardware vectors it rejects nothing.
+    /// </summary>
+    private sealed class HairPrefilter
+    {
+        private readonly FaceRasterizer _r;
+        private readonly bool _curtain;
+        private readonly float[] _dx = new float[8], _dy = new float[8], _dz = new float[8], _zl = new float[8];
+
+        // Shell: the hair ellipsoid in unit-sphere coordinates.
+        private readonly Vector3 _invR, _o;
+        private readonly float _cShell;
+
+        // Curtain: the base-radius elliptic cylinder, scaled as in CurtainHit.
+        private readonly float _ox, _oz, _rx2, _rz2, _c0;
+
+        public HairPrefilter(FaceRasterizer r, bool curtain)
+        {
+            _r = r;
+            _curtain = curtain;
+            FaceModel m = r._model;
+            _invR = Vector3.One / m.HairRadii;
+            _o = (r._camHead - m.HairCentre) * _invR;
+            _cShell = Vector3.Dot(_o, _o) - 1f;
+            Vector3 c = m.HairCentre;
+            _ox = r._camHead.X - c.X;
+            _oz = r._camHead.Z - c.Z;
+            float rx0 = m.HairRadii.X + 0.15f, rz0 = m.HairRadii.Z + 0.1f;
+            _rx2 = rx0 * rx0;
+            _rz2 = rz0 * rz0;
+            _c0 = (_ox * _ox * _rz2) + (_oz * _oz * _rx2) - (_rx2 * _rz2);
+        }
+
+        public Vector3 Direction(int lane) => new(_dx[lane], _dy[lane], _dz[lane]);
+
+        /// <summary>Pixels x .. x + lanes - 1 of row y: bit k set where the curtain (shell) may show at pixel x + k.</summary>
+        public (uint Curtain, uint Shell) Block(int x, int y, int lanes, bool curtainRow, bool shellRow)
+        {
+            FaceRasterizer r = _r;
+            uint all = (1u << lanes) - 1u;
+            if (!Vector256.IsHardwareAccelerated)
+            {
+                for (int k = 0; k < lanes; k++)
+                {
+                    Vector3 d = r.RayDirHead(x + k + 0.5f, y + 0.5f);
+                    _dx[k] = d.X;
+                    _dy[k] = d.Y;
+                    _dz[k] = d.Z;
+                }
+
+                return (curtainRow ? all : 0u, shellRow ? all : 0u);
+            }
+
+            Vector256<float> px = Vector256.Create(x + 0.5f) + Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+            float py = y + 0.5f;
+            Vector3 a = r._rayA, b = r._rayB, cr = r._rayC;
+            Vector256<float> dx = Vector256.Create(a.X) + (px * b.X) + Vector256.Create(py * cr.X);
+            Vector256<float> dy = Vector256.Create(a.Y) + (px * b.Y) + Vector256.Create(py * cr.Y);
+            Vector256<float> dz = Vector256.Create(a.Z) + (px * b.Z) + Vector256.Create(py * cr.Z);
+            dx.CopyTo(_dx);
+            dy.CopyTo(_dy);
+            dz.CopyTo(_dz);
+            Vector256<float> zLimit;
+            int o = (y * r._w) + x;
+            if (lanes == 8)
+            {
+                zLimit = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(r._zbuf), (nuint)o);
+            }
+            else
+            {
+                Array.Clear(_zl);
+                Array.Copy(r._zbuf, o, _zl, 0, lanes);
+                zLimit = Vector256.Create(_zl);
+            }
+
+            Vector3 cam = r._camHead;
+            uint curtainBits = 0, shellBits = 0;
+            if (shellRow)
+            {
+                Vector256<float> sx = dx * _invR.X, sy = dy * _invR.Y, sz = dz * _invR.Z;
+                Vector256<float> qa = (sx * sx) + (sy * sy) + (sz * sz);
+                Vector256<float> qb = (sx * _o.X) + (sy * _o.Y) + (sz * _o.Z);
+                Vector256<float> disc = (qb * qb) - (qa * _cShell);
+                Vector256<float> sq = Vector256.Sqrt(Vector256.Max(disc, Vector256<float>.Zero));
+                Vector256<float> tNear = (-qb - sq) / qa, tFar = (-qb + sq) / qa;
+
+                // HairAlpha's first test: a near point in the front half, below any hairline, is bare face.
+                AvatarLook look = r._look;
+                Vector3 c = r._model.HairCentre;
+                float side = look.Sex == Abstractions.AvatarSex.Male || look.HairBottomY > 2.5f ? 3.6f : 1.0f;
+                Vector256<float> pX = Vector256.Create(cam.X) + (tNear * dx);
+                Vector256<float> pY = Vector256.Create(cam.Y) + (tNear * dy);
+                Vector256<float> pZ = Vector256.Create(cam.Z) + (tNear * dz);
+                Vector256<float> front = Vector256.Create(look.HairlineY) - (Vector256.Create(0.07f) * pX * pX * (1f + (0.4f * look.Balding)));
+                Vector256<float> bare = Vector256.GreaterThan(pZ, Vector256.Create(c.Z))
+                    & Vector256.LessThan(pY, Vector256.Min(front, Vector256.Create(side)) - Vector256.Create(0.45f));
+                Vector256<float> may = Vector256.GreaterThanOrEqual(disc, Vector256<float>.Zero)
+                    & Vector256.LessThan(tNear, zLimit)
+                    & (~bare | Vector256.LessThan(tFar, zLimit));
+                shellBits = may.ExtractMostSignificantBits() & all;
+            }
+
+            if (_curtain && curtainRow)
+            {
+                Vector256<float> rx2 = Vector256.Create(_rx2), rz2 = Vector256.Create(_rz2);
+                Vector256<float> a0 = (dx * dx * rz2) + (dz * dz * rx2);
+                Vector256<float> b0 = (dx * _ox * rz2) + (dz * _oz * rx2);
+                Vector256<float> disc0 = (b0 * b0) - (a0 * _c0);
+                Vector256<float> sq0 = Vector256.Sqrt(Vector256.Max(disc0, Vector256<float>.Zero));
+                Vector256<float> t0 = (-b0 - sq0) / a0, t1 = (-b0 + sq0) / a0;
+                Vector256<float> z0 = Vector256.Create(cam.Z) + (t0 * dz);
+
+                // In front of the face (no flare refinement there): the front hit is cut away or
+                // hidden, and the back one is behind the head.
+                Vector256<float> no = Vector256.GreaterThan(z0, Vector256.Create(1.3f))
+                    & (Vector256.LessThanOrEqual(t0, Vector256<float>.Zero) | Vector256.GreaterThanOrEqual(t0, zLimit) | Vector256.GreaterThanOrEqual(t1, zLimit));
+                Vector256<float> may = Vector256.GreaterThanOrEqual(disc0, Vector256<float>.Zero) & ~no;
+                curtainBits = may.ExtractMostSignificantBits() & all;
+            }
+
+            return (curtainBits, shellBits);
+        }
+    }
+}
