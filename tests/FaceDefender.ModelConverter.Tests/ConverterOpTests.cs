@@ -269,7 +269,7 @@ public sealed class ConverterOpTests
     }
 
     [Fact]
-    public void Fusable_prelu_form_matches_prelu_after_a_fused_conv_and_on_its_own_and_emits_no_prelu()
+    public void Nchwc_friendly_prelu_matches_prelu_after_a_fused_conv_and_on_its_own_and_emits_no_prelu()
     {
         // _FusedConv2D (1 x 1, BiasAdd + Prelu) then a standalone Prelu: negative, positive and > 1 slopes.
         const int Co = 4;
@@ -306,12 +306,89 @@ public sealed class ConverterOpTests
         }
 
         OnnxModel plain = TfjsToOnnxConverter.Convert(g.Build(), "prelu");
-        OnnxModel fusable = TfjsToOnnxConverter.Convert(g.Build(), "prelu", fusablePrelu: true);
+        OnnxModel fusable = TfjsToOnnxConverter.Convert(g.Build(), "prelu", nchwcFriendly: true);
         plain.Nodes.Count(n => n.OpType == "PRelu").Should().Be(2);
         fusable.Nodes.Should().NotContain(n => n.OpType == "PRelu");
         fusable.Nodes.Count(n => n.OpType == "BatchNormalization").Should().Be(4);
         expected.Should().Contain(v => v < 0, "the data must exercise the negative side");
         ShouldMatch(Run(plain, "x", [N, H, W, C], x)["out"].Values, expected);
         ShouldMatch(Run(fusable, "x", [N, H, W, C], x)["out"].Values, expected);
+    }
+
+    [Fact]
+    public void Nchwc_friendly_channel_padding_after_max_pool_is_an_exact_identity_conv()
+    {
+        // BlazeFace's skip connection: conv (C channels) -> MaxPool 2 x 2 -> Pad channels to C + 3 -> Add to a
+        // conv with C + 3 channels. Spatial or leading-channel padding stays an ONNX Pad.
+        const int Co = C + 3;
+        var g = new Graph();
+        g.Input("x", null, 4, W, C);
+        string strides = "{\"list\":{\"i\":[\"1\",\"1\",\"1\",\"1\"]}}";
+        string conv = $"{{\"strides\":{strides},\"dilations\":{strides},\"padding\":{{\"s\":\"{B64("VALID")}\"}}}}";
+        float[] f1 = Lcg(C * C, 30, -1, 1), f2 = Lcg(C * Co, 31, -1, 1);
+        g.Const("w1", [1, 1, C, C], f1);
+        g.Const("w2", [1, 1, C, Co], f2);
+        g.Op("c1", "Conv2D", ["x", "w1"], conv);
+        string two = "{\"list\":{\"i\":[\"1\",\"2\",\"2\",\"1\"]}}";
+        g.Op("pool", "MaxPool", ["c1"], $"{{\"ksize\":{two},\"strides\":{two},\"padding\":{{\"s\":\"{B64("VALID")}\"}}}}");
+        g.IntConst("pads", [4, 2], [0, 0, 0, 0, 0, 0, 0, 3]);
+        g.Op("padded", "Pad", ["pool", "pads"]);
+        g.Op("c2", "Conv2D", ["pool", "w2"], conv);
+        g.Op("sum", "AddV2", ["c2", "padded"]);
+        g.IntConst("spatialPads", [4, 2], [0, 0, 1, 0, 0, 0, 0, 0]);
+        g.Op("spatial", "Pad", ["sum", "spatialPads"]);
+        g.Op("out", "Identity", ["spatial"]);
+
+        float[] x = Lcg(N * 4 * W * C, 32, -2, 2);
+        OnnxModel plain = TfjsToOnnxConverter.Convert(g.Build(), "pad");
+        OnnxModel friendly = TfjsToOnnxConverter.Convert(g.Build(), "pad", nchwcFriendly: true);
+        plain.Nodes.Count(n => n.OpType == "Pad").Should().Be(2);
+        friendly.Nodes.Count(n => n.OpType == "Pad").Should().Be(1, "only the spatial padding remains a Pad");
+        friendly.Nodes.Count(n => n.OpType == "Conv").Should().Be(3);
+
+        // Expected: c1, 2 x 2 max pool, c2, plus the pooled values in the first C channels, then a zero row on top.
+        const int Hp = 2, Wp = W / 2;
+        var expected = new double[N * (Hp + 1) * Wp * Co];
+        for (int n = 0; n < N; n++)
+        {
+            for (int i = 0; i < Hp; i++)
+            {
+                for (int j = 0; j < Wp; j++)
+                {
+                    var pooled = new double[C];
+                    for (int c = 0; c < C; c++)
+                    {
+                        pooled[c] = double.MinValue;
+                        for (int di = 0; di < 2; di++)
+                        {
+                            for (int dj = 0; dj < 2; dj++)
+                            {
+                                double v = 0;
+                                for (int k = 0; k < C; k++)
+                                {
+                                    v += x[(((((n * 4) + (2 * i) + di) * W) + (2 * j) + dj) * C) + k] * (double)f1[(k * C) + c];
+                                }
+
+                                pooled[c] = Math.Max(pooled[c], v);
+                            }
+                        }
+                    }
+
+                    for (int o = 0; o < Co; o++)
+                    {
+                        double v = o < C ? pooled[o] : 0;
+                        for (int k = 0; k < C; k++)
+                        {
+                            v += pooled[k] * f2[(k * Co) + o];
+                        }
+
+                        expected[(((((n * (Hp + 1)) + i + 1) * Wp) + j) * Co) + o] = v;
+                    }
+                }
+            }
+        }
+
+        ShouldMatch(Run(plain, "x", [N, 4, W, C], x)["out"].Values, expected, 1e-4);
+        ShouldMatch(Run(friendly, "x", [N, 4, W, C], x)["out"].Values, expected, 1e-4);
     }
 }

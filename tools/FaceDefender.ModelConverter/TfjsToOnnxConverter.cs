@@ -21,31 +21,36 @@ internal sealed class TfjsToOnnxConverter
     // TF tensor name -> (ONNX tensor name, whether it is a 4-D tensor held as NCHW).
     private readonly Dictionary<string, (string Name, bool Nchw)> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _initializerNames = new(StringComparer.Ordinal);
-    private readonly bool _fusablePrelu;
+    private readonly bool _nchwcFriendly;
 
-    // Shared per-channel constants of the fusable PReLU form, by channel count: (zeros, ones).
+    // Channel count of 4-D activations where known (convolution outputs and ops that keep the channels).
+    private readonly Dictionary<string, int> _channels = new(StringComparer.Ordinal);
+
+    // Shared per-channel constants of the NCHWc-friendly PReLU form, by channel count: (zeros, ones).
     private readonly Dictionary<int, (string Zeros, string Ones)> _affineConstants = [];
 
-    private TfjsToOnnxConverter(TfjsGraphModel tf, bool fusablePrelu)
+    private TfjsToOnnxConverter(TfjsGraphModel tf, bool nchwcFriendly)
     {
         _tf = tf;
-        _fusablePrelu = fusablePrelu;
+        _nchwcFriendly = nchwcFriendly;
         _byName = tf.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
     }
 
     /// <summary>Converts a graph model.</summary>
     /// <param name="tf">The TensorFlow.js graph model.</param>
     /// <param name="graphName">The ONNX graph's name.</param>
-    /// <param name="fusablePrelu">
-    /// Emit each PReLU on an NCHW activation as <c>(1 - a) * Relu(x) + a * x</c>, built from Relu, two per-channel
-    /// BatchNormalization nodes (scale only) and an Add instead of an ONNX PRelu: ONNX Runtime's CPU provider keeps
-    /// those ops in its blocked NCHWc layout (the BatchNormalizations become 1 x 1 depthwise convolutions and the Add
-    /// is fused into one of them), whereas a PRelu forces a layout conversion before and after it and runs a slow
-    /// broadcast. Same values up to float rounding. Off by default (the output is then unchanged).
+    /// <param name="nchwcFriendly">
+    /// Emit two patterns in forms that ONNX Runtime's CPU provider keeps in its blocked NCHWc layout, instead of
+    /// ops that force a layout conversion before and after them: each PReLU on an NCHW activation as
+    /// <c>(1 - a) * Relu(x) + a * x</c> (Relu, two per-channel BatchNormalization nodes with scale only, Add: the
+    /// BatchNormalizations become 1 x 1 depthwise convolutions and the Add is fused into one of them; ONNX Runtime's
+    /// PRelu also runs a slow broadcast), and zero-padding of the channels at the end (BlazeFace's skip connections)
+    /// as a 1 x 1 convolution with identity weights. Same values up to float rounding (the padding is exact). Off by
+    /// default (the output is then unchanged).
     /// </param>
-    public static OnnxModel Convert(TfjsGraphModel tf, string graphName, bool fusablePrelu = false)
+    public static OnnxModel Convert(TfjsGraphModel tf, string graphName, bool nchwcFriendly = false)
     {
-        var converter = new TfjsToOnnxConverter(tf, fusablePrelu);
+        var converter = new TfjsToOnnxConverter(tf, nchwcFriendly);
         converter._onnx.GraphName = graphName;
         converter.Run();
         return converter._onnx;
@@ -59,6 +64,11 @@ internal sealed class TfjsToOnnxConverter
         foreach (TfjsNode node in TopologicalOrder())
         {
             ConvertNode(node);
+            if (!_channels.ContainsKey(node.Name) && node.Op is "Relu" or "Prelu" or "AddV2" or "Add" or "MaxPool"
+                && _channels.TryGetValue(Clean(node.Inputs[0]), out int channels))
+            {
+                _channels[node.Name] = channels;
+            }
         }
 
         bool freeBatch = _onnx.Inputs.Count > 0 && _onnx.Inputs.All(i => i.Shape is { Length: > 0 } && i.Shape[0] is null);
@@ -295,6 +305,24 @@ internal sealed class TfjsToOnnxConverter
                     pads[rank + k] = p[(2 * axisOrder[k]) + 1];
                 }
 
+                if (_nchwcFriendly && nchw && rank == 4 && pads.Where((_, k) => k != 5).All(v => v == 0)
+                    && _channels.TryGetValue(Clean(node.Inputs[0]), out int inChannels))
+                {
+                    // Zeros appended to the channels only: an exact 1 x 1 convolution with identity weights.
+                    int outChannels = inChannels + (int)pads[5];
+                    var identity = new float[outChannels * inChannels];
+                    for (int c = 0; c < inChannels; c++)
+                    {
+                        identity[(c * inChannels) + c] = 1f;
+                    }
+
+                    string weights = AddInitializer(OnnxTensor.FromFloats(node.Name + "/W", [outChannels, inChannels, 1, 1], identity));
+                    Emit("Conv", node.Name, [input, weights], [node.Name], new OnnxAttribute("kernel_shape", Ints: [1, 1]));
+                    _values[node.Name] = (node.Name, true);
+                    _channels[node.Name] = outChannels;
+                    return;
+                }
+
                 string padsName = AddInitializer(OnnxTensor.FromInt64s(node.Name + "/pads", [2 * rank], pads));
                 Emit("Pad", node.Name, [input, padsName], [node.Name], new OnnxAttribute("mode", String: "constant"));
                 _values[node.Name] = (node.Name, nchw);
@@ -466,10 +494,10 @@ internal sealed class TfjsToOnnxConverter
         _values[node.Name] = (node.Name, false);
     }
 
-    /// <summary>PReLU of <paramref name="input"/> into the tensor <paramref name="name"/> (see the fusablePrelu option).</summary>
+    /// <summary>PReLU of <paramref name="input"/> into the tensor <paramref name="name"/> (see the nchwcFriendly option).</summary>
     private void EmitPrelu(string input, string alphaInput, bool nchw, string name)
     {
-        if (!_fusablePrelu || !nchw)
+        if (!_nchwcFriendly || !nchw)
         {
             Emit("PRelu", name, [input, PreluSlope(alphaInput, nchw, name + "/alpha")], [name]);
             return;
@@ -614,5 +642,6 @@ internal sealed class TfjsToOnnxConverter
         }
 
         _values[node.Name] = (node.Name, true);
+        _channels[node.Name] = depthwise ? ci * co : co;
     }
 }

@@ -42,14 +42,14 @@ provenance="$dest/PROVENANCE.md.tmp"
   echo
   echo "- package: \`$package@$version\` (npm; package licence MIT; MediaPipe weights Apache-2.0, see THIRD-PARTY-NOTICES.md)"
   echo "- tarball integrity: \`$integrity\`"
-  echo "- converter: \`tools/FaceDefender.ModelConverter --fusable-prelu\` (TensorFlow.js graph model to ONNX, opset 13; PReLU as Relu + per-channel scales + Add)"
+  echo "- converter: \`tools/FaceDefender.ModelConverter --nchwc-friendly\` (TensorFlow.js graph model to ONNX, opset 13; PReLU as Relu + per-channel scales + Add, channel zero-padding as a 1 x 1 identity Conv)"
   echo
   echo "| output | source | source sha256 | output sha256 |"
   echo "|---|---|---|---|"
 } > "$provenance"
 
 for name in blazeface facemesh iris; do
-  dotnet "$converter" --fusable-prelu "$src/$name.json" "$dest/$name.onnx" >/dev/null
+  dotnet "$converter" --nchwc-friendly "$src/$name.json" "$dest/$name.onnx" >/dev/null
   json_sha="$(sha256sum "$src/$name.json" | cut -d' ' -f1)"
   bin_sha="$(sha256sum "$src/$name.bin" | cut -d' ' -f1)"
   out_sha="$(sha256sum "$dest/$name.onnx" | cut -d' ' -f1)"
