@@ -276,19 +276,23 @@ internal static class AffineCropSampler
                 int rows = yEnd - (j * factor);
                 SumRows(bytes, rowBytes, j * factor, rows, columns.AsSpan(0, rowBytes), narrow.AsSpan(0, rowBytes));
                 Span<Rgb24> target = destination.Slice(j * w, w);
+                ref int column = ref MemoryMarshal.GetArrayDataReference(columns);
                 for (int i = 0; i < w; i++)
                 {
+                    // x < xEnd <= width: every index below is inside the row's rowBytes = 3 * width sums.
                     int xEnd = Math.Min(width, (i + 1) * factor);
                     int r = 0, g = 0, b = 0;
                     for (int x = i * factor, o = 3 * x; x < xEnd; x++, o += 3)
                     {
-                        r += columns[o];
-                        g += columns[o + 1];
-                        b += columns[o + 2];
+                        r += Unsafe.Add(ref column, o);
+                        g += Unsafe.Add(ref column, o + 1);
+                        b += Unsafe.Add(ref column, o + 2);
                     }
 
                     int c = rows * (xEnd - (i * factor));
-                    target[i] = new Rgb24((byte)((r + (c / 2)) / c), (byte)((g + (c / 2)) / c), (byte)((b + (c / 2)) / c));
+                    double reciprocal = 1.0 / c;
+                    target[i] = new Rgb24(
+                        (byte)RoundedMean(r, c, reciprocal), (byte)RoundedMean(g, c, reciprocal), (byte)RoundedMean(b, c, reciprocal));
                 }
             }
         }
@@ -297,6 +301,17 @@ internal static class AffineCropSampler
             ArrayPool<int>.Shared.Return(columns);
             ArrayPool<ushort>.Shared.Return(narrow);
         }
+    }
+
+    /// <summary>(sum + count / 2) / count in integers, by a multiplication (integer division is slow) made exact by one correction step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RoundedMean(int sum, int count, double reciprocal)
+    {
+        int t = sum + (count / 2);
+        int q = (int)(t * reciprocal);
+        q += (q + 1) * count <= t ? 1 : 0;
+        q -= q * count > t ? 1 : 0;
+        return q;
     }
 
     /// <summary>columns[k] = sum over the <paramref name="rows"/> rows from <paramref name="firstRow"/> of byte k of the row.</summary>
@@ -310,10 +325,10 @@ internal static class AffineCropSampler
             ref ushort acc = ref MemoryMarshal.GetReference(narrow);
             for (int y = 0; y < rows; y++)
             {
-                ReadOnlySpan<byte> row = bytes.Slice((firstRow + y) * rowBytes, rowBytes);
+                ref byte row = ref MemoryMarshal.GetReference(bytes.Slice((firstRow + y) * rowBytes, rowBytes));
                 for (int x = 0; x + Vector256<byte>.Count <= rowBytes; x += Vector256<byte>.Count)
                 {
-                    (Vector256<ushort> lo, Vector256<ushort> hi) = Vector256.Widen(Vector256.Create(row.Slice(x, Vector256<byte>.Count)));
+                    (Vector256<ushort> lo, Vector256<ushort> hi) = Vector256.Widen(Vector256.LoadUnsafe(ref row, (nuint)x));
                     Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref acc, (nuint)x) + lo, ref acc, (nuint)x);
                     int x2 = x + Vector256<ushort>.Count;
                     Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref acc, (nuint)x2) + hi, ref acc, (nuint)x2);
@@ -321,9 +336,12 @@ internal static class AffineCropSampler
             }
 
             k = rowBytes - (rowBytes % Vector256<byte>.Count);
-            for (int x = 0; x < k; x++)
+            ref int column = ref MemoryMarshal.GetReference(columns);
+            for (int x = 0; x < k; x += Vector256<ushort>.Count)
             {
-                columns[x] = narrow[x];
+                (Vector256<uint> lo, Vector256<uint> hi) = Vector256.Widen(Vector256.LoadUnsafe(ref acc, (nuint)x));
+                Vector256.StoreUnsafe(lo.AsInt32(), ref column, (nuint)x);
+                Vector256.StoreUnsafe(hi.AsInt32(), ref column, (nuint)(x + Vector256<uint>.Count));
             }
         }
 
