@@ -16,6 +16,8 @@ namespace FaceDefender.AvatarTools;
 ///   quality [IDENTITIES]            runs MediaPipeLandmarkDetector on every built-in avatar (identities
 ///                                   0 .. IDENTITIES-1, default 1) and prints the detector score and the
 ///                                   landmark agreement with the exact landmarks, in % of the inter-pupil distance.
+///   strip OUT.png SEX TONE AGES [SIZE] [IDENTITY]   avatars of one sex and tone at the comma-separated AGES,
+///                                   side by side, SIZE px each (default 384): for looking at faces closely.
 ///   geometry-figure PHOTO OUT.png   the eye region of PHOTO (normalised), then fused with EyesOnly, then with
 ///                                   GeometryOnly, onto the same avatar, stacked top to bottom (docs/images).
 /// </summary>
@@ -44,12 +46,23 @@ public static class Program
             return Quality(identities);
         }
 
+        if (args.Length >= 5 && args[0] == "strip")
+        {
+            AvatarSex sex = Enum.Parse<AvatarSex>(args[2], ignoreCase: true);
+            SkinTone tone = Enum.Parse<SkinTone>(args[3], ignoreCase: true);
+            int[] ages = args[4].Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+            int size = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 384;
+            int identity = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 0;
+            Strip(args[1], sex, tone, ages, size, identity);
+            return 0;
+        }
+
         if (args.Length >= 3 && args[0] == "geometry-figure")
         {
             return GeometryFigure(args[1], args[2]);
         }
 
-        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | geometry-figure PHOTO OUT.png");
+        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | geometry-figure PHOTO OUT.png");
         return 2;
     }
 
@@ -72,6 +85,22 @@ public static class Program
 
                 row++;
             }
+        }
+
+        sheet.SaveAsPng(path);
+        Console.WriteLine($"wrote {path} ({sheet.Width} x {sheet.Height})");
+    }
+
+    private static void Strip(string path, AvatarSex sex, SkinTone tone, int[] ages, int size, int identity)
+    {
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(cacheCapacity: 1));
+        using var sheet = new Image<Rgb24>(ages.Length * size, size, new Rgb24(255, 255, 255));
+        for (int i = 0; i < ages.Length; i++)
+        {
+            using Avatar a = provider.Get(sex, AvatarAgeBuckets.Map(ages[i]), tone, identity);
+            using Image<Rgb24> small = a.Image.Clone(x => x.Resize(size, size, KnownResamplers.Lanczos3));
+            int col = i;
+            sheet.Mutate(x => x.DrawImage(small, new Point(col * size, 0), 1f));
         }
 
         sheet.SaveAsPng(path);

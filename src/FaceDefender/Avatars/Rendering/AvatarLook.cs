@@ -40,6 +40,15 @@ internal sealed record AvatarLook
     public required float ChinWidth { get; init; }
     public required float NeckWidth { get; init; }
 
+    /// <summary>
+    /// 1 for a young child (5 years and under) .. 0 from 20 years: drives the child's proportions
+    /// (larger cranium, rounder and fuller face, smaller nose, jaw and chin, larger eyes) and smoother skin.
+    /// </summary>
+    public required float Youth { get; init; }
+
+    /// <summary>Cranium (skull and hair shell) size relative to an adult's of the same face width, 1 for adults.</summary>
+    public required float CraniumScale { get; init; }
+
     /// <summary>0 (young) .. 1 (85 years): drives sagging, wrinkles and greying.</summary>
     public required float Ageing { get; init; }
 
@@ -72,7 +81,8 @@ internal sealed record AvatarLook
     {
         var rng = new SeededRandom(SeededRandom.Mix(identitySeed, (ulong)sex + 1, (ulong)tone + 11));
         bool male = sex == AvatarSex.Male;
-        float child = Smoothstep(18f, 5f, age); // 1 at 5 years, 0 from 18
+        // 1 at 5 years (and younger), 2/3 at 10, 1/3 at 15, 0 from 20: a 15-year-old keeps a third of a child's proportions.
+        float child = Saturate((20f - age) / 15f);
         float ageing = Saturate((age - 30f) / 55f);
         float sag = Saturate((age - 35f) / 50f);
 
@@ -96,6 +106,7 @@ internal sealed record AvatarLook
             _ => new Vector3(104, 56, 52),
         };
         lipSrgb *= rng.Range(0.94f, 1.04f);
+        lipSrgb = Lerp(lipSrgb, skinSrgb * new Vector3(0.97f, 0.8f, 0.8f), 0.35f * child); // children's lips: paler, closer to the skin
 
         // Hair: dark tones mostly black / dark brown; light tones span blond to dark brown.
         Vector3[] hairPalette = tone switch
@@ -161,22 +172,24 @@ internal sealed record AvatarLook
             BackgroundBottom = Srgb(bg.X * 0.86f, bg.Y * 0.86f, bg.Z * 0.86f),
             Clothing = Srgb(cloth.X, cloth.Y, cloth.Z),
             FaceWidth = (male ? 0.99f : 0.94f) * rng.Range(0.97f, 1.03f) * (1f + 0.02f * child),
-            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.12f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag,
-            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.2f * child) * rng.Range(0.97f, 1.03f),
-            UpperFaceLength = 1f + 0.08f * child,
-            NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.18f * child) * rng.Range(0.93f, 1.07f),
-            NoseLength = (1f - 0.12f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag),
-            LipFullness = (male ? 0.0f : 0.12f) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing,
+            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.16f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag,
+            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.22f * child) * rng.Range(0.97f, 1.03f),
+            UpperFaceLength = 1f + 0.1f * child,
+            NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.26f * child) * rng.Range(0.93f, 1.07f),
+            NoseLength = (1f - 0.2f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag),
+            LipFullness = (male ? 0.0f : 0.12f) * (1f - child) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing + 0.1f * child,
             BrowRidge = (male ? 0.22f : 0.02f) * (1f - child) + rng.Range(0f, 0.08f),
-            CheekFullness = 0.25f * child + rng.Range(-0.05f, 0.12f) - 0.1f * ageing,
-            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f),
-            NeckWidth = (male ? 5.6f : 4.7f) * (1f - 0.1f * child),
+            CheekFullness = 0.3f * child + rng.Range(-0.05f, 0.12f) - 0.1f * ageing,
+            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f) + 0.04f * child,
+            NeckWidth = (male ? 5.6f : 4.7f) * (1f - 0.2f * child),
+            Youth = child,
+            CraniumScale = 1f + 0.09f * child,
             Ageing = ageing,
             IrisRadius = 0.585f * (1f + 0.18f * child),
             PupilRadius = 0.585f * (1f + 0.18f * child) * rng.Range(0.30f, 0.38f),
-            UpperLidUpMm = 1.9f - 1.2f * sag + 0.4f * child + rng.Range(-0.3f, 0.3f),
+            UpperLidUpMm = 1.9f - 1.2f * sag + 0.6f * child + rng.Range(-0.3f, 0.3f),
             LowerLidDownMm = 0.5f + 0.5f * sag + rng.Range(-0.2f, 0.2f),
-            BrowThickness = (male ? 1.05f : 0.75f) * rng.Range(0.9f, 1.1f) * (1f - 0.15f * child),
+            BrowThickness = (male ? 1.05f : 0.75f) * rng.Range(0.9f, 1.1f) * (1f - 0.2f * child),
             BrowDensity = (male ? 0.9f : 0.8f) * (1f - 0.25f * grey) * (1f - 0.2f * child),
             HairlineY = 9.3f + rng.Range(0f, 0.8f) + 1.6f * balding,
             HairBottomY = hairBottom,

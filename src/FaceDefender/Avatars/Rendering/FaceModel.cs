@@ -72,6 +72,9 @@ internal sealed class FaceModel
 
     public required Vector3 SkullCentre { get; init; }
     public required Vector3 SkullRadii { get; init; }
+
+    /// <summary>The skull's Y radius below its centre (equal to <see cref="SkullRadii"/>.Y for adults).</summary>
+    public required float SkullLowerRadiusY { get; init; }
     public required Vector3 HairCentre { get; init; }
     public required Vector3 HairRadii { get; init; }
     public required Vector3 NeckCentre { get; init; }
@@ -102,10 +105,16 @@ internal sealed class FaceModel
         MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, rightEye.UpperLidUpMm / 10f, rightEye.LowerLidDownMm / 10f);
         MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, leftEye.UpperLidUpMm / 10f, leftEye.LowerLidDownMm / 10f);
 
-        Vector3 skullCentre = new(0f, 2.0f, -3.3f);
-        Vector3 skullRadii = new(7.9f * look.FaceWidth, 9.9f * (0.5f + 0.5f * look.UpperFaceLength), 9.9f);
+        // A child's larger cranium grows up and back (the vault), hardly at the cheeks, so its
+        // centre rises with it and it stays behind the face's border.
+        float cranium = look.CraniumScale - 1f;
+        Vector3 skullCentre = new(0f, 2.0f + (8f * cranium), -3.3f - (3f * cranium));
+        Vector3 skullRadii = new(7.9f * look.FaceWidth * (1f + (0.3f * cranium)), 9.9f * (0.5f + 0.5f * look.UpperFaceLength) * look.CraniumScale, 9.9f * look.CraniumScale);
+
+        // Below its centre the skull follows the face: shorter for a child's shorter lower face.
+        float skullLowerY = look.Youth > 0f ? 9.9f * (1f - (0.25f * look.Youth)) : skullRadii.Y;
         Vector3[] normals = ComputeNormals(v, mesh);
-        BlendBorderNormals(v, normals, skullCentre, skullRadii);
+        BlendBorderNormals(v, normals, skullCentre, skullRadii, skullLowerY);
         float[] ao = ComputeOcclusion(v, normals);
 
         float hairLift = 0.35f + 0.9f * look.HairVolume;
@@ -119,6 +128,7 @@ internal sealed class FaceModel
             LeftEye = leftBall,
             SkullCentre = skullCentre,
             SkullRadii = skullRadii,
+            SkullLowerRadiusY = skullLowerY,
             HairCentre = skullCentre + new Vector3(0f, 0.3f + 0.6f * look.HairVolume, -0.3f),
             HairRadii = skullRadii + new Vector3(hairLift, hairLift, hairLift),
             NeckCentre = new Vector3(0f, 0f, -3.2f),
@@ -126,7 +136,7 @@ internal sealed class FaceModel
             NeckTopY = -3f,
             TorsoCentre = new Vector3(0f, -27f, -4.5f),
             TorsoRadii = new Vector3(look.Sex == Abstractions.AvatarSex.Male ? 22f : 19f, 12.5f, 10f),
-            EarCentre = new Vector3(7.35f * look.FaceWidth, 1.0f, -3.6f),
+            EarCentre = new Vector3(7.35f * look.FaceWidth * (0.5f + 0.5f * look.CraniumScale), 1.0f, -3.6f),
             EarRadii = new Vector3(0.9f, 3.0f, 1.7f),
         };
     }
@@ -137,6 +147,39 @@ internal sealed class FaceModel
         const float eyeY = 2.63f, mouthY = -4.34f;
         float x = p.X, y = p.Y, z = p.Z;
         float ax = MathF.Abs(x), sx = MathF.Sign(x);
+
+        // Children: rounder forehead, low concave nose bridge with an upturned tip, larger eye
+        // openings, round lower cheeks, a small receding chin and a narrower mouth (the shorter
+        // lower face, smaller nose, narrow jaw and larger cranium come from the shared terms below
+        // and from the look's proportions).
+        float c = look.Youth;
+        if (c > 0f)
+        {
+            float boss = Gauss(ax - 2.4f, y - 6.3f, 2.4f, 1.7f);
+            z += 0.4f * c * boss;
+            x += sx * 0.3f * c * Smoothstep(3.5f, 7.5f, y) * Smoothstep(3f, 7f, ax);
+
+            float bridge = Gauss(x, y - 2.1f, 1.1f, 1.5f) * Smoothstep(3.5f, 5.2f, z);
+            z -= 0.7f * c * bridge;
+            float tipUp = Gauss(x, y + 0.7f, 1.1f, 0.9f) * Smoothstep(5.5f, 7.2f, z);
+            y += 0.25f * c * tipUp;
+            z -= 0.2f * c * tipUp;
+
+            // Eye openings scaled about the eye centre (fading out towards the midline).
+            float eye = 0.13f * c * Gauss(ax - 3.15f, y - 2.63f, 1.5f, 1.0f) * Smoothstep(0.3f, 1.7f, ax);
+            x += sx * (ax - 3.15f) * eye;
+            y += (y - 2.63f) * eye;
+
+            float buccal = Gauss(ax - 4.1f, y + 2.7f, 1.7f, 1.6f);
+            x += sx * 0.1f * c * buccal;
+            z += 0.35f * c * buccal;
+
+            // Narrow, soft lower jaw and a small chin set back.
+            x *= 1f - 0.08f * c * Gauss(0f, y + 5.5f, 1f, 2.2f);
+            z -= 0.4f * c * Smoothstep(-6.0f, -9.4f, y) * Smoothstep(5f, 1f, ax);
+            x *= 1f - 0.1f * c * Gauss(x, y - mouthY, 2.8f, 1.1f);
+            ax = MathF.Abs(x);
+        }
 
         // Jaw and chin width grow towards the bottom of the face.
         float jaw = Smoothstep(-0.5f, -6.5f, y);
@@ -301,11 +344,12 @@ internal sealed class FaceModel
     }
 
     /// <summary>Bends the normals along the mesh border towards the skull's so the seam does not show.</summary>
-    private static void BlendBorderNormals(Vector3[] v, Vector3[] n, Vector3 skullCentre, Vector3 skullRadii)
+    private static void BlendBorderNormals(Vector3[] v, Vector3[] n, Vector3 skullCentre, Vector3 skullRadii, float lowerRadiusY)
     {
         foreach (int i in FaceOval)
         {
-            Vector3 d = (v[i] - skullCentre) / (skullRadii * skullRadii);
+            Vector3 r = v[i].Y >= skullCentre.Y ? skullRadii : skullRadii with { Y = lowerRadiusY };
+            Vector3 d = (v[i] - skullCentre) / (r * r);
             Vector3 skullN = Vector3.Normalize(d);
             n[i] = Vector3.Normalize(0.35f * n[i] + 0.65f * skullN);
         }

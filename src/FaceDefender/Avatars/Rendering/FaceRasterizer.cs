@@ -219,7 +219,7 @@ internal sealed partial class FaceRasterizer
         _lidBoxR = Box.Around(_upperR.Concat(_lowerR), 0.2f, 0.12f, 1.0f);
         _lidBoxL = Box.Around(_upperL.Concat(_lowerL), 0.2f, 0.12f, 1.0f);
         _lipBox = Box.Around(_outerLips, 0.08f, 0.08f, 0.08f);
-        _orbitDarkening = 0.10f + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f);
+        _orbitDarkening = 0.10f * (1f - 0.4f * look.Youth) + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f);
         _wrinkleBox = new Box(-6f, -7f, 6f, 8.7f);
         PrecomputeVertexSkin();
         for (int i = 0; i < v.Length; i++)
@@ -433,7 +433,16 @@ internal sealed partial class FaceRasterizer
         FaceModel m = _model;
         CastEllipsoid(IdTorso, m.TorsoCentre, m.TorsoRadii);
         CastNeck();
-        CastEllipsoid(IdSkull, m.SkullCentre, m.SkullRadii);
+        if (m.SkullLowerRadiusY == m.SkullRadii.Y)
+        {
+            CastEllipsoid(IdSkull, m.SkullCentre, m.SkullRadii);
+        }
+        else
+        {
+            // A child's skull: the upper half of one ellipsoid on the lower half of a shorter one.
+            CastEllipsoid(IdSkull, m.SkullCentre, m.SkullRadii, half: 1);
+            CastEllipsoid(IdSkull, m.SkullCentre, m.SkullRadii with { Y = m.SkullLowerRadiusY }, half: -1);
+        }
         CastEllipsoid(IdEarR, new Vector3(-m.EarCentre.X, m.EarCentre.Y, m.EarCentre.Z), m.EarRadii);
         CastEllipsoid(IdEarL, m.EarCentre, m.EarRadii);
     }
@@ -479,7 +488,8 @@ internal sealed partial class FaceRasterizer
         return true;
     }
 
-    private void CastEllipsoid(int id, Vector3 centre, Vector3 radii)
+    /// <summary>Casts an ellipsoid; <paramref name="half"/> 1 keeps only hits above its centre, -1 only below, 0 all.</summary>
+    private void CastEllipsoid(int id, Vector3 centre, Vector3 radii, int half = 0)
     {
         var (x0, y0, x1, y1) = ScreenBounds(centre, radii);
         Vector3 invR = Vector3.One / radii;
@@ -514,6 +524,11 @@ internal sealed partial class FaceRasterizer
                 }
 
                 if (ear && _camHead.Y + t * RayDirHead(x + 0.5f, y + 0.5f).Y < earCut)
+                {
+                    continue;
+                }
+
+                if (half != 0 && (_camHead.Y + t * RayDirHead(x + 0.5f, y + 0.5f).Y >= centre.Y) != (half > 0))
                 {
                     continue;
                 }
@@ -1046,7 +1061,7 @@ internal sealed partial class FaceRasterizer
             float nx = x + look.NoiseOffset.X, ny = y + look.NoiseOffset.Y;
             float mottle = 0.65f * ValueNoise.Sample(nx * 1.6f, ny * 1.6f) + 0.35f * ValueNoise.Sample(nx * 4.1f + 7f, ny * 4.1f);
             float shade = 1f + 0.07f * mottle;
-            float red = 0.13f * Gauss(ax - 3.9f, y + 0.6f, 1.5f, 1.2f) + 0.10f * Gauss(x, y + 0.9f, 0.9f, 1.0f) + 0.05f * Gauss(x, y + 8.2f, 1.5f, 0.9f);
+            float red = (0.13f + 0.07f * look.Youth) * Gauss(ax - 3.9f, y + 0.6f, 1.5f, 1.2f) + 0.10f * Gauss(x, y + 0.9f, 0.9f, 1.0f) + 0.05f * Gauss(x, y + 8.2f, 1.5f, 0.9f);
             shade *= 1f - Gauss(ax - 3.1f, y - 2.3f, 1.5f, 0.85f) * _orbitDarkening;
             _vertexTint[i] = shade * new Vector3(1f + 0.5f * red, 1f - 0.35f * red, 1f - 0.3f * red);
             _vertexSpec[i] = 0.05f + 0.06f * Gauss(x, y - 6.5f, 3.5f, 1.5f) + 0.08f * Gauss(x, y + 0.3f, 0.8f, 2.5f);
@@ -1064,7 +1079,7 @@ internal sealed partial class FaceRasterizer
 
         // Fine pores on top of the per-vertex mottling, redness and orbit shading.
         float pores = ValueNoise.Sample(nx * 28f, ny * 28f);
-        float shade = 1f + 0.035f * pores;
+        float shade = 1f + (0.035f - 0.018f * look.Youth) * pores; // children's skin is smoother
         gloss = 22f;
 
         // Wrinkles and folds darken thin lines (and add a little cavity occlusion).
@@ -1161,7 +1176,7 @@ internal sealed partial class FaceRasterizer
         if (ax > 1.3f && ax < 3.3f && y < -1.0f && y > -5f)
         {
             float nl = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(1.75f, -1.45f), new Vector2(2.85f, -4.55f), out float tnl);
-            w += (0.05f + 0.22f * age) * SmoothstepFast(0.22f + 0.1f * age, 0.0f, nl) * (1f - SmoothstepFast(0.85f, 1f, tnl));
+            w += (0.05f * (1f - look.Youth) + 0.22f * age) * SmoothstepFast(0.22f + 0.1f * age, 0.0f, nl) * (1f - SmoothstepFast(0.85f, 1f, tnl));
         }
 
         if (age <= 0f)
@@ -1318,7 +1333,8 @@ internal sealed partial class FaceRasterizer
         {
             case IdSkull:
             {
-                Vector3 nh = Vector3.Normalize((p - m.SkullCentre) / (m.SkullRadii * m.SkullRadii));
+                Vector3 sr = p.Y >= m.SkullCentre.Y ? m.SkullRadii : m.SkullRadii with { Y = m.SkullLowerRadiusY };
+                Vector3 nh = Vector3.Normalize((p - m.SkullCentre) / (sr * sr));
                 float ao = 1f;
                 Vector3 albedo = _look.SkinAlbedo * (1f + 0.07f * ValueNoise.Fractal((p.X + _look.NoiseOffset.X) * 1.6f, (p.Y + _look.NoiseOffset.Y) * 1.6f, 2));
                 return new SkinSample(albedo, ToWorld(nh), ao, 0.05f, 20f, SkinWrap);
