@@ -17,7 +17,8 @@ public enum EyeImageRefinement
 
     /// <summary>
     /// The lid-margin points of the fine eye contour (points 1..7 and 9..15, canthi excluded) move to the lid edges found
-    /// along their normals. The iris and the face mesh stay as the models put them.
+    /// along their normals. The iris and the face mesh stay as the models put them. The default of
+    /// <see cref="MediaPipeLandmarkDetectorOptions.EyeImageRefinement"/>.
     /// </summary>
     Lids,
 
@@ -25,7 +26,6 @@ public enum EyeImageRefinement
     /// As <see cref="Iris"/>, and the lid-margin points of the fine eye contour (points 1..7 and 9..15, canthi excluded)
     /// move to the lid edges found along their normals (the face mesh stays as the mesh model put it; set
     /// <see cref="MediaPipeLandmarkDetectorOptions.EyeMeshRefinement"/> to copy the refined contour onto it).
-    /// The default of <see cref="MediaPipeLandmarkDetectorOptions.EyeImageRefinement"/>.
     /// </summary>
     IrisAndLids,
 }

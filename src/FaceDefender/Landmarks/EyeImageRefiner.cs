@@ -15,11 +15,17 @@ namespace FaceDefender.Landmarks;
 /// 60 degrees of the eye's horizontal axis (the lateral arcs; the top and bottom of the iris are usually under the
 /// lids), the luminance 0.08 r outside the circle minus 0.08 r inside it, counted only where both samples lie inside
 /// the eye opening (the model's lid contour, shrunk by 0.1 r) and clamped to +-60 levels so that a reflex or a lash
-/// cannot dominate; the score is the mean over the usable directions. A coarse grid, a fine grid and a parabolic
-/// sub-step give a sub-pixel optimum. The fit is rejected (the model's points kept) when the iris radius is under
-/// 10 pixels (in the image the models read), fewer than a quarter of the directions are usable, the mean step is under 8 levels, or the optimum lies on
-/// the edge of the search range. The five iris points are translated to the new centre; the radius is kept (fitting it
-/// too, +-15 %, made the kit's iris width and vertical centre worse: docs/landmarks.md).</para>
+/// cannot dominate; each direction's step is the mean of three sample pairs (0.33, 0.67 and 1 x the band) so that it
+/// peaks where the circle meets the edge. The score is the mean over a fixed set of directions, those usable at the
+/// circle the search starts from (a direction that leaves the opening for a candidate contributes 0, so a candidate
+/// cannot gain by shedding weak directions). A coarse grid, a fine grid (directions re-chosen at the coarse optimum)
+/// and a parabolic sub-step give a sub-pixel optimum, then a polish: along each direction the strongest step within
+/// +-0.2 r of that circle, and a circle of the model's radius fitted to those edge points (Gauss-Newton, Huber weights),
+/// kept if within 0.15 r. The fit is rejected (the model's points kept) when the iris radius is under 10 pixels (in
+/// the image the models read), fewer than a quarter of the directions are usable, the mean step is under 20 levels
+/// overall or on either lateral side (no clear sclera on both sides, e.g. a dark blurred iris with reflexes), or the
+/// optimum lies on the edge of the search range. The five iris points are translated to the new centre; the radius
+/// is kept (fitting it too, +-15 %, made the kit's iris width and vertical centre worse: docs/landmarks.md).</para>
 /// <para><b>Lids.</b> Each lid-margin point of the fine contour (points 1..7 lower lid, 9..15 upper lid) is searched
 /// along its normal within <see cref="EyeRefinementSettings.LidSearchRange"/> x the eye width. Upper lid: the centre of
 /// the dark lash line (the darkest sample, then half-level crossings on either side; over the iris, which is as dark as
@@ -30,7 +36,8 @@ namespace FaceDefender.Landmarks;
 /// keeps the model's points. The face-mesh points stay the mesh model's own (moving them by the same displacement made
 /// MRD2 worse on the kit; <see cref="MediaPipeLandmarkDetectorOptions.EyeMeshRefinement"/> copies the refined contour onto
 /// them if wanted). The canthi are not moved.</para>
-/// <para>Bounds: the iris centre moves at most 0.35 r0 along each eye axis; a lid point at most
+/// <para>Both stages run only on irises of at least 10 pixels radius (smaller eyes keep the models' points). Bounds: the
+/// iris centre moves at most 0.35 r0 along each eye axis; a lid point at most
 /// min(<see cref="EyeRefinementSettings.LidSearchRange"/> x eye width, 0.4 r0).</para>
 /// </remarks>
 internal static class EyeImageRefiner
@@ -156,8 +163,10 @@ internal static class EyeImageRefiner
         }
 
         dirs = dirs[..nd];
-        patch.SetOpening(polygon, c0, (r0 * (1 + s.IrisRadiusRange + s.IrisBand + s.IrisCentreRange)) + 2);
-        var eval = new IrisScorer(patch, dirs, r0, s);
+        patch.SetOpening(polygon, c0, (r0 * 2.1f) + 2);
+        Span<bool> use = stackalloc bool[dirs.Length];
+        var eval = new IrisScorer(patch, dirs, use, r0, s);
+        eval.Select(c0, r0);
         float baseScore = eval.Score(c0, r0);
 
         // Coarse grid over centre and radius, then a fine grid around the best, then a parabolic sub-step per axis.
@@ -183,9 +192,12 @@ internal static class EyeImageRefiner
             }
         }
 
+        // The fine search uses the directions usable at the coarse optimum.
         float fine = coarse / 4, fineR = s.RefineRadius ? radiusStep / 4 : 0;
         Vector2 centre = bestC;
         float radius = bestR;
+        eval.Select(centre, radius);
+        best = eval.Score(centre, radius) - Penalty(centre - c0, radius - r0, r0, s);
         for (int iy = -4; iy <= 4; iy++)
         {
             for (int ix = -4; ix <= 4; ix++)
@@ -216,14 +228,22 @@ internal static class EyeImageRefiner
         Vector2 refined = bestC + (stepU * du) + (stepV * dv);
         float refinedR = bestR + (stepR * fineR);
 
+        // Polish: edge points within +-0.2 r of the grid's circle and a robust circle fit, kept if within 0.15 r of it.
+        if (s.IrisEdgeFit && FitLimbusEdges(patch, refined, r0, u, dirs, 0.2f, 1, s) is { } polished
+            && Vector2.Distance(polished, refined) <= 0.15f * r0)
+        {
+            refined = polished;
+        }
+
         // Reject: weak contrast, no better than the model, or pinned at the range's edge.
         Vector2 offset = refined - c0;
         float ou = Vector2.Dot(offset, u), ov = Vector2.Dot(offset, v);
         bool atEdge = MathF.Abs(ou) > range * 0.97f || MathF.Abs(ov) > range * 0.97f
             || MathF.Abs(refinedR - r0) > s.IrisRadiusRange * r0 * 0.97f;
-        if (!float.IsFinite(best) || best < s.MinIrisContrast || atEdge || !float.IsFinite(refined.X) || !float.IsFinite(refined.Y))
+        if (!float.IsFinite(best) || best < s.MinIrisContrast || atEdge || !float.IsFinite(refined.X) || !float.IsFinite(refined.Y)
+            || eval.WeakerSide(refined, refinedR, u) < s.MinIrisContrast)
         {
-            return;
+            return; // no clear limbus on both sides (e.g. a dark iris without visible sclera, or reflexes): keep the model's
         }
 
         // Bound (defensive: the grid already is).
@@ -238,6 +258,117 @@ internal static class EyeImageRefiner
             Vector2 q = refined + ((Xy(p) - c0) * scale);
             points[irisFirst + k] = new Vector3(q, p.Z);
         }
+    }
+
+    /// <summary>
+    /// Limbus by edge points: along each lateral direction from the current centre, the radius (0.65..1.35 r0) where the
+    /// tapered outside-minus-inside luminance step is largest, kept if both its samples lie inside the eye opening and the
+    /// step is at least <see cref="EyeRefinementSettings.MinIrisContrast"/>; then a circle of the model's radius fitted to
+    /// those points by Gauss-Newton with Huber weights (two passes, the second from the first's centre).
+    /// </summary>
+    private static Vector2? FitLimbusEdges(Patch patch, Vector2 start, float r0, Vector2 u, ReadOnlySpan<Vector2> dirs,
+        float searchHalfRange, int passes, EyeRefinementSettings s)
+    {
+        float band = MathF.Max(1f, s.IrisBand * r0);
+        float margin = MathF.Max(1f, s.IrisLidMargin * r0);
+        Span<Vector2> edge = stackalloc Vector2[dirs.Length];
+        Span<bool> side = stackalloc bool[dirs.Length];
+        Vector2 centre = start;
+        for (int pass = 0; pass < passes; pass++)
+        {
+            int count = 0, lateralA = 0, lateralB = 0;
+            for (int k = 0; k < dirs.Length; k++)
+            {
+                Vector2 d = dirs[k];
+                float bestG = s.MinIrisContrast, bestRho = float.NaN;
+                float step = 0.25f;
+                float lo = (1 - searchHalfRange) * r0, hi = (1 + searchHalfRange) * r0;
+                float gPrev = float.NaN, gPrev2 = float.NaN;
+                for (float rho = lo; rho <= hi; rho += step)
+                {
+                    Vector2 p = centre + (rho * d);
+                    if (!(patch.Inside(p + (band * d)) >= margin && patch.Inside(p - (band * d)) >= margin))
+                    {
+                        gPrev2 = gPrev = float.NaN;
+                        continue;
+                    }
+
+                    Vector2 t = (band / 3) * d;
+                    float g = (patch.Sample(p + (3 * t)) - patch.Sample(p - (3 * t))
+                        + patch.Sample(p + (2 * t)) - patch.Sample(p - (2 * t))
+                        + patch.Sample(p + t) - patch.Sample(p - t)) / 3;
+
+                    // A local maximum at the previous radius (strictly inside the searched, usable range).
+                    if (gPrev > bestG && gPrev >= gPrev2 && gPrev >= g)
+                    {
+                        bestG = gPrev;
+                        bestRho = rho - step + (Parabola(gPrev2, gPrev, g) * step);
+                    }
+
+                    gPrev2 = gPrev;
+                    gPrev = g;
+                }
+
+                if (float.IsFinite(bestRho))
+                {
+                    edge[count] = centre + (bestRho * d);
+                    side[count] = Vector2.Dot(d, u) > 0;
+                    lateralA += side[count] ? 1 : 0;
+                    lateralB += side[count] ? 0 : 1;
+                    count++;
+                }
+            }
+
+            int minCount = Math.Max(6, (int)(dirs.Length * s.MinIrisArcFraction));
+            if (count < minCount || lateralA < 3 || lateralB < 3)
+            {
+                return null; // too little limbus visible on one side or the other
+            }
+
+            // Gauss-Newton on the centre with the radius fixed at r0; Huber weights on the radial residuals.
+            Vector2 c = centre;
+            float huber = MathF.Max(0.5f, 0.05f * r0);
+            for (int iter = 0; iter < 8; iter++)
+            {
+                double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    Vector2 q = edge[i] - c;
+                    float dist = q.Length();
+                    if (dist < 1e-3f)
+                    {
+                        continue;
+                    }
+
+                    Vector2 j = q / dist; // d(residual)/d(c) = -j
+                    float res = dist - r0;
+                    float w = MathF.Abs(res) <= huber ? 1 : huber / MathF.Abs(res);
+                    a11 += w * j.X * j.X;
+                    a12 += w * j.X * j.Y;
+                    a22 += w * j.Y * j.Y;
+                    b1 += w * j.X * res;
+                    b2 += w * j.Y * res;
+                }
+
+                double det = (a11 * a22) - (a12 * a12);
+                if (!(det > 1e-9))
+                {
+                    return null;
+                }
+
+                // Solve A delta = b (moving c by +delta reduces the residuals).
+                var delta = new Vector2((float)(((a22 * b1) - (a12 * b2)) / det), (float)(((a11 * b2) - (a12 * b1)) / det));
+                c += delta;
+                if (delta.LengthSquared() < 1e-6f)
+                {
+                    break;
+                }
+            }
+
+            centre = c;
+        }
+
+        return float.IsFinite(centre.X) && float.IsFinite(centre.Y) ? centre : null;
     }
 
     private static float Penalty(Vector2 offset, float dr, float r0, EyeRefinementSettings s) =>
@@ -255,38 +386,91 @@ internal static class EyeImageRefiner
         return Math.Clamp(0.5f * (a - c) / den, -0.5f, 0.5f);
     }
 
+    /// <summary>
+    /// The limbus score over a fixed set of directions (<see cref="Select"/>, chosen at a reference circle): a direction
+    /// whose samples leave the eye opening for a candidate circle contributes 0 rather than dropping out, so moving the
+    /// circle cannot raise the mean by shedding its weaker directions.
+    /// </summary>
     private readonly ref struct IrisScorer
     {
         private readonly Patch _patch;
         private readonly ReadOnlySpan<Vector2> _dirs;
+        private readonly Span<bool> _use;
         private readonly float _band;
         private readonly float _margin;
         private readonly float _clamp;
         private readonly int _minCount;
 
-        public IrisScorer(Patch patch, ReadOnlySpan<Vector2> dirs, float r0, EyeRefinementSettings s)
+        public IrisScorer(Patch patch, ReadOnlySpan<Vector2> dirs, Span<bool> use, float r0, EyeRefinementSettings s)
         {
             _patch = patch;
             _dirs = dirs;
+            _use = use;
             _band = MathF.Max(1f, s.IrisBand * r0);
             _margin = MathF.Max(1f, s.IrisLidMargin * r0);
             _clamp = s.IrisGradientClamp;
             _minCount = Math.Max(6, (int)(dirs.Length * s.MinIrisArcFraction));
         }
 
+        /// <summary>Uses the directions whose samples lie inside the eye opening for the circle (c, r); returns how many.</summary>
+        public int Select(Vector2 c, float r)
+        {
+            int count = 0;
+            for (int k = 0; k < _dirs.Length; k++)
+            {
+                Vector2 d = _dirs[k];
+                _use[k] = Inside(c + ((r + _band) * d), _margin) && Inside(c + ((r - _band) * d), _margin);
+                count += _use[k] ? 1 : 0;
+            }
+
+            return count;
+        }
+
+        /// <summary>The smaller of the mean limbus steps on the two lateral sides (directions with d.u above / below 0) at (c, r).</summary>
+        public float WeakerSide(Vector2 c, float r, Vector2 u)
+        {
+            Span<float> sum = stackalloc float[2];
+            Span<int> count = stackalloc int[2];
+            for (int k = 0; k < _dirs.Length; k++)
+            {
+                Vector2 d = _dirs[k];
+                Vector2 pin = c + ((r - _band) * d), pout = c + ((r + _band) * d);
+                if (Inside(pout, _margin) && Inside(pin, _margin))
+                {
+                    int sideIndex = Vector2.Dot(d, u) > 0 ? 0 : 1;
+                    sum[sideIndex] += Math.Clamp(_patch.Sample(pout) - _patch.Sample(pin), -_clamp, _clamp);
+                    count[sideIndex]++;
+                }
+            }
+
+            return count[0] == 0 || count[1] == 0 ? 0 : MathF.Min(sum[0] / count[0], sum[1] / count[1]);
+        }
+
         public float Score(Vector2 c, float r)
         {
             float sum = 0;
             int count = 0;
-            foreach (Vector2 d in _dirs)
+            for (int k = 0; k < _dirs.Length; k++)
             {
+                if (!_use[k])
+                {
+                    continue;
+                }
+
+                count++;
+                Vector2 d = _dirs[k];
                 Vector2 pin = c + ((r - _band) * d);
                 Vector2 pout = c + ((r + _band) * d);
                 if (Inside(pout, _margin) && Inside(pin, _margin))
                 {
-                    float g = _patch.Sample(pout) - _patch.Sample(pin);
+                    // Outside minus inside at three distances (band/3, 2 band/3, band): a tapered derivative whose response
+                    // to a step peaks where the circle meets the edge (a single pair would be flat within +-band).
+                    Vector2 third = (_band / 3) * d;
+                    Vector2 p = c + (r * d);
+                    float g = (_patch.Sample(pout) - _patch.Sample(pin)
+                        + _patch.Sample(p + (2 * third)) - _patch.Sample(p - (2 * third))
+                        + _patch.Sample(p + third) - _patch.Sample(p - third)) / 3;
                     sum += Math.Clamp(g, -_clamp, _clamp);
-                    count++;
                 }
             }
 
@@ -738,8 +922,8 @@ internal sealed record EyeRefinementSettings
     /// <summary>Fraction of the lateral directions that must be usable.</summary>
     public float MinIrisArcFraction { get; init; } = 0.25f;
 
-    /// <summary>Minimum mean outside-minus-inside step (levels) for the fit to count.</summary>
-    public float MinIrisContrast { get; init; } = 8f;
+    /// <summary>Minimum mean outside-minus-inside step (levels of 255), overall and on each lateral side, for the fit to count.</summary>
+    public float MinIrisContrast { get; init; } = 20f;
 
     /// <summary>Weight of the quadratic pull towards the model's circle (levels per squared radius).</summary>
     public float IrisPrior { get; init; }
@@ -764,6 +948,9 @@ internal sealed record EyeRefinementSettings
 
     /// <summary>Whether the face-mesh lid points move by their contour point's displacement (off: the mesh stays the model's; made MRD2 worse on the kit).</summary>
     public bool MeshLidsFollow { get; init; }
+
+    /// <summary>After the grid search, polish the centre by edge points near the found circle and a robust circle fit.</summary>
+    public bool IrisEdgeFit { get; init; } = true;
 
     /// <summary>Whether the iris is refined.</summary>
     public bool RefineIris { get; init; } = true;

@@ -43,6 +43,11 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         int detected = 0;
         var clock = Stopwatch.StartNew();
         using var detector = new MediaPipeLandmarkDetector();
+        // The same renders with the other eye image refinements (None: the models alone), default diagnostic options.
+        EyeImageRefinement[] others = [.. Enum.GetValues<EyeImageRefinement>().Where(m => m != detector.Options.EyeImageRefinement)];
+        MediaPipeLandmarkDetector[] otherDetectors = [.. others.Select(m => new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { EyeImageRefinement = m }))];
+        var plainErrors = others.Select(_ => names.Select(_ => new List<double>()).ToArray()).ToArray();
+        var plainSigned = others.Select(_ => names.Select(_ => new List<double>()).ToArray()).ToArray();
         for (int i = 0; i < n; i++)
         {
             var scene = new GroundTruthScene
@@ -68,6 +73,30 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
 
             detected++;
             ipdPx.Add(r.Landmarks.InterPupillaryDistance);
+            for (int m = 0; m < others.Length; m++)
+            {
+                if (otherDetectors[m].Detect(r.Image).Face is not { } plainFace)
+                {
+                    continue;
+                }
+
+                var b0 = new LandmarkDiagnosticBenchmark();
+                OcularMeasurements t0 = b0.Measure(r.Landmarks), g0 = b0.Measure(plainFace.Landmarks, plainFace.Pose);
+                foreach (EyeSide e in new[] { EyeSide.Right, EyeSide.Left })
+                {
+                    MeasuredValue[] gv = [g0[e].Mrd1, g0[e].Mrd2, g0[e].FissureHeight, g0[e].DecentrationNasal, g0[e].DecentrationUp, g0[e].IrisToInnerCanthus, g0[e].FissureWidth];
+                    MeasuredValue[] tv = [t0[e].Mrd1, t0[e].Mrd2, t0[e].FissureHeight, t0[e].DecentrationNasal, t0[e].DecentrationUp, t0[e].IrisToInnerCanthus, t0[e].FissureWidth];
+                    for (int j = 0; j < gv.Length; j++)
+                    {
+                        Add(plainErrors[m][j], gv[j], tv[j]);
+                        plainSigned[m][j].Add(gv[j].Millimetres - tv[j].Millimetres);
+                    }
+                }
+
+                Add(plainErrors[m][7], g0.HorizontalVergence, t0.HorizontalVergence);
+                Add(plainErrors[m][8], g0.VerticalDifference, t0.VerticalDifference);
+            }
+
             for (int k = 0; k < variants.Length; k++)
             {
                 var b = new LandmarkDiagnosticBenchmark(options: variants[k].Options);
@@ -120,6 +149,18 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
             {
                 output.WriteLine(F($"| {names[j]} | {errors[k][j].Average():F3} | {P95(errors[k][j]):F3} |"));
             }
+        }
+
+        for (int m = 0; m < others.Length; m++)
+        {
+            output.WriteLine($"| EyeImageRefinement.{others[m]}, default diagnostic options | mean abs error mm | 95th percentile mm | bias mm |");
+            for (int j = 0; j < names.Length; j++)
+            {
+                string bias = j < 7 ? F($"{plainSigned[m][j].Average():F3}") : "";
+                output.WriteLine(F($"| {names[j]} | {plainErrors[m][j].Average():F3} | {P95(plainErrors[m][j]):F3} | {bias} |"));
+            }
+
+            otherDetectors[m].Dispose();
         }
 
         detected.Should().Be(n, "every render is a clear frontal face");

@@ -1,0 +1,329 @@
+using System.Numerics;
+using System.Text.Json;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars;
+using FaceDefender.Avatars.GroundTruth;
+using FaceDefender.Landmarks;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using Xunit.Abstractions;
+
+namespace FaceDefender.Tests.Landmarks;
+
+/// <summary>
+/// <see cref="EyeImageRefiner"/>: a drawn eye with a known limbus and lids, ground-truth kit renders through the plain
+/// model pipeline (refinement off) then refined, the annotated portraits, bounds and degenerate input.
+/// </summary>
+[Collection(DetectorCollection.Name)]
+public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHelper output)
+{
+    // A drawn right eye: canthi (40, 60) and (160, 60); lids are parabolas through them, the upper lid's apex 20 px
+    // above the canthus line, the lower lid's 16 px below; an iris disc of radius 20 at (102, 61): its top and bottom
+    // lie under the lids, as in a real eye.
+    private const int W = 200, H = 120;
+    private static readonly Vector2 Outer = new(40, 60), Inner = new(160, 60), IrisCentre = new(102, 61);
+    private const float IrisRadius = 20, UpperApex = 20, LowerApex = 16;
+
+    private static float UpperLidY(float x) => 60 - (UpperApex * (1 - Sq((x - 100) / 60)));
+
+    private static float LowerLidY(float x) => 60 + (LowerApex * (1 - Sq((x - 100) / 60)));
+
+    private static float Sq(float v) => v * v;
+
+    /// <summary>Sclera 215, iris 70 (anti-aliased by 4 x 4 supersampling), skin 150, a 3 px dark lash line (30) centred on the upper lid.</summary>
+    private static Rgb24[] DrawnEye()
+    {
+        var pixels = new Rgb24[W * H];
+        for (int y = 0; y < H; y++)
+        {
+            for (int x = 0; x < W; x++)
+            {
+                float sum = 0;
+                for (int sy = 0; sy < 4; sy++)
+                {
+                    for (int sx = 0; sx < 4; sx++)
+                    {
+                        float px = x + ((sx + 0.5f) / 4), py = y + ((sy + 0.5f) / 4);
+                        float value;
+                        bool open = px > Outer.X && px < Inner.X && py > UpperLidY(px) && py < LowerLidY(px);
+                        if (MathF.Abs(py - UpperLidY(px)) <= 1.5f && px > Outer.X && px < Inner.X)
+                        {
+                            value = 30;
+                        }
+                        else if (!open)
+                        {
+                            value = 150;
+                        }
+                        else
+                        {
+                            value = Vector2.Distance(new Vector2(px, py), IrisCentre) <= IrisRadius ? 70 : 215;
+                        }
+
+                        sum += value / 16;
+                    }
+                }
+
+                byte b = (byte)MathF.Round(sum);
+                pixels[(y * W) + x] = new Rgb24(b, b, b);
+            }
+        }
+
+        return pixels;
+    }
+
+    /// <summary>Model-like points for the drawn eye: iris centre offset by <paramref name="irisOffset"/>, lids by <paramref name="lidOffset"/> (+ = down).</summary>
+    private static (Vector3[] Points, Vector3[][] Contours) ModelPoints(Vector2 irisOffset, float upperLidOffset, float lowerLidOffset)
+    {
+        var points = new Vector3[FaceLandmarks.Count];
+        var contours = new[] { new Vector3[EyeContour.Count], new Vector3[EyeContour.Count] };
+        Vector2 c = IrisCentre + irisOffset;
+        points[468] = new Vector3(c, 0);
+        points[469] = new Vector3(c + new Vector2(IrisRadius, 0), 0);
+        points[470] = new Vector3(c + new Vector2(0, -IrisRadius), 0);
+        points[471] = new Vector3(c + new Vector2(-IrisRadius, 0), 0);
+        points[472] = new Vector3(c + new Vector2(0, IrisRadius), 0);
+        Vector3[] contour = contours[0];
+        ReadOnlySpan<int> upper = EyeContour.UpperLidIndices, lower = EyeContour.LowerLidIndices;
+        for (int k = 0; k < 9; k++)
+        {
+            float x = Outer.X + ((Inner.X - Outer.X) * k / 8);
+            contour[lower[k]] = new Vector3(x, LowerLidY(x) + (k is 0 or 8 ? 0 : lowerLidOffset), 0);
+            contour[upper[k]] = new Vector3(x, UpperLidY(x) + (k is 0 or 8 ? 0 : upperLidOffset), 0);
+        }
+
+        for (int i = 16; i < EyeContour.Count; i++)
+        {
+            contour[i] = new Vector3(100, 20, 0);
+        }
+
+        // The second eye: a copy far outside this image's eye (refined independently; it sees only skin).
+        for (int i = 0; i < EyeContour.Count; i++)
+        {
+            contours[1][i] = contour[i];
+        }
+
+        for (int k = 473; k <= 477; k++)
+        {
+            points[k] = points[k - 5];
+        }
+
+        return (points, contours);
+    }
+
+    [Fact]
+    public void Drawn_eye_limbus_found_to_a_fraction_of_a_pixel()
+    {
+        Rgb24[] image = DrawnEye();
+        foreach (Vector2 offset in new[] { new Vector2(4, -5), new Vector2(-5, 4), new Vector2(0, 6), new Vector2(3, 0) })
+        {
+            (Vector3[] points, Vector3[][] contours) = ModelPoints(offset, 0, 0);
+            EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.Iris);
+            var found = new Vector2(points[468].X, points[468].Y);
+            output.WriteLine($"model offset {offset}: refined centre {found}, error {Vector2.Distance(found, IrisCentre):F2} px (model {offset.Length():F2} px)");
+            Vector2.Distance(found, IrisCentre).Should().BeLessThan(0.5f, "the limbus is drawn sharply at a known place");
+
+            // The ring moves rigidly with the centre (radius kept).
+            for (int k = 469; k <= 472; k++)
+            {
+                Vector2.Distance(new Vector2(points[k].X, points[k].Y), found).Should().BeApproximately(IrisRadius, 1e-3f);
+            }
+        }
+    }
+
+    [Fact]
+    public void Drawn_eye_lid_points_move_to_the_lids()
+    {
+        Rgb24[] image = DrawnEye();
+        (Vector3[] points, Vector3[][] contours) = ModelPoints(Vector2.Zero, -3, 3); // upper lid 3 px too high, lower 3 px too low
+        Vector3[] before = (Vector3[])points.Clone();
+        EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.Lids);
+        double upperError = Enumerable.Range(9, 7).Average(i => MathF.Abs(contours[0][i].Y - UpperLidY(contours[0][i].X)));
+        double lowerError = Enumerable.Range(1, 7).Average(i => MathF.Abs(contours[0][i].Y - LowerLidY(contours[0][i].X)));
+        output.WriteLine($"lid points after refinement: upper {upperError:F2} px, lower {lowerError:F2} px from the drawn lids (model 3 px)");
+        upperError.Should().BeLessThan(1.0, "the upper lid is the centre of the drawn lash line");
+        lowerError.Should().BeLessThan(1.0, "the lower lid is the sclera-to-skin edge");
+        contours[0][EyeContour.OuterCanthusIndex].Should().Be(new Vector3(Outer, 0), "the canthi are not moved");
+        contours[0][EyeContour.InnerCanthusIndex].Should().Be(new Vector3(Inner, 0), "the canthi are not moved");
+        points.Should().Equal(before, "Lids leaves the iris and the face mesh alone");
+    }
+
+    [Fact]
+    public void Moves_are_bounded_and_degenerate_input_is_left_alone()
+    {
+        Rgb24[] image = DrawnEye();
+
+        // A model centre 0.6 r away: the fit may only move it within 0.35 r per eye axis (or reject it).
+        (Vector3[] points, Vector3[][] contours) = ModelPoints(new Vector2(12, 0), -8, 8);
+        Vector3[] before = (Vector3[])points.Clone();
+        Vector3[] contourBefore = (Vector3[])contours[0].Clone();
+        EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.IrisAndLids);
+        Vector2 move = new Vector2(points[468].X, points[468].Y) - new Vector2(before[468].X, before[468].Y);
+        MathF.Abs(move.X).Should().BeLessThanOrEqualTo((0.35f * IrisRadius) + 1e-3f);
+        MathF.Abs(move.Y).Should().BeLessThanOrEqualTo((0.35f * IrisRadius) + 1e-3f);
+        for (int i = 0; i < 16; i++)
+        {
+            float lidMove = Vector2.Distance(new Vector2(contours[0][i].X, contours[0][i].Y), new Vector2(contourBefore[i].X, contourBefore[i].Y));
+            lidMove.Should().BeLessThanOrEqualTo(MathF.Min(0.06f * 120, 0.4f * IrisRadius) + 1e-3f, $"lid point {i} moves within the search window");
+        }
+
+        // Uniform image: no edge anywhere, nothing moves.
+        var grey = Enumerable.Repeat(new Rgb24(128, 128, 128), W * H).ToArray();
+        AssertUnchanged(grey, W, H, ModelPoints(new Vector2(3, -4), -3, 3), EyeImageRefinement.IrisAndLids, "a uniform image has no limbus or lid edge");
+
+        // None, a tiny image, an iris under 10 px radius, and non-finite points: untouched, no exception.
+        AssertUnchanged(image, W, H, ModelPoints(new Vector2(3, -4), -3, 3), EyeImageRefinement.None, "refinement is off");
+        AssertUnchanged(image.AsSpan(0, 16).ToArray(), 4, 4, ModelPoints(new Vector2(3, -4), -3, 3), EyeImageRefinement.IrisAndLids, "the image is too small");
+        (Vector3[] small, Vector3[][] smallContours) = ModelPoints(new Vector2(3, -4), -3, 3);
+        for (int k = 0; k < 2; k++)
+        {
+            Vector3 c = small[468 + (5 * k)];
+            for (int j = 1; j <= 4; j++)
+            {
+                small[468 + (5 * k) + j] = c + ((small[468 + (5 * k) + j] - c) * 0.45f); // radius 9 px
+            }
+        }
+
+        AssertUnchanged(image, W, H, (small, smallContours), EyeImageRefinement.IrisAndLids, "the iris is under 10 px in radius");
+        (Vector3[] nan, Vector3[][] nanContours) = ModelPoints(new Vector2(3, -4), -3, 3);
+        nan[468] = new Vector3(float.NaN, float.NaN, 0);
+        nan[473] = nan[468];
+        AssertUnchanged(image, W, H, (nan, nanContours), EyeImageRefinement.IrisAndLids, "the iris centre is not finite");
+
+        // An eye cut by the image border: no exception, every point still finite.
+        (Vector3[] edge, Vector3[][] edgeContours) = ModelPoints(new Vector2(0, 0), 0, 0);
+        for (int i = 0; i < edge.Length; i++)
+        {
+            edge[i] -= new Vector3(90, 0, 0);
+        }
+
+        foreach (Vector3[] c in edgeContours)
+        {
+            for (int i = 0; i < c.Length; i++)
+            {
+                c[i] -= new Vector3(90, 0, 0);
+            }
+        }
+
+        EyeImageRefiner.Refine(image, W, H, edge, edgeContours, EyeImageRefinement.IrisAndLids);
+        edge.Concat(edgeContours[0]).Should().OnlyContain(p => float.IsFinite(p.X) && float.IsFinite(p.Y));
+    }
+
+    private static void AssertUnchanged(Rgb24[] image, int width, int height, (Vector3[] Points, Vector3[][] Contours) input, EyeImageRefinement mode, string because)
+    {
+        Vector3[] points = (Vector3[])input.Points.Clone();
+        Vector3[][] contours = [(Vector3[])input.Contours[0].Clone(), (Vector3[])input.Contours[1].Clone()];
+        EyeImageRefiner.Refine(image, width, height, points, contours, mode);
+        points.Should().Equal(input.Points, because);
+        contours[0].Should().Equal(input.Contours[0], because);
+        contours[1].Should().Equal(input.Contours[1], because);
+    }
+
+    [Fact]
+    public void Ground_truth_renders_refined_iris_and_lids_closer_to_the_truth_than_the_model()
+    {
+        // The kit's renders (seeded, 640 px, iris radius about 14 px) through the plain model pipeline, then refined
+        // on the same pixels. Errors in the eye-line frame against the kit's exact points, in pixels.
+        using var plain = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { EyeImageRefinement = EyeImageRefinement.None });
+        var rng = new Random(7);
+        double[] model = new double[4], refined = new double[4]; // iris centre, iris vertical, upper lid 12, lower lid 4
+        int eyes = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            var scene = new GroundTruthScene
+            {
+                ImageSize = 640,
+                Identity = rng.Next(64),
+                Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
+                AgeYears = 20 + rng.Next(60),
+                SkinTone = (SkinTone)rng.Next(3),
+                RollDegrees = U(rng, 8),
+                YawDegrees = U(rng, 5),
+                PitchDegrees = U(rng, 5),
+                RightEye = new EyeControl { IrisNasalMm = U(rng, 3), IrisUpMm = U(rng, 2), UpperLidUpMm = U(rng, 2), LowerLidDownMm = U(rng, 1.5f) },
+                LeftEye = new EyeControl { IrisNasalMm = U(rng, 3), IrisUpMm = U(rng, 2), UpperLidUpMm = U(rng, 2), LowerLidDownMm = U(rng, 1.5f) },
+            };
+            using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
+            FaceLandmarks got = plain.Detect(r.Image).Face!.Landmarks;
+            var pixels = new Rgb24[r.Image.Width * r.Image.Height];
+            r.Image.CopyPixelDataTo(pixels);
+            Vector3[] points = got.Points.ToArray();
+            Vector3[][] contours = [got.RightEyeContour!.Points.ToArray(), got.LeftEyeContour!.Points.ToArray()];
+            EyeImageRefiner.Refine(pixels, r.Image.Width, r.Image.Height, points, contours, EyeImageRefinement.IrisAndLids);
+            var after = new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0]), new EyeContour(contours[1]));
+
+            FaceLandmarks truth = r.Landmarks;
+            Vector2 along = Vector2.Normalize(((truth[263] + truth[362]) / 2) - ((truth[33] + truth[133]) / 2));
+            Vector2 down = new(-along.Y, along.X);
+            foreach ((int iris, int upperMesh, int lowerMesh, bool right) in new[] { (468, 159, 145, true), (473, 386, 374, false) })
+            {
+                foreach ((FaceLandmarks lm, double[] sum) in new[] { (got, model), (after, refined) })
+                {
+                    EyeContour contour = right ? lm.RightEyeContour! : lm.LeftEyeContour!;
+                    sum[0] += Vector2.Distance(lm[iris], truth[iris]);
+                    sum[1] += MathF.Abs(Vector2.Dot(lm[iris] - truth[iris], down));
+                    sum[2] += MathF.Abs(Vector2.Dot(contour[12] - truth[upperMesh], down));
+                    sum[3] += MathF.Abs(Vector2.Dot(contour[4] - truth[lowerMesh], down));
+                }
+
+                eyes++;
+            }
+        }
+
+        string[] names = ["iris centre", "iris centre, vertical", "upper lid (contour 12)", "lower lid (contour 4)"];
+        for (int k = 0; k < 4; k++)
+        {
+            output.WriteLine($"{names[k]}: model {model[k] / eyes:F2} px, refined {refined[k] / eyes:F2} px (mean over {eyes} eyes)");
+        }
+
+        refined[0].Should().BeLessThan(0.8 * model[0], "the limbus fit places the iris centre closer to the rendered one");
+        refined[1].Should().BeLessThan(model[1], "the limbus fit reduces the vertical iris error");
+        refined[2].Should().BeLessThan(model[2], "the lash-line search places the upper lid closer to the rendered margin");
+        refined[3].Should().BeLessThan(model[3], "the outer-edge search places the lower lid closer to the rendered margin");
+    }
+
+    [Theory]
+    [InlineData("astronaut.png")]
+    [InlineData("grace_hopper.jpg")]
+    public void Annotated_portraits_enlarged_refined_iris_centres_stay_in_the_pupils(string file)
+    {
+        // At their own size the portraits' irises are under 10 px in radius (the refinement leaves them alone; the
+        // default detector's PupilTests cover that). Enlarged 3x (bicubic) they are refined: the centres must stay at the
+        // hand-annotated pupils (docs/landmarks.md lists the distances).
+        const int k = 3;
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(ModelFixture.FixturePath("landmarks", "pupils.json")));
+        using Image<Rgb24> image = TestImages.Portrait(file);
+        image.Mutate(x => x.Resize(image.Width * k, image.Height * k, KnownResamplers.Bicubic));
+        using var plain = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { EyeImageRefinement = EyeImageRefinement.None });
+        FaceLandmarks model = plain.Detect(image).Face!.Landmarks;
+        FaceLandmarks refined = fixture.Detector.Detect(image).Face!.Landmarks;
+        foreach (JsonElement pupil in doc.RootElement.GetProperty("pupils").EnumerateArray())
+        {
+            if (pupil.GetProperty("image").GetString() != file)
+            {
+                continue;
+            }
+
+            bool right = pupil.GetProperty("eye").GetString() == "right";
+            Vector2 annotated = new Vector2(pupil.GetProperty("x").GetSingle(), pupil.GetProperty("y").GetSingle()) * k;
+            float radius = pupil.GetProperty("radius").GetSingle() * k;
+            float before = Vector2.Distance(model[right ? 468 : 473], annotated) / k;
+            float after = Vector2.Distance(refined[right ? 468 : 473], annotated) / k;
+            output.WriteLine($"{file} x{k} {(right ? "right" : "left")}: model {before:F2}, refined {after:F2} source px from the annotated pupil centre (pupil radius {radius / k:F1})");
+            // The annotation is good to about 1 source pixel (pupils.json), so the refined centre must lie within the
+            // pupil radius + 0.5 px and not move more than 0.5 px farther from the annotation than the model's centre.
+            after.Should().BeLessThanOrEqualTo((radius / k) + 0.5f, "the refined iris centre lies at the annotated pupil");
+            after.Should().BeLessThanOrEqualTo(before + 0.5f, "the refinement does not move the centre away from the annotated pupil");
+        }
+    }
+
+    [Fact]
+    public void Option_is_validated()
+    {
+        FluentActions.Invoking(() => new MediaPipeLandmarkDetectorOptions { EyeImageRefinement = (EyeImageRefinement)9 })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("EyeImageRefinement");
+        new MediaPipeLandmarkDetectorOptions().EyeImageRefinement.Should().Be(EyeImageRefinement.Lids);
+    }
+
+    private static float U(Random rng, float a) => (float)((rng.NextDouble() * 2) - 1) * a;
+}
