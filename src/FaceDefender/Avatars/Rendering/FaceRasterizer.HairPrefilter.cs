@@ -20,6 +20,9 @@ internal sealed partial class FaceRasterizer
         private readonly FaceRasterizer _r;
         private readonly bool _curtain;
         private readonly float[] _dx = new float[8], _dy = new float[8], _dz = new float[8], _zl = new float[8];
+        private readonly float[] _t0 = new float[8], _t1Base = new float[8], _t1 = new float[8];
+        private uint _fail0, _fail1;
+        private bool _vectorRoots;
 
         // Shell: the hair ellipsoid in unit-sphere coordinates.
         private readonly Vector3 _invR, _o;
@@ -47,11 +50,32 @@ internal sealed partial class FaceRasterizer
 
         public Vector3 Direction(int lane) => new(_dx[lane], _dy[lane], _dz[lane]);
 
+        /// <summary>The curtain roots of pixel <paramref name="lane"/> of the last block (false: the ray misses the curtain).</summary>
+        public bool Curtain(int lane, Vector3 d, out CurtainRoots roots)
+        {
+            if (!_vectorRoots)
+            {
+                return _r.SolveCurtain(d, out roots);
+            }
+
+            // Only pixels whose base-radius discriminant is not negative get here.
+            roots = new CurtainRoots
+            {
+                T0 = _t0[lane],
+                T1Base = _t1Base[lane],
+                T1 = _t1[lane],
+                Fail0 = (_fail0 & (1u << lane)) != 0,
+                Fail1 = (_fail1 & (1u << lane)) != 0,
+            };
+            return true;
+        }
+
         /// <summary>Pixels x .. x + lanes - 1 of row y: bit k set where the curtain (shell) may show at pixel x + k.</summary>
         public (uint Curtain, uint Shell) Block(int x, int y, int lanes, bool curtainRow, bool shellRow)
         {
             FaceRasterizer r = _r;
             uint all = (1u << lanes) - 1u;
+            _vectorRoots = false;
             if (!Vector256.IsHardwareAccelerated)
             {
                 for (int k = 0; k < lanes; k++)
@@ -130,9 +154,52 @@ internal sealed partial class FaceRasterizer
                     & (Vector256.LessThanOrEqual(t0, Vector256<float>.Zero) | Vector256.GreaterThanOrEqual(t0, zLimit) | Vector256.GreaterThanOrEqual(t1, zLimit));
                 Vector256<float> may = Vector256.GreaterThanOrEqual(disc0, Vector256<float>.Zero) & ~no;
                 curtainBits = may.ExtractMostSignificantBits() & all;
+                if (curtainBits != 0)
+                {
+                    // SolveCurtain's flare refinement: the front root only beside or behind the face.
+                    Vector256<float> near = Vector256.LessThanOrEqual(z0, Vector256.Create(1.3f));
+                    (Vector256<float> t0r, Vector256<float> bad0) = Refine(t0, dx, dy, dz, front: true);
+                    (Vector256<float> t1r, Vector256<float> bad1) = Refine(t1, dx, dy, dz, front: false);
+                    Vector256.ConditionalSelect(near, t0r, t0).CopyTo(_t0);
+                    t1.CopyTo(_t1Base);
+                    t1r.CopyTo(_t1);
+                    _fail0 = (near & bad0).ExtractMostSignificantBits();
+                    _fail1 = bad1.ExtractMostSignificantBits();
+                    _vectorRoots = true;
+                }
             }
 
+            _vectorRoots = true;
             return (curtainBits, shellBits);
+        }
+
+        /// <summary>Two flare refinements of a curtain root, as in <see cref="SolveCurtain"/>; lanes where one finds no root are flagged.</summary>
+        private (Vector256<float> T, Vector256<float> Failed) Refine(Vector256<float> t, Vector256<float> dx, Vector256<float> dy, Vector256<float> dz, bool front)
+        {
+            FaceModel m = _r._model;
+            Vector3 c = m.HairCentre, o = _r._camHead;
+            float rx0 = m.HairRadii.X + 0.15f, rz0 = m.HairRadii.Z + 0.1f;
+            Vector256<float> dxx = dx * dx, dzz = dz * dz, oxd = dx * _ox, ozd = dz * _oz;
+            float oxx = _ox * _ox, ozz = _oz * _oz;
+            Vector256<float> failed = Vector256<float>.Zero;
+            for (int it = 1; it < 3; it++)
+            {
+                Vector256<float> flare = Vector256.Max(Vector256<float>.Zero, Vector256.Create(c.Y - 1f) - (Vector256.Create(o.Y) + (t * dy)));
+                Vector256<float> rx = Vector256.Create(rx0) + (Vector256.Create(0.10f) * flare);
+                Vector256<float> rz = Vector256.Create(rz0) + (Vector256.Create(0.05f) * flare);
+                Vector256<float> rx2 = rx * rx, rz2 = rz * rz;
+                Vector256<float> a = (dxx * rz2) + (dzz * rx2);
+                Vector256<float> b = (oxd * rz2) + (ozd * rx2);
+                Vector256<float> cc = (oxx * rz2) + (ozz * rx2) - (rx2 * rz2);
+                Vector256<float> disc = (b * b) - (a * cc);
+                Vector256<float> bad = Vector256.LessThan(disc, Vector256<float>.Zero);
+                Vector256<float> sq = Vector256.Sqrt(Vector256.Max(disc, Vector256<float>.Zero));
+                Vector256<float> next = front ? (-b - sq) / a : (-b + sq) / a;
+                t = Vector256.ConditionalSelect(failed | bad, t, next);
+                failed |= bad;
+            }
+
+            return (t, failed);
         }
     }
 }

@@ -650,7 +650,7 @@ internal sealed partial class FaceRasterizer
                 // Curtain.
                 float tCurtain = 0f, aCurtain = 0f;
                 bool hasCurtain = (maybeCurtain & (1u << lane)) != 0 && x >= curtainBox.X0 && x <= curtainBox.X1
-                    && CurtainHit(dHead, zLimit, out tCurtain, out aCurtain);
+                    && pre.Curtain(lane, dHead, out CurtainRoots roots) && CurtainHit(dHead, zLimit, roots, out tCurtain, out aCurtain);
                 if (hasCurtain && aCurtain > 0.5f)
                 {
                     zLimit = tCurtain;
@@ -804,20 +804,32 @@ internal sealed partial class FaceRasterizer
         return 1f - SmoothstepFast(0.80f, 0.995f, grazing) * (0.35f + 0.65f * tufts);
     }
 
-    private bool CurtainHit(Vector3 d, float zLimit, out float tHit, out float alpha)
+    /// <summary>
+    /// The curtain's two roots along one ray (see <see cref="SolveCurtain"/>): the front root, the
+    /// back root before and after the flare refinement, and whether a refinement found no root.
+    /// </summary>
+    private struct CurtainRoots
+    {
+        public float T0, T1Base, T1;
+        public bool Fail0, Fail1;
+    }
+
+    /// <summary>
+    /// The curtain flares out as it falls: solve with the radius at the previous hit height (the
+    /// flare is gentle, two refinements are plenty). A wider curtain only moves the front root
+    /// nearer and the back root farther, so the base-radius roots allow early rejects. The
+    /// quadratic is scaled by rx^2 rz^2 (same roots, one division); the base-radius quadratic is
+    /// shared by both roots. The front root is refined only where it lies beside or behind the face
+    /// (z at most 1.3): in front of the face the curtain is cut away anyway. False if the ray misses
+    /// the base-radius curtain. <see cref="HairPrefilter"/> does the same arithmetic 8 rays at a time.
+    /// </summary>
+    private bool SolveCurtain(Vector3 d, out CurtainRoots roots)
     {
         FaceModel m = _model;
         Vector3 c = m.HairCentre;
         Vector3 o = _camHead;
-        tHit = 0f;
-        alpha = 0f;
+        roots = default;
         float ox = o.X - c.X, oz = o.Z - c.Z;
-
-        // The curtain flares out as it falls: solve with the radius at the previous hit height
-        // (the flare is gentle, two refinements are plenty). A wider curtain only moves the front
-        // root nearer and the back root farther, so the base-radius roots allow early rejects.
-        // The quadratic is scaled by rx^2 rz^2 (same roots, one division); the base-radius
-        // quadratic is shared by both roots.
         float dxx = d.X * d.X, dzz = d.Z * d.Z, oxd = ox * d.X, ozd = oz * d.Z, oxx = ox * ox, ozz = oz * oz;
         float rx0 = m.HairRadii.X + 0.15f, rz0 = m.HairRadii.Z + 0.1f;
         float rx2 = rx0 * rx0, rz2 = rz0 * rz0;
@@ -834,14 +846,15 @@ internal sealed partial class FaceRasterizer
         for (int root = 0; root < 2; root++)
         {
             float t = root == 0 ? (-b0 - sq0) / a0 : (-b0 + sq0) / a0;
-            if (root == 1 && t >= zLimit)
+            bool fail = false;
+            if (root == 1)
             {
-                return false; // the back of the curtain is hidden behind the head or neck
+                roots.T1Base = t;
             }
 
             if (root == 1 || o.Z + t * d.Z <= 1.3f)
             {
-                for (int it = 1; it < 3; it++)
+                for (int it = 1; it < 3 && !fail; it++)
                 {
                     float flare = MathF.Max(0f, c.Y - 1f - (o.Y + t * d.Y));
                     float rx = rx0 + 0.10f * flare, rz = rz0 + 0.05f * flare;
@@ -853,13 +866,58 @@ internal sealed partial class FaceRasterizer
                     float disc = b * b - a * cc;
                     if (disc < 0f)
                     {
-                        return false;
+                        fail = true;
                     }
-
-                    t = root == 0 ? (-b - MathF.Sqrt(disc)) / a : (-b + MathF.Sqrt(disc)) / a;
+                    else
+                    {
+                        t = root == 0 ? (-b - MathF.Sqrt(disc)) / a : (-b + MathF.Sqrt(disc)) / a;
+                    }
                 }
             }
-            // else: the front of the curtain is cut away here (in front of the face)
+
+            if (root == 0)
+            {
+                roots.T0 = t;
+                roots.Fail0 = fail;
+            }
+            else
+            {
+                roots.T1 = t;
+                roots.Fail1 = fail;
+            }
+        }
+
+        return true;
+    }
+
+    private bool CurtainHit(Vector3 d, float zLimit, in CurtainRoots roots, out float tHit, out float alpha)
+    {
+        FaceModel m = _model;
+        Vector3 c = m.HairCentre;
+        Vector3 o = _camHead;
+        tHit = 0f;
+        alpha = 0f;
+        for (int root = 0; root < 2; root++)
+        {
+            float t;
+            if (root == 0)
+            {
+                if (roots.Fail0)
+                {
+                    return false;
+                }
+
+                t = roots.T0;
+            }
+            else
+            {
+                if (roots.T1Base >= zLimit || roots.Fail1)
+                {
+                    return false; // the back of the curtain is hidden behind the head or neck
+                }
+
+                t = roots.T1;
+            }
 
             if (t <= 0f || t >= zLimit)
             {
