@@ -40,8 +40,8 @@ internal static class AffineCropSampler
     /// output position q (continuous crop coordinates).
     /// </summary>
     /// <remarks>
-    /// With AVX2 and FMA, eight adjacent output pixels are computed at once (one lane each, the four
-    /// neighbours of every sub-sample fetched by 32-bit gathers); a group whose samples come near the image's
+    /// With AVX2 and FMA, eight adjacent output pixels are computed at once (one lane each, the two
+    /// neighbour pairs of every sub-sample fetched by 64-bit gathers); a group whose samples come near the image's
     /// edges, and all pixels without those instructions, take the scalar path. Both evaluate the same
     /// definition; they differ only by float rounding (fused multiply-adds).
     /// </remarks>
@@ -131,7 +131,7 @@ internal static class AffineCropSampler
     /// <summary>
     /// Output pixels (u .. u+7, v) with AVX2: lane l is pixel u + l, following the scalar path's sample order.
     /// Returns false, having written nothing, when a sample's four neighbours are not all inside the image
-    /// (or the 4-byte gather of the last one would read past the pixels): the caller then uses the scalar path.
+    /// (or the 8-byte read of its bottom pair would end past the pixels): the caller then uses the scalar path.
     /// </summary>
     private static unsafe bool TrySampleEightAvx2(ReadOnlySpan<byte> bytes, int width, int height, in SampleMap m, int u, int v, Span<float> rgb)
     {
@@ -142,21 +142,24 @@ internal static class AffineCropSampler
         Vector256<float> dux = Vector256.Create(m.Dux), duy = Vector256.Create(m.Duy);
         Vector256<float> stepDux = Vector256.Create(m.StepDux), stepDuy = Vector256.Create(m.StepDuy);
         Vector256<float> one = Vector256<float>.One;
-        Vector256<int> byteMask = Vector256.Create(0xFF);
         Vector256<int> three = Vector256.Create(3), strideV = Vector256.Create(stride);
 
-        // x0 in [0, width - 2], y0 in [0, height - 2] (all four neighbours inside), and the 4-byte read of the
-        // bottom-right neighbour, at offset i + stride + 3, ends inside the buffer.
+        // Each sample's two horizontal neighbours come from one 8-byte read (bytes 0-2: left pixel, 3-5: right) per
+        // row, gathered 4 lanes at a time: lanes (0, 1, 4, 5) in one gather and (2, 3, 6, 7) in the other, so that
+        // after a byte shuffle within 128-bit halves, 64-bit unpacks put the lanes back in order.
+        Vector256<int> split = Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7);
+        Vector256<byte> red = ChannelShuffle(0), green = ChannelShuffle(1), blue = ChannelShuffle(2);
+
+        // x0 in [0, width - 2], y0 in [0, height - 2] (all four neighbours inside), and the 8-byte read of the
+        // bottom row, at offset i + stride, ends inside the buffer.
         Vector256<int> xLimit = Vector256.Create(width - 2), yLimit = Vector256.Create(height - 2);
-        Vector256<int> offsetLimit = Vector256.Create(bytes.Length - stride - 7);
+        Vector256<int> offsetLimit = Vector256.Create(bytes.Length - stride - 8);
         Vector256<int> zero = Vector256<int>.Zero;
         Vector256<float> r = Vector256<float>.Zero, g = Vector256<float>.Zero, b = Vector256<float>.Zero;
         fixed (byte* p = bytes)
         {
-            int* basePtr = (int*)p;
-            int* right = (int*)(p + 3);
-            int* below = (int*)(p + stride);
-            int* belowRight = (int*)(p + stride + 3);
+            long* top = (long*)p;
+            long* below = (long*)(p + stride);
             for (int sy = 0; sy < n; sy++)
             {
                 float qv = v + ((sy + 0.5f) * m.Step);
@@ -179,15 +182,14 @@ internal static class AffineCropSampler
                     Vector256<float> fx = x - xf, fy = y - yf;
                     Vector256<float> gx = one - fx, gy = one - fy;
                     Vector256<float> w00 = gx * gy, w10 = fx * gy, w01 = gx * fy, w11 = fx * fy;
-                    Vector256<int> p00 = Avx2.GatherVector256(basePtr, i, 1);
-                    Vector256<int> p10 = Avx2.GatherVector256(right, i, 1);
-                    Vector256<int> p01 = Avx2.GatherVector256(below, i, 1);
-                    Vector256<int> p11 = Avx2.GatherVector256(belowRight, i, 1);
-                    r += Bilinear(p00 & byteMask, p10 & byteMask, p01 & byteMask, p11 & byteMask, w00, w10, w01, w11);
-                    g += Bilinear(Avx2.ShiftRightLogical(p00, 8) & byteMask, Avx2.ShiftRightLogical(p10, 8) & byteMask,
-                        Avx2.ShiftRightLogical(p01, 8) & byteMask, Avx2.ShiftRightLogical(p11, 8) & byteMask, w00, w10, w01, w11);
-                    b += Bilinear(Avx2.ShiftRightLogical(p00, 16) & byteMask, Avx2.ShiftRightLogical(p10, 16) & byteMask,
-                        Avx2.ShiftRightLogical(p01, 16) & byteMask, Avx2.ShiftRightLogical(p11, 16) & byteMask, w00, w10, w01, w11);
+                    Vector256<int> order = Avx2.PermuteVar8x32(i, split);
+                    Vector256<byte> topA = Avx2.GatherVector256(top, order.GetLower(), 1).AsByte();
+                    Vector256<byte> topB = Avx2.GatherVector256(top, order.GetUpper(), 1).AsByte();
+                    Vector256<byte> bottomA = Avx2.GatherVector256(below, order.GetLower(), 1).AsByte();
+                    Vector256<byte> bottomB = Avx2.GatherVector256(below, order.GetUpper(), 1).AsByte();
+                    r += Channel(topA, topB, bottomA, bottomB, red, w00, w10, w01, w11);
+                    g += Channel(topA, topB, bottomA, bottomB, green, w00, w10, w01, w11);
+                    b += Channel(topA, topB, bottomA, bottomB, blue, w00, w10, w01, w11);
                 }
             }
         }
@@ -204,6 +206,39 @@ internal static class AffineCropSampler
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The byte shuffle that turns 128-bit halves holding two 8-byte neighbour pairs (q0, q1) into 32-bit values
+    /// (channel of q0's left pixel, of q1's left pixel, of q0's right pixel, of q1's right pixel).
+    /// </summary>
+    private static Vector256<byte> ChannelShuffle(int channel)
+    {
+        Span<byte> mask = stackalloc byte[32];
+        mask.Fill(0x80); // zero
+        for (int half = 0; half < 2; half++)
+        {
+            int o = half * 16;
+            mask[o] = (byte)channel;
+            mask[o + 4] = (byte)(8 + channel);
+            mask[o + 8] = (byte)(3 + channel);
+            mask[o + 12] = (byte)(11 + channel);
+        }
+
+        return Vector256.Create<byte>(mask);
+    }
+
+    /// <summary>One channel's bilinear value for the eight lanes from the four 8-byte gathers (see TrySampleEightAvx2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Channel(
+        Vector256<byte> topA, Vector256<byte> topB, Vector256<byte> bottomA, Vector256<byte> bottomB, Vector256<byte> shuffle,
+        Vector256<float> w00, Vector256<float> w10, Vector256<float> w01, Vector256<float> w11)
+    {
+        Vector256<long> ta = Avx2.Shuffle(topA, shuffle).AsInt64(), tb = Avx2.Shuffle(topB, shuffle).AsInt64();
+        Vector256<long> ba = Avx2.Shuffle(bottomA, shuffle).AsInt64(), bb = Avx2.Shuffle(bottomB, shuffle).AsInt64();
+        return Bilinear(
+            Avx2.UnpackLow(ta, tb).AsInt32(), Avx2.UnpackHigh(ta, tb).AsInt32(),
+            Avx2.UnpackLow(ba, bb).AsInt32(), Avx2.UnpackHigh(ba, bb).AsInt32(), w00, w10, w01, w11);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
