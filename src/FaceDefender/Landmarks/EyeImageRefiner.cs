@@ -11,7 +11,7 @@ namespace FaceDefender.Landmarks;
 /// <para><b>Iris.</b> The limbus is the boundary between the dark iris and the bright sclera. Around the model's
 /// circle (centre c0, radius r0 = mean distance of the four ring points) a contour-gradient score (Daugman's
 /// integro-differential idea, as a difference across the circle) is maximised over the centre within
-/// <see cref="EyeRefinementSettings.IrisCentreRange"/> x r0 along each eye axis: for each of 48 directions, those within
+/// <see cref="EyeRefinementSettings.IrisCentreRange"/> x r0 along each eye axis and over the radius: for each of 48 directions, those within
 /// 60 degrees of the eye's horizontal axis (the lateral arcs; the top and bottom of the iris are usually under the
 /// lids), the luminance 0.08 r outside the circle minus 0.08 r inside it, counted only where both samples lie inside
 /// the eye opening (the model's lid contour, shrunk by 0.1 r) and clamped to +-60 levels so that a reflex or a lash
@@ -20,12 +20,14 @@ namespace FaceDefender.Landmarks;
 /// circle the search starts from (a direction that leaves the opening for a candidate contributes 0, so a candidate
 /// cannot gain by shedding weak directions). A coarse grid, a fine grid (directions re-chosen at the coarse optimum)
 /// and a parabolic sub-step give a sub-pixel optimum, then a polish: along each direction the strongest step within
-/// +-0.2 r of that circle, and a circle of the model's radius fitted to those edge points (Gauss-Newton, Huber weights),
-/// kept if within 0.15 r. The fit is rejected (the model's points kept) when the iris radius is under 10 pixels (in
+/// +-0.2 r of that circle, and a circle fitted to those edge points (Gauss-Newton, Huber weights), kept if its
+/// centre is within 0.15 r and its radius within 0.1 r of the grid's. The fit is rejected (the model's points kept) when the iris radius is under 10 pixels (in
 /// the image the models read), fewer than a quarter of the directions are usable, the mean step is under 20 levels
 /// overall or on either lateral side (no clear sclera on both sides, e.g. a dark blurred iris with reflexes), or the
-/// optimum lies on the edge of the search range. The five iris points are translated to the new centre; the radius
-/// is kept (fitting it too, +-15 %, made the kit's iris width and vertical centre worse: docs/landmarks.md).</para>
+/// optimum lies on the edge of the search range. The radius is searched too (within
+/// <see cref="EyeRefinementSettings.IrisRadiusRange"/>, +-15 %; on the kit this halves the iris-width error and improves
+/// the vertical centre). The five iris points are translated to the new centre and scaled about it by the radius
+/// ratio, so the ring keeps the model's shape.</para>
 /// <para><b>Lids.</b> Each lid-margin point of the fine contour (points 1..7 lower lid, 9..15 upper lid) is searched
 /// along its normal within <see cref="EyeRefinementSettings.LidSearchRange"/> x the eye width. Upper lid: the centre of
 /// the dark lash line (the darkest sample, then half-level crossings on either side; over the iris, which is as dark as
@@ -171,13 +173,14 @@ internal static class EyeImageRefiner
 
         // Coarse grid over centre and radius, then a fine grid around the best, then a parabolic sub-step per axis.
         float range = s.IrisCentreRange * r0;
-        float coarse = range / 5;
-        int radiusSteps = s.RefineRadius ? 3 : 0;
-        float radiusStep = s.IrisRadiusRange / 3 * r0;
+        const int coarseSteps = 3;
+        float coarse = range / coarseSteps;
+        int radiusSteps = s.RefineRadius ? 2 : 0;
+        float radiusStep = s.IrisRadiusRange / 2 * r0;
         (Vector2 bestC, float bestR, float best) = (c0, r0, baseScore);
-        for (int iy = -5; iy <= 5; iy++)
+        for (int iy = -coarseSteps; iy <= coarseSteps; iy++)
         {
-            for (int ix = -5; ix <= 5; ix++)
+            for (int ix = -coarseSteps; ix <= coarseSteps; ix++)
             {
                 Vector2 c = c0 + (ix * coarse * u) + (iy * coarse * v);
                 for (int ir = -radiusSteps; ir <= radiusSteps; ir++)
@@ -193,7 +196,8 @@ internal static class EyeImageRefiner
         }
 
         // The fine search uses the directions usable at the coarse optimum.
-        float fine = coarse / 4, fineR = s.RefineRadius ? radiusStep / 4 : 0;
+        float fine = coarse / 4, fineR = s.RefineRadius ? radiusStep / 2 : 0;
+        int fineRadiusSteps = s.RefineRadius ? 1 : 0;
         Vector2 centre = bestC;
         float radius = bestR;
         eval.Select(centre, radius);
@@ -203,7 +207,7 @@ internal static class EyeImageRefiner
             for (int ix = -4; ix <= 4; ix++)
             {
                 Vector2 c = centre + (ix * fine * u) + (iy * fine * v);
-                for (int ir = -radiusSteps; ir <= radiusSteps; ir++)
+                for (int ir = -fineRadiusSteps; ir <= fineRadiusSteps; ir++)
                 {
                     float r = radius + (ir * fineR);
                     float score = eval.Score(c, r) - Penalty(c - c0, r - r0, r0, s);
@@ -229,10 +233,10 @@ internal static class EyeImageRefiner
         float refinedR = bestR + (stepR * fineR);
 
         // Polish: edge points within +-0.2 r of the grid's circle and a robust circle fit, kept if within 0.15 r of it.
-        if (s.IrisEdgeFit && FitLimbusEdges(patch, refined, r0, u, dirs, 0.2f, 1, s) is { } polished
-            && Vector2.Distance(polished, refined) <= 0.15f * r0)
+        if (s.IrisEdgeFit && FitLimbusEdges(patch, refined, refinedR, u, dirs, 0.2f, 1, s.RefineRadius, s) is { } polished
+            && Vector2.Distance(polished.Centre, refined) <= 0.15f * r0 && MathF.Abs(polished.Radius - refinedR) <= 0.1f * r0)
         {
-            refined = polished;
+            (refined, refinedR) = polished;
         }
 
         // Reject: weak contrast, no better than the model, or pinned at the range's edge.
@@ -261,14 +265,15 @@ internal static class EyeImageRefiner
     }
 
     /// <summary>
-    /// Limbus by edge points: along each lateral direction from the current centre, the radius (0.65..1.35 r0) where the
+    /// Limbus by edge points: along each lateral direction from the start centre, the radius (within +-searchHalfRange x r0) where the
     /// tapered outside-minus-inside luminance step is largest, kept if both its samples lie inside the eye opening and the
-    /// step is at least <see cref="EyeRefinementSettings.MinIrisContrast"/>; then a circle of the model's radius fitted to
-    /// those points by Gauss-Newton with Huber weights (two passes, the second from the first's centre).
+    /// step is at least <see cref="EyeRefinementSettings.MinIrisContrast"/>; then a circle fitted to
+    /// those points (centre, and radius if <paramref name="fitRadius"/>) by Gauss-Newton with Huber weights.
     /// </summary>
-    private static Vector2? FitLimbusEdges(Patch patch, Vector2 start, float r0, Vector2 u, ReadOnlySpan<Vector2> dirs,
-        float searchHalfRange, int passes, EyeRefinementSettings s)
+    private static (Vector2 Centre, float Radius)? FitLimbusEdges(Patch patch, Vector2 start, float r0, Vector2 u, ReadOnlySpan<Vector2> dirs,
+        float searchHalfRange, int passes, bool fitRadius, EyeRefinementSettings s)
     {
+        float radius = r0;
         float band = MathF.Max(1f, s.IrisBand * r0);
         float margin = MathF.Max(1f, s.IrisLidMargin * r0);
         Span<Vector2> edge = stackalloc Vector2[dirs.Length];
@@ -325,12 +330,13 @@ internal static class EyeImageRefiner
                 return null; // too little limbus visible on one side or the other
             }
 
-            // Gauss-Newton on the centre with the radius fixed at r0; Huber weights on the radial residuals.
+            // Gauss-Newton on the centre (and the radius if fitted); Huber weights on the radial residuals.
             Vector2 c = centre;
             float huber = MathF.Max(0.5f, 0.05f * r0);
             for (int iter = 0; iter < 8; iter++)
             {
-                double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+                // Normal equations A delta = b for the parameters (cx, cy, R): residual = |p - c| - R, gradient -(j, 1).
+                double a11 = 0, a12 = 0, a13 = 0, a22 = 0, a23 = 0, a33 = 0, b1 = 0, b2 = 0, b3 = 0;
                 for (int i = 0; i < count; i++)
                 {
                     Vector2 q = edge[i] - c;
@@ -340,26 +346,50 @@ internal static class EyeImageRefiner
                         continue;
                     }
 
-                    Vector2 j = q / dist; // d(residual)/d(c) = -j
-                    float res = dist - r0;
+                    Vector2 j = q / dist;
+                    float res = dist - radius;
                     float w = MathF.Abs(res) <= huber ? 1 : huber / MathF.Abs(res);
                     a11 += w * j.X * j.X;
                     a12 += w * j.X * j.Y;
+                    a13 += w * j.X;
                     a22 += w * j.Y * j.Y;
+                    a23 += w * j.Y;
+                    a33 += w;
                     b1 += w * j.X * res;
                     b2 += w * j.Y * res;
+                    b3 += w * res;
                 }
 
-                double det = (a11 * a22) - (a12 * a12);
-                if (!(det > 1e-9))
+                Vector2 delta;
+                float dr = 0;
+                if (fitRadius)
                 {
-                    return null;
+                    double det = (a11 * ((a22 * a33) - (a23 * a23))) - (a12 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * a23) - (a22 * a13)));
+                    if (!(Math.Abs(det) > 1e-9))
+                    {
+                        return null;
+                    }
+
+                    double dx = ((b1 * ((a22 * a33) - (a23 * a23))) - (a12 * ((b2 * a33) - (a23 * b3))) + (a13 * ((b2 * a23) - (a22 * b3)))) / det;
+                    double dy = ((a11 * ((b2 * a33) - (a23 * b3))) - (b1 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * b3) - (b2 * a13)))) / det;
+                    double dz = ((a11 * ((a22 * b3) - (b2 * a23))) - (a12 * ((a12 * b3) - (b2 * a13))) + (b1 * ((a12 * a23) - (a22 * a13)))) / det;
+                    delta = new Vector2((float)dx, (float)dy);
+                    dr = (float)dz;
+                }
+                else
+                {
+                    double det = (a11 * a22) - (a12 * a12);
+                    if (!(det > 1e-9))
+                    {
+                        return null;
+                    }
+
+                    delta = new Vector2((float)(((a22 * b1) - (a12 * b2)) / det), (float)(((a11 * b2) - (a12 * b1)) / det));
                 }
 
-                // Solve A delta = b (moving c by +delta reduces the residuals).
-                var delta = new Vector2((float)(((a22 * b1) - (a12 * b2)) / det), (float)(((a11 * b2) - (a12 * b1)) / det));
                 c += delta;
-                if (delta.LengthSquared() < 1e-6f)
+                radius += dr;
+                if (delta.LengthSquared() + (dr * dr) < 1e-6f)
                 {
                     break;
                 }
@@ -368,7 +398,7 @@ internal static class EyeImageRefiner
             centre = c;
         }
 
-        return float.IsFinite(centre.X) && float.IsFinite(centre.Y) ? centre : null;
+        return float.IsFinite(centre.X) && float.IsFinite(centre.Y) && float.IsFinite(radius) ? (centre, radius) : null;
     }
 
     private static float Penalty(Vector2 offset, float dr, float r0, EyeRefinementSettings s) =>
@@ -908,7 +938,7 @@ internal sealed record EyeRefinementSettings
     public float IrisRadiusRange { get; init; } = 0.15f;
 
     /// <summary>Whether the radius is fitted too (else only the centre moves).</summary>
-    public bool RefineRadius { get; init; }
+    public bool RefineRadius { get; init; } = true;
 
     /// <summary>Half-distance of the inside/outside luminance samples, fraction of the radius (at least 1 px).</summary>
     public float IrisBand { get; init; } = 0.08f;

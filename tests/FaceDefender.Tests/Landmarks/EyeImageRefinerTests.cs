@@ -123,10 +123,10 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
             output.WriteLine($"model offset {offset}: refined centre {found}, error {Vector2.Distance(found, IrisCentre):F2} px (model {offset.Length():F2} px)");
             Vector2.Distance(found, IrisCentre).Should().BeLessThan(0.5f, "the limbus is drawn sharply at a known place");
 
-            // The ring moves rigidly with the centre (radius kept).
+            // The ring follows the centre, scaled to the fitted radius (the model's ring here has the drawn radius).
             for (int k = 469; k <= 472; k++)
             {
-                Vector2.Distance(new Vector2(points[k].X, points[k].Y), found).Should().BeApproximately(IrisRadius, 1e-3f);
+                Vector2.Distance(new Vector2(points[k].X, points[k].Y), found).Should().BeApproximately(IrisRadius, 0.5f);
             }
         }
     }
