@@ -624,6 +624,7 @@ internal sealed partial class FaceRasterizer
         float cShell = Vector3.Dot(o, o) - 1f;
         int boxW = x1 - x0 + 1;
         var pre = new HairPrefilter(this, curtain);
+        var hairBatch = new HairShadeBatch(this, _w);
         for (int y = y0; y <= y1; y++)
         {
             int row = y * _w;
@@ -669,26 +670,29 @@ internal sealed partial class FaceRasterizer
                     continue;
                 }
 
+                // The premultiplied colour is curtain * aCurtain * (1 - aShell) + shell * aShell,
+                // shaded per row by the batch (the curtain is not shaded under an opaque shell).
                 float trans = 1f;
-                Vector3 premul = Vector3.Zero;
+                _hairRgb[3 * idx] = 0f;
+                _hairRgb[3 * idx + 1] = 0f;
+                _hairRgb[3 * idx + 2] = 0f;
                 if (hasCurtain && !(hasShell && aShell >= 1f))
                 {
-                    premul = ShadeHair(true, _camHead + tCurtain * dHead, dHead) * aCurtain;
+                    hairBatch.Add(idx, true, _camHead + tCurtain * dHead, dHead, hasShell ? aCurtain * (1f - aShell) : aCurtain);
                     trans = 1f - aCurtain;
                 }
 
                 if (hasShell)
                 {
-                    premul = premul * (1f - aShell) + ShadeHair(false, _camHead + tShell * dHead, dHead) * aShell;
+                    hairBatch.Add(idx, false, _camHead + tShell * dHead, dHead, aShell);
                     trans *= 1f - aShell;
                 }
 
                 _hairT[idx] = trans;
-                _hairRgb[3 * idx] = premul.X;
-                _hairRgb[3 * idx + 1] = premul.Y;
-                _hairRgb[3 * idx + 2] = premul.Z;
                 _hairFlag[(y - y0) * boxW + (x - x0)] = (hasCurtain && aCurtain > 0.5f) || (hasShell && aShell > 0.5f);
             }
+
+            hairBatch.Shade(_hairRgb);
         }
     }
 
