@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FaceDefender.Avatars.Rendering;
 
@@ -21,6 +22,7 @@ internal sealed partial class FaceRasterizer
         private readonly bool _curtain;
         private readonly float[] _dx = new float[8], _dy = new float[8], _dz = new float[8], _zl = new float[8];
         private readonly float[] _t0 = new float[8], _t1Base = new float[8], _t1 = new float[8];
+        private readonly float[] _alphaNear = new float[8];
         private uint _fail0, _fail1;
         private bool _vectorRoots;
 
@@ -50,6 +52,9 @@ internal sealed partial class FaceRasterizer
 
         public Vector3 Direction(int lane) => new(_dx[lane], _dy[lane], _dz[lane]);
 
+        /// <summary>The shell's near-side hair coverage at pixel <paramref name="lane"/> of the last block, or NaN if not computed.</summary>
+        public float ShellAlphaNear(int lane) => _alphaNear[lane];
+
         /// <summary>The curtain roots of pixel <paramref name="lane"/> of the last block (false: the ray misses the curtain).</summary>
         public bool Curtain(int lane, Vector3 d, out CurtainRoots roots)
         {
@@ -76,8 +81,9 @@ internal sealed partial class FaceRasterizer
             FaceRasterizer r = _r;
             uint all = (1u << lanes) - 1u;
             _vectorRoots = false;
-            if (!Vector256.IsHardwareAccelerated)
+            if (!Vector256.IsHardwareAccelerated || !Avx2.IsSupported)
             {
+                Array.Fill(_alphaNear, float.NaN);
                 for (int k = 0; k < lanes; k++)
                 {
                     Vector3 d = r.RayDirHead(x + k + 0.5f, y + 0.5f);
@@ -136,6 +142,10 @@ internal sealed partial class FaceRasterizer
                     & Vector256.LessThan(tNear, zLimit)
                     & (~bare | Vector256.LessThan(tFar, zLimit));
                 shellBits = may.ExtractMostSignificantBits() & all;
+                if (shellBits != 0)
+                {
+                    HairAlpha8(pX, pY, pZ).CopyTo(_alphaNear);
+                }
             }
 
             if (_curtain && curtainRow)
@@ -171,6 +181,41 @@ internal sealed partial class FaceRasterizer
 
             _vectorRoots = true;
             return (curtainBits, shellBits);
+        }
+
+        /// <summary><see cref="HairAlpha"/> at 8 points: the same arithmetic (value noise by gathers, the crown's Gaussian by the vector exp).</summary>
+        private Vector256<float> HairAlpha8(Vector256<float> px, Vector256<float> py, Vector256<float> pz)
+        {
+            AvatarLook look = _r._look;
+            Vector3 c = _r._model.HairCentre;
+            Vector256<float> zero = Vector256<float>.Zero, one = Vector256<float>.One;
+            Vector256<float> front = Vector256.Create(look.HairlineY) - (Vector256.Create(0.07f) * px * px * (1f + (0.4f * look.Balding)));
+            float side = look.Sex == Abstractions.AvatarSex.Male || look.HairBottomY > 2.5f ? 3.6f : 1.0f;
+            Vector256<float> sideV = Vector256.Create(side);
+            Vector256<float> bare = Vector256.GreaterThan(pz, Vector256.Create(c.Z)) & Vector256.LessThan(py, Vector256.Min(front, sideV) - Vector256.Create(0.45f));
+            Vector256<float> dzc = pz - Vector256.Create(c.Z);
+            Vector256<float> az = HairShadeBatch.Atan2(px, dzc);
+            Vector256<float> aaz = Vector256.Abs(az);
+            Vector256<float> toSide = front + ((sideV - front) * HairShadeBatch.Smoothstep(0.35f, 1.45f, aaz));
+            Vector256<float> toBack = sideV + ((Vector256.Create(-3.5f) - sideV) * HairShadeBatch.Smoothstep(1.45f, 2.4f, aaz));
+            Vector256<float> line = Vector256.ConditionalSelect(Vector256.LessThan(aaz, Vector256.Create(1.45f)), toSide, toBack);
+            Vector256<float> below = Vector256.LessThan(py, line - Vector256.Create(0.41f));
+            line += Vector256.Create(0.25f) * ValueNoise.Sample8((az * 9f) + Vector256.Create(look.NoiseOffset.Y), Vector256.Create(1.7f));
+            Vector256<float> strands = ValueNoise.Sample8(az * 160f, py * 0.5f);
+            Vector256<float> e0 = line - Vector256.Create(0.15f), e1 = line + Vector256.Create(0.7f);
+            Vector256<float> t = HairShadeBatch.Saturate((py - e0) * (one / (e1 - e0)));
+            Vector256<float> alpha = t * t * (Vector256.Create(3f) - (Vector256.Create(2f) * t));
+            alpha = HairShadeBatch.Saturate((alpha * (Vector256.Create(1.15f) + (Vector256.Create(0.35f) * strands)))
+                - (Vector256.Create(0.25f) * (one - alpha) * (Vector256.Create(0.5f) + (Vector256.Create(0.5f) * strands))));
+            if (look.Balding > 0f)
+            {
+                Vector256<float> gx = px, gy = dzc + Vector256.Create(1.5f);
+                Vector256<float> crown = Vector256.Exp(-(Vector256.Create(0.5f) * (((gx * gx) / (4.5f * 4.5f)) + ((gy * gy) / (5.5f * 5.5f)))))
+                    * HairShadeBatch.Smoothstep(c.Y + 5f, c.Y + 8f, py);
+                alpha *= one - HairShadeBatch.Smoothstep(0.3f, 0.7f, crown * look.Balding);
+            }
+
+            return Vector256.ConditionalSelect(bare | below, zero, alpha);
         }
 
         /// <summary>Two flare refinements of a curtain root, as in <see cref="SolveCurtain"/>; lanes where one finds no root are flagged.</summary>

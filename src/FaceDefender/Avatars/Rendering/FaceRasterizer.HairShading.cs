@@ -194,17 +194,17 @@ internal sealed partial class FaceRasterizer
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Saturate(Vector256<float> v) => Vector256.Min(Vector256.Max(v, Vector256<float>.Zero), Vector256<float>.One);
+        internal static Vector256<float> Saturate(Vector256<float> v) => Vector256.Min(Vector256.Max(v, Vector256<float>.Zero), Vector256<float>.One);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Smoothstep(float edge0, float edge1, Vector256<float> x)
+        internal static Vector256<float> Smoothstep(float edge0, float edge1, Vector256<float> x)
         {
             Vector256<float> t = Saturate((x - Vector256.Create(edge0)) * (1f / (edge1 - edge0)));
             return t * t * (Vector256.Create(3f) - (Vector256.Create(2f) * t));
         }
 
         /// <summary><see cref="FastAtan2"/> for 8 lanes (the same polynomial and quadrant folding, without branches).</summary>
-        private static Vector256<float> Atan2(Vector256<float> y, Vector256<float> x)
+        internal static Vector256<float> Atan2(Vector256<float> y, Vector256<float> x)
         {
             Vector256<float> ax = Vector256.Abs(x), ay = Vector256.Abs(y);
             Vector256<float> mx = Vector256.Max(ax, ay), mn = Vector256.Min(ax, ay);

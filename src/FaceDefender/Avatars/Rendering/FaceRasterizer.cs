@@ -662,7 +662,7 @@ internal sealed partial class FaceRasterizer
                 float tShell = 0f, aShell = 0f;
                 if ((maybeShell & (1u << lane)) != 0 && x >= shellBox.X0 && x <= shellBox.X1)
                 {
-                    hasShell = ShellHit(dHead, invR, o, cShell, zLimit, out tShell, out aShell);
+                    hasShell = ShellHit(dHead, invR, o, cShell, zLimit, pre.ShellAlphaNear(lane), out tShell, out aShell);
                 }
 
                 if (!hasCurtain && !hasShell)
@@ -697,7 +697,8 @@ internal sealed partial class FaceRasterizer
     }
 
     /// <summary>The hair shell's visible hit along head-frame ray <paramref name="dHead"/>: near side, or the far side showing round the head.</summary>
-    private bool ShellHit(Vector3 dHead, Vector3 invR, Vector3 o, float c, float zLimit, out float t, out float alpha)
+    /// <remarks><paramref name="alphaNear"/>: the near side's <see cref="HairAlpha"/> if already known (from <see cref="HairPrefilter"/>), else NaN.</remarks>
+    private bool ShellHit(Vector3 dHead, Vector3 invR, Vector3 o, float c, float zLimit, float alphaNear, out float t, out float alpha)
     {
         alpha = 0f;
         Vector3 d = dHead * invR;
@@ -716,7 +717,7 @@ internal sealed partial class FaceRasterizer
             return false;
         }
 
-        alpha = HairAlpha(_camHead + t * dHead);
+        alpha = float.IsNaN(alphaNear) ? HairAlpha(_camHead + t * dHead) : alphaNear;
         if (alpha <= 0.01f)
         {
             // No hair on the near side here: the far side of the shell may show around the head.
