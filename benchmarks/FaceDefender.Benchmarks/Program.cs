@@ -5,7 +5,8 @@ namespace FaceDefender.Benchmarks;
 /// <summary>
 /// Runs the benchmarks named by the arguments, e.g. <c>--filter *Warp*</c> (see docs/benchmarks.md), or
 /// <c>cputime [runs]</c> for the wall-clock and thread-CPU-time harness of the issue-2 target kernels, or
-/// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline.
+/// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline, or
+/// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults).
 /// </summary>
 public static class Program
 {
@@ -22,6 +23,12 @@ public static class Program
             AvatarCpuTimeHarness.Run(
                 args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 12,
                 args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1024);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "landmarkcpu")
+        {
+            LandmarkCpuTimeHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6);
             return;
         }
 
