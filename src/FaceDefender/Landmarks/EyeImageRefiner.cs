@@ -165,7 +165,7 @@ internal static class EyeImageRefiner
         }
 
         dirs = dirs[..nd];
-        patch.SetOpening(polygon, c0, (r0 * 2.1f) + 2);
+        patch.SetOpening(polygon, c0, (r0 * 1.9f) + 2, MathF.Max(1f, s.IrisLidMargin * r0));
         Span<bool> use = stackalloc bool[dirs.Length];
         var eval = new IrisScorer(patch, dirs, use, r0, s);
         eval.Select(c0, r0);
@@ -292,7 +292,7 @@ internal static class EyeImageRefiner
                 for (float rho = lo; rho <= hi; rho += step)
                 {
                     Vector2 p = centre + (rho * d);
-                    if (!(patch.Inside(p + (band * d)) >= margin && patch.Inside(p - (band * d)) >= margin))
+                    if (!(patch.Inside(p + (band * d)) && patch.Inside(p - (band * d))))
                     {
                         gPrev2 = gPrev = float.NaN;
                         continue;
@@ -507,7 +507,7 @@ internal static class EyeImageRefiner
             return count >= _minCount ? sum / count : float.NegativeInfinity;
         }
 
-        private bool Inside(Vector2 p, float margin) => _patch.Inside(p) >= margin;
+        private bool Inside(Vector2 p, float margin) => _patch.Inside(p);
     }
 
     // ------------------------------------------------------------------ lids
@@ -830,7 +830,7 @@ internal static class EyeImageRefiner
     {
         private readonly float[] _lum;
         private readonly int _x0, _y0, _w, _h;
-        private float[]? _opening;
+        private bool[]? _opening;
 
         private Patch(float[] lum, int x0, int y0, int w, int h) => (_lum, _x0, _y0, _w, _h) = (lum, x0, y0, w, h);
 
@@ -859,53 +859,57 @@ internal static class EyeImageRefiner
         }
 
         /// <summary>
-        /// Computes, for the pixels within <paramref name="radius"/> of <paramref name="centre"/>, the distance to the
-        /// eye-opening polygon's boundary for pixels inside it; pixels outside (or farther away) get a large negative value.
+        /// Marks the pixels within <paramref name="radius"/> of <paramref name="centre"/> that lie inside the eye-opening
+        /// polygon at least <paramref name="margin"/> from its boundary (row by row: the polygon's crossings of the row give
+        /// the inside spans; the distance test stops at the first edge closer than the margin).
         /// </summary>
-        public void SetOpening(ReadOnlySpan<Vector2> polygon, Vector2 centre, float radius)
+        public void SetOpening(ReadOnlySpan<Vector2> polygon, Vector2 centre, float radius, float margin)
         {
-            _opening = new float[_w * _h];
-            Array.Fill(_opening, -1e6f);
+            _opening = new bool[_w * _h];
+            float m2 = margin * margin;
             int yMin = Math.Max(0, (int)(centre.Y - radius - _y0 - 1)), yMax = Math.Min(_h - 1, (int)(centre.Y + radius - _y0 + 1));
             int xMin = Math.Max(0, (int)(centre.X - radius - _x0 - 1)), xMax = Math.Min(_w - 1, (int)(centre.X + radius - _x0 + 1));
+            Span<float> crossings = stackalloc float[polygon.Length];
             for (int y = yMin; y <= yMax; y++)
             {
-                for (int x = xMin; x <= xMax; x++)
+                float py = _y0 + y + 0.5f;
+                int nc = 0;
+                for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
                 {
-                    var p = new Vector2(_x0 + x + 0.5f, _y0 + y + 0.5f);
-                    bool inside = false;
-                    for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+                    Vector2 a = polygon[j], b = polygon[i];
+                    if ((b.Y > py) != (a.Y > py))
                     {
-                        Vector2 a = polygon[j], b = polygon[i];
-                        if ((b.Y > p.Y) != (a.Y > p.Y) && p.X < ((a.X - b.X) * (p.Y - b.Y) / (a.Y - b.Y)) + b.X)
+                        crossings[nc++] = ((a.X - b.X) * (py - b.Y) / (a.Y - b.Y)) + b.X;
+                    }
+                }
+
+                crossings[..nc].Sort();
+                for (int c = 0; c + 1 < nc; c += 2)
+                {
+                    int from = Math.Max(xMin, (int)MathF.Ceiling(crossings[c] - _x0 - 0.5f));
+                    int to = Math.Min(xMax, (int)MathF.Floor(crossings[c + 1] - _x0 - 0.5f));
+                    for (int x = from; x <= to; x++)
+                    {
+                        var p = new Vector2(_x0 + x + 0.5f, py);
+                        bool clear = true;
+                        for (int i = 0, j = polygon.Length - 1; i < polygon.Length && clear; j = i++)
                         {
-                            inside = !inside;
+                            Vector2 a = polygon[j], ab = polygon[i] - a;
+                            float t = Math.Clamp(Vector2.Dot(p - a, ab) / MathF.Max(ab.LengthSquared(), 1e-12f), 0, 1);
+                            clear = Vector2.DistanceSquared(p, a + (t * ab)) >= m2;
                         }
-                    }
 
-                    if (!inside)
-                    {
-                        continue; // stays "outside"
+                        _opening[(y * _w) + x] = clear;
                     }
-
-                    float d2 = float.MaxValue;
-                    for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
-                    {
-                        Vector2 a = polygon[j], ab = polygon[i] - a;
-                        float t = Math.Clamp(Vector2.Dot(p - a, ab) / MathF.Max(ab.LengthSquared(), 1e-12f), 0, 1);
-                        d2 = MathF.Min(d2, Vector2.DistanceSquared(p, a + (t * ab)));
-                    }
-
-                    _opening[(y * _w) + x] = MathF.Sqrt(d2);
                 }
             }
         }
 
-        /// <summary>Signed distance to the eye opening's boundary at the nearest pixel (see <see cref="SetOpening"/>).</summary>
-        public float Inside(Vector2 p)
+        /// <summary>Whether the nearest pixel was marked by <see cref="SetOpening"/>.</summary>
+        public bool Inside(Vector2 p)
         {
             int ix = (int)MathF.Floor(p.X - _x0), iy = (int)MathF.Floor(p.Y - _y0);
-            return _opening is null || (uint)ix >= (uint)_w || (uint)iy >= (uint)_h ? -1e6f : _opening[(iy * _w) + ix];
+            return _opening is not null && (uint)ix < (uint)_w && (uint)iy < (uint)_h && _opening[(iy * _w) + ix];
         }
 
         /// <summary>Bilinear luminance at continuous coordinates (pixel (i, j)'s centre is (i + 0.5, j + 0.5)); clamped at the patch border.</summary>
