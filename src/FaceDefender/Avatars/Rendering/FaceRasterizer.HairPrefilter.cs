@@ -23,6 +23,8 @@ internal sealed partial class FaceRasterizer
         private readonly float[] _dx = new float[8], _dy = new float[8], _dz = new float[8], _zl = new float[8];
         private readonly float[] _t0 = new float[8], _t1Base = new float[8], _t1 = new float[8];
         private readonly float[] _alphaNear = new float[8];
+        private readonly float[] _tCurtain = new float[8], _aCurtain = new float[8];
+        private uint _curtainHit;
         private uint _fail0, _fail1;
         private bool _vectorRoots;
 
@@ -54,6 +56,23 @@ internal sealed partial class FaceRasterizer
 
         /// <summary>The shell's near-side hair coverage at pixel <paramref name="lane"/> of the last block, or NaN if not computed.</summary>
         public float ShellAlphaNear(int lane) => _alphaNear[lane];
+
+        /// <summary>
+        /// <see cref="CurtainHit"/> of pixel <paramref name="lane"/> of the last block: from the
+        /// vector pass where it ran, else <see cref="SolveCurtain"/> and <see cref="CurtainHit"/>.
+        /// </summary>
+        public bool CurtainHitAt(int lane, Vector3 d, float zLimit, out float t, out float alpha)
+        {
+            if (_vectorRoots)
+            {
+                t = _tCurtain[lane];
+                alpha = _aCurtain[lane];
+                return (_curtainHit & (1u << lane)) != 0;
+            }
+
+            t = alpha = 0f;
+            return Curtain(lane, d, out CurtainRoots roots) && _r.CurtainHit(d, zLimit, roots, out t, out alpha);
+        }
 
         /// <summary>The curtain roots of pixel <paramref name="lane"/> of the last block (false: the ray misses the curtain).</summary>
         public bool Curtain(int lane, Vector3 d, out CurtainRoots roots)
@@ -176,11 +195,60 @@ internal sealed partial class FaceRasterizer
                     _fail0 = (near & bad0).ExtractMostSignificantBits();
                     _fail1 = bad1.ExtractMostSignificantBits();
                     _vectorRoots = true;
+
+                    // CurtainHit: the front root if its hair shows, else (unless the front root
+                    // already ended the search) the back root.
+                    Vector256<float> t0f = Vector256.ConditionalSelect(near, t0r, t0);
+                    Vector256<float> fail0 = near & bad0;
+                    Vector256<float> inRange0 = Vector256.GreaterThan(t0f, Vector256<float>.Zero) & Vector256.LessThan(t0f, zLimit);
+                    Vector256<float> alpha0 = CurtainAlpha8(t0f, dx, dy, dz, out Vector256<float> shows0);
+                    Vector256<float> hit0 = ~fail0 & inRange0 & shows0;
+                    Vector256<float> reach1 = ~fail0 & inRange0 & ~shows0;
+                    Vector256<float> inRange1 = Vector256.LessThan(t1, zLimit) & ~bad1 & Vector256.GreaterThan(t1r, Vector256<float>.Zero) & Vector256.LessThan(t1r, zLimit);
+                    Vector256<float> alpha1 = CurtainAlpha8(t1r, dx, dy, dz, out Vector256<float> shows1);
+                    Vector256<float> hit1 = reach1 & inRange1 & shows1;
+                    Vector256.ConditionalSelect(hit0, t0f, t1r).CopyTo(_tCurtain);
+                    Vector256.ConditionalSelect(hit0, alpha0, alpha1).CopyTo(_aCurtain);
+                    _curtainHit = (hit0 | hit1).ExtractMostSignificantBits();
                 }
             }
 
             _vectorRoots = true;
             return (curtainBits, shellBits);
+        }
+
+        /// <summary>
+        /// The curtain's coverage at the hits t along the rays (<see cref="CurtainHit"/>'s arithmetic
+        /// after the roots); <paramref name="shows"/> is set where CurtainHit would take the hit.
+        /// </summary>
+        private Vector256<float> CurtainAlpha8(Vector256<float> t, Vector256<float> dx, Vector256<float> dy, Vector256<float> dz, out Vector256<float> shows)
+        {
+            AvatarLook look = _r._look;
+            Vector3 c = _r._model.HairCentre, o = _r._camHead;
+            Vector256<float> zero = Vector256<float>.Zero, one = Vector256<float>.One;
+            Vector256<float> px = Vector256.Create(o.X) + (t * dx), py = Vector256.Create(o.Y) + (t * dy), pz = Vector256.Create(o.Z) + (t * dz);
+            Vector256<float> ok = Vector256.LessThanOrEqual(py, Vector256.Create(c.Y + 1f)) & Vector256.LessThanOrEqual(pz, Vector256.Create(1.3f));
+            Vector256<float> az = HairShadeBatch.Atan2(px, pz - Vector256.Create(c.Z));
+            Vector256<float> cut = Vector256.Create(0.3f) - (Vector256.Create(0.1f) * Vector256.Max(zero, Vector256.Create(2f) - py))
+                + (Vector256.Create(0.45f) * ValueNoise.Sample8(py * 1.1f, (az * 3f) + Vector256.Create(40f)));
+            ok &= Vector256.LessThanOrEqual(pz, cut + Vector256.Create(0.5f));
+            Vector256<float> ragged = (Vector256.Create(0.8f) * ValueNoise.Sample8((az * 5f) + Vector256.Create(look.NoiseOffset.X), Vector256.Create(3.3f)))
+                + (Vector256.Create(0.15f) * ValueNoise.Sample8(az * 23f, Vector256.Create(7.7f)));
+            Vector256<float> end = Vector256.Create(look.HairBottomY) + ragged;
+            ok &= Vector256.GreaterThanOrEqual(py, end - Vector256.Create(0.6f));
+            Vector256<float> strands = Vector256.Create(0.5f) + (Vector256.Create(0.5f) * ValueNoise.Sample8(az * 150f, py * 0.3f));
+            Vector256<float> alpha = Smoothstep(end - Vector256.Create(0.6f), end + Vector256.Create(0.8f), py)
+                * Smoothstep(cut + Vector256.Create(0.5f), cut - Vector256.Create(0.3f), pz);
+            alpha = HairShadeBatch.Saturate((alpha * (Vector256.Create(1.3f) + (Vector256.Create(0.4f) * strands))) - (Vector256.Create(0.3f) * (one - alpha) * strands));
+            shows = ok & Vector256.GreaterThan(alpha, Vector256.Create(0.01f));
+            return alpha;
+        }
+
+        /// <summary>SmoothstepFast with per-lane edges.</summary>
+        private static Vector256<float> Smoothstep(Vector256<float> edge0, Vector256<float> edge1, Vector256<float> x)
+        {
+            Vector256<float> t = HairShadeBatch.Saturate((x - edge0) * (Vector256<float>.One / (edge1 - edge0)));
+            return t * t * (Vector256.Create(3f) - (Vector256.Create(2f) * t));
         }
 
         /// <summary><see cref="HairAlpha"/> at 8 points: the same arithmetic (value noise by gathers, the crown's Gaussian by the vector exp).</summary>

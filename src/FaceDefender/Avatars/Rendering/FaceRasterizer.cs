@@ -651,7 +651,7 @@ internal sealed partial class FaceRasterizer
                 // Curtain.
                 float tCurtain = 0f, aCurtain = 0f;
                 bool hasCurtain = (maybeCurtain & (1u << lane)) != 0 && x >= curtainBox.X0 && x <= curtainBox.X1
-                    && pre.Curtain(lane, dHead, out CurtainRoots roots) && CurtainHit(dHead, zLimit, roots, out tCurtain, out aCurtain);
+                    && pre.CurtainHitAt(lane, dHead, zLimit, out tCurtain, out aCurtain);
                 if (hasCurtain && aCurtain > 0.5f)
                 {
                     zLimit = tCurtain;
