@@ -35,6 +35,9 @@ public static class SyntheticEyeRenderer
     private const int ProfileAngles = 96;
     private const int ScleraBands = 16;
 
+    /// <summary>Fraction of the opening below the upper margin painted without the avatar's lash shadow (see PaintEyeball).</summary>
+    private const float UpperShadowFreeBand = 0.2f;
+
     /// <summary>Renders the avatar with its eye region driven to <paramref name="target"/>'s geometry.</summary>
     /// <param name="avatar">The avatar image; not modified.</param>
     /// <param name="avatarLandmarks">The avatar's 478 landmarks in its pixels.</param>
@@ -321,7 +324,10 @@ public static class SyntheticEyeRenderer
                 var p = new Vector2(bx0 + x + 0.5f, by0 + y + 0.5f);
                 float yUpper = CurveY(upper, p.X), yLower = CurveY(lower, p.X);
                 float fissure = MathF.Max(1f, yLower - yUpper);
-                float s = Math.Clamp((p.Y - yUpper) / fissure, 0f, 1f);
+                // The top fifth of the opening takes the colour of the band below it: the avatar's lash shadow there
+                // would extend the dark lid line below the drawn margin, and the detector's lid refinement reads the
+                // centre of that line as the margin (measured: MRD1 re-detected 0.4 mm low on every eye without this).
+                float s = Math.Clamp((p.Y - yUpper) / fissure, UpperShadowFreeBand, 1f);
                 float lidShadow = look.Shade(s);
                 float u = (p.X - midX) / halfWidth;
                 float corner = 1f - (0.08f * Math.Clamp(u * u, 0f, 1f));
