@@ -28,8 +28,11 @@ public class WarpTargetBenchmarks
         _m = BenchImages.Rotation(Size);
     }
 
-    [Benchmark(Baseline = true, Description = "previous SSSE3 (1 px a step)")]
+    [Benchmark(Description = "previous SSSE3 (1 px a step)")]
     public void Previous() => PreviousAffineWarp.WarpRgb24(_src, Size, Size, _dst, Size, Size, _m);
+
+    [Benchmark(Baseline = true, Description = "previous AVX2 (8 px a step, session-3 start)")]
+    public void PreviousAvx2() => PreviousAvx2AffineWarp.WarpRgb24(_src, Size, Size, _dst, Size, Size, _m);
 
     [Benchmark(Description = "scalar oracle")]
     public void Scalar() => AffineWarp.WarpRgb24Core(_src, Size, Size, _dst, Size, Size, _m, WarpBorderMode.Constant, default, null, 1, allowSimd: false);
