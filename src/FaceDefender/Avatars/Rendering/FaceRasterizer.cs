@@ -1207,15 +1207,14 @@ internal sealed partial class FaceRasterizer
         // Lids: dark lash line on the upper margin, a fainter one below, a soft crease above.
         if ((rightSide ? _lidBoxR : _lidBoxL).Contains(p2))
         {
-            Vector2[] up = rightSide ? _upperR : _upperL;
-            Vector2[] lo = rightSide ? _lowerR : _lowerL;
-            float du = PolylineDistance(up, p2, closed: false, out float tu);
+            LidTable.Values lid = (rightSide ? LidTable.Right : LidTable.Left).Sample(p2);
+            float du = lid.UpperDistance, tu = lid.UpperAlong;
             float lateral = 1f - tu; // the polylines start at the outer canthus
-            bool above = y >= MarginYAt(up, x) - 0.01f;
+            bool above = lid.AboveUpper >= -0.01f;
             float lash = SmoothstepFast(0.10f + 0.06f * lateral, 0.02f, du) * (above ? 1f : 0.35f);
             albedo = Lerp(albedo, new Vector3(0.012f, 0.009f, 0.008f), 0.92f * lash);
-            float dl = PolylineDistance(lo, p2, closed: false, out _);
-            float lowerLash = SmoothstepFast(0.06f, 0.0f, dl) * (y <= MarginYAt(lo, x) + 0.01f ? 1f : 0f);
+            float dl = lid.LowerDistance;
+            float lowerLash = SmoothstepFast(0.06f, 0.0f, dl) * (lid.AboveLower <= 0.01f ? 1f : 0f);
             albedo *= 1f - 0.35f * lowerLash;
             float taper = MathF.Sqrt(MathF.Max(0f, MathF.Sin(MathF.PI * tu)));
             float crease = above ? Gauss(du - 0.62f - 0.1f * look.Ageing, 0f, 0.1f, 1f) * taper : 0f;
@@ -1360,6 +1359,71 @@ internal sealed partial class FaceRasterizer
             float a = t[k], b = t[k + 1], c = t[k + Nx], d = t[k + Nx + 1];
             float top = a + ((b - a) * tx), bottom = c + ((d - c) * tx);
             return top + ((bottom - top) * ty);
+        }
+    }
+
+    /// <summary>
+    /// The lid lines' geometry around one eye in canonical coordinates (distance to the upper and
+    /// lower margins, position along the upper margin, height above each margin), which depends
+    /// only on the canonical mesh: tabulated once per process on a 0.02 cm grid over the lid box
+    /// and read with bilinear interpolation (all five are continuous where the lashes and the
+    /// crease are drawn).
+    /// </summary>
+    private sealed class LidTable
+    {
+        private const float Step = 0.02f;
+        private static readonly Lazy<LidTable> RightTable = new(() => new LidTable(right: true));
+        private static readonly Lazy<LidTable> LeftTable = new(() => new LidTable(right: false));
+
+        private readonly float _minX, _minY;
+        private readonly int _nx, _ny;
+        private readonly Values[] _v;
+
+        private LidTable(bool right)
+        {
+            Vector3[] cv = CanonicalFaceMesh.Instance.Vertices.ToArray();
+            Vector2[] up = Flat(cv, right ? [33, 246, 161, 160, 159, 158, 157, 173, 133] : [263, 466, 388, 387, 386, 385, 384, 398, 362]);
+            Vector2[] lo = Flat(cv, right ? [33, 7, 163, 144, 145, 153, 154, 155, 133] : [263, 249, 390, 373, 374, 380, 381, 382, 362]);
+            Box box = Box.Around(up.Concat(lo), 0.2f, 0.12f, 1.0f);
+            _minX = box.MinX - Step;
+            _minY = box.MinY - Step;
+            _nx = (int)MathF.Ceiling((box.MaxX - box.MinX) / Step) + 3;
+            _ny = (int)MathF.Ceiling((box.MaxY - box.MinY) / Step) + 3;
+            _v = new Values[_nx * _ny];
+            for (int j = 0; j < _ny; j++)
+            {
+                for (int i = 0; i < _nx; i++)
+                {
+                    var p = new Vector2(_minX + (i * Step), _minY + (j * Step));
+                    float du = PolylineDistance(up, p, closed: false, out float tu);
+                    float dl = PolylineDistance(lo, p, closed: false, out _);
+                    _v[(j * _nx) + i] = new Values(du, tu, p.Y - MarginYAt(up, p.X), dl, p.Y - MarginYAt(lo, p.X));
+                }
+            }
+        }
+
+        public static LidTable Right => RightTable.Value;
+
+        public static LidTable Left => LeftTable.Value;
+
+        /// <summary>Distance to and position along the upper margin, height above it, distance to and height above the lower margin (cm).</summary>
+        public readonly record struct Values(float UpperDistance, float UpperAlong, float AboveUpper, float LowerDistance, float AboveLower);
+
+        /// <summary>The values at canonical <paramref name="p"/> (inside the lid box).</summary>
+        public Values Sample(Vector2 p)
+        {
+            float fx = (p.X - _minX) * (1f / Step), fy = (p.Y - _minY) * (1f / Step);
+            int i = Math.Clamp((int)fx, 0, _nx - 2), j = Math.Clamp((int)fy, 0, _ny - 2);
+            float tx = fx - i, ty = fy - j;
+            int k = (j * _nx) + i;
+            Values a = _v[k], b = _v[k + 1], c = _v[k + _nx], d = _v[k + _nx + 1];
+            float w00 = (1f - tx) * (1f - ty), w10 = tx * (1f - ty), w01 = (1f - tx) * ty, w11 = tx * ty;
+            return new Values(
+                (w00 * a.UpperDistance) + (w10 * b.UpperDistance) + (w01 * c.UpperDistance) + (w11 * d.UpperDistance),
+                (w00 * a.UpperAlong) + (w10 * b.UpperAlong) + (w01 * c.UpperAlong) + (w11 * d.UpperAlong),
+                (w00 * a.AboveUpper) + (w10 * b.AboveUpper) + (w01 * c.AboveUpper) + (w11 * d.AboveUpper),
+                (w00 * a.LowerDistance) + (w10 * b.LowerDistance) + (w01 * c.LowerDistance) + (w11 * d.LowerDistance),
+                (w00 * a.AboveLower) + (w10 * b.AboveLower) + (w01 * c.AboveLower) + (w11 * d.AboveLower));
         }
     }
 
