@@ -1305,7 +1305,7 @@ internal sealed partial class FaceRasterizer
     /// <summary>
     /// The lip mask and the distance to the mouth seam depend only on the canonical mesh (the lips
     /// are painted in its undeformed coordinates), so they are tabulated once per process on a
-    /// 0.02 cm grid over the lip region (321 x 156 nodes, about 10 ms to build) and read with
+    /// 0.02 cm grid over the lip region (321 x 156 nodes, built on first use) and read with
     /// bilinear interpolation: both are continuous, and 0.02 cm is under a pixel at 1024 x 1024.
     /// </summary>
     private sealed class LipTable
