@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using FaceDefender.Abstractions;
 using FaceDefender.Avatars;
 using FaceDefender.Avatars.Rendering;
@@ -61,26 +60,10 @@ internal static class AvatarCpuTimeHarness
 
     private static (double CpuMs, double WallMs) Time(Func<int> act)
     {
-        long c0 = ThreadCpuNs();
+        long c0 = ThreadCpuClock.Nanoseconds();
         long t0 = Stopwatch.GetTimestamp();
         act();
         double wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        return ((ThreadCpuNs() - c0) / 1e6, wall);
-    }
-
-    private static long ThreadCpuNs()
-    {
-        const int ClockThreadCpuTimeId = 3;
-        return ClockGetTime(ClockThreadCpuTimeId, out TimeSpec t) == 0 ? (t.Seconds * 1_000_000_000) + t.Nanoseconds : 0;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
+        return ((ThreadCpuClock.Nanoseconds() - c0) / 1e6, wall);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using FaceDefender.Imaging;
 
 namespace FaceDefender.Benchmarks;
@@ -59,32 +58,16 @@ internal static class CpuTimeHarness
             var cpu = new double[runs];
             for (int i = 0; i < runs; i++)
             {
-                long c0 = ThreadCpuNs();
+                long c0 = ThreadCpuClock.Nanoseconds();
                 long t0 = Stopwatch.GetTimestamp();
                 act();
                 wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                cpu[i] = (ThreadCpuNs() - c0) / 1e6;
+                cpu[i] = (ThreadCpuClock.Nanoseconds() - c0) / 1e6;
             }
 
             Array.Sort(wall);
             Array.Sort(cpu);
             Console.WriteLine($"{name,-26} wall median {wall[runs / 2],8:F3} ms  min {wall[0],8:F3} ms | thread CPU median {cpu[runs / 2],8:F3} ms  min {cpu[0],8:F3} ms");
         }
-    }
-
-    private static long ThreadCpuNs()
-    {
-        const int ClockThreadCpuTimeId = 3;
-        return ClockGetTime(ClockThreadCpuTimeId, out TimeSpec t) == 0 ? (t.Seconds * 1_000_000_000) + t.Nanoseconds : 0;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

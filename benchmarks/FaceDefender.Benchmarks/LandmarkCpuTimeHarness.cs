@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -41,11 +40,11 @@ internal static class LandmarkCpuTimeHarness
             {
                 for (int i = 0; i < 10; i++)
                 {
-                    long c0 = ThreadCpuNs();
+                    long c0 = ThreadCpuClock.Nanoseconds();
                     long t0 = Stopwatch.GetTimestamp();
                     configurations[c].Detector.Detect(photo, c == 1 ? timings : null);
                     wall[c].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                    cpu[c].Add((ThreadCpuNs() - c0) / 1e6);
+                    cpu[c].Add((ThreadCpuClock.Nanoseconds() - c0) / 1e6);
                 }
             }
         }
@@ -63,21 +62,5 @@ internal static class LandmarkCpuTimeHarness
         Console.WriteLine(
             $"default split per call (wall ms): preprocessing {timings.Preprocess / calls:F2}, detector {timings.Detector / calls:F2}, " +
             $"mesh {timings.Mesh / calls:F2}, iris {timings.Iris / calls:F2}, postprocessing {timings.Postprocess / calls:F2}");
-    }
-
-    private static long ThreadCpuNs()
-    {
-        const int ClockThreadCpuTimeId = 3;
-        return ClockGetTime(ClockThreadCpuTimeId, out TimeSpec t) == 0 ? (t.Seconds * 1_000_000_000) + t.Nanoseconds : 0;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }
