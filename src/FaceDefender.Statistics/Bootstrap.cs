@@ -146,20 +146,10 @@ public static class Bootstrap
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statistics);
-        Guard.Finite(data, nameof(data), 2);
-        CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
-        CheckReplicates(replicates);
-        double[] copy = data.ToArray();
+        (double[] copy, double[] sorted, int[] rank) = PrepareRanked(data, replicates, maxDegreeOfParallelism);
         int n = copy.Length;
-
-        (double[] sorted, int[] rank) = Rank(copy);
-
         var source = new ResampleSource(n, replicates, seed, null);
-        var t = new double[statistics.Length][];
-        for (int k = 0; k < statistics.Length; k++)
-        {
-            t[k] = new double[replicates];
-        }
+        double[][] t = ReplicateTable(statistics.Length, replicates);
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(
@@ -182,6 +172,29 @@ public static class Bootstrap
             _ => { });
 
         return Results(copy, sorted, statistics, t, source);
+    }
+
+    /// <summary>The checks and set-up shared by the rank-based runs: the data copied, sorted, and each value's rank.</summary>
+    private static (double[] Copy, double[] Sorted, int[] Rank) PrepareRanked(ReadOnlySpan<double> data, int replicates, int maxDegreeOfParallelism)
+    {
+        Guard.Finite(data, nameof(data), 2);
+        CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        CheckReplicates(replicates);
+        double[] copy = data.ToArray();
+        (double[] sorted, int[] rank) = Rank(copy);
+        return (copy, sorted, rank);
+    }
+
+    /// <summary>One array of <paramref name="replicates"/> values per statistic.</summary>
+    private static double[][] ReplicateTable(int statistics, int replicates)
+    {
+        var t = new double[statistics][];
+        for (int k = 0; k < statistics; k++)
+        {
+            t[k] = new double[replicates];
+        }
+
+        return t;
     }
 
     /// <summary>
@@ -208,12 +221,8 @@ public static class Bootstrap
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
-        Guard.Finite(data, nameof(data), 2);
-        CheckParallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
-        CheckReplicates(replicates);
-        double[] copy = data.ToArray();
+        (double[] copy, double[] sorted, int[] rank) = PrepareRanked(data, replicates, maxDegreeOfParallelism);
         int n = copy.Length;
-        (double[] sorted, int[] rank) = Rank(copy);
         var statistics = new SortedSampleStatistic[probabilities.Length];
         var windows = new (int Lo, int Hi)[probabilities.Length];
         for (int k = 0; k < probabilities.Length; k++)
@@ -228,12 +237,7 @@ public static class Bootstrap
             windows[k] = (Math.Max(0, (int)Math.Floor(n * p) - 3), Math.Min(n, (int)Math.Ceiling(n * p) + 4));
         }
 
-        var t = new double[probabilities.Length][];
-        for (int k = 0; k < t.Length; k++)
-        {
-            t[k] = new double[replicates];
-        }
-
+        double[][] t = ReplicateTable(probabilities.Length, replicates);
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(
             0,

@@ -53,15 +53,7 @@ public sealed record MediaPipeLandmarkDetectorOptions
     public SeveralFacesPolicy SeveralFaces
     {
         get;
-        init
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(SeveralFaces), value, "Use Largest, Fail or All.");
-            }
-
-            field = value;
-        }
+        init => field = Defined(value, nameof(SeveralFaces), "Use Largest, Fail or All.");
     } = SeveralFacesPolicy.Largest;
 
     /// <summary>At most this many detections (highest scores first) get landmarks. Default 8.</summary>
@@ -150,15 +142,7 @@ public sealed record MediaPipeLandmarkDetectorOptions
     public EyeMeshRefinement EyeMeshRefinement
     {
         get;
-        init
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(EyeMeshRefinement), value, "Use None, LidMargin or Full.");
-            }
-
-            field = value;
-        }
+        init => field = Defined(value, nameof(EyeMeshRefinement), "Use None, LidMargin or Full.");
     } = EyeMeshRefinement.None;
 
     /// <summary>
@@ -175,15 +159,7 @@ public sealed record MediaPipeLandmarkDetectorOptions
     public EyeImageRefinement EyeImageRefinement
     {
         get;
-        init
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(EyeImageRefinement), value, "Use None, Iris, Lids or IrisAndLids.");
-            }
-
-            field = value;
-        }
+        init => field = Defined(value, nameof(EyeImageRefinement), "Use None, Iris, Lids or IrisAndLids.");
     } = EyeImageRefinement.Lids;
 
     /// <summary>
@@ -211,4 +187,8 @@ public sealed record MediaPipeLandmarkDetectorOptions
 
         return value;
     }
+
+    private static T Defined<T>(T value, string name, string choices)
+        where T : struct, Enum =>
+        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, choices);
 }
