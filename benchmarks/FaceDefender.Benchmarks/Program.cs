@@ -6,7 +6,9 @@ namespace FaceDefender.Benchmarks;
 /// Runs the benchmarks named by the arguments, e.g. <c>--filter *Warp*</c> (see docs/benchmarks.md), or
 /// <c>cputime [runs]</c> for the wall-clock and thread-CPU-time harness of the issue-2 target kernels, or
 /// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline, or
-/// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults).
+/// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults),
+/// or <c>avatarsweep [reps]</c> / <c>avatarprofile [runs] [name ...]</c> for the CPU time of every embedded avatar and
+/// the per-pass split of one render (see <see cref="AvatarSweepHarness"/>).
 /// </summary>
 public static class Program
 {
@@ -23,6 +25,20 @@ public static class Program
             AvatarCpuTimeHarness.Run(
                 args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 12,
                 args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1024);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "avatarsweep")
+        {
+            AvatarSweepHarness.Sweep(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "avatarprofile")
+        {
+            AvatarSweepHarness.Profile(
+                args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7,
+                args.Skip(2).ToArray());
             return;
         }
 

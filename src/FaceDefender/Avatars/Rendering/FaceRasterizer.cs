@@ -284,18 +284,30 @@ internal sealed partial class FaceRasterizer
 
     private RasterOutput Run()
     {
+        Mark("set-up");
         Array.Fill(_zbuf, float.MaxValue);
         Array.Fill(_id, IdBackground);
         Array.Fill(_hairT, 1f);
+        Mark("clear");
         RasteriseMesh();
+        Mark("mesh");
         CastShapes();
+        Mark("shapes");
         MarkHoles();
+        Mark("holes");
         ComputeHair();
+        Mark("hair");
         Shade();
+        Mark("shade");
         ShadeEyeLids();
+        Mark("lids");
         ComposeHair();
+        Mark("compose");
         byte[] rgb = Resolve();
-        return new RasterOutput { Width = _w, Height = _h, Rgb = rgb, Landmarks = ComputeLandmarks(out Vector3[] head), HeadFrameLandmarks = head };
+        Mark("resolve");
+        var output = new RasterOutput { Width = _w, Height = _h, Rgb = rgb, Landmarks = ComputeLandmarks(out Vector3[] head), HeadFrameLandmarks = head };
+        Mark("landmarks");
+        return output;
     }
 
     // ---------------------------------------------------------------- geometry helpers

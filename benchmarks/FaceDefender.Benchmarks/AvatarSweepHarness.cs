@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars;
+using FaceDefender.Avatars.Rendering;
+
+namespace FaceDefender.Benchmarks;
+
+/// <summary>
+/// Two CPU-time harnesses of the current avatar renderer (no baseline), one thread, 1024 x 1024:
+/// <c>avatarsweep [reps]</c> renders every avatar of <see cref="ProceduralAvatarProvider.Catalog"/> (identity 0)
+/// <paramref name="reps"/> times after one warm-up render each and reports per avatar the minimum and median thread
+/// CPU time and the median wall time, then the maximum, the mean and the count above 100 ms;
+/// <c>avatarprofile [runs] [name ...]</c> splits the thread CPU time of one render into its passes (through the
+/// renderer's internal <c>PassCompleted</c> hook) for the named avatars (e.g. <c>female-5-medium</c>), reporting the
+/// per-pass median over the runs.
+/// </summary>
+internal static class AvatarSweepHarness
+{
+    private const int Size = 1024;
+
+    public static void Sweep(int reps)
+    {
+        var provider = new ProceduralAvatarProvider();
+        IReadOnlyList<AvatarMetadata> catalog = provider.Catalog;
+        Console.WriteLine($"FaceDefender {Environment.Version}, 1 thread, {Size} x {Size}, {catalog.Count} avatars (identity 0), {reps} renders each after 1 warm-up");
+        Console.WriteLine($"{"avatar",-28} {"CPU min ms",11} {"CPU med ms",11} {"wall med ms",12}");
+        var mins = new List<(string Name, double Min, double Med, double Wall)>();
+        foreach (AvatarMetadata meta in catalog)
+        {
+            AvatarLook look = AvatarLook.Create(meta.Sex, meta.AgeBucket, meta.SkinTone, ProceduralAvatarProvider.IdentitySeed(0));
+            int Render() => FaceRasterizer.Render(FaceModel.Build(look, default, default), look, default, Size, Size, 1f).Rgb.Length;
+            Render();
+            var cpu = new double[reps];
+            var wall = new double[reps];
+            for (int i = 0; i < reps; i++)
+            {
+                long c0 = ThreadCpuClock.Nanoseconds();
+                long t0 = Stopwatch.GetTimestamp();
+                Render();
+                wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                cpu[i] = (ThreadCpuClock.Nanoseconds() - c0) / 1e6;
+            }
+
+            Array.Sort(cpu);
+            Array.Sort(wall);
+            string name = meta.Id.Replace("procedural-", string.Empty, StringComparison.Ordinal);
+            mins.Add((name, cpu[0], cpu[reps / 2], wall[reps / 2]));
+            Console.WriteLine($"{name,-28} {cpu[0],11:F1} {cpu[reps / 2],11:F1} {wall[reps / 2],12:F1}");
+        }
+
+        var worst = mins.MaxBy(m => m.Min);
+        var worstMed = mins.MaxBy(m => m.Med);
+        Console.WriteLine();
+        Console.WriteLine($"CPU min:  mean {mins.Average(m => m.Min):F1} ms, max {worst.Min:F1} ms ({worst.Name}), above 100 ms: {mins.Count(m => m.Min > 100)}/{mins.Count}");
+        Console.WriteLine($"CPU med:  mean {mins.Average(m => m.Med):F1} ms, max {worstMed.Med:F1} ms ({worstMed.Name}), above 100 ms: {mins.Count(m => m.Med > 100)}/{mins.Count}");
+        Console.WriteLine($"wall med: mean {mins.Average(m => m.Wall):F1} ms, max {mins.Max(m => m.Wall):F1} ms, above 100 ms: {mins.Count(m => m.Wall > 100)}/{mins.Count}");
+        Console.WriteLine("slowest 5 by CPU min: " + string.Join(", ", mins.OrderByDescending(m => m.Min).Take(5).Select(m => $"{m.Name} {m.Min:F1}")));
+    }
+
+    public static void Profile(int runs, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            names = ["female-5-medium", "male-5-dark", "female-5-light", "female-30-light", "male-70-dark", "male-40-light"];
+        }
+
+        Console.WriteLine($"FaceDefender {Environment.Version}, 1 thread, {Size} x {Size}, per-pass thread CPU time, median of {runs} renders after 2 warm-ups");
+        foreach (string name in names)
+        {
+            string[] p = name.Split('-');
+            AvatarSex sex = p[0] == "female" ? AvatarSex.Female : AvatarSex.Male;
+            int age = int.Parse(p[1], CultureInfo.InvariantCulture);
+            SkinTone tone = Enum.Parse<SkinTone>(p[2], ignoreCase: true);
+            AvatarLook look = AvatarLook.Create(sex, age, tone, ProceduralAvatarProvider.IdentitySeed(0));
+            var passes = new List<string>();
+            var times = new List<List<double>>();
+            long last = 0;
+            int slot = 0;
+            void OnPass(string pass)
+            {
+                long now = ThreadCpuClock.Nanoseconds();
+                if (slot == passes.Count)
+                {
+                    passes.Add(pass);
+                    times.Add([]);
+                }
+
+                times[slot++].Add((now - last) / 1e6);
+                last = now;
+            }
+
+            for (int run = -2; run < runs; run++)
+            {
+                FaceRasterizer.PassCompleted = null;
+                slot = 0;
+                last = ThreadCpuClock.Nanoseconds();
+                FaceModel model = FaceModel.Build(look, default, default);
+                FaceRasterizer.PassCompleted = OnPass;
+                OnPass("model");
+                FaceRasterizer.Render(model, look, default, Size, Size, 1f);
+                FaceRasterizer.PassCompleted = null;
+                if (run < 0)
+                {
+                    passes.Clear();
+                    times.Clear();
+                }
+            }
+
+            double total = 0;
+            var cells = new List<string>();
+            for (int i = 0; i < passes.Count; i++)
+            {
+                List<double> t = times[i];
+                t.Sort();
+                double med = t[t.Count / 2];
+                total += med;
+                cells.Add($"{passes[i]} {med:F1}");
+            }
+
+            Console.WriteLine($"{name,-18} total {total,6:F1} ms: " + string.Join(", ", cells));
+        }
+    }
+}
