@@ -9,7 +9,8 @@ namespace FaceDefender.Benchmarks;
 /// <summary>
 /// Two CPU-time harnesses of the current avatar renderer (no baseline), one thread, 1024 x 1024:
 /// <c>avatarsweep [reps]</c> renders every avatar of <see cref="ProceduralAvatarProvider.Catalog"/> (identity 0)
-/// <paramref name="reps"/> times after one warm-up render each and reports per avatar the minimum and median thread
+/// <paramref name="reps"/> times after one warm-up render each (and after small warm-up renders that bring the JIT to
+/// its final code) and reports per avatar the minimum and median thread
 /// CPU time and the median wall time, then the maximum, the mean and the count above 100 ms;
 /// <c>avatarprofile [runs] [name ...]</c> splits the thread CPU time of one render into its passes (through the
 /// renderer's internal <c>PassCompleted</c> hook) for the named avatars (e.g. <c>female-5-medium</c>), reporting the
@@ -19,11 +20,29 @@ internal static class AvatarSweepHarness
 {
     private const int Size = 1024;
 
+    /// <summary>
+    /// Brings the renderer's methods to their final (tier-1) code first: 60 small renders of 6 different avatars and a
+    /// pause for the background compiler, so the first avatars of a sweep are not timed with tier-0 or OSR code.
+    /// </summary>
+    private static void WarmUp()
+    {
+        for (int i = 0; i < 60; i++)
+        {
+            AvatarLook look = AvatarLook.Create(i % 2 == 0 ? AvatarSex.Female : AvatarSex.Male, i % 3 == 0 ? 5 : 40, (SkinTone)(i % 3), ProceduralAvatarProvider.IdentitySeed(0));
+            FaceRasterizer.Render(FaceModel.Build(look, default, default), look, default, 192, 192, 1f);
+            if (i % 20 == 19)
+            {
+                Thread.Sleep(400);
+            }
+        }
+    }
+
     public static void Sweep(int reps)
     {
         var provider = new ProceduralAvatarProvider();
         IReadOnlyList<AvatarMetadata> catalog = provider.Catalog;
-        Console.WriteLine($"FaceDefender {Environment.Version}, 1 thread, {Size} x {Size}, {catalog.Count} avatars (identity 0), {reps} renders each after 1 warm-up");
+        Console.WriteLine($"FaceDefender {Environment.Version}, 1 thread, {Size} x {Size}, {catalog.Count} avatars (identity 0), {reps} renders each after 1 warm-up (JIT warmed first)");
+        WarmUp();
         Console.WriteLine($"{"avatar",-28} {"CPU min ms",11} {"CPU med ms",11} {"wall med ms",12}");
         var mins = new List<(string Name, double Min, double Med, double Wall)>();
         foreach (AvatarMetadata meta in catalog)
@@ -58,6 +77,34 @@ internal static class AvatarSweepHarness
         Console.WriteLine("slowest 5 by CPU min: " + string.Join(", ", mins.OrderByDescending(m => m.Min).Take(5).Select(m => $"{m.Name} {m.Min:F1}")));
     }
 
+    /// <summary>
+    /// <c>avatardump dir [size]</c>: writes every catalogue avatar (identity 0) and three posed renders as raw RGB
+    /// files (<c>name.rgb</c>, size x size x 3 bytes) into <paramref name="dir"/>, to compare two builds of the renderer
+    /// pixel by pixel.
+    /// </summary>
+    public static void Dump(string dir, int size)
+    {
+        Directory.CreateDirectory(dir);
+        var jobs = new List<(string Name, AvatarLook Look, PoseDegrees Pose)>();
+        foreach (AvatarMetadata meta in new ProceduralAvatarProvider().Catalog)
+        {
+            jobs.Add((meta.Id, AvatarLook.Create(meta.Sex, meta.AgeBucket, meta.SkinTone, ProceduralAvatarProvider.IdentitySeed(0)), default));
+        }
+
+        for (int id = 1; id <= 3; id++)
+        {
+            jobs.Add(($"posed-{id}", AvatarLook.Create(id == 2 ? AvatarSex.Male : AvatarSex.Female, 10 * id, (SkinTone)(id % 3), ProceduralAvatarProvider.IdentitySeed(id)), new PoseDegrees(-8f * id / 3f, 15f - (10f * id), 8f - (4f * id))));
+        }
+
+        foreach ((string name, AvatarLook look, PoseDegrees pose) in jobs)
+        {
+            RasterOutput r = FaceRasterizer.Render(FaceModel.Build(look, default, default), look, pose, size, size, 1f);
+            File.WriteAllBytes(Path.Combine(dir, name + ".rgb"), r.Rgb);
+        }
+
+        Console.WriteLine($"{jobs.Count} renders of {size} x {size} written to {dir}");
+    }
+
     public static void Profile(int runs, IReadOnlyList<string> names)
     {
         if (names.Count == 0)
@@ -65,7 +112,8 @@ internal static class AvatarSweepHarness
             names = ["female-5-medium", "male-5-dark", "female-5-light", "female-30-light", "male-70-dark", "male-40-light"];
         }
 
-        Console.WriteLine($"FaceDefender {Environment.Version}, 1 thread, {Size} x {Size}, per-pass thread CPU time, median of {runs} renders after 2 warm-ups");
+        Console.WriteLine($"FaceDefender {Environment.Version}, 1 thread, {Size} x {Size}, per-pass thread CPU time, median of {runs} renders after 2 warm-ups (JIT warmed first)");
+        WarmUp();
         foreach (string name in names)
         {
             string[] p = name.Split('-');

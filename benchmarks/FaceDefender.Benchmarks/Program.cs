@@ -8,7 +8,8 @@ namespace FaceDefender.Benchmarks;
 /// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline, or
 /// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults),
 /// or <c>avatarsweep [reps]</c> / <c>avatarprofile [runs] [name ...]</c> for the CPU time of every embedded avatar and
-/// the per-pass split of one render (see <see cref="AvatarSweepHarness"/>).
+/// the per-pass split of one render, or <c>avatardump dir [size]</c> to write renders for a pixel comparison of two
+/// builds (see <see cref="AvatarSweepHarness"/>).
 /// </summary>
 public static class Program
 {
@@ -31,6 +32,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "avatarsweep")
         {
             AvatarSweepHarness.Sweep(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+            return;
+        }
+
+        if (args.Length > 1 && args[0] == "avatardump")
+        {
+            AvatarSweepHarness.Dump(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1024);
             return;
         }
 

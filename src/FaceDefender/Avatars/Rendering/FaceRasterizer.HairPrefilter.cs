@@ -24,7 +24,11 @@ internal sealed partial class FaceRasterizer
         private readonly float[] _t0 = new float[8], _t1Base = new float[8], _t1 = new float[8];
         private readonly float[] _alphaNear = new float[8];
         private readonly float[] _tCurtain = new float[8], _aCurtain = new float[8];
+        private readonly float[] _tShell = new float[8], _aShell = new float[8];
         private uint _curtainHit;
+
+        // The last block's vectors, for Resolve.
+        private Vector256<float> _vdx, _vdy, _vdz, _vzLimit, _vtNear, _vtFar, _valphaNear, _vtCurtain, _vaCurtain;
         private uint _fail0, _fail1;
         private bool _vectorRoots;
 
@@ -100,6 +104,7 @@ internal sealed partial class FaceRasterizer
             FaceRasterizer r = _r;
             uint all = (1u << lanes) - 1u;
             _vectorRoots = false;
+            _curtainHit = 0;
             if (!Vector256.IsHardwareAccelerated || !Avx2.IsSupported)
             {
                 Array.Fill(_alphaNear, float.NaN);
@@ -123,6 +128,9 @@ internal sealed partial class FaceRasterizer
             dx.CopyTo(_dx);
             dy.CopyTo(_dy);
             dz.CopyTo(_dz);
+            _vdx = dx;
+            _vdy = dy;
+            _vdz = dz;
             Vector256<float> zLimit;
             int o = (y * r._w) + x;
             if (lanes == 8)
@@ -136,6 +144,7 @@ internal sealed partial class FaceRasterizer
                 zLimit = Vector256.Create(_zl);
             }
 
+            _vzLimit = zLimit;
             Vector3 cam = r._camHead;
             uint curtainBits = 0, shellBits = 0;
             if (shellRow)
@@ -163,7 +172,10 @@ internal sealed partial class FaceRasterizer
                 shellBits = may.ExtractMostSignificantBits() & all;
                 if (shellBits != 0)
                 {
-                    HairAlpha8(pX, pY, pZ).CopyTo(_alphaNear);
+                    _valphaNear = HairAlpha8(pX, pY, pZ);
+                    _valphaNear.CopyTo(_alphaNear);
+                    _vtNear = tNear;
+                    _vtFar = tFar;
                 }
             }
 
@@ -207,14 +219,105 @@ internal sealed partial class FaceRasterizer
                     Vector256<float> inRange1 = Vector256.LessThan(t1, zLimit) & ~bad1 & Vector256.GreaterThan(t1r, Vector256<float>.Zero) & Vector256.LessThan(t1r, zLimit);
                     Vector256<float> alpha1 = CurtainAlpha8(t1r, dx, dy, dz, out Vector256<float> shows1);
                     Vector256<float> hit1 = reach1 & inRange1 & shows1;
-                    Vector256.ConditionalSelect(hit0, t0f, t1r).CopyTo(_tCurtain);
-                    Vector256.ConditionalSelect(hit0, alpha0, alpha1).CopyTo(_aCurtain);
+                    _vtCurtain = Vector256.ConditionalSelect(hit0, t0f, t1r);
+                    _vaCurtain = Vector256.ConditionalSelect(hit0, alpha0, alpha1);
+                    _vtCurtain.CopyTo(_tCurtain);
+                    _vaCurtain.CopyTo(_aCurtain);
                     _curtainHit = (hit0 | hit1).ExtractMostSignificantBits();
                 }
             }
 
             _vectorRoots = true;
             return (curtainBits, shellBits);
+        }
+
+        /// <summary>Whether <see cref="Resolve"/> can run (the last <see cref="Block"/> took the vector path).</summary>
+        public bool Vectorised => _vectorRoots;
+
+        /// <summary>The curtain's hit depth and coverage at pixel <paramref name="lane"/> of the last resolved block.</summary>
+        public (float T, float Alpha) CurtainAt(int lane) => (_tCurtain[lane], _aCurtain[lane]);
+
+        /// <summary>The shell's hit depth and coverage (after the silhouette fuzz) at pixel <paramref name="lane"/> of the last resolved block.</summary>
+        public (float T, float Alpha) ShellAt(int lane) => (_tShell[lane], _aShell[lane]);
+
+        /// <summary>
+        /// The per-pixel decisions of the hair pass for the last block, 8 pixels at a time (after a vector
+        /// <see cref="Block"/>): the curtain hit (<see cref="CurtainHitAt"/>) of the lanes in <paramref name="curtainLanes"/>,
+        /// then the shell hit (<see cref="ShellHit"/>: the near side, else the far side showing round the head, times
+        /// <see cref="SilhouetteFuzz"/>) of the lanes in <paramref name="shellLanes"/>, behind a curtain more than half
+        /// opaque. The same arithmetic as the scalar functions; read the hits with <see cref="CurtainAt"/> and <see cref="ShellAt"/>.
+        /// </summary>
+        public (uint Curtain, uint Shell) Resolve(uint curtainLanes, uint shellLanes)
+        {
+            uint curtainHits = curtainLanes & _curtainHit;
+            if (shellLanes == 0)
+            {
+                return (curtainHits, 0u);
+            }
+
+            FaceRasterizer r = _r;
+            Vector256<float> zl = _vzLimit;
+            if (curtainHits != 0)
+            {
+                zl = Vector256.ConditionalSelect(MaskOf(curtainHits) & Vector256.GreaterThan(_vaCurtain, Vector256.Create(0.5f)), _vtCurtain, zl);
+            }
+
+            Vector256<float> nearOk = MaskOf(shellLanes) & Vector256.LessThan(_vtNear, zl);
+            Vector256<float> useNear = nearOk & Vector256.GreaterThan(_valphaNear, Vector256.Create(0.01f));
+            Vector256<float> farCand = nearOk & ~useNear & Vector256.LessThan(_vtFar, zl);
+            Vector256<float> t = Vector256.ConditionalSelect(useNear, _vtNear, _vtFar);
+            Vector3 cam = r._camHead;
+            Vector256<float> px = Vector256.Create(cam.X) + (t * _vdx);
+            Vector256<float> py = Vector256.Create(cam.Y) + (t * _vdy);
+            Vector256<float> pz = Vector256.Create(cam.Z) + (t * _vdz);
+            Vector256<float> alpha = _valphaNear, hit = useNear;
+            if (farCand != Vector256<float>.Zero)
+            {
+                Vector256<float> alphaFar = HairAlpha8(px, py, pz);
+                alpha = Vector256.ConditionalSelect(useNear, alpha, alphaFar);
+                hit |= farCand & Vector256.GreaterThan(alphaFar, Vector256.Create(0.01f));
+            }
+
+            uint shellHits = hit.ExtractMostSignificantBits();
+            if (shellHits != 0)
+            {
+                alpha *= SilhouetteFuzz8(px, py, pz);
+                t.CopyTo(_tShell);
+                alpha.CopyTo(_aShell);
+            }
+
+            return (curtainHits, shellHits);
+        }
+
+        /// <summary>Lane k set where bit k of <paramref name="bits"/> is.</summary>
+        private static Vector256<float> MaskOf(uint bits)
+        {
+            Vector256<int> lane = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128);
+            return Vector256.Equals(Vector256.Create((int)bits) & lane, lane).AsSingle();
+        }
+
+        /// <summary><see cref="SilhouetteFuzz"/> of the shell at 8 points, along the last block's rays (the same arithmetic).</summary>
+        private Vector256<float> SilhouetteFuzz8(Vector256<float> px, Vector256<float> py, Vector256<float> pz)
+        {
+            FaceModel m = _r._model;
+            Vector3 c = m.HairCentre, r2 = m.HairRadii * m.HairRadii;
+            Vector256<float> ex = px - Vector256.Create(c.X), ez = pz - Vector256.Create(c.Z);
+            Vector256<float> nx = ex / r2.X, ny = (py - Vector256.Create(c.Y)) / r2.Y, nz = ez / r2.Z;
+            Vector256<float> nl = Vector256.Sqrt((nx * nx) + (ny * ny) + (nz * nz));
+            Vector256<float> dx = _vdx, dy = _vdy, dz = _vdz;
+            Vector256<float> dl = Vector256.Sqrt((dx * dx) + (dy * dy) + (dz * dz));
+            Vector256<float> dot = ((nx / nl) * (dx / dl)) + ((ny / nl) * (dy / dl)) + ((nz / nl) * (dz / dl));
+            Vector256<float> grazing = Vector256<float>.One - Vector256.Abs(dot);
+            Vector256<float> fuzzy = Vector256.GreaterThan(grazing, Vector256.Create(0.8f));
+            if (fuzzy == Vector256<float>.Zero)
+            {
+                return Vector256<float>.One;
+            }
+
+            Vector256<float> az = HairShadeBatch.Atan2(ex, ez);
+            Vector256<float> tufts = Vector256.Create(0.5f) + (Vector256.Create(0.5f) * ValueNoise.Sample8((az * 40f) + (py * 3f), (py * 2f) + Vector256.Create(11f)));
+            Vector256<float> fuzz = Vector256<float>.One - (HairShadeBatch.Smoothstep(0.80f, 0.995f, grazing) * (Vector256.Create(0.35f) + (Vector256.Create(0.65f) * tufts)));
+            return Vector256.ConditionalSelect(fuzzy, fuzz, Vector256<float>.One);
         }
 
         /// <summary>

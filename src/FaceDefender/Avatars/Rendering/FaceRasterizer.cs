@@ -640,70 +640,100 @@ internal sealed partial class FaceRasterizer
             int row = y * _w;
             bool curtainRow = curtain && y >= curtainBox.Y0 && y <= curtainBox.Y1;
             bool shellRow = y >= shellBox.Y0 && y <= shellBox.Y1;
-            uint maybeCurtain = 0, maybeShell = 0;
-            for (int x = x0; x <= x1; x++)
+            int flagRow = (y - y0) * boxW;
+            for (int bx = x0; bx <= x1; bx += 8)
             {
-                int lane = (x - x0) & 7;
-                if (lane == 0)
-                {
-                    (maybeCurtain, maybeShell) = pre.Block(x, y, Math.Min(8, x1 - x + 1), curtainRow, shellRow);
-                }
-
-                if (((maybeCurtain | maybeShell) & (1u << lane)) == 0)
+                int lanes = Math.Min(8, x1 - bx + 1);
+                (uint maybeCurtain, uint maybeShell) = pre.Block(bx, y, lanes, curtainRow, shellRow);
+                if ((maybeCurtain | maybeShell) == 0)
                 {
                     continue; // neither layer can show here (the same tests as CurtainHit and ShellHit, 8 pixels at a time)
                 }
 
-                Vector3 dHead = pre.Direction(lane);
-                int idx = row + x;
-                float zLimit = _zbuf[idx];
-
-                // Curtain.
-                float tCurtain = 0f, aCurtain = 0f;
-                bool hasCurtain = (maybeCurtain & (1u << lane)) != 0 && x >= curtainBox.X0 && x <= curtainBox.X1
-                    && pre.CurtainHitAt(lane, dHead, zLimit, out tCurtain, out aCurtain);
-                if (hasCurtain && aCurtain > 0.5f)
+                uint curtainLanes = maybeCurtain & LaneRange(bx, curtainBox.X0, curtainBox.X1);
+                uint shellLanes = maybeShell & LaneRange(bx, shellBox.X0, shellBox.X1);
+                if (pre.Vectorised)
                 {
-                    zLimit = tCurtain;
-                }
+                    // Both layers' hits decided 8 pixels at a time; only the hits are handled one by one.
+                    (uint curtainHits, uint shellHits) = pre.Resolve(curtainLanes, shellLanes);
+                    for (uint hits = curtainHits | shellHits; hits != 0; hits &= hits - 1)
+                    {
+                        int lane = BitOperations.TrailingZeroCount(hits);
+                        (float tCurtain, float aCurtain) = pre.CurtainAt(lane);
+                        (float tShell, float aShell) = pre.ShellAt(lane);
+                        AddHairPixel(row + bx + lane, flagRow + (bx - x0) + lane, pre.Direction(lane), hairBatch,
+                            (curtainHits >> lane & 1u) != 0, tCurtain, aCurtain, (shellHits >> lane & 1u) != 0, tShell, aShell);
+                    }
 
-                // Shell.
-                bool hasShell = false;
-                float tShell = 0f, aShell = 0f;
-                if ((maybeShell & (1u << lane)) != 0 && x >= shellBox.X0 && x <= shellBox.X1)
-                {
-                    hasShell = ShellHit(dHead, invR, o, cShell, zLimit, pre.ShellAlphaNear(lane), out tShell, out aShell);
-                }
-
-                if (!hasCurtain && !hasShell)
-                {
                     continue;
                 }
 
-                // The premultiplied colour is curtain * aCurtain * (1 - aShell) + shell * aShell,
-                // shaded per row by the batch (the curtain is not shaded under an opaque shell).
-                float trans = 1f;
-                _hairRgb[3 * idx] = 0f;
-                _hairRgb[3 * idx + 1] = 0f;
-                _hairRgb[3 * idx + 2] = 0f;
-                if (hasCurtain && !(hasShell && aShell >= 1f))
+                for (uint todo = curtainLanes | shellLanes; todo != 0; todo &= todo - 1)
                 {
-                    hairBatch.Add(idx, true, _camHead + tCurtain * dHead, dHead, hasShell ? aCurtain * (1f - aShell) : aCurtain);
-                    trans = 1f - aCurtain;
-                }
+                    int lane = BitOperations.TrailingZeroCount(todo);
+                    Vector3 dHead = pre.Direction(lane);
+                    int idx = row + bx + lane;
+                    float zLimit = _zbuf[idx];
 
-                if (hasShell)
-                {
-                    hairBatch.Add(idx, false, _camHead + tShell * dHead, dHead, aShell);
-                    trans *= 1f - aShell;
-                }
+                    // Curtain.
+                    float tCurtain = 0f, aCurtain = 0f;
+                    bool hasCurtain = (curtainLanes & (1u << lane)) != 0 && pre.CurtainHitAt(lane, dHead, zLimit, out tCurtain, out aCurtain);
+                    if (hasCurtain && aCurtain > 0.5f)
+                    {
+                        zLimit = tCurtain;
+                    }
 
-                _hairT[idx] = trans;
-                _hairFlag[(y - y0) * boxW + (x - x0)] = (hasCurtain && aCurtain > 0.5f) || (hasShell && aShell > 0.5f);
+                    // Shell.
+                    bool hasShell = false;
+                    float tShell = 0f, aShell = 0f;
+                    if ((shellLanes & (1u << lane)) != 0)
+                    {
+                        hasShell = ShellHit(dHead, invR, o, cShell, zLimit, pre.ShellAlphaNear(lane), out tShell, out aShell);
+                    }
+
+                    if (hasCurtain || hasShell)
+                    {
+                        AddHairPixel(idx, flagRow + (bx - x0) + lane, dHead, hairBatch, hasCurtain, tCurtain, aCurtain, hasShell, tShell, aShell);
+                    }
+                }
             }
 
             hairBatch.Shade(_hairRgb);
         }
+    }
+
+    /// <summary>Bit k set where <paramref name="x"/> + k lies in [<paramref name="lo"/>, <paramref name="hi"/>] (k = 0..7).</summary>
+    private static uint LaneRange(int x, int lo, int hi)
+    {
+        int first = Math.Max(0, lo - x), last = Math.Min(7, hi - x);
+        return last < first ? 0u : ((2u << last) - 1u) & ~((1u << first) - 1u);
+    }
+
+    /// <summary>
+    /// One hair pixel: the premultiplied colour is curtain * aCurtain * (1 - aShell) + shell * aShell, shaded per row
+    /// by the batch (the curtain is not shaded under an opaque shell), and the transmittance and the hair class.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddHairPixel(int idx, int flag, Vector3 dHead, HairShadeBatch hairBatch, bool hasCurtain, float tCurtain, float aCurtain, bool hasShell, float tShell, float aShell)
+    {
+        float trans = 1f;
+        _hairRgb[3 * idx] = 0f;
+        _hairRgb[3 * idx + 1] = 0f;
+        _hairRgb[3 * idx + 2] = 0f;
+        if (hasCurtain && !(hasShell && aShell >= 1f))
+        {
+            hairBatch.Add(idx, true, _camHead + tCurtain * dHead, dHead, hasShell ? aCurtain * (1f - aShell) : aCurtain);
+            trans = 1f - aCurtain;
+        }
+
+        if (hasShell)
+        {
+            hairBatch.Add(idx, false, _camHead + tShell * dHead, dHead, aShell);
+            trans *= 1f - aShell;
+        }
+
+        _hairT[idx] = trans;
+        _hairFlag[flag] = (hasCurtain && aCurtain > 0.5f) || (hasShell && aShell > 0.5f);
     }
 
     /// <summary>The hair shell's visible hit along head-frame ray <paramref name="dHead"/>: near side, or the far side showing round the head.</summary>
