@@ -5,6 +5,7 @@ namespace FaceDefender.Benchmarks;
 /// <summary>
 /// Runs the benchmarks named by the arguments, e.g. <c>--filter *Warp*</c> (see docs/benchmarks.md), or
 /// <c>cputime [runs]</c> for the wall-clock and thread-CPU-time harness of the issue-2 target kernels, or
+/// <c>blurcpu [runs] [rounds]</c> / <c>blurcpu-offsets [runs]</c> for the 8-bit blur against its session-3 kernel, or
 /// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline, or
 /// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults),
 /// or <c>avatarsweep [reps]</c> / <c>avatarprofile [runs] [name ...]</c> for the CPU time of every embedded avatar and
@@ -18,6 +19,20 @@ public static class Program
         if (args.Length > 0 && args[0] == "cputime")
         {
             CpuTimeHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "blurcpu")
+        {
+            BlurCpuTimeHarness.Run(
+                args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30,
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 6);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "blurcpu-offsets")
+        {
+            BlurCpuTimeHarness.Offsets(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
             return;
         }
 

@@ -55,6 +55,8 @@ internal static class FixedPointGaussianBlur
         private readonly Rectangle _roi;
         private readonly bool _simd, _byteMadd;
         private readonly int _colStart, _colEnd;
+        private readonly int[] _borderFill; // (pad index, pad index it copies) pairs for the columns outside [_colStart, _colEnd)
+        private readonly int[] _taps; // distances d ≥ 1 with a non-zero weight
 
         public Plan(int w, int h, int c, GaussianKernel k, BlurBorderMode border, Rectangle roi, bool simd)
         {
@@ -87,6 +89,36 @@ internal static class FixedPointGaussianBlur
                     break;
                 }
             }
+
+            var fill = new List<int>();
+            int v0 = roi.X - _r;
+            for (int v = 0; v < roi.Width + (2 * _r); v++)
+            {
+                int col = v0 + v;
+                if (col >= _colStart && col < _colEnd)
+                {
+                    continue;
+                }
+
+                int m = BorderIndex.Map(col, w, border) - v0;
+                for (int ch = 0; ch < c; ch++)
+                {
+                    fill.Add((v * c) + ch);
+                    fill.Add((m * c) + ch);
+                }
+            }
+
+            _borderFill = fill.ToArray();
+            var taps = new List<int>();
+            for (int d = 1; d <= _r; d++)
+            {
+                if (_wt[d] != 0)
+                {
+                    taps.Add(d);
+                }
+            }
+
+            _taps = taps.ToArray();
         }
 
         public void RunBand(ReadOnlySpan<byte> src, Span<byte> dst, int y0, int y1)
@@ -138,25 +170,11 @@ internal static class FixedPointGaussianBlur
 
         private void FillBorder(short[] pad)
         {
-            int c = _c, r = _r;
-            int v0 = _roi.X - r;
-            int total = _roi.Width + (2 * r);
-            for (int v = 0; v < total; v++)
+            // Every mapped column is one the vertical pass wrote (the constructor widens the direct range otherwise).
+            int[] fill = _borderFill;
+            for (int i = 0; i < fill.Length; i += 2)
             {
-                int col = v0 + v;
-                if (col >= 0 && col < _w)
-                {
-                    if (col >= _colStart && col < _colEnd)
-                    {
-                        continue;
-                    }
-                }
-
-                int m = BorderIndex.Map(col, _w, _border) - v0;
-                for (int ch = 0; ch < c; ch++)
-                {
-                    pad[(v * c) + ch] = pad[(m * c) + ch];
-                }
+                pad[fill[i]] = pad[fill[i + 1]];
             }
         }
 
@@ -214,38 +232,41 @@ internal static class FixedPointGaussianBlur
                 return;
             }
 
-            // Row pointers in tap-pair order (up, down) for d = 1..r, and the weights broadcast once.
-            byte** pairs = stackalloc byte*[(2 * r) + 1];
-            Vector256<sbyte>* wv = stackalloc Vector256<sbyte>[r + 1];
+            // Row pointers in tap-pair order (up, down) for the distances with a non-zero weight, and the weights
+            // broadcast once (index 0 the centre, t + 1 the t-th such distance).
+            int[] taps = _taps;
+            int n = taps.Length;
+            byte** pairs = stackalloc byte*[(2 * n) + 1];
+            Vector256<sbyte>* wv = stackalloc Vector256<sbyte>[n + 1];
             Vector256<short> offset = Vector256.Create(unchecked((short)Offset));
             fixed (byte* s0 = src)
             fixed (short* o0 = output)
             {
                 byte* centre = s0 + start + rows[r];
-                for (int d = 1; d <= r; d++)
+                for (int t = 0; t < n; t++)
                 {
-                    pairs[(2 * d) - 2] = s0 + start + rows[r - d];
-                    pairs[(2 * d) - 1] = s0 + start + rows[r + d];
+                    pairs[2 * t] = s0 + start + rows[r - taps[t]];
+                    pairs[(2 * t) + 1] = s0 + start + rows[r + taps[t]];
                 }
 
                 if (_byteMadd)
                 {
                     wv[0] = Vector256.Create((short)_wt[0]).AsSByte(); // (w0, 0) pairs
-                    for (int d = 1; d <= r; d++)
+                    for (int t = 0; t < n; t++)
                     {
-                        wv[d] = Vector256.Create((sbyte)_wt[d]); // (w_d, w_d) pairs
+                        wv[t + 1] = Vector256.Create((sbyte)_wt[taps[t]]); // (w_d, w_d) pairs
                     }
 
                     int j = 0;
                     for (; j <= len - 64; j += 64)
                     {
-                        VerticalBlock64(centre, pairs, wv, r, j, o0, offset);
+                        VerticalBlock64(centre, pairs, wv, n, j, o0, offset);
                     }
 
                     for (; j < len; j += 32)
                     {
                         // Last 32 columns: may overlap the previous block, writing the same values again.
-                        VerticalBlock32(centre, pairs, wv, r, Math.Min(j, len - 32), o0, offset);
+                        VerticalBlock32(centre, pairs, wv, n, Math.Min(j, len - 32), o0, offset);
                     }
 
                     return;
@@ -253,20 +274,21 @@ internal static class FixedPointGaussianBlur
 
                 // Large weights (small sigma): widen to 16 bits and multiply; sums wrap modulo 2¹⁶ but end exact (≤ 65280).
                 Vector256<ushort>* wu = (Vector256<ushort>*)wv;
-                for (int d = 0; d <= r; d++)
+                wu[0] = Vector256.Create((ushort)_wt[0]);
+                for (int t = 0; t < n; t++)
                 {
-                    wu[d] = Vector256.Create((ushort)_wt[d]);
+                    wu[t + 1] = Vector256.Create((ushort)_wt[taps[t]]);
                 }
 
                 for (int j = 0; j < len; j += 16)
                 {
                     int jj = Math.Min(j, len - 16);
                     Vector256<ushort> a = Avx2.ConvertToVector256Int16(centre + jj).AsUInt16() * wu[0];
-                    for (int d = 1; d <= r; d++)
+                    for (int t = 1; t <= n; t++)
                     {
-                        Vector256<ushort> up = Avx2.ConvertToVector256Int16(pairs[(2 * d) - 2] + jj).AsUInt16();
-                        Vector256<ushort> dn = Avx2.ConvertToVector256Int16(pairs[(2 * d) - 1] + jj).AsUInt16();
-                        a += (up + dn) * wu[d];
+                        Vector256<ushort> up = Avx2.ConvertToVector256Int16(pairs[(2 * t) - 2] + jj).AsUInt16();
+                        Vector256<ushort> dn = Avx2.ConvertToVector256Int16(pairs[(2 * t) - 1] + jj).AsUInt16();
+                        a += (up + dn) * wu[t];
                     }
 
                     Avx.Store(o0 + jj, a.AsInt16() ^ offset);
@@ -275,7 +297,7 @@ internal static class FixedPointGaussianBlur
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe void VerticalBlock64(byte* centre, byte** pairs, Vector256<sbyte>* wv, int r, int j, short* o0, Vector256<short> offset)
+        private static unsafe void VerticalBlock64(byte* centre, byte** pairs, Vector256<sbyte>* wv, int n, int j, short* o0, Vector256<short> offset)
         {
             Vector256<byte> c0 = Avx.LoadVector256(centre + j);
             Vector256<byte> c1 = Avx.LoadVector256(centre + j + 32);
@@ -285,11 +307,11 @@ internal static class FixedPointGaussianBlur
             Vector256<short> lo1 = Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(c1, Vector256<byte>.Zero), w0);
             Vector256<short> hi1 = Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(c1, Vector256<byte>.Zero), w0);
             byte** p = pairs;
-            for (int d = 1; d <= r; d++, p += 2)
+            for (int t = 1; t <= n; t++, p += 2)
             {
                 byte* up = p[0] + j;
                 byte* dn = p[1] + j;
-                Vector256<sbyte> wd = wv[d];
+                Vector256<sbyte> wd = wv[t];
                 Vector256<byte> u0 = Avx.LoadVector256(up);
                 Vector256<byte> v0 = Avx.LoadVector256(dn);
                 Vector256<byte> u1 = Avx.LoadVector256(up + 32);
@@ -308,18 +330,18 @@ internal static class FixedPointGaussianBlur
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe void VerticalBlock32(byte* centre, byte** pairs, Vector256<sbyte>* wv, int r, int j, short* o0, Vector256<short> offset)
+        private static unsafe void VerticalBlock32(byte* centre, byte** pairs, Vector256<sbyte>* wv, int n, int j, short* o0, Vector256<short> offset)
         {
             Vector256<byte> c0 = Avx.LoadVector256(centre + j);
             Vector256<short> lo = Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(c0, Vector256<byte>.Zero), wv[0]);
             Vector256<short> hi = Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(c0, Vector256<byte>.Zero), wv[0]);
             byte** p = pairs;
-            for (int d = 1; d <= r; d++, p += 2)
+            for (int t = 1; t <= n; t++, p += 2)
             {
                 Vector256<byte> u0 = Avx.LoadVector256(p[0] + j);
                 Vector256<byte> v0 = Avx.LoadVector256(p[1] + j);
-                lo = Avx2.Add(lo, Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(u0, v0), wv[d]));
-                hi = Avx2.Add(hi, Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(u0, v0), wv[d]));
+                lo = Avx2.Add(lo, Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(u0, v0), wv[t]));
+                hi = Avx2.Add(hi, Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(u0, v0), wv[t]));
             }
 
             Avx.Store(o0 + j, Avx2.Permute2x128(lo, hi, 0x20) ^ offset);
@@ -336,11 +358,15 @@ internal static class FixedPointGaussianBlur
                 return;
             }
 
-            Vector256<short>* wv = stackalloc Vector256<short>[r + 1];
+            int[] taps = _taps;
+            int n = taps.Length;
+            Vector256<short>* wv = stackalloc Vector256<short>[n + 1];
+            int* off = stackalloc int[n + 1];
             wv[0] = Vector256.Create(_wt[0]).AsInt16(); // (w0, 0) pairs
-            for (int d = 1; d <= r; d++)
+            for (int t = 0; t < n; t++)
             {
-                wv[d] = Vector256.Create((short)_wt[d]);
+                wv[t + 1] = Vector256.Create((short)_wt[taps[t]]);
+                off[t + 1] = taps[t] * c;
             }
 
             Vector256<int> bias = Vector256.Create((Offset * 256) + (1 << 15));
@@ -359,13 +385,11 @@ internal static class FixedPointGaussianBlur
                     Vector256<int> a1 = Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(x0, Vector256<short>.Zero), w0);
                     Vector256<int> a2 = Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(x1, Vector256<short>.Zero), w0);
                     Vector256<int> a3 = Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(x1, Vector256<short>.Zero), w0);
-                    short* lp = b;
-                    short* rp = b;
-                    for (int d = 1; d <= r; d++)
+                    for (int t = 1; t <= n; t++)
                     {
-                        lp -= c;
-                        rp += c;
-                        Vector256<short> wd = wv[d];
+                        short* lp = b - off[t];
+                        short* rp = b + off[t];
+                        Vector256<short> wd = wv[t];
                         Vector256<short> l0 = Avx.LoadVector256(lp);
                         Vector256<short> r0 = Avx.LoadVector256(rp);
                         Vector256<short> l1 = Avx.LoadVector256(lp + 16);

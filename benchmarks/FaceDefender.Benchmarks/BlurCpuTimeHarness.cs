@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using FaceDefender.Benchmarks.Previous;
+using FaceDefender.Imaging;
+using SixLabors.ImageSharp;
+
+namespace FaceDefender.Benchmarks;
+
+/// <summary>
+/// <c>blurcpu [runs] [rounds]</c>: the 8-bit Gaussian blur k = 31 of a 1024 x 1024 RGB image, one thread, the current
+/// kernel and the frozen session-3 kernel (<see cref="PreviousFixedPointGaussianBlur"/>) alternating in rounds, timed
+/// per call by the wall clock and the thread's CPU time (min / median). Each round also places the source and the
+/// destination at a different offset within a 4 KB page (native memory, 64-byte aligned plus the offset) so that an
+/// effect of buffer placement shows up as a spread between rounds rather than between processes.
+/// <c>blurcpu-offsets [runs]</c> times the current kernel over a grid of source / destination offsets.
+/// </summary>
+internal static unsafe class BlurCpuTimeHarness
+{
+    private const int Size = 1024;
+
+    public static void Run(int runs, int rounds)
+    {
+        byte[] img = BenchImages.Textured(Size, 2);
+        GaussianKernel k = GaussianKernel.FromSize(31);
+        Rectangle roi = new(0, 0, Size, Size);
+        int n = img.Length;
+        Console.WriteLine($"FaceDefender {Environment.Version}, blur k=31 1024x1024 RGB, 1 thread, {runs} runs a round after 3 warm-up calls");
+        int[] offsets = [0, 1024, 2048, 3072, 64, 2112];
+        for (int round = 0; round < rounds; round++)
+        {
+            int so = offsets[round % offsets.Length], dof = offsets[(round * 5 / 2) % offsets.Length];
+            using var src = new NativeBuffer(n, so);
+            using var dst = new NativeBuffer(n, dof);
+            using var dst2 = new NativeBuffer(n, dof);
+            img.CopyTo(src.Span);
+            (double, double, double, double) cur = Time(runs, () => SeparableGaussianBlur.BlurRgb24(src.Span, dst.Span, Size, Size, k));
+            (double, double, double, double) prev = Time(runs, () => PreviousFixedPointGaussianBlur.Run(src.Span, dst2.Span, Size, Size, 3, k, BlurBorderMode.Reflect101, roi, 1, true));
+            bool same = dst.Span.SequenceEqual(dst2.Span);
+            Console.WriteLine(
+                $"round {round} src+{so,4} dst+{dof,4}  current cpu min {cur.Item3,7:F3} med {cur.Item4,7:F3} (wall {cur.Item1,7:F3}/{cur.Item2,7:F3})" +
+                $" | previous cpu min {prev.Item3,7:F3} med {prev.Item4,7:F3} (wall {prev.Item1,7:F3}/{prev.Item2,7:F3})  ratio of min {cur.Item3 / prev.Item3:F2} {(same ? "same bytes" : "DIFFERENT BYTES")}");
+        }
+    }
+
+    public static void Offsets(int runs)
+    {
+        byte[] img = BenchImages.Textured(Size, 2);
+        GaussianKernel k = GaussianKernel.FromSize(31);
+        int n = img.Length;
+        foreach (int so in new[] { 0, 1024, 2048, 3072 })
+        {
+            foreach (int dof in new[] { 0, 1024, 2048, 3072 })
+            {
+                using var src = new NativeBuffer(n, so);
+                using var dst = new NativeBuffer(n, dof);
+                img.CopyTo(src.Span);
+                (double, double, double, double) t = Time(runs, () => SeparableGaussianBlur.BlurRgb24(src.Span, dst.Span, Size, Size, k));
+                Console.WriteLine($"src+{so,4} dst+{dof,4}  cpu min {t.Item3,7:F3} med {t.Item4,7:F3}");
+            }
+        }
+    }
+
+    private static (double WallMin, double WallMedian, double CpuMin, double CpuMedian) Time(int runs, Action act)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            act();
+        }
+
+        var wall = new double[runs];
+        var cpu = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            long c0 = ThreadCpuClock.Nanoseconds();
+            long t0 = Stopwatch.GetTimestamp();
+            act();
+            wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            cpu[i] = (ThreadCpuClock.Nanoseconds() - c0) / 1e6;
+        }
+
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[0], wall[runs / 2], cpu[0], cpu[runs / 2]);
+    }
+
+    /// <summary>Native memory at a chosen offset from a 4 KB boundary.</summary>
+    private sealed class NativeBuffer : IDisposable
+    {
+        private readonly byte* _base;
+        private readonly int _length;
+        private readonly int _offset;
+
+        public NativeBuffer(int length, int offset)
+        {
+            _base = (byte*)NativeMemory.AlignedAlloc((nuint)(length + offset + 4096), 4096);
+            _length = length;
+            _offset = offset;
+        }
+
+        public Span<byte> Span => new(_base + _offset, _length);
+
+        public void Dispose() => NativeMemory.AlignedFree(_base);
+    }
+}
