@@ -21,7 +21,6 @@ internal sealed partial class FaceRasterizer
         private readonly FaceRasterizer _r;
         private readonly bool _curtain;
         private readonly float[] _dx = new float[8], _dy = new float[8], _dz = new float[8], _zl = new float[8];
-        private readonly float[] _t0 = new float[8], _t1Base = new float[8], _t1 = new float[8];
         private readonly float[] _alphaNear = new float[8];
         private readonly float[] _tCurtain = new float[8], _aCurtain = new float[8];
         private readonly float[] _tShell = new float[8], _aShell = new float[8];
@@ -29,7 +28,6 @@ internal sealed partial class FaceRasterizer
 
         // The last block's vectors, for Resolve.
         private Vector256<float> _vdx, _vdy, _vdz, _vzLimit, _vtNear, _vtFar, _valphaNear, _vtCurtain, _vaCurtain;
-        private uint _fail0, _fail1;
         private bool _vectorRoots;
 
         // Shell: the hair ellipsoid in unit-sphere coordinates.
@@ -81,21 +79,7 @@ internal sealed partial class FaceRasterizer
         /// <summary>The curtain roots of pixel <paramref name="lane"/> of the last block (false: the ray misses the curtain).</summary>
         public bool Curtain(int lane, Vector3 d, out CurtainRoots roots)
         {
-            if (!_vectorRoots)
-            {
-                return _r.SolveCurtain(d, out roots);
-            }
-
-            // Only pixels whose base-radius discriminant is not negative get here.
-            roots = new CurtainRoots
-            {
-                T0 = _t0[lane],
-                T1Base = _t1Base[lane],
-                T1 = _t1[lane],
-                Fail0 = (_fail0 & (1u << lane)) != 0,
-                Fail1 = (_fail1 & (1u << lane)) != 0,
-            };
-            return true;
+            return _r.SolveCurtain(d, out roots);
         }
 
         /// <summary>Pixels x .. x + lanes - 1 of row y: bit k set where the curtain (shell) may show at pixel x + k.</summary>
@@ -172,8 +156,8 @@ internal sealed partial class FaceRasterizer
                 shellBits = may.ExtractMostSignificantBits() & all;
                 if (shellBits != 0)
                 {
-                    _valphaNear = HairAlpha8(pX, pY, pZ);
-                    _valphaNear.CopyTo(_alphaNear);
+                    // Bare lanes have no hair on the near side (HairAlpha's first test).
+                    _valphaNear = (may & ~bare) == Vector256<float>.Zero ? Vector256<float>.Zero : HairAlpha8(pX, pY, pZ);
                     _vtNear = tNear;
                     _vtFar = tFar;
                 }
@@ -201,24 +185,28 @@ internal sealed partial class FaceRasterizer
                     Vector256<float> near = Vector256.LessThanOrEqual(z0, Vector256.Create(1.3f));
                     (Vector256<float> t0r, Vector256<float> bad0) = Refine(t0, dx, dy, dz, front: true);
                     (Vector256<float> t1r, Vector256<float> bad1) = Refine(t1, dx, dy, dz, front: false);
-                    Vector256.ConditionalSelect(near, t0r, t0).CopyTo(_t0);
-                    t1.CopyTo(_t1Base);
-                    t1r.CopyTo(_t1);
-                    _fail0 = (near & bad0).ExtractMostSignificantBits();
-                    _fail1 = bad1.ExtractMostSignificantBits();
-                    _vectorRoots = true;
 
                     // CurtainHit: the front root if its hair shows, else (unless the front root
-                    // already ended the search) the back root.
+                    // already ended the search) the back root. Each coverage is computed only if
+                    // some lane needs it.
                     Vector256<float> t0f = Vector256.ConditionalSelect(near, t0r, t0);
                     Vector256<float> fail0 = near & bad0;
-                    Vector256<float> inRange0 = Vector256.GreaterThan(t0f, Vector256<float>.Zero) & Vector256.LessThan(t0f, zLimit);
-                    Vector256<float> alpha0 = CurtainAlpha8(t0f, dx, dy, dz, out Vector256<float> shows0);
-                    Vector256<float> hit0 = ~fail0 & inRange0 & shows0;
-                    Vector256<float> reach1 = ~fail0 & inRange0 & ~shows0;
-                    Vector256<float> inRange1 = Vector256.LessThan(t1, zLimit) & ~bad1 & Vector256.GreaterThan(t1r, Vector256<float>.Zero) & Vector256.LessThan(t1r, zLimit);
-                    Vector256<float> alpha1 = CurtainAlpha8(t1r, dx, dy, dz, out Vector256<float> shows1);
-                    Vector256<float> hit1 = reach1 & inRange1 & shows1;
+                    Vector256<float> inRange0 = may & ~fail0 & Vector256.GreaterThan(t0f, Vector256<float>.Zero) & Vector256.LessThan(t0f, zLimit);
+                    Vector256<float> alpha0 = Vector256<float>.Zero, shows0 = Vector256<float>.Zero;
+                    if (inRange0 != Vector256<float>.Zero)
+                    {
+                        alpha0 = CurtainAlpha8(t0f, dx, dy, dz, out shows0);
+                    }
+
+                    Vector256<float> hit0 = inRange0 & shows0;
+                    Vector256<float> reach1 = inRange0 & ~shows0 & Vector256.LessThan(t1, zLimit) & ~bad1 & Vector256.GreaterThan(t1r, Vector256<float>.Zero) & Vector256.LessThan(t1r, zLimit);
+                    Vector256<float> alpha1 = Vector256<float>.Zero, hit1 = Vector256<float>.Zero;
+                    if (reach1 != Vector256<float>.Zero)
+                    {
+                        alpha1 = CurtainAlpha8(t1r, dx, dy, dz, out Vector256<float> shows1);
+                        hit1 = reach1 & shows1;
+                    }
+
                     _vtCurtain = Vector256.ConditionalSelect(hit0, t0f, t1r);
                     _vaCurtain = Vector256.ConditionalSelect(hit0, alpha0, alpha1);
                     _vtCurtain.CopyTo(_tCurtain);

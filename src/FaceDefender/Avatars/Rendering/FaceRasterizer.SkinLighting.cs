@@ -46,7 +46,7 @@ internal sealed partial class FaceRasterizer
     /// </summary>
     private sealed class SkinLightBatch
     {
-        private const int Fields = 13;
+        private const int Fields = 15; // albedo (3), normal (3), ao, spec, gloss, wrap (3), canonical x and y, plain-skin mask
         private readonly float[] _data; // Fields planes of _stride floats
         private readonly int[] _pixel;
         private readonly int _stride;
@@ -78,6 +78,118 @@ internal sealed partial class FaceRasterizer
             d[(9 * st) + i] = s.Wrap.X;
             d[(10 * st) + i] = s.Wrap.Y;
             d[(11 * st) + i] = s.Wrap.Z;
+            d[(14 * st) + i] = 0f;
+        }
+
+        /// <summary>
+        /// Adds a face pixel with no painted feature: its tint goes where the albedo will be, and
+        /// <see cref="PaintPlainSkin"/> turns it into the albedo.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void AddPlain(int pixel, Vector3 normal, float ao, float spec, Vector3 tint, float x, float y, Vector3 wrap)
+        {
+            int i = _count++;
+            int st = _stride;
+            float[] d = _data;
+            _pixel[i] = pixel;
+            d[i] = tint.X;
+            d[st + i] = tint.Y;
+            d[(2 * st) + i] = tint.Z;
+            d[(3 * st) + i] = normal.X;
+            d[(4 * st) + i] = normal.Y;
+            d[(5 * st) + i] = normal.Z;
+            d[(6 * st) + i] = ao;
+            d[(7 * st) + i] = spec;
+            d[(8 * st) + i] = 22f;
+            d[(9 * st) + i] = wrap.X;
+            d[(10 * st) + i] = wrap.Y;
+            d[(11 * st) + i] = wrap.Z;
+            d[(12 * st) + i] = x;
+            d[(13 * st) + i] = y;
+            d[(14 * st) + i] = BitConverter.Int32BitsToSingle(-1);
+        }
+
+        /// <summary>
+        /// <see cref="AddPlain"/> for the 8 consecutive pixels from <paramref name="pixel"/>, except the lanes set in
+        /// <paramref name="painted"/>, which are stored the same way but not marked plain (the caller then sets their
+        /// albedo with <see cref="SetAlbedo"/>). Returns the first entry's index.
+        /// </summary>
+        public int AddPlain8(
+            int pixel, Vector256<float> nx, Vector256<float> ny, Vector256<float> nz, Vector256<float> ao, Vector256<float> spec,
+            Vector256<float> tr, Vector256<float> tg, Vector256<float> tb, Vector256<float> x, Vector256<float> y, uint painted, Vector3 wrap)
+        {
+            int i = _count;
+            _count += 8;
+            int st = _stride;
+            ref float d = ref MemoryMarshal.GetArrayDataReference(_data);
+            (Vector256.Create(pixel) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_pixel), (nuint)i);
+            tr.StoreUnsafe(ref d, (nuint)i);
+            tg.StoreUnsafe(ref d, (nuint)(st + i));
+            tb.StoreUnsafe(ref d, (nuint)((2 * st) + i));
+            nx.StoreUnsafe(ref d, (nuint)((3 * st) + i));
+            ny.StoreUnsafe(ref d, (nuint)((4 * st) + i));
+            nz.StoreUnsafe(ref d, (nuint)((5 * st) + i));
+            ao.StoreUnsafe(ref d, (nuint)((6 * st) + i));
+            spec.StoreUnsafe(ref d, (nuint)((7 * st) + i));
+            Vector256.Create(22f).StoreUnsafe(ref d, (nuint)((8 * st) + i));
+            Vector256.Create(wrap.X).StoreUnsafe(ref d, (nuint)((9 * st) + i));
+            Vector256.Create(wrap.Y).StoreUnsafe(ref d, (nuint)((10 * st) + i));
+            Vector256.Create(wrap.Z).StoreUnsafe(ref d, (nuint)((11 * st) + i));
+            x.StoreUnsafe(ref d, (nuint)((12 * st) + i));
+            y.StoreUnsafe(ref d, (nuint)((13 * st) + i));
+            Vector256<int> lane = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128);
+            Vector256<int> isPainted = Vector256.Equals(Vector256.Create((int)painted) & lane, lane);
+            (~isPainted).AsSingle().StoreUnsafe(ref d, (nuint)((14 * st) + i));
+            return i;
+        }
+
+        /// <summary>Tint, occlusion, specular amount and canonical (x, y) of entry <paramref name="i"/> added by <see cref="AddPlain8"/>.</summary>
+        public (Vector3 Tint, float Ao, float Spec, Vector2 Canonical) PlainInputs(int i)
+        {
+            int st = _stride;
+            float[] d = _data;
+            return (new Vector3(d[i], d[st + i], d[(2 * st) + i]), d[(6 * st) + i], d[(7 * st) + i], new Vector2(d[(12 * st) + i], d[(13 * st) + i]));
+        }
+
+        /// <summary>Sets the albedo, occlusion, specular amount and power of entry <paramref name="i"/> (a painted pixel).</summary>
+        public void SetAlbedo(int i, Vector3 albedo, float ao, float spec, float gloss)
+        {
+            int st = _stride;
+            float[] d = _data;
+            d[i] = albedo.X;
+            d[st + i] = albedo.Y;
+            d[(2 * st) + i] = albedo.Z;
+            d[(6 * st) + i] = ao;
+            d[(7 * st) + i] = spec;
+            d[(8 * st) + i] = gloss;
+        }
+
+        /// <summary>
+        /// The albedo of the pixels added by <see cref="AddPlain"/>, 8 at a time (AVX2 gathers for the noise):
+        /// <see cref="SkinAlbedo"/>'s arithmetic where no feature is painted, skin x (1 + amount x pores) x tint,
+        /// with the pores' value noise at 28 cycles per cm of canonical x and y plus the look's noise offset.
+        /// </summary>
+        public void PaintPlainSkin(Vector3 skin, float amount, Vector2 noiseOffset)
+        {
+            int n = _count;
+            int st = _stride;
+            ref float d = ref MemoryMarshal.GetArrayDataReference(_data);
+            for (int i = 0; i < n; i += 8)
+            {
+                Vector256<float> plain = Load(ref d, (14 * st) + i);
+                if (plain == Vector256<float>.Zero)
+                {
+                    continue;
+                }
+
+                Vector256<float> nx = Load(ref d, (12 * st) + i) + Vector256.Create(noiseOffset.X);
+                Vector256<float> ny = Load(ref d, (13 * st) + i) + Vector256.Create(noiseOffset.Y);
+                Vector256<float> shade = Vector256<float>.One + (Vector256.Create(amount) * ValueNoise.Sample8(nx * 28f, ny * 28f));
+                Vector256<float> tr = Load(ref d, i), tg = Load(ref d, st + i), tb = Load(ref d, (2 * st) + i);
+                Vector256.ConditionalSelect(plain, skin.X * (shade * tr), tr).StoreUnsafe(ref d, (nuint)i);
+                Vector256.ConditionalSelect(plain, skin.Y * (shade * tg), tg).StoreUnsafe(ref d, (nuint)(st + i));
+                Vector256.ConditionalSelect(plain, skin.Z * (shade * tb), tb).StoreUnsafe(ref d, (nuint)((2 * st) + i));
+            }
         }
 
         /// <summary>Lights the collected pixels into <paramref name="colour"/> (linear RGB, 3 floats per pixel) and empties the batch.</summary>

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FaceDefender.Geometry;
 using static FaceDefender.Avatars.Rendering.RenderMath;
 
@@ -499,6 +501,10 @@ internal sealed partial class FaceRasterizer
     }
 
     /// <summary>Casts an ellipsoid; <paramref name="half"/> 1 keeps only hits above its centre, -1 only below, 0 all.</summary>
+    /// <remarks>
+    /// The ray directions are stepped along each row (as always, so the hits do not move), then tested 8 pixels at a
+    /// time with 256-bit vectors where available (the same arithmetic as the scalar tail).
+    /// </remarks>
     private void CastEllipsoid(int id, Vector3 centre, Vector3 radii, int half = 0)
     {
         var (x0, y0, x1, y1) = ScreenBounds(centre, radii);
@@ -508,11 +514,36 @@ internal sealed partial class FaceRasterizer
         Vector3 stepX = _rayB * invR;
         bool ear = id is IdEarR or IdEarL;
         float earCut = _model.EarCentre.Y - 2.6f;
+        // Where the hit's head-frame height must lie: ears above earCut, half a child's skull above or below its centre.
+        float level = ear ? earCut : centre.Y;
+        int side = ear ? 1 : half; // 1: keep heights >= level, -1: keep heights < level, 0: keep all
+        bool vector = Vector256.IsHardwareAccelerated && x1 - x0 >= 7;
+        int n = Math.Max(0, x1 - x0 + 1);
+        float[] rays = vector ? new float[3 * n] : [];
         for (int y = y0; y <= y1; y++)
         {
-            Vector3 d = RayDirHead(x0 + 0.5f, y + 0.5f) * invR;
+            float py = y + 0.5f;
+            Vector3 d = RayDirHead(x0 + 0.5f, py) * invR;
             int row = y * _w;
-            for (int x = x0; x <= x1; x++, d += stepX)
+            int x = x0;
+            if (vector)
+            {
+                for (int k = 0; k < n; k++, d += stepX)
+                {
+                    rays[k] = d.X;
+                    rays[n + k] = d.Y;
+                    rays[(2 * n) + k] = d.Z;
+                }
+
+                for (; x + 8 <= x1 + 1; x += 8)
+                {
+                    CastEllipsoid8(row + x, x + 0.5f, py, rays, x - x0, n, id, o, c, level, side);
+                }
+
+                d = new Vector3(rays[x - x0 < n ? x - x0 : 0], rays[n + (x - x0 < n ? x - x0 : 0)], rays[(2 * n) + (x - x0 < n ? x - x0 : 0)]);
+            }
+
+            for (; x <= x1; x++, d += stepX)
             {
                 int idx = row + x;
                 if ((uint)_id[idx] < CanonicalFaceMesh.TriangleCount)
@@ -533,20 +564,56 @@ internal sealed partial class FaceRasterizer
                     continue;
                 }
 
-                if (ear && _camHead.Y + t * RayDirHead(x + 0.5f, y + 0.5f).Y < earCut)
+                if (side != 0 && (_camHead.Y + t * ((_rayA.Y + (x + 0.5f) * _rayB.Y) + py * _rayC.Y) >= level) != (side > 0))
                 {
-                    continue;
-                }
-
-                if (half != 0 && (_camHead.Y + t * ((_rayA.Y + (x + 0.5f) * _rayB.Y) + (y + 0.5f) * _rayC.Y) >= centre.Y) != (half > 0))
-                {
-                    continue; // the other half of a child's skull
+                    continue; // an ear's lower end, or the other half of a child's skull
                 }
 
                 _zbuf[idx] = t;
                 _id[idx] = id;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="CastEllipsoid"/> for the 8 pixels <paramref name="idx"/> .. + 7 of one row (centres from
+    /// <paramref name="px"/>; scaled ray directions from <paramref name="rays"/> at <paramref name="k"/>, planes of
+    /// <paramref name="n"/>), the scalar tail's arithmetic.
+    /// </summary>
+    private void CastEllipsoid8(int idx, float px, float py, float[] rays, int k, int n, int id, Vector3 o, float c, float level, int side)
+    {
+        ref int ids = ref MemoryMarshal.GetArrayDataReference(_id);
+        ref float zb = ref MemoryMarshal.GetArrayDataReference(_zbuf);
+        Vector256<int> cur = Vector256.LoadUnsafe(ref ids, (nuint)idx);
+        Vector256<float> free = Vector256.GreaterThanOrEqual(cur.AsUInt32(), Vector256.Create((uint)CanonicalFaceMesh.TriangleCount)).AsSingle();
+        if (free == Vector256<float>.Zero)
+        {
+            return;
+        }
+
+        Vector256<float> dx = Vector256.Create(rays, k), dy = Vector256.Create(rays, n + k), dz = Vector256.Create(rays, (2 * n) + k);
+        Vector256<float> a = (dx * dx) + (dy * dy) + (dz * dz);
+        Vector256<float> b = (dx * o.X) + (dy * o.Y) + (dz * o.Z);
+        Vector256<float> disc = (b * b) - (a * c);
+        Vector256<float> t = (-b - Vector256.Sqrt(Vector256.Max(disc, Vector256<float>.Zero))) / a;
+        Vector256<float> z = Vector256.LoadUnsafe(ref zb, (nuint)idx);
+        Vector256<float> take = free & Vector256.GreaterThanOrEqual(disc, Vector256<float>.Zero)
+            & Vector256.GreaterThan(t, Vector256<float>.Zero) & Vector256.LessThan(t, z);
+        if (side != 0 && take != Vector256<float>.Zero)
+        {
+            Vector256<float> x = Vector256.Create(px) + Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+            Vector256<float> ry = Vector256.Create(_rayA.Y) + (x * _rayB.Y) + Vector256.Create(py * _rayC.Y);
+            Vector256<float> above = Vector256.GreaterThanOrEqual(Vector256.Create(_camHead.Y) + (t * ry), Vector256.Create(level));
+            take &= side > 0 ? above : ~above;
+        }
+
+        if (take == Vector256<float>.Zero)
+        {
+            return;
+        }
+
+        Vector256.ConditionalSelect(take, t, z).StoreUnsafe(ref zb, (nuint)idx);
+        Vector256.ConditionalSelect(take.AsInt32(), Vector256.Create(id), cur).StoreUnsafe(ref ids, (nuint)idx);
     }
 
     private void CastNeck()
@@ -558,11 +625,59 @@ internal sealed partial class FaceRasterizer
         float rx = m.NeckRadii.X, rz = m.NeckRadii.Y;
         float ox = (_camHead.X - m.NeckCentre.X) / rx, oz = (_camHead.Z - m.NeckCentre.Z) / rz;
         float c = ox * ox + oz * oz - 1f;
+        bool vector = Vector256.IsHardwareAccelerated && x1 - x0 >= 7;
+        int n = Math.Max(0, x1 - x0 + 1);
+        float[] rays = vector ? new float[3 * n] : [];
+        ref int ids = ref MemoryMarshal.GetArrayDataReference(_id);
+        ref float zb = ref MemoryMarshal.GetArrayDataReference(_zbuf);
         for (int y = y0; y < _h; y++)
         {
             Vector3 d = RayDirHead(x0 + 0.5f, y + 0.5f);
             int row = y * _w;
-            for (int x = x0; x <= x1; x++, d += _rayB)
+            int x = x0;
+            if (vector)
+            {
+                // Directions stepped along the row as in the scalar loop, then 8 pixels at a time.
+                for (int k = 0; k < n; k++, d += _rayB)
+                {
+                    rays[k] = d.X;
+                    rays[n + k] = d.Y;
+                    rays[(2 * n) + k] = d.Z;
+                }
+
+                Vector256<uint> meshIds = Vector256.Create((uint)CanonicalFaceMesh.TriangleCount);
+                for (; x + 8 <= x1 + 1; x += 8)
+                {
+                    int idx = row + x;
+                    Vector256<int> cur = Vector256.LoadUnsafe(ref ids, (nuint)idx);
+                    Vector256<float> free = Vector256.GreaterThanOrEqual(cur.AsUInt32(), meshIds).AsSingle();
+                    if (free == Vector256<float>.Zero)
+                    {
+                        continue;
+                    }
+
+                    int k = x - x0;
+                    Vector256<float> dx = Vector256.Create(rays, k) / rx, dy = Vector256.Create(rays, n + k), dz = Vector256.Create(rays, (2 * n) + k) / rz;
+                    Vector256<float> a = (dx * dx) + (dz * dz), b = (dx * ox) + (dz * oz);
+                    Vector256<float> disc = (b * b) - (a * c);
+                    Vector256<float> t = (-b - Vector256.Sqrt(Vector256.Max(disc, Vector256<float>.Zero))) / a;
+                    Vector256<float> hy = Vector256.Create(_camHead.Y) + (t * dy);
+                    Vector256<float> z = Vector256.LoadUnsafe(ref zb, (nuint)idx);
+                    Vector256<float> take = free & Vector256.GreaterThanOrEqual(disc, Vector256<float>.Zero)
+                        & Vector256.LessThanOrEqual(hy, Vector256.Create(m.NeckTopY)) & Vector256.GreaterThanOrEqual(hy, Vector256.Create(-45f))
+                        & Vector256.GreaterThan(t, Vector256<float>.Zero) & Vector256.LessThan(t, z);
+                    if (take != Vector256<float>.Zero)
+                    {
+                        Vector256.ConditionalSelect(take, t, z).StoreUnsafe(ref zb, (nuint)idx);
+                        Vector256.ConditionalSelect(take.AsInt32(), Vector256.Create(IdNeck), cur).StoreUnsafe(ref ids, (nuint)idx);
+                    }
+                }
+
+                int r = x - x0 < n ? x - x0 : 0;
+                d = new Vector3(rays[r], rays[n + r], rays[(2 * n) + r]);
+            }
+
+            for (; x <= x1; x++, d += _rayB)
             {
                 int idx = row + x;
                 if ((uint)_id[idx] < CanonicalFaceMesh.TriangleCount)
@@ -1088,12 +1203,27 @@ internal sealed partial class FaceRasterizer
         }
 
         var batch = new SkinLightBatch(_w);
+        // With AVX2 the face's plain skin (no painted feature) gets its pores 8 pixels at a time (PaintPlainSkin).
+        SkinLightBatch? meshBatch = Avx2.IsSupported ? new SkinLightBatch(_w) : null;
+        float poreAmount = 0.035f - 0.018f * _look.Youth;
+        float[] vignette3 = new float[3 * _w]; // the vignette repeated for R, G and B
+        for (int x = 0; x < _w; x++)
+        {
+            vignette3[3 * x] = vignette3[3 * x + 1] = vignette3[3 * x + 2] = vignette[x];
+        }
+
         for (int y = 0; y < _h; y++)
         {
             Vector3 rowBg = Lerp(bgTop, bgBottom, (y + 0.5f) * invH);
             for (int x = 0; x < _w; x++)
             {
                 int o = y * _w + x;
+                if (meshBatch is not null && (x & 7) == 0 && x + 8 <= _w && ShadeBlock8(o, x, meshBatch, rowBg, vignette3))
+                {
+                    x += 7;
+                    continue; // 8 background pixels, or 8 pixels of one face triangle, at once
+                }
+
                 int id = _id[o];
                 Vector3 col;
                 if (_hairT[o] == 0f)
@@ -1106,7 +1236,15 @@ internal sealed partial class FaceRasterizer
                 }
                 else if ((uint)id < CanonicalFaceMesh.TriangleCount)
                 {
-                    batch.Add(o, ShadeMesh(o, id));
+                    if (meshBatch is null)
+                    {
+                        batch.Add(o, ShadeMesh(o, id));
+                    }
+                    else
+                    {
+                        AddMeshPixel(o, id, meshBatch);
+                    }
+
                     _class[o] = ClassSkin;
                     continue;
                 }
@@ -1127,8 +1265,199 @@ internal sealed partial class FaceRasterizer
                 _class[o] = ClassOf(id);
             }
 
+            if (meshBatch is not null)
+            {
+                meshBatch.PaintPlainSkin(_look.SkinAlbedo, poreAmount, _look.NoiseOffset);
+                meshBatch.Light(_colour);
+            }
+
             batch.Light(_colour);
         }
+    }
+
+    /// <summary>
+    /// The shading pass for the 8 pixels <paramref name="o"/> .. + 7 (from column <paramref name="x"/>) of one row at
+    /// once, where they are all background or all on one face triangle and none is under opaque hair: the background
+    /// colour, or <see cref="AddMeshPixel"/>'s interpolation with 256-bit vectors (plain skin then gets its albedo in
+    /// <see cref="SkinLightBatch.PaintPlainSkin"/>, the other pixels from <see cref="SkinAlbedo"/>). The same
+    /// arithmetic as the pixel-by-pixel path. False (nothing done) for any other block.
+    /// </summary>
+    private bool ShadeBlock8(int o, int x, SkinLightBatch batch, Vector3 rowBg, float[] vignette3)
+    {
+        int tri = _id[o];
+        Vector256<int> ids = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_id), (nuint)o);
+        if (ids != Vector256.Create(tri)
+            || Vector256.EqualsAny(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_hairT), (nuint)o), Vector256<float>.Zero))
+        {
+            return false;
+        }
+
+        if (tri == IdBackground)
+        {
+            // rowBg * vignette, written as 24 interleaved floats.
+            ref float v3 = ref MemoryMarshal.GetArrayDataReference(vignette3);
+            ref float dst = ref MemoryMarshal.GetArrayDataReference(_colour);
+            Vector256<float> p0 = Vector256.Create(rowBg.X, rowBg.Y, rowBg.Z, rowBg.X, rowBg.Y, rowBg.Z, rowBg.X, rowBg.Y);
+            Vector256<float> p1 = Vector256.Create(rowBg.Z, rowBg.X, rowBg.Y, rowBg.Z, rowBg.X, rowBg.Y, rowBg.Z, rowBg.X);
+            Vector256<float> p2 = Vector256.Create(rowBg.Y, rowBg.Z, rowBg.X, rowBg.Y, rowBg.Z, rowBg.X, rowBg.Y, rowBg.Z);
+            (p0 * Vector256.LoadUnsafe(ref v3, (nuint)(3 * x))).StoreUnsafe(ref dst, (nuint)(3 * o));
+            (p1 * Vector256.LoadUnsafe(ref v3, (nuint)((3 * x) + 8))).StoreUnsafe(ref dst, (nuint)((3 * o) + 8));
+            (p2 * Vector256.LoadUnsafe(ref v3, (nuint)((3 * x) + 16))).StoreUnsafe(ref dst, (nuint)((3 * o) + 16));
+            Unsafe.WriteUnaligned(ref _class[o], 0x0101010101010101UL * ClassBackground);
+            return true;
+        }
+
+        if ((uint)tri >= CanonicalFaceMesh.TriangleCount)
+        {
+            return false;
+        }
+
+        var idx = CanonicalFaceMesh.Instance.TriangleIndices;
+        int i0 = idx[3 * tri], i1 = idx[3 * tri + 1], i2 = idx[3 * tri + 2];
+        Vector256<float> b1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_b1), (nuint)o);
+        Vector256<float> b2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_b2), (nuint)o);
+        Vector256<float> b0 = Vector256<float>.One - b1 - b2;
+        Vector4 na0 = _vertexNormalAo[i0], na1 = _vertexNormalAo[i1], na2 = _vertexNormalAo[i2];
+        Vector4 ps0 = _vertexPosSpec[i0], ps1 = _vertexPosSpec[i1], ps2 = _vertexPosSpec[i2];
+        Vector4 ti0 = _vertexTint4[i0], ti1 = _vertexTint4[i1], ti2 = _vertexTint4[i2];
+        Vector256<float> nx = (b0 * na0.X) + (b1 * na1.X) + (b2 * na2.X);
+        Vector256<float> ny = (b0 * na0.Y) + (b1 * na1.Y) + (b2 * na2.Y);
+        Vector256<float> nz = (b0 * na0.Z) + (b1 * na1.Z) + (b2 * na2.Z);
+        Vector256<float> ao = (b0 * na0.W) + (b1 * na1.W) + (b2 * na2.W);
+        Vector256<float> px = (b0 * ps0.X) + (b1 * ps1.X) + (b2 * ps2.X);
+        Vector256<float> py = (b0 * ps0.Y) + (b1 * ps1.Y) + (b2 * ps2.Y);
+        Vector256<float> spec = (b0 * ps0.W) + (b1 * ps1.W) + (b2 * ps2.W);
+        Vector256<float> tr = (b0 * ti0.X) + (b1 * ti1.X) + (b2 * ti2.X);
+        Vector256<float> tg = (b0 * ti0.Y) + (b1 * ti1.Y) + (b2 * ti2.Y);
+        Vector256<float> tb = (b0 * ti0.Z) + (b1 * ti1.Z) + (b2 * ti2.Z);
+        Vector256<float> len = Vector256.Sqrt((nx * nx) + (ny * ny) + (nz * nz));
+        nx /= len;
+        ny /= len;
+        nz /= len;
+        uint painted = NeedsPainting8(px, py);
+        int first = batch.AddPlain8(o, nx, ny, nz, ao, spec, tr, tg, tb, px, py, painted, SkinWrap);
+        for (; painted != 0; painted &= painted - 1)
+        {
+            int k = BitOperations.TrailingZeroCount(painted);
+            (Vector3 tint, float a, float sp, Vector2 pc) = batch.PlainInputs(first + k);
+            Vector3 albedo = SkinAlbedo(new Vector3(pc, 0f), tint, ref sp, out float gloss, ref a);
+            batch.SetAlbedo(first + k, albedo, a, sp, gloss);
+        }
+
+        Unsafe.WriteUnaligned(ref _class[o], 0x0101010101010101UL * ClassSkin);
+        return true;
+    }
+
+    /// <summary><see cref="NeedsPainting"/> at 8 canonical points: bit k set where point k needs <see cref="SkinAlbedo"/>.</summary>
+    private uint NeedsPainting8(Vector256<float> x, Vector256<float> y)
+    {
+        AvatarLook look = _look;
+        Vector256<float> ax = Vector256.Abs(x);
+        Vector256<float> needs = InBox(_wrinkleBox, x, y)
+            & Vector256.GreaterThan(ax, Vector256.Create(1.3f)) & Vector256.LessThan(ax, Vector256.Create(3.3f))
+            & Vector256.LessThan(y, Vector256.Create(-1.0f)) & Vector256.GreaterThan(y, Vector256.Create(-5f));
+        if (look.Ageing > 0f)
+        {
+            Vector256<float> cx = ax - Vector256.Create(4.75f), cy = y - Vector256.Create(2.6f), r2 = (cx * cx) + (cy * cy);
+            Vector256<float> forehead = Vector256.GreaterThan(y, Vector256.Create(5.7f)) & Vector256.LessThan(y, Vector256.Create(8.6f)) & Vector256.LessThan(ax, Vector256.Create(5.5f));
+            Vector256<float> crow = Vector256.GreaterThan(r2, Vector256.Create(0.35f * 0.35f)) & Vector256.LessThan(r2, Vector256.Create(1.2f * 1.2f)) & Vector256.GreaterThan(cx, Vector256.Create(-0.2f));
+            Vector256<float> u = ax - Vector256.Create(3.2f);
+            Vector256<float> fold = Vector256.GreaterThan(ax, Vector256.Create(2.2f)) & Vector256.LessThan(ax, Vector256.Create(4.3f))
+                & Vector256.LessThan(Vector256.Abs(y - (Vector256.Create(2.0f) - (Vector256.Create(0.25f) * u * u))), Vector256.Create(0.08f));
+            Vector256<float> marionette = Vector256.GreaterThan(ax, Vector256.Create(2.4f)) & Vector256.LessThan(ax, Vector256.Create(3.3f))
+                & Vector256.LessThan(y, Vector256.Create(-4.6f)) & Vector256.GreaterThan(y, Vector256.Create(-6.9f));
+            needs |= InBox(_wrinkleBox, x, y) & (forehead | crow | fold | marionette);
+        }
+
+        needs |= Vector256.LessThan(ax, Vector256.Create(1.3f)) & Vector256.LessThan(y, Vector256.Create(-1.2f)) & Vector256.GreaterThan(y, Vector256.Create(-2.7f));
+        if (look.Stubble > 0f)
+        {
+            needs |= Vector256.LessThan(y, Vector256.Create(1.5f)) & Vector256.LessThan(ax, Vector256.Create(7.6f))
+                & Vector256.LessThan(y, Vector256.Create(-1.5f) + (Vector256.Create(0.55f) * Vector256.Max(Vector256<float>.Zero, ax - Vector256.Create(2.4f))));
+        }
+
+        Vector256<float> right = Vector256.LessThan(x, Vector256<float>.Zero);
+        needs |= InBox(_lipBox, x, y)
+            | Vector256.ConditionalSelect(right, InBox(_browBoxR, x, y), InBox(_browBoxL, x, y))
+            | Vector256.ConditionalSelect(right, InBox(_lidBoxR, x, y), InBox(_lidBoxL, x, y));
+        return needs.ExtractMostSignificantBits();
+    }
+
+    private static Vector256<float> InBox(Box b, Vector256<float> x, Vector256<float> y) =>
+        Vector256.GreaterThanOrEqual(x, Vector256.Create(b.MinX)) & Vector256.LessThanOrEqual(x, Vector256.Create(b.MaxX))
+        & Vector256.GreaterThanOrEqual(y, Vector256.Create(b.MinY)) & Vector256.LessThanOrEqual(y, Vector256.Create(b.MaxY));
+
+    /// <summary>
+    /// <see cref="ShadeMesh"/> into <paramref name="batch"/>, except that a pixel with no painted feature (wrinkle,
+    /// nostril, stubble, lips, brow or lid: see <see cref="NeedsPainting"/>) is added as plain skin, whose albedo
+    /// (<see cref="SkinAlbedo"/> with only the pores) the batch computes 8 pixels at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddMeshPixel(int o, int tri, SkinLightBatch batch)
+    {
+        var idx = CanonicalFaceMesh.Instance.TriangleIndices;
+        int i0 = idx[3 * tri], i1 = idx[3 * tri + 1], i2 = idx[3 * tri + 2];
+        float b1 = _b1[o], b2 = _b2[o], b0 = 1f - b1 - b2;
+        Vector4 na = b0 * _vertexNormalAo[i0] + b1 * _vertexNormalAo[i1] + b2 * _vertexNormalAo[i2];
+        Vector4 ps = b0 * _vertexPosSpec[i0] + b1 * _vertexPosSpec[i1] + b2 * _vertexPosSpec[i2];
+        Vector4 ti = b0 * _vertexTint4[i0] + b1 * _vertexTint4[i1] + b2 * _vertexTint4[i2];
+        Vector3 n = Vector3.Normalize(new Vector3(na.X, na.Y, na.Z));
+        float ao = na.W;
+        Vector3 tint = new(ti.X, ti.Y, ti.Z);
+        float spec = ps.W;
+        if (NeedsPainting(ps.X, ps.Y))
+        {
+            Vector3 albedo = SkinAlbedo(new Vector3(ps.X, ps.Y, ps.Z), tint, ref spec, out float gloss, ref ao);
+            batch.Add(o, new SkinSample(albedo, n, ao, spec, gloss, SkinWrap));
+        }
+        else
+        {
+            batch.AddPlain(o, n, ao, spec, tint, ps.X, ps.Y, SkinWrap);
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="SkinAlbedo"/> paints anything but the pores at canonical (x, y): the same region tests as
+    /// its features (a wrinkle or fold whose region test passes may still add nothing; that is only slower). Where
+    /// this is false, SkinAlbedo's result is SkinAlbedo x (1 + pores) x tint with the default specular power.
+    /// </summary>
+    private bool NeedsPainting(float x, float y)
+    {
+        AvatarLook look = _look;
+        float ax = MathF.Abs(x);
+        var p2 = new Vector2(x, y);
+        if (_wrinkleBox.Contains(p2))
+        {
+            if (ax > 1.3f && ax < 3.3f && y < -1.0f && y > -5f)
+            {
+                return true; // nasolabial fold
+            }
+
+            if (look.Ageing > 0f)
+            {
+                float cx = ax - 4.75f, cy = y - 2.6f, r2 = (cx * cx) + (cy * cy);
+                if ((y > 5.7f && y < 8.6f && ax < 5.5f) // forehead lines
+                    || (r2 > 0.35f * 0.35f && r2 < 1.2f * 1.2f && cx > -0.2f) // crow's feet
+                    || (ax > 2.2f && ax < 4.3f && MathF.Abs(y - (2.0f - 0.25f * (ax - 3.2f) * (ax - 3.2f))) < 0.08f) // lower-lid fold
+                    || (ax > 2.4f && ax < 3.3f && y < -4.6f && y > -6.9f)) // marionette lines
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (ax < 1.3f && y < -1.2f && y > -2.7f)
+        {
+            return true; // nostrils
+        }
+
+        if (look.Stubble > 0f && y < 1.5f && ax < 7.6f && y < -1.5f + 0.55f * MathF.Max(0f, ax - 2.4f))
+        {
+            return true; // stubble (beard > 0 needs y below the beard line + 0.3)
+        }
+
+        bool rightSide = x < 0f;
+        return _lipBox.Contains(p2) || (rightSide ? _browBoxR : _browBoxL).Contains(p2) || (rightSide ? _lidBoxR : _lidBoxL).Contains(p2);
     }
 
     private SkinSample ShadeMesh(int o, int tri)
