@@ -12,7 +12,8 @@ namespace FaceDefender.Benchmarks;
 /// per call by the wall clock and the thread's CPU time (min / median). Each round also places the source and the
 /// destination at a different offset within a 4 KB page (native memory, 64-byte aligned plus the offset) so that an
 /// effect of buffer placement shows up as a spread between rounds rather than between processes.
-/// <c>blurcpu-offsets [runs]</c> times the current kernel over a grid of source / destination offsets.
+/// <c>blurcpu-offsets [runs]</c> times the current kernel over a grid of source / destination offsets, and
+/// <c>blurcpu-strips [runs]</c> over strip widths.
 /// </summary>
 internal static unsafe class BlurCpuTimeHarness
 {
@@ -34,12 +35,35 @@ internal static unsafe class BlurCpuTimeHarness
             using var dst2 = new NativeBuffer(n, dof);
             img.CopyTo(src.Span);
             (double, double, double, double) cur = Time(runs, () => SeparableGaussianBlur.BlurRgb24(src.Span, dst.Span, Size, Size, k));
+            FixedPointGaussianBlur.UseStrips = false;
+            (double, double, double, double) rowk = Time(runs, () => SeparableGaussianBlur.BlurRgb24(src.Span, dst.Span, Size, Size, k));
+            FixedPointGaussianBlur.UseStrips = true;
             (double, double, double, double) prev = Time(runs, () => PreviousFixedPointGaussianBlur.Run(src.Span, dst2.Span, Size, Size, 3, k, BlurBorderMode.Reflect101, roi, 1, true));
             bool same = dst.Span.SequenceEqual(dst2.Span);
             Console.WriteLine(
                 $"round {round} src+{so,4} dst+{dof,4}  current cpu min {cur.Item3,7:F3} med {cur.Item4,7:F3} (wall {cur.Item1,7:F3}/{cur.Item2,7:F3})" +
+                $" | row kernel cpu min {rowk.Item3,7:F3} med {rowk.Item4,7:F3}" +
                 $" | previous cpu min {prev.Item3,7:F3} med {prev.Item4,7:F3} (wall {prev.Item1,7:F3}/{prev.Item2,7:F3})  ratio of min {cur.Item3 / prev.Item3:F2} {(same ? "same bytes" : "DIFFERENT BYTES")}");
         }
+    }
+
+    public static void Strips(int runs)
+    {
+        byte[] img = BenchImages.Textured(Size, 2);
+        byte[] dst = new byte[img.Length];
+        GaussianKernel k = GaussianKernel.FromSize(31);
+        int keep = FixedPointGaussianBlur.StripValues;
+        for (int round = 0; round < 2; round++)
+        {
+            foreach (int s in new[] { 96, 192, 288, 384, 576, 768, 1536, 3072 })
+            {
+                FixedPointGaussianBlur.StripValues = s;
+                (double, double, double, double) t = Time(runs, () => SeparableGaussianBlur.BlurRgb24(img, dst, Size, Size, k));
+                Console.WriteLine($"strip {s,4} values  cpu min {t.Item3,7:F3} med {t.Item4,7:F3}");
+            }
+        }
+
+        FixedPointGaussianBlur.StripValues = keep;
     }
 
     public static void Offsets(int runs)

@@ -30,6 +30,12 @@ public static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "blurcpu-strips")
+        {
+            BlurCpuTimeHarness.Strips(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "blurcpu-offsets")
         {
             BlurCpuTimeHarness.Offsets(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);

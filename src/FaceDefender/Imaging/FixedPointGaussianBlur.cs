@@ -23,6 +23,12 @@ namespace FaceDefender.Imaging;
 /// </remarks>
 internal static class FixedPointGaussianBlur
 {
+    /// <summary>Values (bytes of a row) per vertical strip of the horizontal-first AVX2 path (a tuning knob for the benchmarks).</summary>
+    internal static int StripValues { get; set; } = 384;
+
+    /// <summary>Whether the AVX2 path may take the horizontal-first strip kernel (false: the row kernel; for the benchmarks).</summary>
+    internal static bool UseStrips { get; set; } = true;
+
     public static unsafe void Run(
         ReadOnlySpan<byte> source, Span<byte> destination, int width, int height, int channels, GaussianKernel kernel,
         BlurBorderMode border, Rectangle roi, int maxDegreeOfParallelism, bool allowSimd)
@@ -53,7 +59,7 @@ internal static class FixedPointGaussianBlur
         private readonly int[] _wt;
         private readonly BlurBorderMode _border;
         private readonly Rectangle _roi;
-        private readonly bool _simd, _byteMadd;
+        private readonly bool _simd, _byteMadd, _pairMadd;
         private readonly int _colStart, _colEnd;
         private readonly int[] _borderFill; // (pad index, pad index it copies) pairs for the columns outside [_colStart, _colEnd)
         private readonly int[] _taps; // distances d ≥ 1 with a non-zero weight
@@ -74,6 +80,14 @@ internal static class FixedPointGaussianBlur
             for (int d = 1; d <= _r; d++)
             {
                 _byteMadd &= _wt[d] <= 64;
+            }
+
+            // The strip path's vpmaddubsw applies adjacent taps (W[k], W[k + 1]) of the full kernel to two bytes: exact while
+            // 255·(W[k] + W[k + 1]) stays below 32768.
+            _pairMadd = _r >= 1;
+            for (int t = 0; t <= 2 * _r; t++)
+            {
+                _pairMadd &= FullWeight(t) + FullWeight(t + 1) <= 128;
             }
 
             // Columns the horizontal pass reads, directly or through the border mapping.
@@ -123,6 +137,12 @@ internal static class FixedPointGaussianBlur
 
         public void RunBand(ReadOnlySpan<byte> src, Span<byte> dst, int y0, int y1)
         {
+            if (UseStrips && _simd && _pairMadd && _roi.Width * _c >= 32)
+            {
+                RunBandStrips(src, dst, y0, y1);
+                return;
+            }
+
             int r = _r, c = _c;
             int rowLen = _w * c;
             int padLen = (_roi.Width + (2 * r)) * c;
@@ -166,6 +186,291 @@ internal static class FixedPointGaussianBlur
             {
                 ArrayPool<short>.Shared.Return(pad);
             }
+        }
+
+        /// <summary>
+        /// The AVX2 path for kernels whose adjacent weights fit <c>vpmaddubsw</c> (W[k] + W[k + 1] ≤ 128, W the full
+        /// kernel of 2r + 1 taps): horizontal pass first, on the source bytes, then the vertical pass on 16-bit sums,
+        /// in vertical strips of the region so that the rows in flight stay in the first-level cache.
+        /// <para>Horizontal: each source row of the strip is first rewritten as byte pairs Q[u] = (s[u], s[u + c]), so
+        /// that one unaligned load of Q and one <c>vpmaddubsw</c> with (W[2i], W[2i + 1]) apply two taps to 16 values
+        /// with no unpacking (16-bit sums, exact modulo 2¹⁶, at most 255·256).</para>
+        /// <para>Vertical: source rows are taken in pairs (virtual rows 2m and 2m + 1 of the band's window); the
+        /// horizontal sums of a pair are stored interleaved (row 2m in the low half of each 32-bit lane, row 2m + 1 in
+        /// the high half, minus 2¹⁵) in a ring of r + 1 pair slots, so that one aligned load and one <c>vpmaddwd</c>
+        /// apply two taps to 8 columns, and the same load serves two output rows (the even one with weights
+        /// (W[2i], W[2i + 1]), the odd one with (W[2i − 1], W[2i])).</para>
+        /// </summary>
+        private unsafe void RunBandStrips(ReadOnlySpan<byte> src, Span<byte> dst, int y0, int y1)
+        {
+            int r = _r, c = _c, rc = r * c;
+            int rowLen = _w * c;
+            int xa = _roi.X * c, wv = _roi.Width * c;
+            int strips = (wv + StripValues - 1) / StripValues;
+            int maxLen = (wv + strips - 1) / strips;
+            int nbMax = (maxLen + 31) / 32;
+            int slotBytes = nbMax * 128;
+            int nSlots = r + 1;
+            int padLen = maxLen + (2 * rc) + c; // the strip, r·c values either side, and the c values the last pair reads
+            int qBytes = (((maxLen + (2 * rc)) * 2) + 63) & ~31;
+            int rows = y1 - y0;
+            int steps = (rows + 1) / 2;
+            if ((long)src.Length < (long)_w * _h * c || (long)dst.Length < (long)_w * _h * c)
+            {
+                throw new InvalidOperationException("Buffers smaller than the image.");
+            }
+
+            // Horizontal pair weights (W[2i], W[2i + 1]) as byte pairs, i = 0..r (W[2r + 1] = 0).
+            Vector256<sbyte>* hq = stackalloc Vector256<sbyte>[nSlots];
+            for (int i = 0; i <= r; i++)
+            {
+                hq[i] = Vector256.Create((short)(FullWeight(2 * i) | (FullWeight((2 * i) + 1) << 8))).AsSByte();
+            }
+
+            // Vertical pair weights, (low, high) 16-bit halves of 32-bit lanes: pair i of the window gives the even output
+            // row (W[2i], W[2i + 1]) at vw[2i] and the odd one (W[2i − 1], W[2i]) at vw[2i + 1].
+            Vector256<int>* vw = stackalloc Vector256<int>[2 * nSlots];
+            for (int i = 0; i <= r; i++)
+            {
+                int e0 = FullWeight(2 * i), e1 = FullWeight((2 * i) + 1), o0 = FullWeight((2 * i) - 1);
+                vw[2 * i] = Vector256.Create(e0 | (e1 << 16));
+                vw[(2 * i) + 1] = Vector256.Create(o0 | (e0 << 16));
+            }
+
+            Vector256<int> bias = Vector256.Create((Offset * 256) + (1 << 15));
+
+            // Row index of every value the horizontal pass reads, through the border (used past the row's ends).
+            int mapStart = xa - rc, mapLen = wv + (2 * rc) + c;
+            int[] mapArr = ArrayPool<int>.Shared.Rent(mapLen);
+            for (int v = mapStart; v < mapStart + mapLen; v++)
+            {
+                int x = v >= 0 ? v / c : -((-v + c - 1) / c);
+                mapArr[v - mapStart] = (BorderIndex.Map(x, _w, _border) * c) + (v - (x * c));
+            }
+
+            byte[] ringArr = ArrayPool<byte>.Shared.Rent((nSlots * slotBytes) + 32);
+            byte[] workArr = ArrayPool<byte>.Shared.Rent((2 * padLen) + (2 * qBytes) + 64);
+            try
+            {
+                fixed (byte* sp = src)
+                fixed (byte* dp = dst)
+                fixed (byte* ringRaw = ringArr)
+                fixed (byte* workRaw = workArr)
+                fixed (int* mp = mapArr)
+                {
+                    byte* ring = (byte*)(((nint)ringRaw + 31) & ~(nint)31);
+                    var work = new StripWork
+                    {
+                        QA = (byte*)(((nint)workRaw + 31) & ~(nint)31),
+                        Hq = hq,
+                        Map = mp,
+                        MapStart = mapStart,
+                    };
+                    work.QB = work.QA + qBytes;
+                    work.PadA = work.QB + qBytes;
+                    work.PadB = work.PadA + padLen;
+                    for (int k = 0; k < strips; k++)
+                    {
+                        work.A = xa + (int)((long)k * wv / strips);
+                        int b = xa + (int)((long)(k + 1) * wv / strips);
+                        work.Len = b - work.A;
+                        work.Direct = work.A - rc >= 0 && b + rc + c <= rowLen;
+                        int len = work.Len, nb = (len + 31) / 32;
+
+                        // Pair m holds virtual rows 2m and 2m + 1, i.e. source rows y0 − r + 2m (+ 1) through the border.
+                        for (int m = 0; m < r; m++)
+                        {
+                            FillPair(sp, ref work, ring + (m % nSlots * slotBytes), y0 - r + (2 * m));
+                        }
+
+                        for (int st = 0; st < steps; st++)
+                        {
+                            int mNew = st + r;
+                            FillPair(sp, ref work, ring + (mNew % nSlots * slotBytes), y0 - r + (2 * mNew));
+
+                            // The window's pairs st .. st + r sit in the ring from slot st mod (r + 1) on, wrapping once.
+                            int first = st % nSlots;
+                            byte* w0 = ring + (first * slotBytes);
+                            int n0 = nSlots - first;
+                            int y = y0 + (2 * st);
+                            byte* out0 = dp + ((long)y * rowLen) + work.A;
+                            byte* out1 = y + 1 < y1 ? out0 + rowLen : null;
+                            for (int blk = 0; blk < nb; blk++)
+                            {
+                                int j = Math.Min(32 * blk, len - 32);
+                                VerticalPairs(w0 + (blk * 128), n0, ring + (blk * 128), nSlots - n0, slotBytes, vw, bias, out0 + j, out1 == null ? null : out1 + j);
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(ringArr);
+                ArrayPool<byte>.Shared.Return(workArr);
+                ArrayPool<int>.Shared.Return(mapArr);
+            }
+        }
+
+        /// <summary>Buffers and the current strip of <see cref="RunBandStrips"/>.</summary>
+        private unsafe struct StripWork
+        {
+            public byte* QA, QB, PadA, PadB;
+            public Vector256<sbyte>* Hq;
+            public int* Map;
+            public int MapStart, A, Len;
+            public bool Direct;
+        }
+
+        /// <summary>Horizontal sums of virtual rows <paramref name="vy"/> and vy + 1 over the current strip, stored interleaved in a pair slot.</summary>
+        private unsafe void FillPair(byte* sp, ref StripWork work, byte* dstSlot, int vy)
+        {
+            int rowLen = _w * _c, c = _c, rc = _r * _c;
+            int a = work.A, len = work.Len, from = a - rc;
+            byte* rowA = sp + ((long)BorderIndex.Map(vy, _h, _border) * rowLen);
+            byte* rowB = sp + ((long)BorderIndex.Map(vy + 1, _h, _border) * rowLen);
+            if (!work.Direct)
+            {
+                // Copy the strip with its margins, mapping the values past the row's ends.
+                PadRow(rowA, work.PadA, from, len + (2 * rc) + c, work.Map, work.MapStart);
+                PadRow(rowB, work.PadB, from, len + (2 * rc) + c, work.Map, work.MapStart);
+                rowA = work.PadA - from;
+                rowB = work.PadB - from;
+            }
+
+            // Q[u] = (s[u], s[u + c]) for u = from .. from + len + 2rc − 1, in 32-value chunks (the last one overlapping).
+            int qLen = len + (2 * rc);
+            byte* qa = work.QA, qb = work.QB;
+            for (int u = 0; u < qLen; u += 32)
+            {
+                int uu = Math.Min(u, qLen - 32);
+                PairBytes(rowA + from + uu, c, qa + (2 * uu));
+                PairBytes(rowB + from + uu, c, qb + (2 * uu));
+            }
+
+            // Output value p of the strip reads Q[p − rc + 2ic] for pair i = 0..r, i.e. qa + 2(p − a) + 4ic.
+            Vector256<sbyte>* hq = work.Hq;
+            int step = 4 * c, pairs = _r + 1;
+            Vector256<short> offset = Vector256.Create(unchecked((short)Offset));
+            int nb = (len + 31) / 32;
+            for (int blk = 0; blk < nb; blk++)
+            {
+                int j = Math.Min(32 * blk, len - 32);
+                byte* pa = qa + (2 * j), pb = qb + (2 * j);
+                Vector256<short> a0 = Vector256<short>.Zero, a1 = a0, b0 = a0, b1 = a0;
+                for (int i = 0; i < pairs; i++, pa += step, pb += step)
+                {
+                    Vector256<sbyte> w = hq[i];
+                    a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx.LoadVector256(pa), w));
+                    a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx.LoadVector256(pa + 32), w));
+                    b0 = Avx2.Add(b0, Avx2.MultiplyAddAdjacent(Avx.LoadVector256(pb), w));
+                    b1 = Avx2.Add(b1, Avx2.MultiplyAddAdjacent(Avx.LoadVector256(pb + 32), w));
+                }
+
+                // Sums minus 2¹⁵ (signed lanes), in value order; interleave rows 2m and 2m + 1 per 16-bit value.
+                a0 ^= offset;
+                a1 ^= offset;
+                b0 ^= offset;
+                b1 ^= offset;
+                short* o = (short*)(dstSlot + (blk * 128));
+                Avx.StoreAligned(o, Avx2.UnpackLow(a0, b0));       // values 0-3 | 8-11
+                Avx.StoreAligned(o + 16, Avx2.UnpackHigh(a0, b0)); // 4-7 | 12-15
+                Avx.StoreAligned(o + 32, Avx2.UnpackLow(a1, b1));  // 16-19 | 24-27
+                Avx.StoreAligned(o + 48, Avx2.UnpackHigh(a1, b1)); // 20-23 | 28-31
+            }
+        }
+
+        /// <summary>Writes the 32 byte pairs (s[u], s[u + c]), u = 0..31, in order to <paramref name="q"/> (64 bytes).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void PairBytes(byte* s, int c, byte* q)
+        {
+            Vector256<byte> x = Avx.LoadVector256(s);
+            Vector256<byte> y = Avx.LoadVector256(s + c);
+            Vector256<byte> lo = Avx2.UnpackLow(x, y);  // pairs 0-7 | 16-23
+            Vector256<byte> hi = Avx2.UnpackHigh(x, y); // pairs 8-15 | 24-31
+            Avx.Store(q, Avx2.Permute2x128(lo, hi, 0x20));
+            Avx.Store(q + 32, Avx2.Permute2x128(lo, hi, 0x31));
+        }
+
+        /// <summary>Weight of offset k (0..2r) of the full kernel, 0 outside.</summary>
+        private int FullWeight(int k) => k < 0 || k > 2 * _r ? 0 : _wt[Math.Abs(k - _r)];
+
+        /// <summary>
+        /// Copies values v0 .. v0 + len − 1 of a row into <paramref name="buf"/>, those past the row's ends through
+        /// <paramref name="map"/> (the row index of value v is map[v − mapStart]).
+        /// </summary>
+        private unsafe void PadRow(byte* row, byte* buf, int v0, int len, int* map, int mapStart)
+        {
+            int rowLen = _w * _c;
+            int ds = Math.Max(v0, 0), de = Math.Min(v0 + len, rowLen);
+            if (de > ds)
+            {
+                Buffer.MemoryCopy(row + ds, buf + (ds - v0), len, de - ds);
+            }
+
+            for (int v = v0; v < ds; v++)
+            {
+                buf[v - v0] = row[map[v - mapStart]];
+            }
+
+            for (int v = Math.Max(de, v0); v < v0 + len; v++)
+            {
+                buf[v - v0] = row[map[v - mapStart]];
+            }
+        }
+
+        /// <summary>
+        /// Vertical sums of one 32-value block for two output rows from the interleaved pair slots, rounded and packed
+        /// back into column order (the 32-bit packs undo the interleave, the byte pack the unpacks' in-lane order).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void VerticalPairs(
+            byte* p0, int n0, byte* p1, int n1, int stride, Vector256<int>* vw, Vector256<int> bias, byte* out0, byte* out1)
+        {
+            Vector256<int> a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+            Vector256<int> b0 = bias, b1 = bias, b2 = bias, b3 = bias;
+            Vector256<int>* w = vw;
+            byte* p = p0;
+            int n = n0;
+            for (int seg = 0; seg < 2; seg++)
+            {
+                for (byte* end = p + ((nint)n * stride); p < end; p += stride, w += 2)
+                {
+                    Vector256<short> x0 = Avx.LoadAlignedVector256((short*)p);
+                    Vector256<short> x1 = Avx.LoadAlignedVector256((short*)(p + 32));
+                    Vector256<short> x2 = Avx.LoadAlignedVector256((short*)(p + 64));
+                    Vector256<short> x3 = Avx.LoadAlignedVector256((short*)(p + 96));
+                    Vector256<short> e = w[0].AsInt16();
+                    Vector256<short> o = w[1].AsInt16();
+                    a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(x0, e));
+                    a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(x1, e));
+                    a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(x2, e));
+                    a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(x3, e));
+                    b0 = Avx2.Add(b0, Avx2.MultiplyAddAdjacent(x0, o));
+                    b1 = Avx2.Add(b1, Avx2.MultiplyAddAdjacent(x1, o));
+                    b2 = Avx2.Add(b2, Avx2.MultiplyAddAdjacent(x2, o));
+                    b3 = Avx2.Add(b3, Avx2.MultiplyAddAdjacent(x3, o));
+                }
+
+                p = p1;
+                n = n1;
+            }
+
+            Avx.Store(out0, PackRounded(a0, a1, a2, a3));
+            if (out1 != null)
+            {
+                Avx.Store(out1, PackRounded(b0, b1, b2, b3));
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<byte> PackRounded(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3)
+        {
+            // a0: values 0-3 | 8-11, a1: 4-7 | 12-15, a2: 16-19 | 24-27, a3: 20-23 | 28-31 (bias already added). The
+            // 32-bit packs give 0-7 | 8-15 and 16-23 | 24-31; the byte pack interleaves their halves, vpermq undoes it.
+            Vector256<short> s01 = Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(a0, 16), Avx2.ShiftRightArithmetic(a1, 16));
+            Vector256<short> s23 = Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(a2, 16), Avx2.ShiftRightArithmetic(a3, 16));
+            return Avx2.Permute4x64(Avx2.PackUnsignedSaturate(s01, s23).AsUInt64(), 0b11_01_10_00).AsByte();
         }
 
         private void FillBorder(short[] pad)

@@ -72,6 +72,10 @@ public class FixedPointBlurTests
         { 131, 67, 3, 0.5f, BlurBorderMode.Reflect101 }, // centre weight above 127: 16-bit multiply path
         { 200, 45, 3, 9.0f, BlurBorderMode.Replicate },
         { 70, 33, 3, 30f, BlurBorderMode.Reflect101 }, // radius larger than the image
+        { 300, 41, 3, 5.0f, BlurBorderMode.Reflect101 }, // several vertical strips of the horizontal-first path
+        { 517, 29, 4, 5.0f, BlurBorderMode.Replicate },
+        { 263, 35, 1, 5.0f, BlurBorderMode.Reflect },
+        { 150, 31, 3, 1.0f, BlurBorderMode.Reflect101 }, // adjacent weights above 128: the row path's vpmaddubsw passes
     };
 
     [Theory]
@@ -98,6 +102,27 @@ public class FixedPointBlurTests
                 {
                     a[i].Should().Be(simd[i]);
                 }
+            }
+        }
+    }
+
+    [Fact]
+    public void Vector_path_equals_scalar_path_for_k31_regions_odd_heights_and_two_threads()
+    {
+        // OpenCV's k = 31 kernel (two zero taps) on an image several strips wide: whole image, regions starting on odd
+        // rows and columns with odd heights (the last row pair has one output row), one touching the right and bottom
+        // edges, and two row bands on two threads.
+        const int w = 640, h = 77;
+        byte[] src = TestImages.Random(w, h, 3, 5);
+        var k = GaussianKernel.FromSize(31);
+        foreach (Rectangle? roi in new Rectangle?[] { null, new Rectangle(13, 7, 401, 33), new Rectangle(605, 40, 35, 37), new Rectangle(1, 0, 11, 77) })
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                byte[] simd = new byte[src.Length], scalar = new byte[src.Length];
+                SeparableGaussianBlur.Run<byte, byte>(src, simd, w, h, 3, k, BlurBorderMode.Reflect101, roi, threads, allowSimd: true);
+                SeparableGaussianBlur.Run<byte, byte>(src, scalar, w, h, 3, k, BlurBorderMode.Reflect101, roi, 1, allowSimd: false);
+                simd.Should().Equal(scalar, $"region {roi}, {threads} threads");
             }
         }
     }
