@@ -193,7 +193,7 @@ internal sealed partial class FaceRasterizer
                     Vector256<float> fail0 = near & bad0;
                     Vector256<float> inRange0 = may & ~fail0 & Vector256.GreaterThan(t0f, Vector256<float>.Zero) & Vector256.LessThan(t0f, zLimit);
                     Vector256<float> alpha0 = Vector256<float>.Zero, shows0 = Vector256<float>.Zero;
-                    if (inRange0 != Vector256<float>.Zero)
+                    if ((inRange0 & CurtainMayShow(t0f, dy, dz)) != Vector256<float>.Zero)
                     {
                         alpha0 = CurtainAlpha8(t0f, dx, dy, dz, out shows0);
                     }
@@ -201,7 +201,7 @@ internal sealed partial class FaceRasterizer
                     Vector256<float> hit0 = inRange0 & shows0;
                     Vector256<float> reach1 = inRange0 & ~shows0 & Vector256.LessThan(t1, zLimit) & ~bad1 & Vector256.GreaterThan(t1r, Vector256<float>.Zero) & Vector256.LessThan(t1r, zLimit);
                     Vector256<float> alpha1 = Vector256<float>.Zero, hit1 = Vector256<float>.Zero;
-                    if (reach1 != Vector256<float>.Zero)
+                    if ((reach1 & CurtainMayShow(t1r, dy, dz)) != Vector256<float>.Zero)
                     {
                         alpha1 = CurtainAlpha8(t1r, dx, dy, dz, out Vector256<float> shows1);
                         hit1 = reach1 & shows1;
@@ -306,6 +306,19 @@ internal sealed partial class FaceRasterizer
             Vector256<float> tufts = Vector256.Create(0.5f) + (Vector256.Create(0.5f) * ValueNoise.Sample8((az * 40f) + (py * 3f), (py * 2f) + Vector256.Create(11f)));
             Vector256<float> fuzz = Vector256<float>.One - (HairShadeBatch.Smoothstep(0.80f, 0.995f, grazing) * (Vector256.Create(0.35f) + (Vector256.Create(0.65f) * tufts)));
             return Vector256.ConditionalSelect(fuzzy, fuzz, Vector256<float>.One);
+        }
+
+        /// <summary>
+        /// False where <see cref="CurtainAlpha8"/> cannot show hair at the hits t whatever its noise: above the curtain's
+        /// top, in front of the face, or more than 1.55 cm (the ragged end's lowest reach and its fade) below the hair's
+        /// bottom; there the noise is not evaluated.
+        /// </summary>
+        private Vector256<float> CurtainMayShow(Vector256<float> t, Vector256<float> dy, Vector256<float> dz)
+        {
+            Vector3 o = _r._camHead;
+            Vector256<float> py = Vector256.Create(o.Y) + (t * dy), pz = Vector256.Create(o.Z) + (t * dz);
+            return Vector256.LessThanOrEqual(py, Vector256.Create(_r._model.HairCentre.Y + 1f)) & Vector256.LessThanOrEqual(pz, Vector256.Create(1.3f))
+                & Vector256.GreaterThanOrEqual(py, Vector256.Create(_r._look.HairBottomY - 1.6f));
         }
 
         /// <summary>

@@ -899,11 +899,51 @@ internal sealed partial class FaceRasterizer
     {
         var (x0, y0, x1, y1) = _hairBox;
         int boxW = x1 - x0 + 1;
+        bool vector = Avx2.IsSupported;
+        ref float hairT = ref MemoryMarshal.GetArrayDataReference(_hairT);
+        ref float colour = ref MemoryMarshal.GetArrayDataReference(_colour);
+        ref float hairRgb = ref MemoryMarshal.GetArrayDataReference(_hairRgb);
         for (int y = y0; y <= y1; y++)
         {
             for (int x = x0; x <= x1; x++)
             {
                 int idx = y * _w + x;
+                if (vector && x + 8 <= x1 + 1)
+                {
+                    // 8 pixels at a time: none with hair is skipped, else colour * trans + hair for the 24 channels
+                    // (trans spread over R, G and B by permutes), kept where trans < 1.
+                    Vector256<float> t8 = Vector256.LoadUnsafe(ref hairT, (nuint)idx);
+                    Vector256<float> hair = Vector256.LessThan(t8, Vector256<float>.One);
+                    if (hair == Vector256<float>.Zero)
+                    {
+                        x += 7;
+                        continue;
+                    }
+
+                    for (int part = 0; part < 3; part++)
+                    {
+                        Vector256<int> spread = part == 0 ? Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2)
+                            : part == 1 ? Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5) : Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
+                        Vector256<float> t = Avx2.PermuteVar8x32(t8, spread);
+                        Vector256<float> m = Avx2.PermuteVar8x32(hair, spread);
+                        nuint q = (nuint)((3 * idx) + (8 * part));
+                        Vector256<float> c = Vector256.LoadUnsafe(ref colour, q);
+                        Vector256.ConditionalSelect(m, (c * t) + Vector256.LoadUnsafe(ref hairRgb, q), c).StoreUnsafe(ref colour, q);
+                    }
+
+                    for (uint bits = hair.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                    {
+                        int lane = BitOperations.TrailingZeroCount(bits);
+                        if (_hairFlag[(y - y0) * boxW + (x + lane - x0)])
+                        {
+                            _class[idx + lane] = ClassHair;
+                        }
+                    }
+
+                    x += 7;
+                    continue;
+                }
+
                 float trans = _hairT[idx];
                 if (trans >= 1f)
                 {
