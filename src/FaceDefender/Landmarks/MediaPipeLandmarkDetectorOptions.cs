@@ -150,17 +150,19 @@ public sealed record MediaPipeLandmarkDetectorOptions
     /// the lid-margin points of the fine eye contour moved to the lid edges and, with <see cref="EyeImageRefinement.Iris"/>
     /// or <see cref="EyeImageRefinement.IrisAndLids"/>, the iris centre to the limbus; every move bounded by a fraction of
     /// the iris radius, only on irises of at least 10 pixels radius with a clear edge. Default
-    /// <see cref="EyeImageRefinement.Lids"/>: on the ground-truth kit it improves MRD1 and MRD2 and changes nothing else;
-    /// the iris fit places the kit's iris centres closer to the truth but was not made the default because it moves real
-    /// photos' centres by up to a few tenths of a source pixel either way and makes decentration against the mesh canthi
-    /// worse on the kit (docs/landmarks.md). <see cref="EyeImageRefinement.None"/> gives the models' points unchanged.
+    /// <see cref="EyeImageRefinement.IrisAndLids"/> (since session 4): on the ground-truth kit the limbus fit brings the
+    /// iris centre from about 0.5 mm to 0.15 mm and the lid searches the lid margins to about 0.3 mm. It was not the
+    /// default before because it made decentration against the mesh canthi worse on the kit; that came from the kit's
+    /// canonical-mesh eyes being narrower than real ones (fixed in the renderer; docs/diagnostics.md). On small irises
+    /// (under 10 px radius, as in the two shared portraits) nothing moves. <see cref="EyeImageRefinement.None"/> gives the
+    /// models' points unchanged.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
     public EyeImageRefinement EyeImageRefinement
     {
         get;
         init => field = Defined(value, nameof(EyeImageRefinement), "Use None, Iris, Lids or IrisAndLids.");
-    } = EyeImageRefinement.Lids;
+    } = EyeImageRefinement.IrisAndLids;
 
     /// <summary>
     /// ONNX Runtime session options (threads, execution providers such as CUDA or DirectML), used

@@ -25,11 +25,11 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         var mesh = new DiagnosticOptions { UpperLidSource = EyePointSource.Mesh, LowerLidSource = EyePointSource.Mesh, CanthusSource = EyePointSource.Mesh };
         var variants = new (string Name, DiagnosticOptions Options)[]
         {
-            ("default (contour upper lid, average lower lid, mesh canthi, lid midpoint, per-eye width)", new DiagnosticOptions()),
+            ("default (contour lids, mesh canthi, lid midpoint, per-eye width)", new DiagnosticOptions()),
             ("face mesh only (session 1)", mesh),
+            ("contour upper lid, average lower lid (default before session 4)", new DiagnosticOptions { LowerLidSource = EyePointSource.Average }),
             ("contour lids read above the pupil", new DiagnosticOptions { LidMargin = LidMarginPoint.AbovePupil }),
             ("contour upper lid, mesh lower lid", new DiagnosticOptions { LowerLidSource = EyePointSource.Mesh }),
-            ("contour lids", new DiagnosticOptions { LowerLidSource = EyePointSource.FineContour }),
             ("average lids", new DiagnosticOptions { UpperLidSource = EyePointSource.Average, LowerLidSource = EyePointSource.Average }),
             ("contour canthi", new DiagnosticOptions { CanthusSource = EyePointSource.FineContour }),
             ("average canthi", new DiagnosticOptions { CanthusSource = EyePointSource.Average }),

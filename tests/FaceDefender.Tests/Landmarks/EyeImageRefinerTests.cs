@@ -322,7 +322,7 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
     {
         FluentActions.Invoking(() => new MediaPipeLandmarkDetectorOptions { EyeImageRefinement = (EyeImageRefinement)9 })
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("EyeImageRefinement");
-        new MediaPipeLandmarkDetectorOptions().EyeImageRefinement.Should().Be(EyeImageRefinement.Lids);
+        new MediaPipeLandmarkDetectorOptions().EyeImageRefinement.Should().Be(EyeImageRefinement.IrisAndLids);
     }
 
     private static float U(Random rng, float a) => (float)((rng.NextDouble() * 2) - 1) * a;

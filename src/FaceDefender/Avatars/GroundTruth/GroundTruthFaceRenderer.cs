@@ -29,7 +29,7 @@ public static class GroundTruthFaceRenderer
         int bucket = AvatarAgeBuckets.Map(scene.AgeYears);
         AvatarLook look = AvatarLook.Create(scene.Sex, bucket, scene.SkinTone, ProceduralAvatarProvider.IdentitySeed(scene.Identity));
         float irisRadiusCm = scene.IrisDiameterMm / 20f;
-        look = look with { IrisRadius = irisRadiusCm, PupilRadius = irisRadiusCm * 0.34f };
+        look = look with { IrisRadius = irisRadiusCm, PupilRadius = irisRadiusCm * 0.34f, MeasurementEyes = true };
         FaceModel model = FaceModel.Build(look, ToSettings(scene.RightEye), ToSettings(scene.LeftEye));
         var pose = new PoseDegrees(scene.RollDegrees, scene.YawDegrees, scene.PitchDegrees);
         RasterOutput output = FaceRasterizer.Render(model, look, pose, scene.ImageSize, scene.ImageSize, scene.Scale);

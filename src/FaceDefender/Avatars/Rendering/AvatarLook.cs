@@ -60,6 +60,13 @@ internal sealed record AvatarLook
     public required float UpperLidUpMm { get; init; }
     public required float LowerLidDownMm { get; init; }
 
+    /// <summary>
+    /// Measurement realism (the ground-truth kit): palpebral fissures with adult anthropometric proportions (the canonical
+    /// mesh's inner canthi moved 2 mm towards the nose) and a thin lid-margin contact line instead of a lash band over the
+    /// eyeball. Off for the embedded avatars, whose look (and the fusion and privacy figures measured with them) is unchanged.
+    /// </summary>
+    public bool MeasurementEyes { get; init; }
+
     // Brows.
     public required float BrowThickness { get; init; }
     public required float BrowDensity { get; init; }

@@ -85,6 +85,11 @@ internal sealed class FaceModel
     public required Vector3 EarCentre { get; init; }
     public required Vector3 EarRadii { get; init; }
 
+    // Anthropometric canthi (see Deform): the medial canthus moves 2 mm towards the nose, the lateral 0.5 mm outwards.
+    private const float MedialCanthusShift = 0.2f;
+    private const float MedialCanthusSigmaX = 0.5f;
+    private const float LateralCanthusShift = 0.05f;
+
     /// <summary>Builds the head of <paramref name="look"/> with extra per-eye settings.</summary>
     public static FaceModel Build(AvatarLook look, EyeSettings rightEye, EyeSettings leftEye)
     {
@@ -217,6 +222,19 @@ internal sealed class FaceModel
         y -= 0.25f * sag * midCheek;
         float bags = Gauss(ax - 3.1f, y - 1.75f, 0.9f, 0.35f);
         z += 0.18f * sag * bags;
+
+        // Palpebral fissures (ground-truth kit only, AvatarLook.MeasurementEyes): the canonical mesh's inner canthi
+        // are 37 mm apart and its fissures 26 mm long, where adults average about 31-34 mm and 28-31 mm
+        // (anthropometric norms). Moving the medial canthal region towards the nose gives the usual proportions,
+        // and the detector then agrees with the projected canthi (docs/diagnostics.md).
+        if (look.MeasurementEyes)
+        {
+            float medial = Gauss(ax - 1.86f, y - 2.59f, MedialCanthusSigmaX, 0.35f);
+            x -= sx * MedialCanthusShift * medial;
+            float lateral = Gauss(ax - 4.45f, y - 2.66f, 0.5f, 0.35f);
+            x += sx * LateralCanthusShift * lateral;
+            ax = MathF.Abs(x);
+        }
 
         // Face proportions about the eye line.
         y = y < eyeY ? eyeY + (y - eyeY) * look.LowerFaceLength : eyeY + (y - eyeY) * look.UpperFaceLength;

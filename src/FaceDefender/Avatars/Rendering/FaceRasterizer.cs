@@ -2074,7 +2074,11 @@ internal sealed partial class FaceRasterizer
                 float u = MathF.Min(up - 0.5f, maxScan);
                 float shade = 0.4f + 0.6f * SmoothstepFast(0f, shadowPx, u);
                 float lashNoise = 0.5f + 0.5f * ValueNoise.Sample(x * 0.9f * 1024f / _w / 1.5f, 3f);
-                float lash = SmoothstepFast(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
+                // Kit (MeasurementEyes): only the lash roots and the margin's contact shadow, a thin dark line just inside
+                // the margin (about 0.1-0.7 mm), as in photographs; avatars: a lash band over the eyeball.
+                float lash = _look.MeasurementEyes
+                    ? SmoothstepFast(lashPx * (0.35f + 0.2f * lashNoise), lashPx * 0.08f, u)
+                    : SmoothstepFast(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
                 shade *= 1f - 0.85f * lash;
                 if (down <= 1)
                 {
