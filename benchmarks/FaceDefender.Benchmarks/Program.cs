@@ -5,7 +5,8 @@ namespace FaceDefender.Benchmarks;
 /// <summary>
 /// Runs the benchmarks named by the arguments, e.g. <c>--filter *Warp*</c> (see docs/benchmarks.md), or
 /// <c>cputime [runs]</c> for the wall-clock and thread-CPU-time harness of the issue-2 target kernels, or
-/// <c>blurcpu [runs] [rounds]</c> / <c>blurcpu-offsets [runs]</c> for the 8-bit blur against its session-3 kernel, or
+/// <c>blurcpu [runs] [rounds]</c> / <c>blurcpu-offsets [runs]</c> / <c>blurcpu-strips [runs]</c> for the 8-bit blur against
+/// its session-3 kernel, or <c>blendcpu [runs] [rounds]</c> for the alpha blend against a copy and its session-3 version, or
 /// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline, or
 /// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults),
 /// or <c>avatarsweep [reps]</c> / <c>avatarprofile [runs] [name ...]</c> for the CPU time of every embedded avatar and
@@ -27,6 +28,14 @@ public static class Program
             BlurCpuTimeHarness.Run(
                 args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30,
                 args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 6);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "blendcpu")
+        {
+            BlendCpuTimeHarness.Run(
+                args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40,
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
             return;
         }
 

@@ -122,6 +122,40 @@ public class MaskAndBlendTests
     }
 
     [Fact]
+    public void Blend_with_long_runs_of_0_and_1_equals_the_scalar_path_out_of_place_and_in_place()
+    {
+        // Runs longer than the 64-pixel skip steps, starting off the 16-pixel grid, with single fractional, NaN,
+        // negative-zero and above-1 values inside them, so that every skip loop stops early and resumes.
+        int n = 5000 + 9;
+        byte[] bg = TestImages.Random(n, 1, 3, 41), fg = TestImages.Random(n, 1, 3, 42);
+        float[] mask = TestImages.RandomFloats(n, 43, 1f);
+        for (int i = 0; i < n; i++)
+        {
+            int seg = (i + 37) % 1000;
+            mask[i] = seg < 400 ? 0 : seg < 800 ? 1 + (seg % 3) : mask[i];
+        }
+
+        foreach (int i in new[] { 200, 650, 1100, 1515, 2390, 4090 })
+        {
+            mask[i] = 0.5f;
+        }
+
+        mask[2100] = -0f;
+        mask[2200] = float.NaN;
+        mask[1700] = 0.999f;
+        byte[] scalar = new byte[n * 3], simd = new byte[n * 3];
+        AlphaBlend.BlendCore(bg, fg, mask, scalar, allowSimd: false);
+        AlphaBlend.BlendCore(bg, fg, mask, simd, allowSimd: true);
+        simd.Should().Equal(scalar);
+        byte[] intoBg = (byte[])bg.Clone();
+        AlphaBlend.BlendCore(intoBg, fg, mask, intoBg, allowSimd: true);
+        intoBg.Should().Equal(scalar);
+        byte[] intoFg = (byte[])fg.Clone();
+        AlphaBlend.BlendCore(bg, intoFg, mask, intoFg, allowSimd: true);
+        intoFg.Should().Equal(scalar);
+    }
+
+    [Fact]
     public void Blend_is_within_0_51_of_the_exact_blend_and_in_place_equals_out_of_place()
     {
         // An eye-like mask: long runs of 0, runs of 1, feathered edges, and a few odd values; odd length.

@@ -1,0 +1,172 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+using FaceDefender.Imaging;
+
+namespace FaceDefender.Benchmarks.Previous;
+
+// Frozen copy of the library's alpha blend as it was at commit 2566c2a (session 3), kept only as a same-run
+// baseline for the benchmarks. Not used by the library.
+
+/// <summary>
+/// Per-pixel alpha blending of two interleaved RGB images with a float mask:
+/// out = background·(1 − m) + foreground·m, rounded half up.
+/// </summary>
+/// <remarks>
+/// <para>Mask values are clamped to [0, 1] (NaN counts as 0) and quantised to 1/16384: with q = ⌊16384·m + ½⌋,
+/// out = ⌊b + (f − b)·q / 16384 + ½⌋, computed exactly in 16-bit integers (<c>vpmulhrsw</c>), so the result is
+/// always between the two inputs and at most 0.51 from the exact blend (1/2 from the rounding, 255/32768 from the
+/// quantisation). Where the mask is 0 the output is the background byte, where it is 1 the foreground byte.</para>
+/// <para>Runs of 16 pixels whose mask is exactly 0 (or at least 1) are copied in bulk from the background
+/// (or foreground), and not touched at all when the destination is that buffer. Thread-safe.</para>
+/// </remarks>
+internal static class PreviousAvx2AlphaBlend
+{
+    private const int MaskOne = 1 << 14;
+
+    /// <summary>Blends <paramref name="foreground"/> over <paramref name="background"/> through <paramref name="mask"/>.</summary>
+    /// <param name="background">Background pixels (for example the avatar), pixelCount x 3 bytes.</param>
+    /// <param name="foreground">Foreground pixels (for example the corrected patient), pixelCount x 3 bytes.</param>
+    /// <param name="mask">One value a pixel, pixelCount values.</param>
+    /// <param name="destination">Output, pixelCount x 3 bytes; may be the background or the foreground buffer.</param>
+    /// <exception cref="ArgumentException">Buffers of inconsistent sizes.</exception>
+    internal static void Blend(ReadOnlySpan<byte> background, ReadOnlySpan<byte> foreground, ReadOnlySpan<float> mask, Span<byte> destination)
+        => BlendCore(background, foreground, mask, destination, allowSimd: true);
+
+    internal static void BlendCore(ReadOnlySpan<byte> background, ReadOnlySpan<byte> foreground, ReadOnlySpan<float> mask, Span<byte> destination, bool allowSimd)
+    {
+        int n = mask.Length;
+        if (background.Length != 3 * n || foreground.Length != 3 * n || destination.Length != 3 * n)
+        {
+            throw new ArgumentException(
+                $"Blend needs 3 bytes a pixel in every image for the {n} mask values; got background {background.Length}, foreground {foreground.Length}, destination {destination.Length} bytes.",
+                nameof(mask));
+        }
+
+        int i = 0;
+        if (allowSimd && Avx2.IsSupported)
+        {
+            i = BlendAvx2(background, foreground, mask, destination);
+        }
+
+        for (; i < n; i++)
+        {
+            int q = Quantise(mask[i]);
+            int o = i * 3;
+            for (int c = 0; c < 3; c++)
+            {
+                int b = background[o + c];
+                destination[o + c] = (byte)(b + ((2 * (foreground[o + c] - b) * q) + (1 << 14) >> 15));
+            }
+        }
+    }
+
+    /// <summary>The mask value clamped to [0, 1] (NaN as 0) in units of 1/16384, rounded half up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Quantise(float m)
+    {
+        m = m > 0 ? (m < 1 ? m : 1) : 0;
+        return (int)((m * MaskOne) + 0.5f);
+    }
+
+    private enum Run
+    {
+        None,
+        Background,
+        Foreground,
+    }
+
+    private static int BlendAvx2(ReadOnlySpan<byte> bg, ReadOnlySpan<byte> fg, ReadOnlySpan<float> mask, Span<byte> dst)
+    {
+        bool dstIsBg = Unsafe.AreSame(ref MemoryMarshal.GetReference(bg), ref MemoryMarshal.GetReference(dst));
+        bool dstIsFg = Unsafe.AreSame(ref MemoryMarshal.GetReference(fg), ref MemoryMarshal.GetReference(dst));
+        ref float m0 = ref MemoryMarshal.GetReference(mask);
+        ref byte b0 = ref MemoryMarshal.GetReference(bg);
+        ref byte f0 = ref MemoryMarshal.GetReference(fg);
+        ref byte d0 = ref MemoryMarshal.GetReference(dst);
+        Vector256<float> one = Vector256.Create(1f);
+        Vector256<float> scale = Vector256.Create((float)MaskOne);
+        Vector256<float> half = Vector256.Create(0.5f);
+
+        // Word shuffles that spread 8 mask values over the 3 bytes of each pixel (in-lane pshufb, byte pairs).
+        Vector256<byte> spread0 = Vector256.Create((byte)0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 4, 5, 4, 5, 4, 5, 6, 7, 6, 7, 6, 7, 8, 9, 8, 9, 8, 9, 10, 11);
+        Vector256<byte> spread1 = Vector256.Create((byte)10, 11, 10, 11, 12, 13, 12, 13, 12, 13, 14, 15, 14, 15, 14, 15, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 4, 5, 4, 5);
+        Vector256<byte> spread2 = Vector256.Create((byte)4, 5, 6, 7, 6, 7, 6, 7, 8, 9, 8, 9, 8, 9, 10, 11, 10, 11, 10, 11, 12, 13, 12, 13, 12, 13, 14, 15, 14, 15, 14, 15);
+
+        int n = mask.Length;
+        Run run = Run.None;
+        int runStart = 0;
+        int i = 0;
+        for (; i <= n - 16; i += 16)
+        {
+            Vector256<float> lo = Vector256.LoadUnsafe(ref m0, (nuint)i);
+            Vector256<float> hi = Vector256.LoadUnsafe(ref m0, (nuint)i + 8);
+            Run kind = Run.None;
+            if (((lo.AsUInt32() | hi.AsUInt32()) == Vector256<uint>.Zero))
+            {
+                kind = Run.Background;
+            }
+            else if (Vector256.GreaterThanOrEqualAll(lo, one) && Vector256.GreaterThanOrEqualAll(hi, one))
+            {
+                kind = Run.Foreground;
+            }
+
+            if (kind != run)
+            {
+                Flush(run, runStart, i, bg, fg, dst, dstIsBg, dstIsFg);
+                run = kind;
+                runStart = i;
+            }
+
+            if (kind != Run.None)
+            {
+                continue;
+            }
+
+            // q = ⌊16384·clamp(m) + ½⌋ (the product is exact, so the fused add rounds like the scalar one);
+            // vmaxps returns its second operand (0) for NaN.
+            Vector256<int> qlo = Avx.ConvertToVector256Int32WithTruncation(Vector256.FusedMultiplyAdd(Avx.Min(Avx.Max(lo, Vector256<float>.Zero), one), scale, half));
+            Vector256<int> qhi = Avx.ConvertToVector256Int32WithTruncation(Vector256.FusedMultiplyAdd(Avx.Min(Avx.Max(hi, Vector256<float>.Zero), one), scale, half));
+            Vector256<short> q = Avx2.Permute4x64(Avx2.PackSignedSaturate(qlo, qhi).AsInt64(), 0b11_01_10_00).AsInt16(); // q0..q15 in order
+            Vector256<byte> qLow = Avx2.Permute4x64(q.AsInt64(), 0b01_00_01_00).AsByte();  // pixels 0-7 in both halves
+            Vector256<byte> qHigh = Avx2.Permute4x64(q.AsInt64(), 0b11_10_11_10).AsByte(); // pixels 8-15 in both halves
+            Vector256<short> w0 = Avx2.Shuffle(qLow, spread0).AsInt16();
+            Vector256<short> w1 = Avx2.Shuffle(q.AsByte(), spread1).AsInt16();
+            Vector256<short> w2 = Avx2.Shuffle(qHigh, spread2).AsInt16();
+
+            nuint o = (nuint)(i * 3);
+            Vector256<short> r0 = Lerp(ref b0, ref f0, o, w0);
+            Vector256<short> r1 = Lerp(ref b0, ref f0, o + 16, w1);
+            Vector256<short> r2 = Lerp(ref b0, ref f0, o + 32, w2);
+            Avx2.Permute4x64(Avx2.PackUnsignedSaturate(r0, r1).AsInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref d0, o);
+            Avx2.Permute4x64(Avx2.PackUnsignedSaturate(r2, r2).AsInt64(), 0b11_01_10_00).AsByte().GetLower().StoreUnsafe(ref d0, o + 32);
+        }
+
+        Flush(run, runStart, i, bg, fg, dst, dstIsBg, dstIsFg);
+        return i;
+    }
+
+    /// <summary>b + ⌊(2(f − b)·q + 2¹⁴) / 2¹⁵⌋ for 16 bytes at offset o (callers guarantee o + 16 is inside).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Lerp(ref byte b0, ref byte f0, nuint o, Vector256<short> q)
+    {
+        Vector256<short> b = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref b0, o));
+        Vector256<short> f = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref f0, o));
+        Vector256<short> d = Avx2.Subtract(f, b);
+        return Avx2.Add(b, Avx2.MultiplyHighRoundScale(Avx2.Add(d, d), q));
+    }
+
+    private static void Flush(Run run, int from, int to, ReadOnlySpan<byte> bg, ReadOnlySpan<byte> fg, Span<byte> dst, bool dstIsBg, bool dstIsFg)
+    {
+        if (run == Run.Background && !dstIsBg)
+        {
+            bg.Slice(from * 3, (to - from) * 3).CopyTo(dst.Slice(from * 3));
+        }
+        else if (run == Run.Foreground && !dstIsFg)
+        {
+            fg.Slice(from * 3, (to - from) * 3).CopyTo(dst.Slice(from * 3));
+        }
+    }
+}
