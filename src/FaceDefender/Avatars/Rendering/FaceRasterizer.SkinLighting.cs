@@ -46,7 +46,7 @@ internal sealed partial class FaceRasterizer
     /// </summary>
     private sealed class SkinLightBatch
     {
-        private const int Fields = 15; // albedo (3), normal (3), ao, spec, gloss, wrap (3), canonical x and y, plain-skin mask
+        private const int Fields = 16; // albedo (3), normal (3), ao, spec, gloss, wrap (3), canonical x and y, plain-skin and stubble masks
         private readonly float[] _data; // Fields planes of _stride floats
         private readonly int[] _pixel;
         private readonly int _stride;
@@ -79,6 +79,7 @@ internal sealed partial class FaceRasterizer
             d[(10 * st) + i] = s.Wrap.Y;
             d[(11 * st) + i] = s.Wrap.Z;
             d[(14 * st) + i] = 0f;
+            d[(15 * st) + i] = 0f;
         }
 
         /// <summary>
@@ -107,6 +108,7 @@ internal sealed partial class FaceRasterizer
             d[(12 * st) + i] = x;
             d[(13 * st) + i] = y;
             d[(14 * st) + i] = BitConverter.Int32BitsToSingle(-1);
+            d[(15 * st) + i] = 0f;
         }
 
         /// <summary>
@@ -116,7 +118,7 @@ internal sealed partial class FaceRasterizer
         /// </summary>
         public int AddPlain8(
             int pixel, Vector256<float> nx, Vector256<float> ny, Vector256<float> nz, Vector256<float> ao, Vector256<float> spec,
-            Vector256<float> tr, Vector256<float> tg, Vector256<float> tb, Vector256<float> x, Vector256<float> y, uint painted, Vector3 wrap)
+            Vector256<float> tr, Vector256<float> tg, Vector256<float> tb, Vector256<float> x, Vector256<float> y, uint painted, uint stubble, Vector3 wrap)
         {
             int i = _count;
             _count += 8;
@@ -140,6 +142,7 @@ internal sealed partial class FaceRasterizer
             Vector256<int> lane = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128);
             Vector256<int> isPainted = Vector256.Equals(Vector256.Create((int)painted) & lane, lane);
             (~isPainted).AsSingle().StoreUnsafe(ref d, (nuint)((14 * st) + i));
+            Vector256.Equals(Vector256.Create((int)stubble) & lane, lane).AsSingle().StoreUnsafe(ref d, (nuint)((15 * st) + i));
             return i;
         }
 
@@ -167,9 +170,11 @@ internal sealed partial class FaceRasterizer
         /// <summary>
         /// The albedo of the pixels added by <see cref="AddPlain"/>, 8 at a time (AVX2 gathers for the noise):
         /// <see cref="SkinAlbedo"/>'s arithmetic where no feature is painted, skin x (1 + amount x pores) x tint,
-        /// with the pores' value noise at 28 cycles per cm of canonical x and y plus the look's noise offset.
+        /// with the pores' value noise at 28 cycles per cm of canonical x and y plus the look's noise offset; then,
+        /// on the pixels <see cref="AddPlain8"/> marked, SkinAlbedo's stubble (<paramref name="stubble"/>, towards
+        /// <paramref name="hairColour"/>).
         /// </summary>
-        public void PaintPlainSkin(Vector3 skin, float amount, Vector2 noiseOffset)
+        public void PaintPlainSkin(Vector3 skin, float amount, Vector2 noiseOffset, float stubble, Vector3 hairColour)
         {
             int n = _count;
             int st = _stride;
@@ -186,9 +191,27 @@ internal sealed partial class FaceRasterizer
                 Vector256<float> ny = Load(ref d, (13 * st) + i) + Vector256.Create(noiseOffset.Y);
                 Vector256<float> shade = Vector256<float>.One + (Vector256.Create(amount) * ValueNoise.Sample8(nx * 28f, ny * 28f));
                 Vector256<float> tr = Load(ref d, i), tg = Load(ref d, st + i), tb = Load(ref d, (2 * st) + i);
-                Vector256.ConditionalSelect(plain, skin.X * (shade * tr), tr).StoreUnsafe(ref d, (nuint)i);
-                Vector256.ConditionalSelect(plain, skin.Y * (shade * tg), tg).StoreUnsafe(ref d, (nuint)(st + i));
-                Vector256.ConditionalSelect(plain, skin.Z * (shade * tb), tb).StoreUnsafe(ref d, (nuint)((2 * st) + i));
+                Vector256<float> ar = skin.X * (shade * tr), ag = skin.Y * (shade * tg), ab = skin.Z * (shade * tb);
+                Vector256<float> beardy = Load(ref d, (15 * st) + i);
+                if (beardy != Vector256<float>.Zero)
+                {
+                    Vector256<float> x = Load(ref d, (12 * st) + i), y = Load(ref d, (13 * st) + i), ax = Vector256.Abs(x), zero = Vector256<float>.Zero;
+                    Vector256<float> line = Vector256.Create(-1.8f) + (Vector256.Create(0.55f) * Vector256.Max(zero, ax - Vector256.Create(2.4f)));
+                    Vector256<float> e0 = line + Vector256.Create(0.3f), e1 = line - Vector256.Create(1.4f);
+                    Vector256<float> t = HairShadeBatch.Saturate((y - e0) * (Vector256<float>.One / (e1 - e0)));
+                    Vector256<float> beard = t * t * (Vector256.Create(3f) - (Vector256.Create(2f) * t)) * HairShadeBatch.Smoothstep(7.6f, 6.0f, ax);
+                    beard *= Vector256<float>.One - HairShadeBatch.Smoothstep(0.6f, 0.3f, (Vector256.Abs(y + Vector256.Create(4.45f)) / 1.05f) + Vector256.Max(zero, ax - Vector256.Create(2.2f)));
+                    Vector256<float> dots = HairShadeBatch.Saturate(Vector256.Create(0.5f) + (Vector256.Create(0.8f) * ValueNoise.Sample8(nx * 55f, ny * 55f)));
+                    Vector256<float> s = stubble * beard * (Vector256.Create(0.05f) + (Vector256.Create(0.12f) * dots));
+                    Vector256<float> apply = beardy & Vector256.LessThan(y, Vector256.Create(1.5f)) & Vector256.GreaterThan(beard, zero);
+                    ar = Vector256.ConditionalSelect(apply, ar + (((Vector256.Create(hairColour.X * 0.5f) + (ar * 0.35f)) - ar) * s), ar);
+                    ag = Vector256.ConditionalSelect(apply, ag + (((Vector256.Create(hairColour.Y * 0.5f) + (ag * 0.35f)) - ag) * s), ag);
+                    ab = Vector256.ConditionalSelect(apply, ab + (((Vector256.Create(hairColour.Z * 0.5f) + (ab * 0.35f)) - ab) * s), ab);
+                }
+
+                Vector256.ConditionalSelect(plain, ar, tr).StoreUnsafe(ref d, (nuint)i);
+                Vector256.ConditionalSelect(plain, ag, tg).StoreUnsafe(ref d, (nuint)(st + i));
+                Vector256.ConditionalSelect(plain, ab, tb).StoreUnsafe(ref d, (nuint)((2 * st) + i));
             }
         }
 

@@ -1261,7 +1261,7 @@ internal sealed partial class FaceRasterizer
                 if (meshBatch is not null && (x & 7) == 0 && x + 8 <= _w && ShadeBlock8(o, x, meshBatch, rowBg, vignette3))
                 {
                     x += 7;
-                    continue; // 8 background pixels, or 8 pixels of one face triangle, at once
+                    continue; // 8 background pixels, or 8 face pixels, at once
                 }
 
                 int id = _id[o];
@@ -1307,7 +1307,7 @@ internal sealed partial class FaceRasterizer
 
             if (meshBatch is not null)
             {
-                meshBatch.PaintPlainSkin(_look.SkinAlbedo, poreAmount, _look.NoiseOffset);
+                meshBatch.PaintPlainSkin(_look.SkinAlbedo, poreAmount, _look.NoiseOffset, _look.Stubble, _look.HairColour);
                 meshBatch.Light(_colour);
             }
 
@@ -1317,8 +1317,8 @@ internal sealed partial class FaceRasterizer
 
     /// <summary>
     /// The shading pass for the 8 pixels <paramref name="o"/> .. + 7 (from column <paramref name="x"/>) of one row at
-    /// once, where they are all background or all on one face triangle and none is under opaque hair: the background
-    /// colour, or <see cref="AddMeshPixel"/>'s interpolation with 256-bit vectors (plain skin then gets its albedo in
+    /// once, where they are all background or all on the face (one or several triangles) and none is under opaque hair:
+    /// the background colour, or <see cref="AddMeshPixel"/>'s interpolation with 256-bit vectors (once per triangle) (plain skin then gets its albedo in
     /// <see cref="SkinLightBatch.PaintPlainSkin"/>, the other pixels from <see cref="SkinAlbedo"/>). The same
     /// arithmetic as the pixel-by-pixel path. False (nothing done) for any other block.
     /// </summary>
@@ -1326,13 +1326,20 @@ internal sealed partial class FaceRasterizer
     {
         int tri = _id[o];
         Vector256<int> ids = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_id), (nuint)o);
-        if (ids != Vector256.Create(tri)
-            || Vector256.EqualsAny(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_hairT), (nuint)o), Vector256<float>.Zero))
+        if (Vector256.EqualsAny(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_hairT), (nuint)o), Vector256<float>.Zero))
         {
             return false;
         }
 
-        if (tri == IdBackground)
+        if (ids != Vector256.Create(tri))
+        {
+            // Several face triangles: interpolate with each one's vertices and keep its own lanes.
+            if (!Vector256.LessThanAll(ids.AsUInt32(), Vector256.Create((uint)CanonicalFaceMesh.TriangleCount)))
+            {
+                return false;
+            }
+        }
+        else if (tri == IdBackground)
         {
             // rowBg * vignette, written as 24 interleaved floats.
             ref float v3 = ref MemoryMarshal.GetArrayDataReference(vignette3);
@@ -1353,29 +1360,46 @@ internal sealed partial class FaceRasterizer
         }
 
         var idx = CanonicalFaceMesh.Instance.TriangleIndices;
-        int i0 = idx[3 * tri], i1 = idx[3 * tri + 1], i2 = idx[3 * tri + 2];
         Vector256<float> b1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_b1), (nuint)o);
         Vector256<float> b2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_b2), (nuint)o);
         Vector256<float> b0 = Vector256<float>.One - b1 - b2;
-        Vector4 na0 = _vertexNormalAo[i0], na1 = _vertexNormalAo[i1], na2 = _vertexNormalAo[i2];
-        Vector4 ps0 = _vertexPosSpec[i0], ps1 = _vertexPosSpec[i1], ps2 = _vertexPosSpec[i2];
-        Vector4 ti0 = _vertexTint4[i0], ti1 = _vertexTint4[i1], ti2 = _vertexTint4[i2];
-        Vector256<float> nx = (b0 * na0.X) + (b1 * na1.X) + (b2 * na2.X);
-        Vector256<float> ny = (b0 * na0.Y) + (b1 * na1.Y) + (b2 * na2.Y);
-        Vector256<float> nz = (b0 * na0.Z) + (b1 * na1.Z) + (b2 * na2.Z);
-        Vector256<float> ao = (b0 * na0.W) + (b1 * na1.W) + (b2 * na2.W);
-        Vector256<float> px = (b0 * ps0.X) + (b1 * ps1.X) + (b2 * ps2.X);
-        Vector256<float> py = (b0 * ps0.Y) + (b1 * ps1.Y) + (b2 * ps2.Y);
-        Vector256<float> spec = (b0 * ps0.W) + (b1 * ps1.W) + (b2 * ps2.W);
-        Vector256<float> tr = (b0 * ti0.X) + (b1 * ti1.X) + (b2 * ti2.X);
-        Vector256<float> tg = (b0 * ti0.Y) + (b1 * ti1.Y) + (b2 * ti2.Y);
-        Vector256<float> tb = (b0 * ti0.Z) + (b1 * ti1.Z) + (b2 * ti2.Z);
+        Vector256<float> nx = default, ny = default, nz = default, ao = default, px = default, py = default, spec = default;
+        Vector256<float> tr = default, tg = default, tb = default;
+        Vector256<int> todo = Vector256<int>.AllBitsSet;
+        while (true)
+        {
+            int i0 = idx[3 * tri], i1 = idx[3 * tri + 1], i2 = idx[3 * tri + 2];
+            Vector4 na0 = _vertexNormalAo[i0], na1 = _vertexNormalAo[i1], na2 = _vertexNormalAo[i2];
+            Vector4 ps0 = _vertexPosSpec[i0], ps1 = _vertexPosSpec[i1], ps2 = _vertexPosSpec[i2];
+            Vector4 ti0 = _vertexTint4[i0], ti1 = _vertexTint4[i1], ti2 = _vertexTint4[i2];
+            Vector256<int> mine = Vector256.Equals(ids, Vector256.Create(tri));
+            Vector256<float> m = mine.AsSingle();
+            nx = Vector256.ConditionalSelect(m, (b0 * na0.X) + (b1 * na1.X) + (b2 * na2.X), nx);
+            ny = Vector256.ConditionalSelect(m, (b0 * na0.Y) + (b1 * na1.Y) + (b2 * na2.Y), ny);
+            nz = Vector256.ConditionalSelect(m, (b0 * na0.Z) + (b1 * na1.Z) + (b2 * na2.Z), nz);
+            ao = Vector256.ConditionalSelect(m, (b0 * na0.W) + (b1 * na1.W) + (b2 * na2.W), ao);
+            px = Vector256.ConditionalSelect(m, (b0 * ps0.X) + (b1 * ps1.X) + (b2 * ps2.X), px);
+            py = Vector256.ConditionalSelect(m, (b0 * ps0.Y) + (b1 * ps1.Y) + (b2 * ps2.Y), py);
+            spec = Vector256.ConditionalSelect(m, (b0 * ps0.W) + (b1 * ps1.W) + (b2 * ps2.W), spec);
+            tr = Vector256.ConditionalSelect(m, (b0 * ti0.X) + (b1 * ti1.X) + (b2 * ti2.X), tr);
+            tg = Vector256.ConditionalSelect(m, (b0 * ti0.Y) + (b1 * ti1.Y) + (b2 * ti2.Y), tg);
+            tb = Vector256.ConditionalSelect(m, (b0 * ti0.Z) + (b1 * ti1.Z) + (b2 * ti2.Z), tb);
+            todo &= ~mine;
+            uint left = todo.AsSingle().ExtractMostSignificantBits();
+            if (left == 0)
+            {
+                break;
+            }
+
+            tri = ids.GetElement(BitOperations.TrailingZeroCount(left));
+        }
+
         Vector256<float> len = Vector256.Sqrt((nx * nx) + (ny * ny) + (nz * nz));
         nx /= len;
         ny /= len;
         nz /= len;
-        uint painted = NeedsPainting8(px, py);
-        int first = batch.AddPlain8(o, nx, ny, nz, ao, spec, tr, tg, tb, px, py, painted, SkinWrap);
+        (uint painted, uint stubble) = NeedsPainting8(px, py);
+        int first = batch.AddPlain8(o, nx, ny, nz, ao, spec, tr, tg, tb, px, py, painted, stubble, SkinWrap);
         for (; painted != 0; painted &= painted - 1)
         {
             int k = BitOperations.TrailingZeroCount(painted);
@@ -1388,8 +1412,12 @@ internal sealed partial class FaceRasterizer
         return true;
     }
 
-    /// <summary><see cref="NeedsPainting"/> at 8 canonical points: bit k set where point k needs <see cref="SkinAlbedo"/>.</summary>
-    private uint NeedsPainting8(Vector256<float> x, Vector256<float> y)
+    /// <summary>
+    /// <see cref="NeedsPainting"/> at 8 canonical points: bit k of Painted set where point k needs <see cref="SkinAlbedo"/>
+    /// for anything but stubble, of Stubble where it needs only the stubble (which <see cref="SkinLightBatch.PaintPlainSkin"/>
+    /// adds 8 pixels at a time).
+    /// </summary>
+    private (uint Painted, uint Stubble) NeedsPainting8(Vector256<float> x, Vector256<float> y)
     {
         AvatarLook look = _look;
         Vector256<float> ax = Vector256.Abs(x);
@@ -1410,9 +1438,10 @@ internal sealed partial class FaceRasterizer
         }
 
         needs |= Vector256.LessThan(ax, Vector256.Create(1.3f)) & Vector256.LessThan(y, Vector256.Create(-1.2f)) & Vector256.GreaterThan(y, Vector256.Create(-2.7f));
+        Vector256<float> stubble = Vector256<float>.Zero;
         if (look.Stubble > 0f)
         {
-            needs |= Vector256.LessThan(y, Vector256.Create(1.5f)) & Vector256.LessThan(ax, Vector256.Create(7.6f))
+            stubble = Vector256.LessThan(y, Vector256.Create(1.5f)) & Vector256.LessThan(ax, Vector256.Create(7.6f))
                 & Vector256.LessThan(y, Vector256.Create(-1.5f) + (Vector256.Create(0.55f) * Vector256.Max(Vector256<float>.Zero, ax - Vector256.Create(2.4f))));
         }
 
@@ -1420,7 +1449,7 @@ internal sealed partial class FaceRasterizer
         needs |= InBox(_lipBox, x, y)
             | Vector256.ConditionalSelect(right, InBox(_browBoxR, x, y), InBox(_browBoxL, x, y))
             | Vector256.ConditionalSelect(right, InBox(_lidBoxR, x, y), InBox(_lidBoxL, x, y));
-        return needs.ExtractMostSignificantBits();
+        return (needs.ExtractMostSignificantBits(), (stubble & ~needs).ExtractMostSignificantBits());
     }
 
     private static Vector256<float> InBox(Box b, Vector256<float> x, Vector256<float> y) =>
