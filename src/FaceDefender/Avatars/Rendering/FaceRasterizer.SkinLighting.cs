@@ -146,14 +146,6 @@ internal sealed partial class FaceRasterizer
             return i;
         }
 
-        /// <summary>Tint, occlusion, specular amount and canonical (x, y) of entry <paramref name="i"/> added by <see cref="AddPlain8"/>.</summary>
-        public (Vector3 Tint, float Ao, float Spec, Vector2 Canonical) PlainInputs(int i)
-        {
-            int st = _stride;
-            float[] d = _data;
-            return (new Vector3(d[i], d[st + i], d[(2 * st) + i]), d[(6 * st) + i], d[(7 * st) + i], new Vector2(d[(12 * st) + i], d[(13 * st) + i]));
-        }
-
         /// <summary>Sets the albedo, occlusion, specular amount and power of entry <paramref name="i"/> (a painted pixel).</summary>
         public void SetAlbedo(int i, Vector3 albedo, float ao, float spec, float gloss)
         {

@@ -1402,9 +1402,13 @@ internal sealed partial class FaceRasterizer
         int first = batch.AddPlain8(o, nx, ny, nz, ao, spec, tr, tg, tb, px, py, painted, stubble, SkinWrap);
         for (; painted != 0; painted &= painted - 1)
         {
+            // The lane's inputs taken from the registers (reading them back from the batch just stored would stall).
             int k = BitOperations.TrailingZeroCount(painted);
-            (Vector3 tint, float a, float sp, Vector2 pc) = batch.PlainInputs(first + k);
-            Vector3 albedo = SkinAlbedo(new Vector3(pc, 0f), tint, ref sp, out float gloss, ref a);
+            Vector256<int> lane = Vector256.Create(k);
+            var tint = new Vector3(Avx2.PermuteVar8x32(tr, lane).ToScalar(), Avx2.PermuteVar8x32(tg, lane).ToScalar(), Avx2.PermuteVar8x32(tb, lane).ToScalar());
+            float a = Avx2.PermuteVar8x32(ao, lane).ToScalar(), sp = Avx2.PermuteVar8x32(spec, lane).ToScalar();
+            var pc = new Vector3(Avx2.PermuteVar8x32(px, lane).ToScalar(), Avx2.PermuteVar8x32(py, lane).ToScalar(), 0f);
+            Vector3 albedo = SkinAlbedo(pc, tint, ref sp, out float gloss, ref a);
             batch.SetAlbedo(first + k, albedo, a, sp, gloss);
         }
 
