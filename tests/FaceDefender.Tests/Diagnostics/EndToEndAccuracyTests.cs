@@ -165,13 +165,14 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
 
         detected.Should().Be(n, "every render is a clear frontal face");
 
-        // Sanity bounds far above the 0.35 mm target, which is NOT met (docs/diagnostics.md): the models
-        // follow the rendered lids and vertical iris offsets only partly. These bounds catch a broken
-        // mapping (wrong eye, wrong axis, px/mm mix-up: errors of several mm), not the model's known weakness.
-        errors[0][0].Average().Should().BeLessThan(2.0, "MRD1");
-        errors[0][1].Average().Should().BeLessThan(2.0, "MRD2");
+        // Regression bounds above the 0.35 mm target, which is NOT met (docs/diagnostics.md). With the suite's 6 renders at
+        // 640 px the session-4 defaults give MRD1 0.47, MRD2 0.65, decentration nasal 0.62, up 0.74 mm (the session-3
+        // defaults 0.67-0.8 on the 40-render set); the bounds sit about 1.3-1.7x above, so they catch a broken mapping
+        // (wrong eye, wrong axis, px/mm mix-up) or a lost refinement, not the model's known weakness.
+        errors[0][0].Average().Should().BeLessThan(0.8, "MRD1");
+        errors[0][1].Average().Should().BeLessThan(1.0, "MRD2");
         errors[0][3].Average().Should().BeLessThan(0.8, "horizontal decentration");
-        errors[0][4].Average().Should().BeLessThan(1.2, "vertical decentration");
+        errors[0][4].Average().Should().BeLessThan(1.0, "vertical decentration");
 
         // The iris model's own eye contour places the upper lid better than the face mesh (docs/diagnostics.md).
         errors[0][0].Average().Should().BeLessThan(errors[1][0].Average(), "the fine contour should improve MRD1 over the mesh");
