@@ -44,7 +44,10 @@ public class WarpTargetBenchmarks
     public void Copy() => _src.AsSpan().CopyTo(_dst);
 }
 
-/// <summary>Gaussian blur k = 31 (σ from the size, OpenCV's rule) of a 1024 x 1024 Rgb24 image, reflect-101 border.</summary>
+/// <summary>
+/// Gaussian blur k = 31 (σ from the size, OpenCV's rule) of a 1024 x 1024 Rgb24 image, reflect-101 border; the baseline
+/// is the session-3 fixed-point kernel (frozen in Previous/).
+/// </summary>
 [MemoryDiagnoser]
 [MinColumn]
 [MedianColumn]
@@ -63,8 +66,11 @@ public class BlurTargetBenchmarks
         _kernel = GaussianKernel.FromSize(31);
     }
 
-    [Benchmark(Baseline = true, Description = "previous float AVX2")]
+    [Benchmark(Description = "previous float AVX2 (session 1)")]
     public void Previous() => PreviousSeparableGaussianBlur.BlurRgb24(_src, _dst, Size, Size, _kernel);
+
+    [Benchmark(Baseline = true, Description = "previous fixed point, row passes (session 3)")]
+    public void PreviousFixedPoint() => PreviousFixedPointGaussianBlur.Run(_src, _dst, Size, Size, 3, _kernel, BlurBorderMode.Reflect101, new SixLabors.ImageSharp.Rectangle(0, 0, Size, Size), 1, allowSimd: true);
 
     [Benchmark(Description = "scalar oracle")]
     public void Scalar() => SeparableGaussianBlur.Run<byte, byte>(_src, _dst, Size, Size, 3, _kernel, BlurBorderMode.Reflect101, null, 1, allowSimd: false);
@@ -121,6 +127,15 @@ public class BlendTargetBenchmarks
 
     [Benchmark(Description = "previous, fractional everywhere")]
     public void PreviousFractional() => PreviousAlphaBlend.Blend(_a, _b, _fullMask, _dst);
+
+    [Benchmark(Description = "session 3, eye mask")]
+    public void Session3EyeMask() => PreviousAvx2AlphaBlend.Blend(_a, _b, _eyeMask, _dst);
+
+    [Benchmark(Description = "session 3, eye mask, in place")]
+    public void Session3EyeMaskInPlace() => PreviousAvx2AlphaBlend.Blend(_dst, _b, _eyeMask, _dst);
+
+    [Benchmark(Description = "session 3, fractional everywhere")]
+    public void Session3Fractional() => PreviousAvx2AlphaBlend.Blend(_a, _b, _fullMask, _dst);
 
     [Benchmark(Description = "scalar oracle, fractional everywhere")]
     public void ScalarFractional() => AlphaBlend.BlendCore(_a, _b, _fullMask, _dst, allowSimd: false);

@@ -98,6 +98,7 @@ public static class AlphaBlend
     }
 
     /// <summary>The first 16-pixel chunk from <paramref name="i"/> on whose mask is not all +0 (64 pixels a step while it is).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // long loops entered a few times a call: skip tier 0 / OSR code
     private static int SkipZero(ref float m0, int i, int n)
     {
         for (; i <= n - 64; i += 64)
@@ -129,6 +130,7 @@ public static class AlphaBlend
     /// <see cref="SkipZero"/> that also copies the background of the chunks it passes to the destination, in the same
     /// pass over the mask (one read of each buffer instead of a scan followed by a bulk copy).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // long loops entered a few times a call: skip tier 0 / OSR code
     private static int CopyZero(ref float m0, ref byte b0, ref byte d0, int i, int n)
     {
         for (; i <= n - 64; i += 64)
@@ -171,6 +173,7 @@ public static class AlphaBlend
     }
 
     /// <summary>The first 16-pixel chunk from <paramref name="i"/> on whose mask is not all ≥ 1 (64 pixels a step while it is).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // long loops entered a few times a call: skip tier 0 / OSR code
     private static int SkipOne(ref float m0, int i, int n)
     {
         Vector256<float> one = Vector256.Create(1f);
@@ -203,6 +206,7 @@ public static class AlphaBlend
     /// Blends 16-pixel chunks from <paramref name="i"/> on until a chunk whose mask is all +0 or all ≥ 1 (returned
     /// unblended) or fewer than 16 pixels remain. No calls inside, so the constants stay in registers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // long loops entered a few times a call: skip tier 0 / OSR code
     private static int BlendChunks(ref float m0, ref byte b0, ref byte f0, ref byte d0, int i, int n)
     {
         Vector256<float> one = Vector256.Create(1f);

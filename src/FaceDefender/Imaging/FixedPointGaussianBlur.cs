@@ -201,6 +201,7 @@ internal static class FixedPointGaussianBlur
         /// apply two taps to 8 columns, and the same load serves two output rows (the even one with weights
         /// (W[2i], W[2i + 1]), the odd one with (W[2i − 1], W[2i])).</para>
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // entered once per band and looping for milliseconds: skip tier 0 / OSR code
         private unsafe void RunBandStrips(ReadOnlySpan<byte> src, Span<byte> dst, int y0, int y1)
         {
             int r = _r, c = _c, rc = r * c;
@@ -323,6 +324,7 @@ internal static class FixedPointGaussianBlur
         }
 
         /// <summary>Horizontal sums of virtual rows <paramref name="vy"/> and vy + 1 over the current strip, stored interleaved in a pair slot.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // entered once per band and looping for milliseconds: skip tier 0 / OSR code
         private unsafe void FillPair(byte* sp, ref StripWork work, byte* dstSlot, int vy)
         {
             int rowLen = _w * _c, c = _c, rc = _r * _c;
