@@ -103,7 +103,8 @@ public static class AuditCommand
             return Program.Usage;
         }
 
-        var samples = new List<AuditSample>();
+        // Photos stay files: the audit decodes each when it reaches it, so memory does not grow with the folder.
+        var samples = new List<AuditPhoto>();
         int skipped = 0;
         var detecting = new ProgressReporter(stderr, "detecting", progressBar);
         using (var detector = new MediaPipeLandmarkDetector())
@@ -123,71 +124,65 @@ public static class AuditCommand
                     continue;
                 }
 
-                FaceDetection detection = detector.Detect(image);
+                FaceDetection detection;
+                using (image)
+                {
+                    detection = detector.Detect(image);
+                }
+
                 if (detection.Face is null)
                 {
                     detecting.Message($"skipped {labelled[i].File}: {detection.Status}");
-                    image.Dispose();
                     skipped++;
                     continue;
                 }
 
-                samples.Add(new AuditSample(labelled[i].Identity, image, detection.Face.Landmarks, Path.GetRelativePath(folder, labelled[i].File)));
+                samples.Add(new AuditPhoto(labelled[i].Identity, Path.GetFullPath(labelled[i].File), detection.Face.Landmarks, Path.GetRelativePath(folder, labelled[i].File)));
             }
 
             detecting.Report(labelled.Length, labelled.Length);
             detecting.Finish();
         }
 
-        try
+        if (samples.Select(s => s.Identity).Distinct().Count() < 2)
         {
-            if (samples.Select(s => s.Identity).Distinct().Count() < 2)
-            {
-                stderr.WriteLine("error: faces of fewer than two people were found; nothing to audit.");
-                return Program.SomeFailed;
-            }
-
-            using IFaceEmbedder embedder = modelPath is not null ? new OnnxFaceEmbedder(modelPath, modelOptions!)
-                : embedderKind == "faceres" ? FaceResModel.Load()
-                : embedderKind == "geometry" ? new EyeGeometryEmbedder()
-                : new DlibFaceEmbedder();
-            var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 256));
-            var auditing = new ProgressReporter(stderr, "auditing", progressBar);
-            // Reported from the worker threads: the reporter serialises the writes.
-            var progress = new SynchronousProgress(p => auditing.Report(p.Completed, p.Total));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            PrivacyAuditReport report = PrivacyAudit.Run(samples, PrivacyAudit.StandardMethods(avatars), embedder,
-                new PrivacyAuditOptions(maxDegreeOfParallelism: parallel, periocular: periocular, sameToolAttack: sameTool), progress);
-            double seconds = clock.Elapsed.TotalSeconds;
-            auditing.Finish();
-            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"audited {samples.Count} photos x {report.Methods.Count} methods in {seconds:F1} s ({samples.Count / seconds:F2} photos/s, {parallel} at once, {embedder.Name})"));
-            Directory.CreateDirectory(outputDir);
-            string json = Path.Combine(outputDir, "privacy-audit.json");
-            string md = Path.Combine(outputDir, "privacy-audit.md");
-            string png = Path.Combine(outputDir, "privacy-audit.png");
-            string svg = Path.Combine(outputDir, "privacy-audit.svg");
-            File.WriteAllText(json, report.ToJson());
-            string markdown = report.ToMarkdown();
-            File.WriteAllText(md, markdown + Environment.NewLine + "![privacy audit plot](privacy-audit.png) (labelled version: privacy-audit.svg)" +
-                Environment.NewLine + Environment.NewLine + PrivacyAuditPlot.Caption + Environment.NewLine);
-            using (Image<Rgb24> plot = PrivacyAuditPlot.Render(report))
-            {
-                plot.SaveAsPng(png);
-            }
-
-            File.WriteAllText(svg, PrivacyAuditPlot.ToSvg(report));
-            stdout.WriteLine(markdown);
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {json}, {md}, {png} and {svg} ({samples.Count} photos audited, {skipped} skipped)"));
-            return Program.Ok;
+            stderr.WriteLine("error: faces of fewer than two people were found; nothing to audit.");
+            return Program.SomeFailed;
         }
-        finally
+
+        using IFaceEmbedder embedder = modelPath is not null ? new OnnxFaceEmbedder(modelPath, modelOptions!)
+            : embedderKind == "faceres" ? FaceResModel.Load()
+            : embedderKind == "geometry" ? new EyeGeometryEmbedder()
+            : new DlibFaceEmbedder();
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 256));
+        var auditing = new ProgressReporter(stderr, "auditing", progressBar);
+        // Reported from the worker threads: the reporter serialises the writes.
+        var progress = new SynchronousProgress(p => auditing.Report(p.Completed, p.Total));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        PrivacyAuditReport report = PrivacyAudit.Run(samples, PrivacyAudit.StandardMethods(avatars), embedder,
+            new PrivacyAuditOptions(maxDegreeOfParallelism: parallel, periocular: periocular, sameToolAttack: sameTool), progress);
+        double seconds = clock.Elapsed.TotalSeconds;
+        auditing.Finish();
+        stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"audited {samples.Count} photos x {report.Methods.Count} methods in {seconds:F1} s ({samples.Count / seconds:F2} photos/s, {parallel} at once, {embedder.Name})"));
+        Directory.CreateDirectory(outputDir);
+        string json = Path.Combine(outputDir, "privacy-audit.json");
+        string md = Path.Combine(outputDir, "privacy-audit.md");
+        string png = Path.Combine(outputDir, "privacy-audit.png");
+        string svg = Path.Combine(outputDir, "privacy-audit.svg");
+        File.WriteAllText(json, report.ToJson());
+        string markdown = report.ToMarkdown();
+        File.WriteAllText(md, markdown + Environment.NewLine + "![privacy audit plot](privacy-audit.png) (labelled version: privacy-audit.svg)" +
+            Environment.NewLine + Environment.NewLine + PrivacyAuditPlot.Caption + Environment.NewLine);
+        using (Image<Rgb24> plot = PrivacyAuditPlot.Render(report))
         {
-            foreach (AuditSample s in samples)
-            {
-                s.Image.Dispose();
-            }
+            plot.SaveAsPng(png);
         }
+
+        File.WriteAllText(svg, PrivacyAuditPlot.ToSvg(report));
+        stdout.WriteLine(markdown);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {json}, {md}, {png} and {svg} ({samples.Count} photos audited, {skipped} skipped)"));
+        return Program.Ok;
     }
 
     /// <summary>The person a file belongs to: its first sub-folder under the root, else its name up to the first underscore.</summary>

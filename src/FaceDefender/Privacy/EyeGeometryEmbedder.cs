@@ -14,7 +14,7 @@ namespace FaceDefender.Privacy;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Use it as the embedder of <see cref="PrivacyAudit.Run"/> to see how much identity a protection that keeps the
+/// Use it as the embedder of <see cref="PrivacyAudit"/> to see how much identity a protection that keeps the
 /// eye geometry (every preset, including <c>RoiPreset.GeometryOnly</c>) leaves to someone who measures it: no
 /// output that preserves the measurements can score below what this embedder scores on the raw photos.
 /// </para>

@@ -52,17 +52,69 @@ public static class PrivacyAudit
         PrivacyAuditOptions? options = null, IProgress<AuditProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        ArgumentNullException.ThrowIfNull(methods);
-        ArgumentNullException.ThrowIfNull(embedder);
-        options ??= PrivacyAuditOptions.Default;
         if (samples.Any(s => s is null))
         {
             throw new ArgumentException("A sample is null.", nameof(samples));
         }
 
+        return RunCore(
+            [.. samples.Select(s => (s.Identity, s.Landmarks))], i => samples[i].Image, ownsImages: false, nameof(samples),
+            methods, embedder, options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the audit on photos kept as files (<see cref="AuditPhoto"/>): each is decoded when the audit reaches it and
+    /// disposed after, so a large audit needs memory for the photos in flight only. Same report as
+    /// <see cref="Run(IReadOnlyList{AuditSample}, IReadOnlyList{IProtectionMethod}, IFaceEmbedder, PrivacyAuditOptions?, IProgress{AuditProgress}?, CancellationToken)"/>
+    /// on the decoded images; a file that can no longer be read counts as a photo that could not be embedded.
+    /// </summary>
+    /// <param name="photos">Raw photo files with identity labels and landmarks (at least 2 identities).</param>
+    /// <param name="methods">Protection methods to compare (names must differ).</param>
+    /// <param name="embedder">The face-recognition model.</param>
+    /// <param name="options">Options; null = <see cref="PrivacyAuditOptions.Default"/>.</param>
+    /// <param name="progress">Receives the count of finished photos.</param>
+    /// <param name="cancellationToken">Stops the audit.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException">A null photo or an empty file name, fewer than two identities, or duplicate method names.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static PrivacyAuditReport Run(
+        IReadOnlyList<AuditPhoto> photos, IReadOnlyList<IProtectionMethod> methods, IFaceEmbedder embedder,
+        PrivacyAuditOptions? options = null, IProgress<AuditProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(photos);
+        if (photos.Any(p => p is null || string.IsNullOrWhiteSpace(p.File)))
+        {
+            throw new ArgumentException("A photo is null or has no file name.", nameof(photos));
+        }
+
+        return RunCore(
+            [.. photos.Select(p => (p.Identity, p.Landmarks))], i => Open(photos[i].File), ownsImages: true, nameof(photos),
+            methods, embedder, options, progress, cancellationToken);
+    }
+
+    private static Image<Rgb24>? Open(string file)
+    {
+        try
+        {
+            return FaceImageDecoder.Load(file);
+        }
+        catch (FaceDefenderException)
+        {
+            return null;
+        }
+    }
+
+    private static PrivacyAuditReport RunCore(
+        (string Identity, FaceLandmarks Landmarks)[] samples, Func<int, Image<Rgb24>?> open, bool ownsImages, string samplesName,
+        IReadOnlyList<IProtectionMethod> methods, IFaceEmbedder embedder,
+        PrivacyAuditOptions? options, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(embedder);
+        options ??= PrivacyAuditOptions.Default;
         if (samples.Select(s => s.Identity).Distinct(StringComparer.Ordinal).Count() < 2)
         {
-            throw new ArgumentException("An audit needs photos of at least two identities.", nameof(samples));
+            throw new ArgumentException("An audit needs photos of at least two identities.", samplesName);
         }
 
         if (methods.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != methods.Count)
@@ -70,7 +122,7 @@ public static class PrivacyAudit
             throw new ArgumentException("Method names must be distinct.", nameof(methods));
         }
 
-        int n = samples.Count, k = methods.Count;
+        int n = samples.Length, k = methods.Count;
         var raw = new float[]?[n];
         var rawStrip = new float[]?[n];
         var prot = new float[]?[k, n];
@@ -82,26 +134,47 @@ public static class PrivacyAudit
         // report does not depend on the degree of parallelism or the order photos finish in.
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, i =>
         {
-            AuditSample s = samples[i];
+            (string _, FaceLandmarks landmarks) = samples[i];
+            Image<Rgb24>? image = open(i);
+            try
+            {
+                if (image is not null)
+                {
+                    EmbedPhoto(i, image, landmarks);
+                }
+            }
+            finally
+            {
+                if (ownsImages)
+                {
+                    image?.Dispose();
+                }
+            }
+
+            progress?.Report(new AuditProgress(Interlocked.Increment(ref done), n));
+        });
+
+        void EmbedPhoto(int i, Image<Rgb24> image, FaceLandmarks landmarks)
+        {
             using var batch = new PhotoBatch(embedder);
-            int rawJob = batch.Add(s.Image, s.Landmarks);
+            int rawJob = batch.Add(image, landmarks);
             if (batch.Aligned(rawJob))
             {
-                int rawStripJob = options.Periocular ? batch.AddStrip(s.Image, s.Landmarks) : -1;
+                int rawStripJob = options.Periocular ? batch.AddStrip(image, landmarks) : -1;
                 var protJob = new int[k];
                 var stripJob = new int[k];
                 var protBJob = new int[k];
                 for (int m = 0; m < k; m++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    (protJob[m], stripJob[m]) = ProtectAndAdd(methods[m], batch, s, $"audit-a-{i % options.VariantPoolSize}", options.Periocular);
+                    (protJob[m], stripJob[m]) = ProtectAndAdd(methods[m], batch, image, landmarks, $"audit-a-{i % options.VariantPoolSize}", options.Periocular);
                     protBJob[m] = -1;
                     if (options.SameToolAttack)
                     {
                         // Baselines ignore the variant key: their gallery image is the probe image itself.
                         protBJob[m] = methods[m] is BaselineProtection
                             ? protJob[m]
-                            : ProtectAndAdd(methods[m], batch, s, $"audit-b-{i % options.VariantPoolSize}", periocular: false).Full;
+                            : ProtectAndAdd(methods[m], batch, image, landmarks, $"audit-b-{i % options.VariantPoolSize}", periocular: false).Full;
                     }
                 }
 
@@ -118,9 +191,7 @@ public static class PrivacyAudit
                     }
                 }
             }
-
-            progress?.Report(new AuditProgress(Interlocked.Increment(ref done), n));
-        });
+        }
 
         // Identities of the embedded raw photos, as dense indices.
         string[] ids = samples.Select(s => s.Identity).ToArray();
@@ -134,7 +205,7 @@ public static class PrivacyAudit
         int identities = idIndex.Count;
         if (identities < 2)
         {
-            throw new ArgumentException("Fewer than two identities could be embedded; check the photos and landmarks.", nameof(samples));
+            throw new ArgumentException("Fewer than two identities could be embedded; check the photos and landmarks.", samplesName);
         }
 
         var impostor = new List<double>();
@@ -319,12 +390,12 @@ public static class PrivacyAudit
     }
 
     /// <summary>Protects the photo and queues the protected image (and its eye strip) for embedding; -1 for what failed.</summary>
-    private static (int Full, int Strip) ProtectAndAdd(IProtectionMethod method, PhotoBatch batch, AuditSample s, string key, bool periocular)
+    private static (int Full, int Strip) ProtectAndAdd(IProtectionMethod method, PhotoBatch batch, Image<Rgb24> image, FaceLandmarks landmarks, string key, bool periocular)
     {
         ProtectedImage? p;
         try
         {
-            p = method.Protect(s.Image, s.Landmarks, key);
+            p = method.Protect(image, landmarks, key);
         }
         catch (Exception e) when (e is ArgumentException or FaceDefenderException or InvalidOperationException)
         {

@@ -64,3 +64,58 @@ public sealed class AuditBatchingTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>
+/// <see cref="AuditPhoto"/>: photos kept as files and decoded when the audit reaches them (what the CLI does, so memory
+/// does not grow with the folder) give the same report as the decoded images, and a file that has gone missing fails
+/// its photo only.
+/// </summary>
+[Trait("Category", "PrivacyAudit")]
+public sealed class FileBackedAuditTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("facedefender-audit-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Files_give_the_same_report_as_decoded_images_and_a_missing_file_fails_its_photo_only()
+    {
+        AuditSample[] samples = PrivacyTestData.Samples
+            .Where(s => s.Identity is "astronaut" or "grace_hopper")
+            .Where(s => s.Label.EndsWith("/original", StringComparison.Ordinal) || s.Label.EndsWith("/crop90-rotate+4", StringComparison.Ordinal))
+            .ToArray();
+        samples.Should().HaveCount(4);
+        var photos = new List<AuditPhoto>();
+        for (int i = 0; i < samples.Length; i++)
+        {
+            string file = Path.Combine(_dir, $"{i}.png"); // lossless: the decoded pixels equal the sample's
+            samples[i].Image.SaveAsPng(file);
+            photos.Add(new AuditPhoto(samples[i].Identity, file, samples[i].Landmarks, samples[i].Label));
+        }
+
+        IProtectionMethod[] methods = [new BaselineProtection(BaselineKind.Raw), new BaselineProtection(BaselineKind.GaussianBlur)];
+        using var dlib = new DlibFaceEmbedder();
+        var options = new PrivacyAuditOptions(maxDegreeOfParallelism: 2, variantPoolSize: 4);
+        PrivacyAuditReport fromImages = PrivacyAudit.Run(samples, methods, dlib, options);
+        PrivacyAuditReport fromFiles = PrivacyAudit.Run(photos, methods, dlib, options);
+        fromFiles.ToJson().Should().Be(fromImages.ToJson(), "the same pixels, decoded when needed");
+
+        photos.Add(new AuditPhoto("grace_hopper", Path.Combine(_dir, "deleted-meanwhile.png"), samples[3].Landmarks, "grace_hopper/missing"));
+        PrivacyAuditReport withMissing = PrivacyAudit.Run(photos, methods, dlib, options);
+        withMissing.Images.Should().Be(fromImages.Images);
+        withMissing.FailedImages.Should().Be(fromImages.FailedImages + 1);
+        withMissing.Methods[1].RawGallery!.Rank1.Successes.Should().Be(fromImages.Methods[1].RawGallery!.Rank1.Successes);
+    }
+
+    [Fact]
+    public void Null_photos_and_empty_file_names_are_rejected()
+    {
+        AuditSample s = PrivacyTestData.Samples[0];
+        using var dlib = new DlibFaceEmbedder();
+        IProtectionMethod[] methods = [new BaselineProtection(BaselineKind.Raw)];
+        FluentActions.Invoking(() => PrivacyAudit.Run(new AuditPhoto[] { new("a", " ", s.Landmarks, "a"), new("b", "b.png", s.Landmarks, "b") }, methods, dlib))
+            .Should().Throw<ArgumentException>().WithParameterName("photos");
+        FluentActions.Invoking(() => PrivacyAudit.Run(new AuditPhoto[] { null!, new("b", "b.png", s.Landmarks, "b") }, methods, dlib))
+            .Should().Throw<ArgumentException>().WithParameterName("photos");
+    }
+}
