@@ -61,7 +61,7 @@ internal static class FixedPointGaussianBlur
         private readonly Rectangle _roi;
         private readonly bool _simd, _byteMadd, _pairMadd;
         private readonly int _colStart, _colEnd;
-        private readonly int[] _borderFill; // (pad index, pad index it copies) pairs for the columns outside [_colStart, _colEnd)
+        private int[]? _borderFill; // (pad index, pad index it copies) pairs for the columns outside [_colStart, _colEnd); row path only
         private readonly int[] _taps; // distances d ≥ 1 with a non-zero weight
 
         public Plan(int w, int h, int c, GaussianKernel k, BlurBorderMode border, Rectangle roi, bool simd)
@@ -104,25 +104,6 @@ internal static class FixedPointGaussianBlur
                 }
             }
 
-            var fill = new List<int>();
-            int v0 = roi.X - _r;
-            for (int v = 0; v < roi.Width + (2 * _r); v++)
-            {
-                int col = v0 + v;
-                if (col >= _colStart && col < _colEnd)
-                {
-                    continue;
-                }
-
-                int m = BorderIndex.Map(col, w, border) - v0;
-                for (int ch = 0; ch < c; ch++)
-                {
-                    fill.Add((v * c) + ch);
-                    fill.Add((m * c) + ch);
-                }
-            }
-
-            _borderFill = fill.ToArray();
             var taps = new List<int>();
             for (int d = 1; d <= _r; d++)
             {
@@ -475,10 +456,34 @@ internal static class FixedPointGaussianBlur
             return Avx2.Permute4x64(Avx2.PackUnsignedSaturate(s01, s23).AsUInt64(), 0b11_01_10_00).AsByte();
         }
 
+        /// <summary>The copy list of <see cref="FillBorder"/>, built on first use (bands racing here build the same list).</summary>
+        private int[] BorderFill()
+        {
+            var fill = new List<int>();
+            int c = _c, v0 = _roi.X - _r;
+            for (int v = 0; v < _roi.Width + (2 * _r); v++)
+            {
+                int col = v0 + v;
+                if (col >= _colStart && col < _colEnd)
+                {
+                    continue;
+                }
+
+                int m = BorderIndex.Map(col, _w, _border) - v0;
+                for (int ch = 0; ch < c; ch++)
+                {
+                    fill.Add((v * c) + ch);
+                    fill.Add((m * c) + ch);
+                }
+            }
+
+            return fill.ToArray();
+        }
+
         private void FillBorder(short[] pad)
         {
             // Every mapped column is one the vertical pass wrote (the constructor widens the direct range otherwise).
-            int[] fill = _borderFill;
+            int[] fill = _borderFill ??= BorderFill();
             for (int i = 0; i < fill.Length; i += 2)
             {
                 pad[fill[i]] = pad[fill[i + 1]];
