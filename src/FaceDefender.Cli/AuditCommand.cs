@@ -170,16 +170,18 @@ public static class AuditCommand
         string md = Path.Combine(outputDir, "privacy-audit.md");
         string png = Path.Combine(outputDir, "privacy-audit.png");
         string svg = Path.Combine(outputDir, "privacy-audit.svg");
-        File.WriteAllText(json, report.ToJson());
+        // Each report file appears whole or not at all (written to a temporary file in the folder, then renamed).
+        static void Text(string path, string text) => Pipeline.AtomicFile.Write(path, overwrite: true, st => st.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+        Text(json, report.ToJson());
         string markdown = report.ToMarkdown();
-        File.WriteAllText(md, markdown + Environment.NewLine + "![privacy audit plot](privacy-audit.png) (labelled version: privacy-audit.svg)" +
+        Text(md, markdown + Environment.NewLine + "![privacy audit plot](privacy-audit.png) (labelled version: privacy-audit.svg)" +
             Environment.NewLine + Environment.NewLine + PrivacyAuditPlot.Caption + Environment.NewLine);
         using (Image<Rgb24> plot = PrivacyAuditPlot.Render(report))
         {
-            plot.SaveAsPng(png);
+            Pipeline.AtomicFile.Write(png, overwrite: true, st => plot.SaveAsPng(st));
         }
 
-        File.WriteAllText(svg, PrivacyAuditPlot.ToSvg(report));
+        Text(svg, PrivacyAuditPlot.ToSvg(report));
         stdout.WriteLine(markdown);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {json}, {md}, {png} and {svg} ({samples.Count} photos audited, {skipped} skipped)"));
         return Program.Ok;
