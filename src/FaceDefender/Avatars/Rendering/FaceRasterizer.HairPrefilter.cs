@@ -28,6 +28,7 @@ internal sealed partial class FaceRasterizer
 
         // The last block's vectors, for Resolve.
         private Vector256<float> _vdx, _vdy, _vdz, _vzLimit, _vtNear, _vtFar, _valphaNear, _vtCurtain, _vaCurtain;
+        private Vector256<float> _vpx, _vpy, _vpz, _vaShell; // the last resolved block's shell hits
         private bool _vectorRoots;
 
         // Shell: the hair ellipsoid in unit-sphere coordinates.
@@ -272,9 +273,34 @@ internal sealed partial class FaceRasterizer
                 alpha *= SilhouetteFuzz8(px, py, pz);
                 t.CopyTo(_tShell);
                 alpha.CopyTo(_aShell);
+                _vpx = px;
+                _vpy = py;
+                _vpz = pz;
+                _vaShell = alpha;
             }
 
             return (curtainHits, shellHits);
+        }
+
+        /// <summary>
+        /// The hair pass's bookkeeping for a resolved block whose 8 pixels all show the shell and none the curtain,
+        /// 8 pixels at a time (<see cref="AddHairPixel"/>'s arithmetic): zero premultiplied colour, transmittance
+        /// 1 - alpha, the hair class where alpha &gt; 0.5, and the 8 hits into the shading batch.
+        /// </summary>
+        public void AddShellBlock(int idx, int flag, HairShadeBatch batch)
+        {
+            FaceRasterizer r = _r;
+            batch.AddShell8(idx, _vpx, _vpy, _vpz, _vdx, _vdy, _vdz, _vaShell);
+            ref float rgb = ref MemoryMarshal.GetArrayDataReference(r._hairRgb);
+            Vector256<float>.Zero.StoreUnsafe(ref rgb, (nuint)(3 * idx));
+            Vector256<float>.Zero.StoreUnsafe(ref rgb, (nuint)((3 * idx) + 8));
+            Vector256<float>.Zero.StoreUnsafe(ref rgb, (nuint)((3 * idx) + 16));
+            (Vector256<float>.One - _vaShell).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(r._hairT), (nuint)idx);
+            uint opaque = Vector256.GreaterThan(_vaShell, Vector256.Create(0.5f)).ExtractMostSignificantBits();
+            for (int k = 0; k < 8; k++)
+            {
+                r._hairFlag[flag + k] = ((opaque >> k) & 1u) != 0;
+            }
         }
 
         /// <summary>Lane k set where bit k of <paramref name="bits"/> is.</summary>

@@ -54,6 +54,24 @@ internal sealed partial class FaceRasterizer
             _weight[i] = weight;
         }
 
+        /// <summary><see cref="Add"/> of 8 shell hits at the consecutive pixels from <paramref name="pixel"/> (hit points p, ray directions d).</summary>
+        public void AddShell8(
+            int pixel, Vector256<float> px, Vector256<float> py, Vector256<float> pz,
+            Vector256<float> dx, Vector256<float> dy, Vector256<float> dz, Vector256<float> weight)
+        {
+            int i = _count;
+            _count += 8;
+            (Vector256.Create(pixel) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).CopyTo(_pixel, i);
+            Array.Clear(_curtain, i, 8);
+            px.CopyTo(_px, i);
+            py.CopyTo(_py, i);
+            pz.CopyTo(_pz, i);
+            dx.CopyTo(_dx, i);
+            dy.CopyTo(_dy, i);
+            dz.CopyTo(_dz, i);
+            weight.CopyTo(_weight, i);
+        }
+
         /// <summary>Shades the collected hits, adds them to <paramref name="hairRgb"/> and empties the batch.</summary>
         public void Shade(float[] hairRgb)
         {

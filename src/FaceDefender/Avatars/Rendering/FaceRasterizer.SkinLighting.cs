@@ -146,6 +146,32 @@ internal sealed partial class FaceRasterizer
             return i;
         }
 
+        /// <summary><see cref="Add"/> of 8 consecutive pixels from <paramref name="pixel"/> with the same specular amount, power and wrap.</summary>
+        public void Add8(
+            int pixel, Vector256<float> ar, Vector256<float> ag, Vector256<float> ab, Vector256<float> nx, Vector256<float> ny, Vector256<float> nz,
+            Vector256<float> ao, float spec, float gloss, Vector3 wrap)
+        {
+            int i = _count;
+            _count += 8;
+            int st = _stride;
+            ref float d = ref MemoryMarshal.GetArrayDataReference(_data);
+            (Vector256.Create(pixel) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_pixel), (nuint)i);
+            ar.StoreUnsafe(ref d, (nuint)i);
+            ag.StoreUnsafe(ref d, (nuint)(st + i));
+            ab.StoreUnsafe(ref d, (nuint)((2 * st) + i));
+            nx.StoreUnsafe(ref d, (nuint)((3 * st) + i));
+            ny.StoreUnsafe(ref d, (nuint)((4 * st) + i));
+            nz.StoreUnsafe(ref d, (nuint)((5 * st) + i));
+            ao.StoreUnsafe(ref d, (nuint)((6 * st) + i));
+            Vector256.Create(spec).StoreUnsafe(ref d, (nuint)((7 * st) + i));
+            Vector256.Create(gloss).StoreUnsafe(ref d, (nuint)((8 * st) + i));
+            Vector256.Create(wrap.X).StoreUnsafe(ref d, (nuint)((9 * st) + i));
+            Vector256.Create(wrap.Y).StoreUnsafe(ref d, (nuint)((10 * st) + i));
+            Vector256.Create(wrap.Z).StoreUnsafe(ref d, (nuint)((11 * st) + i));
+            Vector256<float>.Zero.StoreUnsafe(ref d, (nuint)((14 * st) + i));
+            Vector256<float>.Zero.StoreUnsafe(ref d, (nuint)((15 * st) + i));
+        }
+
         /// <summary>Sets the albedo, occlusion, specular amount and power of entry <paramref name="i"/> (a painted pixel).</summary>
         public void SetAlbedo(int i, Vector3 albedo, float ao, float spec, float gloss)
         {

@@ -771,6 +771,12 @@ internal sealed partial class FaceRasterizer
                 {
                     // Both layers' hits decided 8 pixels at a time; only the hits are handled one by one.
                     (uint curtainHits, uint shellHits) = pre.Resolve(curtainLanes, shellLanes);
+                    if (curtainHits == 0 && shellHits == 0xFFu)
+                    {
+                        pre.AddShellBlock(row + bx, flagRow + (bx - x0), hairBatch);
+                        continue;
+                    }
+
                     for (uint hits = curtainHits | shellHits; hits != 0; hits &= hits - 1)
                     {
                         int lane = BitOperations.TrailingZeroCount(hits);
@@ -1258,7 +1264,7 @@ internal sealed partial class FaceRasterizer
             for (int x = 0; x < _w; x++)
             {
                 int o = y * _w + x;
-                if (meshBatch is not null && (x & 7) == 0 && x + 8 <= _w && ShadeBlock8(o, x, meshBatch, rowBg, vignette3))
+                if (meshBatch is not null && (x & 7) == 0 && x + 8 <= _w && ShadeBlock8(o, x, meshBatch, batch, rowBg, vignette3))
                 {
                     x += 7;
                     continue; // 8 background pixels, or 8 face pixels, at once
@@ -1322,7 +1328,7 @@ internal sealed partial class FaceRasterizer
     /// <see cref="SkinLightBatch.PaintPlainSkin"/>, the other pixels from <see cref="SkinAlbedo"/>). The same
     /// arithmetic as the pixel-by-pixel path. False (nothing done) for any other block.
     /// </summary>
-    private bool ShadeBlock8(int o, int x, SkinLightBatch batch, Vector3 rowBg, float[] vignette3)
+    private bool ShadeBlock8(int o, int x, SkinLightBatch batch, SkinLightBatch shapes, Vector3 rowBg, float[] vignette3)
     {
         int tri = _id[o];
         Vector256<int> ids = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_id), (nuint)o);
@@ -1356,7 +1362,13 @@ internal sealed partial class FaceRasterizer
 
         if ((uint)tri >= CanonicalFaceMesh.TriangleCount)
         {
-            return false;
+            if (_posed || tri is not (IdSkull or IdNeck or IdTorso) || ids != Vector256.Create(tri))
+            {
+                return false;
+            }
+
+            ShadeShape8(o, x, tri, shapes);
+            return true;
         }
 
         var idx = CanonicalFaceMesh.Instance.TriangleIndices;
@@ -1414,6 +1426,89 @@ internal sealed partial class FaceRasterizer
 
         Unsafe.WriteUnaligned(ref _class[o], 0x0101010101010101UL * ClassSkin);
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="ShadeShape"/> for 8 pixels of one row on the skull, the neck or the torso of an un-posed head (the
+    /// head frame is the world frame), with 256-bit vectors and the same arithmetic, into <paramref name="batch"/>.
+    /// </summary>
+    private void ShadeShape8(int o, int x, int id, SkinLightBatch batch)
+    {
+        FaceModel m = _model;
+        AvatarLook look = _look;
+        float py = (o / _w) + 0.5f;
+        Vector256<float> px = Vector256.Create(x + 0.5f) + Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+        Vector256<float> t = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_zbuf), (nuint)o);
+        Vector256<float> dx = Vector256.Create(_rayA.X) + (px * _rayB.X) + Vector256.Create(py * _rayC.X);
+        Vector256<float> dy = Vector256.Create(_rayA.Y) + (px * _rayB.Y) + Vector256.Create(py * _rayC.Y);
+        Vector256<float> dz = Vector256.Create(_rayA.Z) + (px * _rayB.Z) + Vector256.Create(py * _rayC.Z);
+        Vector256<float> qx = Vector256.Create(_camHead.X) + (t * dx), qy = Vector256.Create(_camHead.Y) + (t * dy), qz = Vector256.Create(_camHead.Z) + (t * dz);
+        Vector256<float> nx, ny, nz, ar, ag, ab, ao;
+        float spec, gloss;
+        Vector3 wrap = SkinWrap;
+        if (id == IdTorso)
+        {
+            Vector3 c = m.TorsoCentre, r2 = m.TorsoRadii * m.TorsoRadii;
+            nx = (qx - Vector256.Create(c.X)) / r2.X;
+            ny = (qy - Vector256.Create(c.Y)) / r2.Y;
+            nz = (qz - Vector256.Create(c.Z)) / r2.Z;
+            Vector256<float> weave = Vector256<float>.One + (Vector256.Create(0.05f) * ValueNoise.Sample8(qx * 8f, qy * 8f));
+            Vector256<float> collar = HairShadeBatch.Smoothstep(m.NeckRadii.X + 1.5f, m.NeckRadii.X + 0.4f, Vector256.Abs(qx)) * HairShadeBatch.Smoothstep(-16f, -13.5f, qy);
+            ar = look.Clothing.X * weave;
+            ag = look.Clothing.Y * weave;
+            ab = look.Clothing.Z * weave;
+            ao = Vector256<float>.One - (Vector256.Create(0.4f) * collar);
+            spec = 0.02f;
+            gloss = 8f;
+            wrap = new Vector3(0.2f);
+        }
+        else if (id == IdNeck)
+        {
+            Vector3 c = m.NeckCentre;
+            nx = (qx - Vector256.Create(c.X)) / (m.NeckRadii.X * m.NeckRadii.X);
+            ny = Vector256<float>.Zero;
+            nz = (qz - Vector256.Create(c.Z)) / (m.NeckRadii.Y * m.NeckRadii.Y);
+            ao = Vector256<float>.One - (Vector256.Create(0.72f) * HairShadeBatch.Smoothstep(-14.5f, -8.8f, qy));
+            Vector256<float> f = Fractal2((qx + Vector256.Create(look.NoiseOffset.X)) * 1.6f, qy * 1.6f);
+            Vector256<float> shade = Vector256<float>.One + (Vector256.Create(0.05f) * f);
+            Vector3 skin = look.SkinAlbedo * 0.93f;
+            ar = skin.X * shade;
+            ag = skin.Y * shade;
+            ab = skin.Z * shade;
+            spec = 0.03f;
+            gloss = 15f;
+        }
+        else
+        {
+            Vector3 c = m.SkullCentre, r2 = m.SkullRadii * m.SkullRadii;
+            float lowerY2 = m.SkullLowerRadiusY * m.SkullLowerRadiusY;
+            Vector256<float> upper = Vector256.GreaterThanOrEqual(qy, Vector256.Create(c.Y));
+            nx = (qx - Vector256.Create(c.X)) / r2.X;
+            ny = (qy - Vector256.Create(c.Y)) / Vector256.ConditionalSelect(upper, Vector256.Create(r2.Y), Vector256.Create(lowerY2));
+            nz = (qz - Vector256.Create(c.Z)) / r2.Z;
+            ao = Vector256<float>.One;
+            Vector256<float> f = Fractal2((qx + Vector256.Create(look.NoiseOffset.X)) * 1.6f, (qy + Vector256.Create(look.NoiseOffset.Y)) * 1.6f);
+            Vector256<float> shade = Vector256<float>.One + (Vector256.Create(0.07f) * f);
+            ar = look.SkinAlbedo.X * shade;
+            ag = look.SkinAlbedo.Y * shade;
+            ab = look.SkinAlbedo.Z * shade;
+            spec = 0.05f;
+            gloss = 20f;
+        }
+
+        Vector256<float> len = Vector256.Sqrt((nx * nx) + (ny * ny) + (nz * nz));
+        batch.Add8(o, ar, ag, ab, nx / len, ny / len, nz / len, ao, spec, gloss, wrap);
+        Unsafe.WriteUnaligned(ref _class[o], 0x0101010101010101UL * ClassOf(id));
+    }
+
+    /// <summary><see cref="ValueNoise.Fractal"/> with 2 octaves at 8 points (the same arithmetic).</summary>
+    private static Vector256<float> Fractal2(Vector256<float> x, Vector256<float> y)
+    {
+        Vector256<float> sum = Vector256.Create(0.5f) * ValueNoise.Sample8(x, y);
+        x = (x * 2.03f) + Vector256.Create(17.1f);
+        y = (y * 2.03f) + Vector256.Create(5.3f);
+        sum += Vector256.Create(0.25f) * ValueNoise.Sample8(x, y);
+        return sum / 0.75f;
     }
 
     /// <summary>
