@@ -7,7 +7,7 @@ namespace FaceDefender.Benchmarks;
 
 /// <summary>
 /// <c>blendcpu [runs] [rounds]</c>: alpha blend of two 1024 x 1024 RGB images against a plain 3 MB copy, one thread,
-/// alternating in rounds the copy, the current blend and the frozen session-3 blend (<see cref="PreviousAvx2AlphaBlend"/>)
+/// alternating call by call the copy, a traffic floor, the current blend and the frozen session-3 blend (<see cref="PreviousAvx2AlphaBlend"/>)
 /// with the eye mask (out of place and in place) and a mask fractional everywhere; per call the thread's CPU time
 /// (min / median) and each blend's ratio of minima to the copy of the same round.
 /// </summary>
@@ -49,17 +49,40 @@ internal static class BlendCpuTimeHarness
         ];
         for (int round = 0; round < rounds; round++)
         {
-            double copy = 0;
-            var line = new System.Text.StringBuilder($"round {round}:");
-            foreach ((string name, Action act) in ops)
+            // Every case call by call in turn, so that a change of the machine's state falls on all of them alike.
+            for (int i = 0; i < 60; i++)
             {
-                (double min, double med) = Time(runs, act);
-                if (copy == 0)
+                foreach ((string _, Action act) in ops)
                 {
-                    copy = min;
+                    act();
                 }
+            }
 
-                line.Append($"  {name} {min:F3}/{med:F3} ms ({min / copy:F2}x)");
+            Thread.Sleep(200);
+            var cpu = new double[ops.Length][];
+            for (int j = 0; j < ops.Length; j++)
+            {
+                cpu[j] = new double[runs];
+            }
+
+            for (int i = 0; i < runs; i++)
+            {
+                for (int j = 0; j < ops.Length; j++)
+                {
+                    long c0 = ThreadCpuClock.Nanoseconds();
+                    ops[j].Act();
+                    cpu[j][i] = (ThreadCpuClock.Nanoseconds() - c0) / 1e6;
+                }
+            }
+
+            var line = new System.Text.StringBuilder($"round {round}:");
+            double copy = 0;
+            for (int j = 0; j < ops.Length; j++)
+            {
+                Array.Sort(cpu[j]);
+                double min = cpu[j][0], med = cpu[j][runs / 2];
+                copy = j == 0 ? min : copy;
+                line.Append($"  {ops[j].Name} {min:F3}/{med:F3} ms ({min / copy:F2}x)");
             }
 
             Console.WriteLine(line);
@@ -93,29 +116,4 @@ internal static class BlendCpuTimeHarness
         dst[0] |= (byte)(acc.ToScalar() & 1);
     }
 
-    private static (double Min, double Median) Time(int runs, Action act)
-    {
-        // Past tiered compilation: enough calls for the loops to be recompiled, and time for the background compiler.
-        for (int i = 0; i < 60; i++)
-        {
-            act();
-        }
-
-        Thread.Sleep(200);
-        for (int i = 0; i < 10; i++)
-        {
-            act();
-        }
-
-        var cpu = new double[runs];
-        for (int i = 0; i < runs; i++)
-        {
-            long c0 = ThreadCpuClock.Nanoseconds();
-            act();
-            cpu[i] = (ThreadCpuClock.Nanoseconds() - c0) / 1e6;
-        }
-
-        Array.Sort(cpu);
-        return (cpu[0], cpu[runs / 2]);
-    }
 }

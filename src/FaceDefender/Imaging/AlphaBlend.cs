@@ -227,11 +227,14 @@ public static class AlphaBlend
                 break;
             }
 
-            // q = ⌊16384·clamp(m) + ½⌋ (the product is exact, so the fused add rounds like the scalar one);
-            // vmaxps returns its second operand (0) for NaN.
-            Vector256<int> qlo = Avx.ConvertToVector256Int32WithTruncation(Vector256.FusedMultiplyAdd(Avx.Min(Avx.Max(lo, Vector256<float>.Zero), one), scale, half));
-            Vector256<int> qhi = Avx.ConvertToVector256Int32WithTruncation(Vector256.FusedMultiplyAdd(Avx.Min(Avx.Max(hi, Vector256<float>.Zero), one), scale, half));
-            Vector256<short> q = Avx2.Permute4x64(Avx2.PackSignedSaturate(qlo, qhi).AsInt64(), 0b11_01_10_00).AsInt16(); // q0..q15 in order
+            // q = ⌊16384·min(m, 1) + ½⌋ (the product is exact, so the fused add rounds like the scalar one), then the lower
+            // clamp on the 16-bit values: vminps(1, m) returns m when m is NaN, which converts to int.MinValue like any
+            // large negative value, saturates to −32768 and is clamped to 0. The weight passed on is 2q, saturated:
+            // vpmulhrsw(d, 2q) = ⌊(2d·q + 2¹⁴) / 2¹⁵⌋ exactly, and for q = 16384 vpmulhrsw(d, 32767) = d for |d| ≤ 255.
+            Vector256<int> qlo = Avx.ConvertToVector256Int32WithTruncation(Vector256.FusedMultiplyAdd(Avx.Min(one, lo), scale, half));
+            Vector256<int> qhi = Avx.ConvertToVector256Int32WithTruncation(Vector256.FusedMultiplyAdd(Avx.Min(one, hi), scale, half));
+            Vector256<short> q1 = Avx2.Max(Avx2.PackSignedSaturate(qlo, qhi), Vector256<short>.Zero);
+            Vector256<short> q = Avx2.Permute4x64(Avx2.AddSaturate(q1, q1).AsInt64(), 0b11_01_10_00).AsInt16(); // 2q0..2q15 in order
             Vector256<byte> qLow = Avx2.Permute4x64(q.AsInt64(), 0b01_00_01_00).AsByte();  // pixels 0-7 in both halves
             Vector256<byte> qHigh = Avx2.Permute4x64(q.AsInt64(), 0b11_10_11_10).AsByte(); // pixels 8-15 in both halves
             Vector256<short> w0 = Avx2.Shuffle(qLow, spread0).AsInt16();
@@ -249,13 +252,13 @@ public static class AlphaBlend
         return i;
     }
 
-    /// <summary>b + ⌊(2(f − b)·q + 2¹⁴) / 2¹⁵⌋ for 16 bytes at offset o (callers guarantee o + 16 is inside).</summary>
+    /// <summary>b + ⌊((f − b)·q2 + 2¹⁴) / 2¹⁵⌋ for 16 bytes at offset o, q2 = 2q saturated (callers guarantee o + 16 is inside).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<short> Lerp(ref byte b0, ref byte f0, nuint o, Vector256<short> q)
     {
         Vector256<short> b = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref b0, o));
         Vector256<short> f = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref f0, o));
         Vector256<short> d = Avx2.Subtract(f, b);
-        return Avx2.Add(b, Avx2.MultiplyHighRoundScale(Avx2.Add(d, d), q));
+        return Avx2.Add(b, Avx2.MultiplyHighRoundScale(d, q));
     }
 }

@@ -143,6 +143,12 @@ public class MaskAndBlendTests
         mask[2100] = -0f;
         mask[2200] = float.NaN;
         mask[1700] = 0.999f;
+        mask[1701] = float.NegativeInfinity;
+        mask[1702] = -1e30f;
+        mask[1703] = 1e30f;
+        mask[1704] = 1f;
+        mask[1705] = 0.99997f; // within half a step of 16384
+        mask[1706] = -1e-5f;
         byte[] scalar = new byte[n * 3], simd = new byte[n * 3];
         AlphaBlend.BlendCore(bg, fg, mask, scalar, allowSimd: false);
         AlphaBlend.BlendCore(bg, fg, mask, simd, allowSimd: true);
