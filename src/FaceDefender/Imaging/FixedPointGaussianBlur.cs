@@ -209,6 +209,18 @@ internal static class FixedPointGaussianBlur
                 hq[i] = Vector256.Create((short)(FullWeight(2 * i) | (FullWeight((2 * i) + 1) << 8))).AsSByte();
             }
 
+            // Pairs with both weights 0 at either end are left out (k = 31 has W[0] = W[30] = 0, so its last pair).
+            int hFirst = 0, hEnd = nSlots;
+            while (hFirst < hEnd - 1 && (FullWeight(2 * hFirst) | FullWeight((2 * hFirst) + 1)) == 0)
+            {
+                hFirst++;
+            }
+
+            while (hEnd - 1 > hFirst && (FullWeight(2 * (hEnd - 1)) | FullWeight((2 * (hEnd - 1)) + 1)) == 0)
+            {
+                hEnd--;
+            }
+
             // Vertical pair weights, (low, high) 16-bit halves of 32-bit lanes: pair i of the window gives the even output
             // row (W[2i], W[2i + 1]) at vw[2i] and the odd one (W[2i − 1], W[2i]) at vw[2i + 1].
             Vector256<int>* vw = stackalloc Vector256<int>[2 * nSlots];
@@ -245,6 +257,8 @@ internal static class FixedPointGaussianBlur
                     {
                         QA = (byte*)(((nint)workRaw + 31) & ~(nint)31),
                         Hq = hq,
+                        HqFirst = hFirst,
+                        HqEnd = hEnd,
                         Map = mp,
                         MapStart = mapStart,
                     };
@@ -300,7 +314,7 @@ internal static class FixedPointGaussianBlur
             public byte* QA, QB, PadA, PadB;
             public Vector256<sbyte>* Hq;
             public int* Map;
-            public int MapStart, A, Len;
+            public int MapStart, A, Len, HqFirst, HqEnd;
             public bool Direct;
         }
 
@@ -312,6 +326,23 @@ internal static class FixedPointGaussianBlur
             int a = work.A, len = work.Len, from = a - rc;
             byte* rowA = sp + ((long)BorderIndex.Map(vy, _h, _border) * rowLen);
             byte* rowB = sp + ((long)BorderIndex.Map(vy + 1, _h, _border) * rowLen);
+
+            // The strip's part of a row is a few cache lines a row apart, which the hardware prefetchers do not follow:
+            // ask for the next pair's rows now (the next call reads them).
+            if (Sse.IsSupported)
+            {
+                byte* nextA = sp + ((long)BorderIndex.Map(vy + 2, _h, _border) * rowLen);
+                byte* nextB = sp + ((long)BorderIndex.Map(vy + 3, _h, _border) * rowLen);
+                int lo = Math.Max(a - rc, 0), hi = Math.Min(a + len + rc + c, rowLen);
+                for (int v = lo; v < hi; v += 64)
+                {
+                    Sse.Prefetch0(nextA + v);
+                    Sse.Prefetch0(nextB + v);
+                }
+
+                Sse.Prefetch0(nextA + hi - 1);
+                Sse.Prefetch0(nextB + hi - 1);
+            }
             if (!work.Direct)
             {
                 // Copy the strip with its margins, mapping the values past the row's ends.
@@ -333,15 +364,15 @@ internal static class FixedPointGaussianBlur
 
             // Output value p of the strip reads Q[p − rc + 2ic] for pair i = 0..r, i.e. qa + 2(p − a) + 4ic.
             Vector256<sbyte>* hq = work.Hq;
-            int step = 4 * c, pairs = _r + 1;
+            int step = 4 * c, first = work.HqFirst, end = work.HqEnd;
             Vector256<short> offset = Vector256.Create(unchecked((short)Offset));
             int nb = (len + 31) / 32;
             for (int blk = 0; blk < nb; blk++)
             {
                 int j = Math.Min(32 * blk, len - 32);
-                byte* pa = qa + (2 * j), pb = qb + (2 * j);
+                byte* pa = qa + (2 * j) + (first * step), pb = qb + (2 * j) + (first * step);
                 Vector256<short> a0 = Vector256<short>.Zero, a1 = a0, b0 = a0, b1 = a0;
-                for (int i = 0; i < pairs; i++, pa += step, pb += step)
+                for (int i = first; i < end; i++, pa += step, pb += step)
                 {
                     Vector256<sbyte> w = hq[i];
                     a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx.LoadVector256(pa), w));
