@@ -7,7 +7,7 @@ using FaceDefender.Benchmarks.AvatarRenderBaseline;
 namespace FaceDefender.Benchmarks;
 
 /// <summary>
-/// <c>avatarcpu [runs] [size]</c>: one procedural avatar render on one thread, the current renderer and the frozen
+/// <c>avatarcpu [runs] [size]</c>: one procedural avatar render on one thread (5 avatars, including the two children slowest in session 4), the current renderer and the frozen
 /// session-1 renderer (<see cref="BaselineFaceRasterizer"/>) interleaved call by call, timed by the calling thread's
 /// CPU time (Linux CLOCK_THREAD_CPUTIME_ID) and the wall clock. Interleaving and thread CPU time make the
 /// current / baseline ratio usable on a loaded machine, where BenchmarkDotNet's wall-clock figures are too noisy.
@@ -20,6 +20,7 @@ internal static class AvatarCpuTimeHarness
         (AvatarSex.Male, 70, SkinTone.Dark),
         (AvatarSex.Female, 5, SkinTone.Medium),
         (AvatarSex.Male, 40, SkinTone.Light),
+        (AvatarSex.Female, 5, SkinTone.Light),
     ];
 
     public static void Run(int runs, int size)

@@ -9,7 +9,7 @@ namespace FaceDefender.Benchmarks;
 /// its session-3 kernel, or <c>blendcpu [runs] [rounds]</c> for the alpha blend against a copy and its session-3 version, or
 /// <c>avatarcpu [runs] [size]</c> for the same two clocks of the avatar renderer against its session-1 baseline, or
 /// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults),
-/// or <c>avatarsweep [reps]</c> / <c>avatarprofile [runs] [name ...]</c> for the CPU time of every embedded avatar and
+/// or <c>avatarsweep [reps] [name-prefix]</c> / <c>avatarprofile [runs] [name ...]</c> for the CPU time of every embedded avatar and
 /// the per-pass split of one render, or <c>avatardump dir [size]</c> to write renders for a pixel comparison of two
 /// builds (see <see cref="AvatarSweepHarness"/>).
 /// </summary>
@@ -61,7 +61,7 @@ public static class Program
 
         if (args.Length > 0 && args[0] == "avatarsweep")
         {
-            AvatarSweepHarness.Sweep(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+            AvatarSweepHarness.Sweep(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);
             return;
         }
 
