@@ -162,20 +162,7 @@ internal static unsafe class BlurCpuTimeHarness
             act();
         }
 
-        var wall = new double[runs];
-        var cpu = new double[runs];
-        for (int i = 0; i < runs; i++)
-        {
-            long c0 = ThreadCpuClock.Nanoseconds();
-            long t0 = Stopwatch.GetTimestamp();
-            act();
-            wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            cpu[i] = (ThreadCpuClock.Nanoseconds() - c0) / 1e6;
-        }
-
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        return (wall[0], wall[runs / 2], cpu[0], cpu[runs / 2]);
+        return ThreadCpuClock.TimeRuns(runs, act);
     }
 
     /// <summary>Native memory at a chosen offset from a 4 KB boundary.</summary>

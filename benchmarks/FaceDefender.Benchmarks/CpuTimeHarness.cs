@@ -54,20 +54,8 @@ internal static class CpuTimeHarness
                 act();
             }
 
-            var wall = new double[runs];
-            var cpu = new double[runs];
-            for (int i = 0; i < runs; i++)
-            {
-                long c0 = ThreadCpuClock.Nanoseconds();
-                long t0 = Stopwatch.GetTimestamp();
-                act();
-                wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                cpu[i] = (ThreadCpuClock.Nanoseconds() - c0) / 1e6;
-            }
-
-            Array.Sort(wall);
-            Array.Sort(cpu);
-            Console.WriteLine($"{name,-26} wall median {wall[runs / 2],8:F3} ms  min {wall[0],8:F3} ms | thread CPU median {cpu[runs / 2],8:F3} ms  min {cpu[0],8:F3} ms");
+            (double wallMin, double wallMedian, double cpuMin, double cpuMedian) = ThreadCpuClock.TimeRuns(runs, act);
+            Console.WriteLine($"{name,-26} wall median {wallMedian,8:F3} ms  min {wallMin,8:F3} ms | thread CPU median {cpuMedian,8:F3} ms  min {cpuMin,8:F3} ms");
         }
     }
 }

@@ -97,18 +97,24 @@ public static class AlphaBlend
         return i;
     }
 
+    /// <summary>Whether the 64 mask values from <paramref name="m"/> on are all +0 (bit patterns OR-ed, so -0 and NaN count as set).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AllZero64(ref float m)
+    {
+        Vector256<uint> a = Vector256.LoadUnsafe(ref m).AsUInt32() | Vector256.LoadUnsafe(ref m, 8).AsUInt32();
+        Vector256<uint> b = Vector256.LoadUnsafe(ref m, 16).AsUInt32() | Vector256.LoadUnsafe(ref m, 24).AsUInt32();
+        Vector256<uint> c = Vector256.LoadUnsafe(ref m, 32).AsUInt32() | Vector256.LoadUnsafe(ref m, 40).AsUInt32();
+        Vector256<uint> d = Vector256.LoadUnsafe(ref m, 48).AsUInt32() | Vector256.LoadUnsafe(ref m, 56).AsUInt32();
+        return (a | b | c | d) == Vector256<uint>.Zero;
+    }
+
     /// <summary>The first 16-pixel chunk from <paramref name="i"/> on whose mask is not all +0 (64 pixels a step while it is).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // long loops entered a few times a call: skip tier 0 / OSR code
     private static int SkipZero(ref float m0, int i, int n)
     {
         for (; i <= n - 64; i += 64)
         {
-            ref float m = ref Unsafe.Add(ref m0, i);
-            Vector256<uint> a = Vector256.LoadUnsafe(ref m).AsUInt32() | Vector256.LoadUnsafe(ref m, 8).AsUInt32();
-            Vector256<uint> b = Vector256.LoadUnsafe(ref m, 16).AsUInt32() | Vector256.LoadUnsafe(ref m, 24).AsUInt32();
-            Vector256<uint> c = Vector256.LoadUnsafe(ref m, 32).AsUInt32() | Vector256.LoadUnsafe(ref m, 40).AsUInt32();
-            Vector256<uint> d = Vector256.LoadUnsafe(ref m, 48).AsUInt32() | Vector256.LoadUnsafe(ref m, 56).AsUInt32();
-            if ((a | b | c | d) != Vector256<uint>.Zero)
+            if (!AllZero64(ref Unsafe.Add(ref m0, i)))
             {
                 break;
             }
@@ -135,12 +141,7 @@ public static class AlphaBlend
     {
         for (; i <= n - 64; i += 64)
         {
-            ref float m = ref Unsafe.Add(ref m0, i);
-            Vector256<uint> a = Vector256.LoadUnsafe(ref m).AsUInt32() | Vector256.LoadUnsafe(ref m, 8).AsUInt32();
-            Vector256<uint> b = Vector256.LoadUnsafe(ref m, 16).AsUInt32() | Vector256.LoadUnsafe(ref m, 24).AsUInt32();
-            Vector256<uint> c = Vector256.LoadUnsafe(ref m, 32).AsUInt32() | Vector256.LoadUnsafe(ref m, 40).AsUInt32();
-            Vector256<uint> d = Vector256.LoadUnsafe(ref m, 48).AsUInt32() | Vector256.LoadUnsafe(ref m, 56).AsUInt32();
-            if ((a | b | c | d) != Vector256<uint>.Zero)
+            if (!AllZero64(ref Unsafe.Add(ref m0, i)))
             {
                 break;
             }

@@ -20,6 +20,15 @@ internal static class PrivacyTestData
 
     public static IReadOnlyList<AuditSample> Samples => Cached.Value;
 
+    /// <summary>Two people (the shared portraits), two photos each (original; crop + rotation): a small, fast subset.</summary>
+    public static AuditSample[] TwoPeopleTwoPhotos()
+    {
+        AuditSample[] samples = [.. Samples
+            .Where(s => s.Identity is "astronaut" or "grace_hopper")
+            .Where(s => s.Label.EndsWith("/original", StringComparison.Ordinal) || s.Label.EndsWith("/crop90-rotate+4", StringComparison.Ordinal))];
+        return samples.Length == 4 ? samples : throw new InvalidOperationException($"Expected 4 photos of two people, found {samples.Length}.");
+    }
+
     /// <summary>The augmentations: name and transform (applied to a clone).</summary>
     public static readonly (string Name, Func<Image<Rgb24>, Image<Rgb24>> Apply)[] Augmentations =
     [
