@@ -55,7 +55,9 @@ internal sealed partial class FaceRasterizer
             _c0 = (_ox * _ox * _rz2) + (_oz * _oz * _rx2) - (_rx2 * _rz2);
         }
 
-        public Vector3 Direction(int lane) => new(_dx[lane], _dy[lane], _dz[lane]);
+        public Vector3 Direction(int lane) => _vectorRoots
+            ? new(_vdx.GetElement(lane), _vdy.GetElement(lane), _vdz.GetElement(lane))
+            : new(_dx[lane], _dy[lane], _dz[lane]);
 
         /// <summary>The shell's near-side hair coverage at pixel <paramref name="lane"/> of the last block, or NaN if not computed.</summary>
         public float ShellAlphaNear(int lane) => _alphaNear[lane];
@@ -110,9 +112,6 @@ internal sealed partial class FaceRasterizer
             Vector256<float> dx = Vector256.Create(a.X) + (px * b.X) + Vector256.Create(py * cr.X);
             Vector256<float> dy = Vector256.Create(a.Y) + (px * b.Y) + Vector256.Create(py * cr.Y);
             Vector256<float> dz = Vector256.Create(a.Z) + (px * b.Z) + Vector256.Create(py * cr.Z);
-            dx.CopyTo(_dx);
-            dy.CopyTo(_dy);
-            dz.CopyTo(_dz);
             _vdx = dx;
             _vdy = dy;
             _vdz = dz;
@@ -138,29 +137,33 @@ internal sealed partial class FaceRasterizer
                 Vector256<float> qa = (sx * sx) + (sy * sy) + (sz * sz);
                 Vector256<float> qb = (sx * _o.X) + (sy * _o.Y) + (sz * _o.Z);
                 Vector256<float> disc = (qb * qb) - (qa * _cShell);
-                Vector256<float> sq = Vector256.Sqrt(Vector256.Max(disc, Vector256<float>.Zero));
-                Vector256<float> tNear = (-qb - sq) / qa, tFar = (-qb + sq) / qa;
-
-                // HairAlpha's first test: a near point in the front half, below any hairline, is bare face.
-                AvatarLook look = r._look;
-                Vector3 c = r._model.HairCentre;
-                float side = look.Sex == Abstractions.AvatarSex.Male || look.HairBottomY > 2.5f ? 3.6f : 1.0f;
-                Vector256<float> pX = Vector256.Create(cam.X) + (tNear * dx);
-                Vector256<float> pY = Vector256.Create(cam.Y) + (tNear * dy);
-                Vector256<float> pZ = Vector256.Create(cam.Z) + (tNear * dz);
-                Vector256<float> front = Vector256.Create(look.HairlineY) - (Vector256.Create(0.07f) * pX * pX * (1f + (0.4f * look.Balding)));
-                Vector256<float> bare = Vector256.GreaterThan(pZ, Vector256.Create(c.Z))
-                    & Vector256.LessThan(pY, Vector256.Min(front, Vector256.Create(side)) - Vector256.Create(0.45f));
-                Vector256<float> may = Vector256.GreaterThanOrEqual(disc, Vector256<float>.Zero)
-                    & Vector256.LessThan(tNear, zLimit)
-                    & (~bare | Vector256.LessThan(tFar, zLimit));
-                shellBits = may.ExtractMostSignificantBits() & all;
-                if (shellBits != 0)
+                Vector256<float> hasRoot = Vector256.GreaterThanOrEqual(disc, Vector256<float>.Zero);
+                if (hasRoot != Vector256<float>.Zero) // else every ray misses the shell: no lane may show it
                 {
-                    // Bare lanes have no hair on the near side (HairAlpha's first test).
-                    _valphaNear = (may & ~bare) == Vector256<float>.Zero ? Vector256<float>.Zero : HairAlpha8(pX, pY, pZ);
-                    _vtNear = tNear;
-                    _vtFar = tFar;
+                    Vector256<float> sq = Vector256.Sqrt(Vector256.Max(disc, Vector256<float>.Zero));
+                    Vector256<float> tNear = (-qb - sq) / qa, tFar = (-qb + sq) / qa;
+
+                    // HairAlpha's first test: a near point in the front half, below any hairline, is bare face.
+                    AvatarLook look = r._look;
+                    Vector3 c = r._model.HairCentre;
+                    float side = look.Sex == Abstractions.AvatarSex.Male || look.HairBottomY > 2.5f ? 3.6f : 1.0f;
+                    Vector256<float> pX = Vector256.Create(cam.X) + (tNear * dx);
+                    Vector256<float> pY = Vector256.Create(cam.Y) + (tNear * dy);
+                    Vector256<float> pZ = Vector256.Create(cam.Z) + (tNear * dz);
+                    Vector256<float> front = Vector256.Create(look.HairlineY) - (Vector256.Create(0.07f) * pX * pX * (1f + (0.4f * look.Balding)));
+                    Vector256<float> bare = Vector256.GreaterThan(pZ, Vector256.Create(c.Z))
+                        & Vector256.LessThan(pY, Vector256.Min(front, Vector256.Create(side)) - Vector256.Create(0.45f));
+                    Vector256<float> may = hasRoot
+                        & Vector256.LessThan(tNear, zLimit)
+                        & (~bare | Vector256.LessThan(tFar, zLimit));
+                    shellBits = may.ExtractMostSignificantBits() & all;
+                    if (shellBits != 0)
+                    {
+                        // Bare lanes have no hair on the near side (HairAlpha's first test).
+                        _valphaNear = (may & ~bare) == Vector256<float>.Zero ? Vector256<float>.Zero : HairAlpha8(pX, pY, pZ);
+                        _vtNear = tNear;
+                        _vtFar = tFar;
+                    }
                 }
             }
 
@@ -170,6 +173,13 @@ internal sealed partial class FaceRasterizer
                 Vector256<float> a0 = (dx * dx * rz2) + (dz * dz * rx2);
                 Vector256<float> b0 = (dx * _ox * rz2) + (dz * _oz * rx2);
                 Vector256<float> disc0 = (b0 * b0) - (a0 * _c0);
+                Vector256<float> hasRoot0 = Vector256.GreaterThanOrEqual(disc0, Vector256<float>.Zero);
+                if (hasRoot0 == Vector256<float>.Zero)
+                {
+                    _vectorRoots = true; // every ray misses the curtain: no lane may show it
+                    return (0u, shellBits);
+                }
+
                 Vector256<float> sq0 = Vector256.Sqrt(Vector256.Max(disc0, Vector256<float>.Zero));
                 Vector256<float> t0 = (-b0 - sq0) / a0, t1 = (-b0 + sq0) / a0;
                 Vector256<float> z0 = Vector256.Create(cam.Z) + (t0 * dz);
@@ -178,14 +188,14 @@ internal sealed partial class FaceRasterizer
                 // hidden, and the back one is behind the head.
                 Vector256<float> no = Vector256.GreaterThan(z0, Vector256.Create(1.3f))
                     & (Vector256.LessThanOrEqual(t0, Vector256<float>.Zero) | Vector256.GreaterThanOrEqual(t0, zLimit) | Vector256.GreaterThanOrEqual(t1, zLimit));
-                Vector256<float> may = Vector256.GreaterThanOrEqual(disc0, Vector256<float>.Zero) & ~no;
+                Vector256<float> may = hasRoot0 & ~no;
                 curtainBits = may.ExtractMostSignificantBits() & all;
                 if (curtainBits != 0)
                 {
-                    // SolveCurtain's flare refinement: the front root only beside or behind the face.
+                    // SolveCurtain's flare refinement: the front root only beside or behind the face
+                    // (refined only if some lane is there).
                     Vector256<float> near = Vector256.LessThanOrEqual(z0, Vector256.Create(1.3f));
-                    (Vector256<float> t0r, Vector256<float> bad0) = Refine(t0, dx, dy, dz, front: true);
-                    (Vector256<float> t1r, Vector256<float> bad1) = Refine(t1, dx, dy, dz, front: false);
+                    (Vector256<float> t0r, Vector256<float> bad0) = near == Vector256<float>.Zero ? (t0, Vector256<float>.Zero) : Refine(t0, dx, dy, dz, front: true);
 
                     // CurtainHit: the front root if its hair shows, else (unless the front root
                     // already ended the search) the back root. Each coverage is computed only if
@@ -200,7 +210,15 @@ internal sealed partial class FaceRasterizer
                     }
 
                     Vector256<float> hit0 = inRange0 & shows0;
-                    Vector256<float> reach1 = inRange0 & ~shows0 & Vector256.LessThan(t1, zLimit) & ~bad1 & Vector256.GreaterThan(t1r, Vector256<float>.Zero) & Vector256.LessThan(t1r, zLimit);
+                    Vector256<float> back = inRange0 & ~shows0 & Vector256.LessThan(t1, zLimit);
+                    Vector256<float> t1r = t1, reach1 = Vector256<float>.Zero;
+                    if (back != Vector256<float>.Zero)
+                    {
+                        // The back root is refined only if some lane goes on to it (elsewhere its depth is not read).
+                        (t1r, Vector256<float> bad1) = Refine(t1, dx, dy, dz, front: false);
+                        reach1 = back & ~bad1 & Vector256.GreaterThan(t1r, Vector256<float>.Zero) & Vector256.LessThan(t1r, zLimit);
+                    }
+
                     Vector256<float> alpha1 = Vector256<float>.Zero, hit1 = Vector256<float>.Zero;
                     if ((reach1 & CurtainMayShow(t1r, dy, dz)) != Vector256<float>.Zero)
                     {
