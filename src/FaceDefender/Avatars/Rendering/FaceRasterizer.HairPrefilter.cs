@@ -27,7 +27,8 @@ internal sealed partial class FaceRasterizer
         private uint _curtainHit;
 
         // The last block's vectors, for Resolve.
-        private Vector256<float> _vdx, _vdy, _vdz, _vzLimit, _vtNear, _vtFar, _valphaNear, _vtCurtain, _vaCurtain;
+        private Vector256<float> _vdx, _vdy, _vdz, _vzLimit, _vtNear, _vtFar, _vtCurtain, _vaCurtain;
+        private Vector256<float> _vnx, _vny, _vnz, _vnearHair; // the shell's near points, and the lanes not bare there
         private Vector256<float> _vpx, _vpy, _vpz, _vaShell; // the last resolved block's shell hits
         private bool _vectorRoots;
 
@@ -159,8 +160,12 @@ internal sealed partial class FaceRasterizer
                     shellBits = may.ExtractMostSignificantBits() & all;
                     if (shellBits != 0)
                     {
-                        // Bare lanes have no hair on the near side (HairAlpha's first test).
-                        _valphaNear = (may & ~bare) == Vector256<float>.Zero ? Vector256<float>.Zero : HairAlpha8(pX, pY, pZ);
+                        // Bare lanes have no hair on the near side (HairAlpha's first test); the others' coverage
+                        // is left to Resolve, which needs it only where no curtain hides the near point.
+                        _vnearHair = may & ~bare;
+                        _vnx = pX;
+                        _vny = pY;
+                        _vnz = pZ;
                         _vtNear = tNear;
                         _vtFar = tFar;
                     }
@@ -270,14 +275,15 @@ internal sealed partial class FaceRasterizer
             }
 
             Vector256<float> nearOk = MaskOf(shellLanes) & Vector256.LessThan(_vtNear, zl);
-            Vector256<float> useNear = nearOk & Vector256.GreaterThan(_valphaNear, Vector256.Create(0.01f));
+            Vector256<float> alphaNear = (nearOk & _vnearHair) == Vector256<float>.Zero ? Vector256<float>.Zero : HairAlpha8(_vnx, _vny, _vnz);
+            Vector256<float> useNear = nearOk & Vector256.GreaterThan(alphaNear, Vector256.Create(0.01f));
             Vector256<float> farCand = nearOk & ~useNear & Vector256.LessThan(_vtFar, zl);
             Vector256<float> t = Vector256.ConditionalSelect(useNear, _vtNear, _vtFar);
             Vector3 cam = r._camHead;
             Vector256<float> px = Vector256.Create(cam.X) + (t * _vdx);
             Vector256<float> py = Vector256.Create(cam.Y) + (t * _vdy);
             Vector256<float> pz = Vector256.Create(cam.Z) + (t * _vdz);
-            Vector256<float> alpha = _valphaNear, hit = useNear;
+            Vector256<float> alpha = alphaNear, hit = useNear;
             if (farCand != Vector256<float>.Zero)
             {
                 Vector256<float> alphaFar = HairAlpha8(px, py, pz);
