@@ -1323,7 +1323,7 @@ internal sealed partial class FaceRasterizer
 
     /// <summary>
     /// The shading pass for the 8 pixels <paramref name="o"/> .. + 7 (from column <paramref name="x"/>) of one row at
-    /// once, where they are all under opaque hair (black), or all background or all on the face (one or several triangles) and none is under opaque hair:
+    /// once, where they are all background or all on the face (one or several triangles) and none is under opaque hair:
     /// the background colour, or <see cref="AddMeshPixel"/>'s interpolation with 256-bit vectors (once per triangle) (plain skin then gets its albedo in
     /// <see cref="SkinLightBatch.PaintPlainSkin"/>, the other pixels from <see cref="SkinAlbedo"/>). The same
     /// arithmetic as the pixel-by-pixel path. False (nothing done) for any other block.
@@ -1332,25 +1332,9 @@ internal sealed partial class FaceRasterizer
     {
         int tri = _id[o];
         Vector256<int> ids = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_id), (nuint)o);
-        Vector256<float> hidden = Vector256.Equals(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_hairT), (nuint)o), Vector256<float>.Zero);
-        if (hidden != Vector256<float>.Zero)
+        if (Vector256.EqualsAny(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_hairT), (nuint)o), Vector256<float>.Zero))
         {
-            if (hidden.ExtractMostSignificantBits() != 0xFFu)
-            {
-                return false;
-            }
-
-            // All 8 hidden under opaque hair: black, each pixel keeping its own class (as pixel by pixel).
-            ref float hiddenRgb = ref MemoryMarshal.GetArrayDataReference(_colour);
-            Vector256<float>.Zero.StoreUnsafe(ref hiddenRgb, (nuint)(3 * o));
-            Vector256<float>.Zero.StoreUnsafe(ref hiddenRgb, (nuint)((3 * o) + 8));
-            Vector256<float>.Zero.StoreUnsafe(ref hiddenRgb, (nuint)((3 * o) + 16));
-            for (int k = 0; k < 8; k++)
-            {
-                _class[o + k] = ClassOf(_id[o + k]);
-            }
-
-            return true;
+            return false;
         }
 
         if (ids != Vector256.Create(tri))
