@@ -528,12 +528,7 @@ internal sealed partial class FaceRasterizer
             int x = x0;
             if (vector)
             {
-                for (int k = 0; k < n; k++, d += stepX)
-                {
-                    rays[k] = d.X;
-                    rays[n + k] = d.Y;
-                    rays[(2 * n) + k] = d.Z;
-                }
+                FillRayPlanes(rays, n, d, stepX);
 
                 for (; x + 8 <= x1 + 1; x += 8)
                 {
@@ -616,6 +611,17 @@ internal sealed partial class FaceRasterizer
         Vector256.ConditionalSelect(take.AsInt32(), Vector256.Create(id), cur).StoreUnsafe(ref ids, (nuint)idx);
     }
 
+    /// <summary>The ray directions of <paramref name="n"/> pixels along a row, stepped from <paramref name="d"/> by <paramref name="step"/> as the scalar loops do, stored as three planes (x, y, z) for the 8-pixel paths.</summary>
+    private static void FillRayPlanes(float[] rays, int n, Vector3 d, Vector3 step)
+    {
+        for (int k = 0; k < n; k++, d += step)
+        {
+            rays[k] = d.X;
+            rays[n + k] = d.Y;
+            rays[(2 * n) + k] = d.Z;
+        }
+    }
+
     private void CastNeck()
     {
         FaceModel m = _model;
@@ -637,13 +643,7 @@ internal sealed partial class FaceRasterizer
             int x = x0;
             if (vector)
             {
-                // Directions stepped along the row as in the scalar loop, then 8 pixels at a time.
-                for (int k = 0; k < n; k++, d += _rayB)
-                {
-                    rays[k] = d.X;
-                    rays[n + k] = d.Y;
-                    rays[(2 * n) + k] = d.Z;
-                }
+                FillRayPlanes(rays, n, d, _rayB); // stepped along the row as in the scalar loop, then 8 pixels at a time
 
                 Vector256<uint> meshIds = Vector256.Create((uint)CanonicalFaceMesh.TriangleCount);
                 for (; x + 8 <= x1 + 1; x += 8)
