@@ -60,10 +60,11 @@ public sealed record DiagnosticOptions
 
     /// <summary>
     /// Which landmarks give the canthi (decentration, fissure width, paper's L / R, canthal tilt, the eye-line
-    /// frame); default <see cref="EyePointSource.Mesh"/> (docs/diagnostics.md).
+    /// frame); default <see cref="EyePointSource.Refined"/> (since session 5: the detector's image-refined canthi where it
+    /// has them, else the mesh's; docs/diagnostics.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
-    public EyePointSource CanthusSource { get; init => field = CheckSource(value, nameof(CanthusSource)); } = EyePointSource.Mesh;
+    public EyePointSource CanthusSource { get; init => field = CheckSource(value, nameof(CanthusSource)); } = EyePointSource.Refined;
 
     /// <summary>Which iris size converts pixels to mm; default <see cref="IrisScale.PerEyeHorizontalWidth"/>.</summary>
     public IrisScale Scale { get; init; } = IrisScale.PerEyeHorizontalWidth;
@@ -96,7 +97,7 @@ public sealed record DiagnosticOptions
     public bool UsePaperHorizontalRule { get; init; } = true;
 
     private static EyePointSource CheckSource(EyePointSource value, string name) =>
-        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be FineContour, Mesh or Average.");
+        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be FineContour, Mesh, Average or Refined.");
 
     private static double Check(double value, double min, double max, string name)
     {

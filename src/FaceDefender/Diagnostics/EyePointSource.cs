@@ -16,4 +16,10 @@ public enum EyePointSource
 
     /// <summary>The mean of the corresponding contour and mesh points when the contour is present, else the face mesh.</summary>
     Average,
+
+    /// <summary>
+    /// The detector's best points: for the lids as <see cref="FineContour"/>; for the canthi the contour's canthi when the
+    /// detector refined them on the image (<see cref="Landmarks.EyeContour.HasRefinedCanthi"/>), else the face mesh's.
+    /// </summary>
+    Refined,
 }

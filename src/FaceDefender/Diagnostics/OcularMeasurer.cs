@@ -24,9 +24,14 @@ internal static class OcularMeasurer
         EyeContour? contour = right ? lm.RightEyeContour : lm.LeftEyeContour;
         Vector2[] meshUpper = lm.Select(right ? RightUpper : LeftUpper);
         Vector2[] meshLower = lm.Select(right ? RightLower : LeftLower);
-        Vector2[] Chain(Vector2[] mesh, ReadOnlySpan<int> contourIndices, EyePointSource source)
+        Vector2[] Chain(Vector2[] mesh, ReadOnlySpan<int> contourIndices, EyePointSource source, bool canthi = false)
         {
             if (contour is null || source == EyePointSource.Mesh)
+            {
+                return mesh;
+            }
+
+            if (source == EyePointSource.Refined && canthi && !contour.HasRefinedCanthi)
             {
                 return mesh;
             }
@@ -43,7 +48,7 @@ internal static class OcularMeasurer
             return fine;
         }
 
-        Vector2[] canthi = Chain(meshLower, EyeContour.LowerLidIndices, o.CanthusSource);
+        Vector2[] canthi = Chain(meshLower, EyeContour.LowerLidIndices, o.CanthusSource, canthi: true);
         Vector2[] upper = Chain(meshUpper, EyeContour.UpperLidIndices, o.UpperLidSource);
         Vector2[] lower = Chain(meshLower, EyeContour.LowerLidIndices, o.LowerLidSource);
         return new EyeGeometry(upper, lower, canthi[0], canthi[^1]);

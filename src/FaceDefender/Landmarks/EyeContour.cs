@@ -42,7 +42,18 @@ public sealed class EyeContour
     /// <exception cref="ArgumentNullException"><paramref name="points"/> is null.</exception>
     /// <exception cref="ArgumentException">Not exactly 71 points, or a coordinate is NaN or infinite.</exception>
     public EyeContour(IReadOnlyList<Vector3> points)
+        : this(points, refinedCanthi: false)
     {
+    }
+
+    /// <summary>Creates a contour from exactly <see cref="Count"/> points in the model's order, saying where its canthi come from.</summary>
+    /// <param name="points">71 points (x, y in pixels; z relative depth). Copied.</param>
+    /// <param name="refinedCanthi">Whether points 0 and 8 are refined canthi (see <see cref="HasRefinedCanthi"/>) rather than the iris model's.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="points"/> is null.</exception>
+    /// <exception cref="ArgumentException">Not exactly 71 points, or a coordinate is NaN or infinite.</exception>
+    public EyeContour(IReadOnlyList<Vector3> points, bool refinedCanthi)
+    {
+        HasRefinedCanthi = refinedCanthi;
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count != Count)
         {
@@ -87,6 +98,15 @@ public sealed class EyeContour
         265, 353, 276, 283, 282, 295,
         372, 340, 346, 347, 348, 349, 350, 357, 465, 383, 300, 293, 334, 296, 336, 285, 417,
     ];
+
+    /// <summary>
+    /// Whether points 0 and 8 (the canthi) are the detector's refined canthi: re-read on the image where it shows them
+    /// (the outer canthus at the end of the opening, the inner one's height from the refined lid margins), else the
+    /// face mesh's. Set by <see cref="MediaPipeLandmarkDetector"/> when <see cref="MediaPipeLandmarkDetectorOptions.EyeImageRefinement"/>
+    /// refines the lids and the eye is large enough (iris radius of at least 10 pixels); false means the iris model's own
+    /// contour canthi, which lie far from the drawn canthi on the ground-truth kit (docs/diagnostics.md).
+    /// </summary>
+    public bool HasRefinedCanthi { get; }
 
     /// <summary>All 71 points (x, y in pixels; z relative depth), in the model's order.</summary>
     public ReadOnlySpan<Vector3> Points => _points;
@@ -139,6 +159,6 @@ public sealed class EyeContour
             mapped[i] = new Vector3(Vector2.Transform(new Vector2(p.X, p.Y), transform), p.Z * depthScale);
         }
 
-        return new EyeContour(mapped);
+        return new EyeContour(mapped, HasRefinedCanthi);
     }
 }

@@ -54,20 +54,22 @@ internal static class EyeImageRefiner
     /// <param name="contours">The two 71-point contours, subject's right eye first.</param>
     /// <param name="mode">What to refine.</param>
     /// <param name="settings">Tuning; null for <see cref="EyeRefinementSettings.Default"/>.</param>
-    public static void Refine(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[][] contours,
+    /// <returns>Per eye, whether contour points 0 and 8 now hold the refined canthi (<see cref="EyeCanthusRefiner"/>).</returns>
+    public static (bool Right, bool Left) Refine(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[][] contours,
         EyeImageRefinement mode, EyeRefinementSettings? settings = null)
     {
         if (mode == EyeImageRefinement.None || width < 8 || height < 8 || pixels.Length < width * height)
         {
-            return;
+            return (false, false);
         }
 
         EyeRefinementSettings s = settings ?? EyeRefinementSettings.Default;
-        RefineEye(pixels, width, height, points, contours[0], 468, EyeContour.RightEyeMeshIndices, mode, s);
-        RefineEye(pixels, width, height, points, contours[1], 473, EyeContour.LeftEyeMeshIndices, mode, s);
+        bool right = RefineEye(pixels, width, height, points, contours[0], 468, EyeContour.RightEyeMeshIndices, mode, s);
+        bool left = RefineEye(pixels, width, height, points, contours[1], 473, EyeContour.LeftEyeMeshIndices, mode, s);
+        return (right, left);
     }
 
-    private static void RefineEye(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
+    private static bool RefineEye(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
         int irisFirst, ReadOnlySpan<int> meshIndices, EyeImageRefinement mode, EyeRefinementSettings s)
     {
         Vector2 c0 = Xy(points[irisFirst]);
@@ -81,7 +83,7 @@ internal static class EyeImageRefiner
         float eyeWidth = Vector2.Distance(outer, inner);
         if (!(r0 >= s.MinIrisRadiusPixels) || !(eyeWidth > 2 * r0) || !float.IsFinite(c0.X) || !float.IsFinite(c0.Y))
         {
-            return;
+            return false;
         }
 
         // Eye frame: u along the canthus line, v perpendicular pointing down the image.
@@ -105,7 +107,7 @@ internal static class EyeImageRefiner
         var patch = Patch.Create(pixels, width, height, minX - 3, minY - 3, maxX + 3, maxY + 3);
         if (patch is null)
         {
-            return;
+            return false;
         }
 
         bool iris = s.RefineIris && (mode is EyeImageRefinement.Iris or EyeImageRefinement.IrisAndLids);
@@ -115,16 +117,17 @@ internal static class EyeImageRefiner
             RefineIris(patch, contour, points, irisFirst, c0, r0, u, v, s);
         }
 
+        bool upperFound = false, lowerFound = false;
         if (lids)
         {
             if (s.RefineUpperLid)
             {
-                RefineLid(patch, contour, points, meshIndices, EyeContour.UpperLidIndices, -v, upper: true, eyeWidth, r0, s);
+                upperFound = RefineLid(patch, contour, points, meshIndices, EyeContour.UpperLidIndices, -v, upper: true, eyeWidth, r0, s);
             }
 
             if (s.RefineLowerLid)
             {
-                RefineLid(patch, contour, points, meshIndices, EyeContour.LowerLidIndices, v, upper: false, eyeWidth, r0, s);
+                lowerFound = RefineLid(patch, contour, points, meshIndices, EyeContour.LowerLidIndices, v, upper: false, eyeWidth, r0, s);
             }
         }
 
@@ -132,6 +135,14 @@ internal static class EyeImageRefiner
         {
             RefineIris(patch, contour, points, irisFirst, c0, r0, u, v, s);
         }
+
+        if (lids && s.RefineCanthi)
+        {
+            EyeCanthusRefiner.Refine(pixels, width, height, contour, points[meshIndices[EyeContour.OuterCanthusIndex]], points[meshIndices[EyeContour.InnerCanthusIndex]], upperFound && lowerFound);
+            return true;
+        }
+
+        return false;
     }
 
     // ------------------------------------------------------------------ iris
@@ -512,7 +523,7 @@ internal static class EyeImageRefiner
 
     // ------------------------------------------------------------------ lids
 
-    private static void RefineLid(Patch patch, Vector3[] contour, Vector3[] points, ReadOnlySpan<int> meshIndices,
+    private static bool RefineLid(Patch patch, Vector3[] contour, Vector3[] points, ReadOnlySpan<int> meshIndices,
         ReadOnlySpan<int> chain, Vector2 outward, bool upper, float eyeWidth, float r0, EyeRefinementSettings s)
     {
         // Interior points of the 9-point chain (canthi excluded).
@@ -617,7 +628,7 @@ internal static class EyeImageRefiner
 
         if (usable < s.MinLidPoints)
         {
-            return;
+            return false;
         }
 
         // Robust quadratic fit of the displacement along the lid (Huber IRLS), evaluated at each point.
@@ -643,7 +654,7 @@ internal static class EyeImageRefiner
 
         if (!ok)
         {
-            return;
+            return false;
         }
 
         for (int j = 0; j < count; j++)
@@ -658,6 +669,8 @@ internal static class EyeImageRefiner
                 points[mesh] += new Vector3(delta, 0);
             }
         }
+
+        return true;
     }
 
     /// <summary>
@@ -1000,4 +1013,7 @@ internal sealed record EyeRefinementSettings
 
     /// <summary>Minimum number of the 7 lid points with an edge for the lid to move.</summary>
     public int MinLidPoints { get; init; } = 4;
+
+    /// <summary>Whether the lid stage also re-reads the canthi on the image (<see cref="EyeCanthusRefiner"/>) into contour points 0 and 8.</summary>
+    public bool RefineCanthi { get; init; } = true;
 }

@@ -291,7 +291,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         Vector3[][] contours = RunIris(frame, mesh, points, timings, ref t0);
 
         // Eye image refinement (EyeImageRefiner.cs): limbus and lid-edge fit on the working pixels.
-        EyeImageRefiner.Refine(frame.Pixels.Span, frame.Width, frame.Height, points, contours, Options.EyeImageRefinement);
+        (bool rightCanthi, bool leftCanthi) = EyeImageRefiner.Refine(frame.Pixels.Span, frame.Width, frame.Height, points, contours, Options.EyeImageRefinement);
 
         for (int i = 0; i < points.Length; i++)
         {
@@ -308,7 +308,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
         RefineEyeMesh(points, contours[0], EyeContour.RightEyeMeshIndices, Options.EyeMeshRefinement);
         RefineEyeMesh(points, contours[1], EyeContour.LeftEyeMeshIndices, Options.EyeMeshRefinement);
-        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0]), new EyeContour(contours[1]));
+        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0], rightCanthi), new EyeContour(contours[1], leftCanthi));
         HeadPose pose = HeadPoseEstimator.Estimate(points);
         Vector2 boxSize = detection.Size * frame.Scale;
         Vector2 boxCenter = detection.Center * frame.Scale;

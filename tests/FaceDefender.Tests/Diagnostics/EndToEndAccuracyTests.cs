@@ -25,7 +25,8 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         var mesh = new DiagnosticOptions { UpperLidSource = EyePointSource.Mesh, LowerLidSource = EyePointSource.Mesh, CanthusSource = EyePointSource.Mesh };
         var variants = new (string Name, DiagnosticOptions Options)[]
         {
-            ("default (contour lids, mesh canthi, lid midpoint, per-eye width)", new DiagnosticOptions()),
+            ("default (contour lids, refined canthi, lid midpoint, per-eye width)", new DiagnosticOptions()),
+            ("mesh canthi (default before session 5)", new DiagnosticOptions { CanthusSource = EyePointSource.Mesh }),
             ("face mesh only (session 1)", mesh),
             ("contour upper lid, average lower lid (default before session 4)", new DiagnosticOptions { LowerLidSource = EyePointSource.Average }),
             ("contour lids read above the pupil", new DiagnosticOptions { LidMargin = LidMarginPoint.AbovePupil }),

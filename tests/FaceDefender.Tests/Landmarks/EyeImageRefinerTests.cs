@@ -97,6 +97,12 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
             contour[i] = new Vector3(100, 20, 0);
         }
 
+        // The mesh's canthi where the contour's are (the canthus stage falls back to them).
+        points[33] = contour[EyeContour.OuterCanthusIndex];
+        points[133] = contour[EyeContour.InnerCanthusIndex];
+        points[263] = points[33];
+        points[362] = points[133];
+
         // The second eye: a copy far outside this image's eye (refined independently; it sees only skin).
         for (int i = 0; i < EyeContour.Count; i++)
         {
@@ -143,8 +149,12 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         output.WriteLine($"lid points after refinement: upper {upperError:F2} px, lower {lowerError:F2} px from the drawn lids (model 3 px)");
         upperError.Should().BeLessThan(1.0, "the upper lid is the centre of the drawn lash line");
         lowerError.Should().BeLessThan(1.0, "the lower lid is the sclera-to-skin edge");
-        contours[0][EyeContour.OuterCanthusIndex].Should().Be(new Vector3(Outer, 0), "the canthi are not moved");
-        contours[0][EyeContour.InnerCanthusIndex].Should().Be(new Vector3(Inner, 0), "the canthi are not moved");
+        // The canthi are re-read on the image: the outer one where the opening ends, the inner one's height from the lids.
+        Vector3 outer = contours[0][EyeContour.OuterCanthusIndex], inner = contours[0][EyeContour.InnerCanthusIndex];
+        output.WriteLine($"canthi after refinement: outer ({outer.X:F2}, {outer.Y:F2}), inner ({inner.X:F2}, {inner.Y:F2}); drawn {Outer}, {Inner}");
+        Vector2.Distance(new Vector2(outer.X, outer.Y), Outer).Should().BeLessThan(1.5f, "the outer canthus is where the drawn opening ends");
+        inner.X.Should().Be(Inner.X, "the inner canthus keeps the mesh's position along the eye axis");
+        MathF.Abs(inner.Y - Inner.Y).Should().BeLessThan(1.0f, "the inner canthus's height is the refined lids' mean there");
         points.Should().Equal(before, "Lids leaves the iris and the face mesh alone");
     }
 
@@ -161,10 +171,21 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         Vector2 move = new Vector2(points[468].X, points[468].Y) - new Vector2(before[468].X, before[468].Y);
         MathF.Abs(move.X).Should().BeLessThanOrEqualTo((0.35f * IrisRadius) + 1e-3f);
         MathF.Abs(move.Y).Should().BeLessThanOrEqualTo((0.35f * IrisRadius) + 1e-3f);
-        for (int i = 0; i < 16; i++)
+        for (int i = 1; i < 16; i++)
         {
+            if (i == EyeContour.InnerCanthusIndex)
+            {
+                continue;
+            }
+
             float lidMove = Vector2.Distance(new Vector2(contours[0][i].X, contours[0][i].Y), new Vector2(contourBefore[i].X, contourBefore[i].Y));
             lidMove.Should().BeLessThanOrEqualTo(MathF.Min(0.06f * 120, 0.4f * IrisRadius) + 1e-3f, $"lid point {i} moves within the search window");
+        }
+
+        foreach (int i in new[] { EyeContour.OuterCanthusIndex, EyeContour.InnerCanthusIndex })
+        {
+            float canthusMove = Vector2.Distance(new Vector2(contours[0][i].X, contours[0][i].Y), new Vector2(contourBefore[i].X, contourBefore[i].Y));
+            canthusMove.Should().BeLessThanOrEqualTo((EyeCanthusRefiner.MaxMove * 120) + 1e-3f, $"canthus {i} moves at most {EyeCanthusRefiner.MaxMove} x the eye width");
         }
 
         // Uniform image: no edge anywhere, nothing moves.
