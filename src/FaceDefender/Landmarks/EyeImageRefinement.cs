@@ -16,16 +16,17 @@ public enum EyeImageRefinement
     Iris,
 
     /// <summary>
-    /// The lid-margin points of the fine eye contour (points 1..7 and 9..15, canthi excluded) move to the lid edges found
-    /// along their normals. The iris and the face mesh stay as the models put them. The default of
-    /// <see cref="MediaPipeLandmarkDetectorOptions.EyeImageRefinement"/>.
+    /// The lid-margin points of the fine eye contour (points 1..7 and 9..15) move to the lid edges found along their
+    /// normals, and the contour's canthi (points 0 and 8) are re-read on the image (<see cref="EyeContour.HasRefinedCanthi"/>).
+    /// The iris and the face mesh stay as the models put them.
     /// </summary>
     Lids,
 
     /// <summary>
-    /// As <see cref="Iris"/>, and the lid-margin points of the fine eye contour (points 1..7 and 9..15, canthi excluded)
-    /// move to the lid edges found along their normals (the face mesh stays as the mesh model put it; set
-    /// <see cref="MediaPipeLandmarkDetectorOptions.EyeMeshRefinement"/> to copy the refined contour onto it).
+    /// As <see cref="Iris"/>, and the lid-margin points of the fine eye contour (points 1..7 and 9..15) move to the lid
+    /// edges found along their normals and its canthi (points 0 and 8) are re-read on the image (the face mesh stays as
+    /// the mesh model put it; set <see cref="MediaPipeLandmarkDetectorOptions.EyeMeshRefinement"/> to copy the refined
+    /// contour onto it). The default of <see cref="MediaPipeLandmarkDetectorOptions.EyeImageRefinement"/>.
     /// </summary>
     IrisAndLids,
 }

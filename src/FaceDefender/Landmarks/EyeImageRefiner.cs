@@ -24,10 +24,14 @@ namespace FaceDefender.Landmarks;
 /// centre is within 0.15 r and its radius within 0.1 r of the grid's. The fit is rejected (the model's points kept) when the iris radius is under 10 pixels (in
 /// the image the models read), fewer than a quarter of the directions are usable, the mean step is under 20 levels
 /// overall or on either lateral side (no clear sclera on both sides, e.g. a dark blurred iris with reflexes), or the
-/// optimum lies on the edge of the search range. The radius is searched too (within
+/// optimum lies on the edge of the search range; at the edge of the centre range the search first continues once from
+/// there (<see cref="EyeRefinementSettings.IrisContinuations"/>: an iris decentred under the lids lies further from the
+/// model's circle, which follows the opening). The radius is searched too (within
 /// <see cref="EyeRefinementSettings.IrisRadiusRange"/>, +-15 %; on the kit this halves the iris-width error and improves
-/// the vertical centre). The five iris points are translated to the new centre and scaled about it by the radius
-/// ratio, so the ring keeps the model's shape.</para>
+/// the vertical centre). The five iris points are translated to the new centre and scaled about it so that the two
+/// lateral ring points lie on the fitted circle (the fit reads the lateral arcs, i.e. the horizontal diameter; the
+/// model's ring is about 7 % wider than tall, so scaling by the mean radius put them 3 % wide), keeping the model's
+/// aspect ratio.</para>
 /// <para><b>Lids.</b> Each lid-margin point of the fine contour (points 1..7 lower lid, 9..15 upper lid) is searched
 /// along its normal within <see cref="EyeRefinementSettings.LidSearchRange"/> x the eye width. Upper lid: the centre of
 /// the dark lash line (the darkest sample, then half-level crossings on either side; over the iris, which is as dark as
@@ -37,10 +41,21 @@ namespace FaceDefender.Landmarks;
 /// fit weighted by contrast; weak or window-edge responses are dropped, and with fewer than 4 of the 7 left the lid
 /// keeps the model's points. The face-mesh points stay the mesh model's own (moving them by the same displacement made
 /// MRD2 worse on the kit; <see cref="MediaPipeLandmarkDetectorOptions.EyeMeshRefinement"/> copies the refined contour onto
-/// them if wanted). The canthi are not moved.</para>
-/// <para>Both stages run only on irises of at least 10 pixels radius (smaller eyes keep the models' points). Bounds: the
-/// iris centre moves at most 0.35 r0 along each eye axis; a lid point at most
-/// min(<see cref="EyeRefinementSettings.LidSearchRange"/> x eye width, 0.4 r0).</para>
+/// them if wanted).</para>
+/// <para><b>Lids moved further than the model followed</b> (ptosis, retraction, scleral show), only on an eye whose
+/// limbus fit was accepted (a sharp, resolved eye; on blurred or upscaled eyes these searches latch onto skin):
+/// the lower lid's profile is luminance minus (R - B), so that skin, which is reddish, reads darker than the neutral
+/// sclera even where both are equally bright; an upper-lid profile still darkening at the window's inner end is searched
+/// on inwards by one more window (<see cref="EyeRefinementSettings.LidInwardExtension"/>); a lower-lid edge on the
+/// window's end is searched again over a window widened on both sides; and an edge that is the limbus (on the iris
+/// circle, iris inside and sclera outside) is replaced by the lid beyond it, within 0.6 iris radii (upper lid: the lash
+/// line beyond the sclera; lower lid: the strongest bright-to-dark step).</para>
+/// <para><b>Canthi</b> (with the lid stage): re-read on the image by <see cref="EyeCanthusRefiner"/> into contour points 0
+/// and 8.</para>
+/// <para>All stages run only on irises of at least 10 pixels radius (smaller eyes keep the models' points). Bounds: the
+/// iris centre moves at most 0.35 r0 along each eye axis (0.7 r0 with the continuation); a lid point at most
+/// min(<see cref="EyeRefinementSettings.LidSearchRange"/> x eye width, 0.4 r0), twice that (or the farthest edge found
+/// past the limbus) when a wider search placed it.</para>
 /// </remarks>
 internal static class EyeImageRefiner
 {
@@ -100,11 +115,11 @@ internal static class EyeImageRefiner
         float minY = c0.Y - pad, maxY = c0.Y + pad;
         for (int i = 0; i < 16; i++)
         {
-            minY = MathF.Min(minY, contour[i].Y - (s.LidSearchRange * eyeWidth) - 3);
-            maxY = MathF.Max(maxY, contour[i].Y + (s.LidSearchRange * eyeWidth) + 3);
+            minY = MathF.Min(minY, contour[i].Y - ((1 + s.LidInwardExtension) * s.LidSearchRange * eyeWidth) - 3);
+            maxY = MathF.Max(maxY, contour[i].Y + ((1 + s.LidInwardExtension) * s.LidSearchRange * eyeWidth) + 3);
         }
 
-        var patch = Patch.Create(pixels, width, height, minX - 3, minY - 3, maxX + 3, maxY + 3);
+        var patch = Patch.Create(pixels, width, height, minX - 3, minY - 3, maxX + 3, maxY + 3, s.LowerLidChromaWeight);
         if (patch is null)
         {
             return false;
@@ -112,22 +127,27 @@ internal static class EyeImageRefiner
 
         bool iris = s.RefineIris && (mode is EyeImageRefinement.Iris or EyeImageRefinement.IrisAndLids);
         bool lids = mode is EyeImageRefinement.Lids or EyeImageRefinement.IrisAndLids;
+        bool limbusFound = false;
         if (iris && !s.LidsFirst)
         {
-            RefineIris(patch, contour, points, irisFirst, c0, r0, u, v, s);
+            limbusFound = RefineIris(patch, contour, points, irisFirst, c0, r0, u, v, s);
         }
+
+        // The wider lid searches (past the window, past the limbus) and the lower lid's chroma channel run only on an eye
+        // whose limbus was found clearly: a sharp, well-resolved eye (on blurred or upscaled eyes they latch onto skin).
+        bool sharp = limbusFound || !s.WideSearchNeedsLimbus;
 
         bool upperFound = false, lowerFound = false;
         if (lids)
         {
             if (s.RefineUpperLid)
             {
-                upperFound = RefineLid(patch, contour, points, meshIndices, EyeContour.UpperLidIndices, -v, upper: true, eyeWidth, r0, s);
+                upperFound = RefineLid(patch, contour, points, irisFirst, meshIndices, EyeContour.UpperLidIndices, -v, upper: true, eyeWidth, r0, sharp ? s : s.Narrow);
             }
 
             if (s.RefineLowerLid)
             {
-                lowerFound = RefineLid(patch, contour, points, meshIndices, EyeContour.LowerLidIndices, v, upper: false, eyeWidth, r0, s);
+                lowerFound = RefineLid(patch, contour, points, irisFirst, meshIndices, EyeContour.LowerLidIndices, v, upper: false, eyeWidth, r0, sharp ? s : s.Narrow);
             }
         }
 
@@ -147,8 +167,8 @@ internal static class EyeImageRefiner
 
     // ------------------------------------------------------------------ iris
 
-    private static void RefineIris(Patch patch, Vector3[] contour, Vector3[] points, int irisFirst, Vector2 c0, float r0,
-        Vector2 u, Vector2 v, EyeRefinementSettings s)
+    private static bool RefineIris(Patch patch, Vector3[] contour, Vector3[] points, int irisFirst, Vector2 c0, float r0,
+        Vector2 u, Vector2 v, EyeRefinementSettings s, int depth = 0)
     {
         // Eye opening polygon: upper lid outer -> inner, then lower lid inner -> outer.
         Span<Vector2> polygon = stackalloc Vector2[16];
@@ -255,10 +275,33 @@ internal static class EyeImageRefiner
         float ou = Vector2.Dot(offset, u), ov = Vector2.Dot(offset, v);
         bool atEdge = MathF.Abs(ou) > range * 0.97f || MathF.Abs(ov) > range * 0.97f
             || MathF.Abs(refinedR - r0) > s.IrisRadiusRange * r0 * 0.97f;
+        bool centrePinned = MathF.Abs(ou) > range * 0.97f || MathF.Abs(ov) > range * 0.97f;
+        if (atEdge && centrePinned && depth < s.IrisContinuations && float.IsFinite(best) && best >= s.MinIrisContrast
+            && float.IsFinite(refined.X) && float.IsFinite(refined.Y))
+        {
+            // Pinned at the centre range's edge: continue the search from there (the iris lies further than the model put
+            // it, e.g. a decentred iris under the lids), keeping the model's points if that search fails too.
+            Vector2 moved = c0 + (Math.Clamp(ou, -range, range) * u) + (Math.Clamp(ov, -range, range) * v);
+            Span<Vector3> saved = stackalloc Vector3[5];
+            points.AsSpan(irisFirst, 5).CopyTo(saved);
+            for (int k = 0; k <= 4; k++)
+            {
+                points[irisFirst + k] += new Vector3(moved - c0, 0);
+            }
+
+            if (RefineIris(patch, contour, points, irisFirst, moved, r0, u, v, s, depth + 1))
+            {
+                return true;
+            }
+
+            saved.CopyTo(points.AsSpan(irisFirst, 5));
+            return false;
+        }
+
         if (!float.IsFinite(best) || best < s.MinIrisContrast || atEdge || !float.IsFinite(refined.X) || !float.IsFinite(refined.Y)
             || eval.WeakerSide(refined, refinedR, u) < s.MinIrisContrast)
         {
-            return; // no clear limbus on both sides (e.g. a dark iris without visible sclera, or reflexes): keep the model's
+            return false; // no clear limbus on both sides (e.g. a dark iris without visible sclera, or reflexes): keep the model's
         }
 
         // Bound (defensive: the grid already is).
@@ -267,12 +310,27 @@ internal static class EyeImageRefiner
         refined = c0 + (ou * u) + (ov * v);
         refinedR = Math.Clamp(refinedR, r0 * (1 - s.IrisRadiusRange), r0 * (1 + s.IrisRadiusRange));
         float scale = refinedR / r0;
+        if (s.LateralRingOnCircle)
+        {
+            // The fit reads the lateral arcs (within 60 degrees of the eye axis), so its radius is the limbus's horizontal
+            // half-width: put the two lateral ring points (469 / 471, 474 / 476) on the fitted circle. The model's ring is
+            // not round (its horizontal diameter about 7 % above its vertical one on the kit), so scaling by the mean
+            // radius would place them about 3 % wide; the ring keeps the model's aspect ratio.
+            float lateral = (Vector2.Distance(Xy(points[irisFirst + 1]), c0) + Vector2.Distance(Xy(points[irisFirst + 3]), c0)) / 2;
+            if (lateral > 0.5f * r0)
+            {
+                scale = refinedR / lateral;
+            }
+        }
+
         for (int k = 0; k <= 4; k++)
         {
             Vector3 p = points[irisFirst + k];
             Vector2 q = refined + ((Xy(p) - c0) * scale);
             points[irisFirst + k] = new Vector3(q, p.Z);
         }
+
+        return true;
     }
 
     /// <summary>
@@ -523,7 +581,7 @@ internal static class EyeImageRefiner
 
     // ------------------------------------------------------------------ lids
 
-    private static bool RefineLid(Patch patch, Vector3[] contour, Vector3[] points, ReadOnlySpan<int> meshIndices,
+    private static bool RefineLid(Patch patch, Vector3[] contour, Vector3[] points, int irisFirst, ReadOnlySpan<int> meshIndices,
         ReadOnlySpan<int> chain, Vector2 outward, bool upper, float eyeWidth, float r0, EyeRefinementSettings s)
     {
         // Interior points of the 9-point chain (canthi excluded).
@@ -534,10 +592,23 @@ internal static class EyeImageRefiner
         Span<float> along = stackalloc float[count];
         float window = s.LidSearchRange * eyeWidth;
         float maxMove = MathF.Min(window, s.LidMaxMoveIrisRadii * r0);
+        bool extended = false;
+        float farthest = 0;
+
+        // The iris circle as it stands (refined if the iris stage ran first): its centre and mean ring radius.
+        Vector2 irisCentre = Xy(points[irisFirst]);
+        float irisRadius = 0;
+        for (int k = 1; k <= 4; k++)
+        {
+            irisRadius += Vector2.Distance(Xy(points[irisFirst + k]), irisCentre) / 4;
+        }
         Vector2 axis = Vector2.Normalize(Xy(contour[chain[8]]) - Xy(contour[chain[0]]));
         const float step = 0.5f;
         int samples = (int)MathF.Ceiling(window / step);
         Span<float> profile = stackalloc float[(2 * samples) + 1 + 4];
+        int extra = (int)MathF.Ceiling(s.LidInwardExtension * window / step);
+        Span<float> longBuffer = stackalloc float[(2 * (samples + extra)) + 1 + 4];
+        Span<float> beyond = stackalloc float[Math.Min(512, (int)MathF.Ceiling(s.BeyondLimbusIrisRadii * 2 * r0 / step) + 5)];
         int usable = 0;
         for (int j = 0; j < count; j++)
         {
@@ -557,7 +628,7 @@ internal static class EyeImageRefiner
             for (int k = 0; k < total; k++)
             {
                 float t = (k - samples - 2) * step;
-                profile[k] = patch.Sample(p + (t * normal));
+                profile[k] = upper || s.LowerLidChromaWeight <= 0 ? patch.Sample(p + (t * normal)) : patch.SampleLid(p + (t * normal));
             }
 
             // Derivative over +-1 px (2 samples each side); upper lid: most negative (bright eyeball to dark lash line);
@@ -567,68 +638,132 @@ internal static class EyeImageRefiner
             {
                 if (LashLineCentre(profile[..total], samples + 2, samples, step, s.MinLidContrast, out float t, out float contrast))
                 {
+                    if (s.UpperLidBeyondLimbus && irisRadius > 0
+                        && MathF.Abs(Vector2.Distance(p + (t * normal), irisCentre) - irisRadius) <= 0.1f * irisRadius
+                        && patch.SampleLid(p + ((t + 2f) * normal)) - patch.SampleLid(p + ((t - 2f) * normal)) >= s.MinLidContrast)
+                    {
+                        // The dark band is the iris's top edge with bright sclera above it (the lid retracted beyond the
+                        // limbus): the lash line is the dark band beyond the sclera.
+                        float t0 = t + 1.5f;
+                        int n = Math.Min(beyond.Length, (int)MathF.Ceiling(s.BeyondLimbusIrisRadii * irisRadius / step) + 5);
+                        for (int k = 0; k < n; k++)
+                        {
+                            beyond[k] = patch.Sample(p + ((t0 + ((k - 2) * step)) * normal));
+                        }
+
+                        int zero = n / 2, half = zero - 3;
+                        if (half > 2 && LashLineCentre(beyond[..n], zero, half, step, s.MinLidContrast, out float tb, out float cb))
+                        {
+                            t = t0 + ((zero - 2) * step) + tb;
+                            contrast = cb;
+                            extended = true;
+                            farthest = MathF.Max(farthest, MathF.Abs(t));
+                        }
+                    }
+
                     found[j] = t;
                     weight[j] = contrast;
                     usable++;
                 }
-
-                continue;
-            }
-
-            int bestK = -1;
-            float bestD = 0;
-            int kFrom = 3, kTo = total - 3;
-            for (int k = kFrom; k < kTo; k++)
-            {
-                float d = profile[k + 2] - profile[k - 2];
-                float strength = upper ? -d : MathF.Abs(d);
-                if (strength > bestD)
+                else if (s.LidInwardExtension > 0 && DarkestAtInnerEnd(profile[..total], samples + 2, samples))
                 {
-                    (bestD, bestK) = (strength, k);
-                }
-            }
-
-            if (bestK >= 0 && s.OutermostLidEdge > 0)
-            {
-                // The lid edge is the outer boundary of the visible eyeball: take the outermost local maximum of the step
-                // that reaches the given fraction of the strongest (a limbus or reflex edge further in is not the lid).
-                float threshold = s.OutermostLidEdge * bestD;
-                for (int k = kTo - 1; k > bestK; k--)
-                {
-                    float d = profile[k + 2] - profile[k - 2];
-                    float strength = upper ? -d : MathF.Abs(d);
-                    float prev = upper ? -(profile[k + 1] - profile[k - 3]) : MathF.Abs(profile[k + 1] - profile[k - 3]);
-                    float next = upper ? -(profile[k + 3] - profile[k - 1]) : MathF.Abs(profile[k + 3] - profile[k - 1]);
-                    if (strength >= threshold && strength >= prev && strength >= next)
+                    // Still darkening at the window's inner end (the lid lies lower than the model put it, as in ptosis):
+                    // search on inwards, over [-(1 + e) window, +window] with the same lash-line rule.
+                    int longTotal = total + extra;
+                    Span<float> longProfile = longBuffer[..longTotal];
+                    for (int k = 0; k < longTotal; k++)
                     {
-                        (bestD, bestK) = (strength, k);
-                        break;
+                        longProfile[k] = patch.Sample(p + (((k - samples - 2 - extra) * step) * normal));
+                    }
+
+                    // Centre of the searched range [-(1 + e) window, +window] and its half-width, in samples.
+                    int half = samples + (extra / 2);
+                    int zero = samples + 2 + extra - (extra / 2);
+                    if (LashLineCentre(longProfile, zero, half, step, s.MinLidContrast, out float tl, out float cl))
+                    {
+                        found[j] = tl - ((extra / 2) * step);
+                        weight[j] = cl;
+                        usable++;
+                        extended = true;
                     }
                 }
-            }
 
-            if (bestK < 0 || bestD < s.MinLidContrast)
-            {
                 continue;
             }
 
-            float tBest = (bestK - samples - 2) * step;
-            if (MathF.Abs(tBest) > window - step)
+            bool atEdge = false;
+            if (StepEdge(profile[..total], samples, window, step, upper, s.OutermostLidEdge, s.MinLidContrast, out float tEdge, out float strengthEdge, out atEdge))
             {
-                continue; // on the window's edge: no interior optimum
-            }
+                if (!upper && s.LowerLidBeyondLimbus && extra > 0 && irisRadius > 0
+                    && MathF.Abs(Vector2.Distance(p + (tEdge * normal), irisCentre) - irisRadius) <= 0.1f * irisRadius
+                    && patch.SampleLid(p + ((tEdge + 1.5f) * normal)) > patch.SampleLid(p + ((tEdge - 1.5f) * normal)))
+                {
+                    // The edge is the limbus (on the iris circle, dark iris inside, bright sclera outside), not the lid: the
+                    // lid lies further out, where the visible sclera ends. Take the strongest bright-to-dark step beyond it
+                    // within the widened window, if it is clear.
+                    // Profile from just beyond the limbus (+1.5 px) to BeyondLimbusIrisRadii x r further out.
+                    float t0 = tEdge + 1.5f;
+                    int n = Math.Min(beyond.Length, (int)MathF.Ceiling(s.BeyondLimbusIrisRadii * irisRadius / step) + 5);
+                    for (int k = 0; k < n; k++)
+                    {
+                        beyond[k] = patch.SampleLid(p + ((t0 + ((k - 2) * step)) * normal));
+                    }
 
-            float dm = upper ? -(profile[bestK + 1] - profile[bestK - 3]) : MathF.Abs(profile[bestK + 1] - profile[bestK - 3]);
-            float dp = upper ? -(profile[bestK + 3] - profile[bestK - 1]) : MathF.Abs(profile[bestK + 3] - profile[bestK - 1]);
-            tBest += Parabola(dm, bestD, dp) * step;
-            found[j] = tBest;
-            weight[j] = bestD;
-            usable++;
+                    int bestK = -1;
+                    float bestD = 0;
+                    for (int k = 3; k < n - 3; k++)
+                    {
+                        float d = beyond[k - 2] - beyond[k + 2]; // bright inside, dark outside
+                        if (d > bestD)
+                        {
+                            (bestD, bestK) = (d, k);
+                        }
+                    }
+
+                    if (bestK >= 0 && bestD >= s.MinLidContrast && bestD >= s.OutermostLidEdge * strengthEdge)
+                    {
+                        float dm = beyond[bestK - 3] - beyond[bestK + 1], dp = beyond[bestK - 1] - beyond[bestK + 3];
+                        tEdge = t0 + ((bestK - 2) * step) + (Parabola(dm, bestD, dp) * step);
+                        strengthEdge = bestD;
+                        extended = true;
+                        farthest = MathF.Max(farthest, MathF.Abs(tEdge));
+                    }
+                }
+
+                found[j] = tEdge;
+                weight[j] = strengthEdge;
+                usable++;
+            }
+            else if (atEdge && !upper && s.LidInwardExtension > 0)
+            {
+                // The lower lid's edge lies at the window's end (a lid moved further than the model followed): search
+                // again over a window widened on both sides by the same extension.
+                int longHalf = samples + extra;
+                int longTotal = (2 * longHalf) + 1 + 4;
+                Span<float> longProfile = longBuffer[..longTotal];
+                for (int k = 0; k < longTotal; k++)
+                {
+                    longProfile[k] = patch.SampleLid(p + (((k - longHalf - 2) * step) * normal));
+                }
+
+                if (StepEdge(longProfile, longHalf, longHalf * step, step, upper, s.OutermostLidEdge, s.MinLidContrast, out tEdge, out strengthEdge, out _))
+                {
+                    found[j] = tEdge;
+                    weight[j] = strengthEdge;
+                    usable++;
+                    extended = true;
+                }
+            }
         }
 
         if (usable < s.MinLidPoints)
         {
             return false;
+        }
+
+        if (extended)
+        {
+            maxMove = MathF.Max(MathF.Min((1 + s.LidInwardExtension) * window, (1 + s.LidInwardExtension) * s.LidMaxMoveIrisRadii * r0), farthest);
         }
 
         // Robust quadratic fit of the displacement along the lid (Huber IRLS), evaluated at each point.
@@ -749,6 +884,85 @@ internal static class EyeImageRefiner
         return true;
     }
 
+    /// <summary>
+    /// The lid edge in a profile of 2 <paramref name="half"/> + 5 samples (zero at <paramref name="half"/> + 2): the
+    /// strongest step over +-1 px (upper lid: bright to dark outwards; lower lid: either sign), or with
+    /// <paramref name="outermost"/> above 0 the outermost local maximum reaching that fraction of the strongest, refined by
+    /// a parabola. Fails (with <paramref name="atEdge"/> set) when the edge lies within a step of <paramref name="limit"/>.
+    /// </summary>
+    private static bool StepEdge(ReadOnlySpan<float> profile, int half, float limit, float step, bool upper, float outermost, float minContrast,
+        out float t, out float strength, out bool atEdge)
+    {
+        t = 0;
+        strength = 0;
+        atEdge = false;
+        int total = profile.Length;
+        int bestK = -1;
+        float bestD = 0;
+        int kFrom = 3, kTo = total - 3;
+        for (int k = kFrom; k < kTo; k++)
+        {
+            float d = profile[k + 2] - profile[k - 2];
+            float st = upper ? -d : MathF.Abs(d);
+            if (st > bestD)
+            {
+                (bestD, bestK) = (st, k);
+            }
+        }
+
+        if (bestK >= 0 && outermost > 0)
+        {
+            // The lid edge is the outer boundary of the visible eyeball: take the outermost local maximum of the step
+            // that reaches the given fraction of the strongest (a limbus or reflex edge further in is not the lid).
+            float threshold = outermost * bestD;
+            for (int k = kTo - 1; k > bestK; k--)
+            {
+                float d = profile[k + 2] - profile[k - 2];
+                float st = upper ? -d : MathF.Abs(d);
+                float prev = upper ? -(profile[k + 1] - profile[k - 3]) : MathF.Abs(profile[k + 1] - profile[k - 3]);
+                float next = upper ? -(profile[k + 3] - profile[k - 1]) : MathF.Abs(profile[k + 3] - profile[k - 1]);
+                if (st >= threshold && st >= prev && st >= next)
+                {
+                    (bestD, bestK) = (st, k);
+                    break;
+                }
+            }
+        }
+
+        if (bestK < 0 || bestD < minContrast)
+        {
+            return false;
+        }
+
+        float tBest = (bestK - half - 2) * step;
+        if (MathF.Abs(tBest) > limit - step)
+        {
+            atEdge = true;
+            return false; // on the window's edge: no interior optimum
+        }
+
+        float dm = upper ? -(profile[bestK + 1] - profile[bestK - 3]) : MathF.Abs(profile[bestK + 1] - profile[bestK - 3]);
+        float dp = upper ? -(profile[bestK + 3] - profile[bestK - 1]) : MathF.Abs(profile[bestK + 3] - profile[bestK - 1]);
+        t = tBest + (Parabola(dm, bestD, dp) * step);
+        strength = bestD;
+        return true;
+    }
+
+    /// <summary>Whether the darkest sample within +-half of zero is the innermost one (the profile still darkens inwards).</summary>
+    private static bool DarkestAtInnerEnd(ReadOnlySpan<float> profile, int zero, int half)
+    {
+        int kMin = zero - half;
+        for (int k = zero - half; k <= zero + half; k++)
+        {
+            if (profile[k] < profile[kMin])
+            {
+                kMin = k;
+            }
+        }
+
+        return kMin == zero - half;
+    }
+
     private static float Eval(ReadOnlySpan<float> c, float x) => c[0] + (c[1] * x) + (c[2] * x * x);
 
     /// <summary>Weighted least squares polynomial of <paramref name="terms"/> terms (1..3); false if singular.</summary>
@@ -842,12 +1056,14 @@ internal static class EyeImageRefiner
     private sealed class Patch
     {
         private readonly float[] _lum;
+        private readonly float[] _lid;
         private readonly int _x0, _y0, _w, _h;
         private bool[]? _opening;
 
-        private Patch(float[] lum, int x0, int y0, int w, int h) => (_lum, _x0, _y0, _w, _h) = (lum, x0, y0, w, h);
+        private Patch(float[] lum, float[] lid, int x0, int y0, int w, int h) => (_lum, _lid, _x0, _y0, _w, _h) = (lum, lid, x0, y0, w, h);
 
-        public static Patch? Create(ReadOnlySpan<Rgb24> pixels, int width, int height, float minX, float minY, float maxX, float maxY)
+        /// <summary>Copies the rectangle's luminance and, with <paramref name="chromaWeight"/> above 0, a lower-lid channel: luminance minus that weight x (R - B).</summary>
+        public static Patch? Create(ReadOnlySpan<Rgb24> pixels, int width, int height, float minX, float minY, float maxX, float maxY, float chromaWeight = 0)
         {
             int x0 = Math.Clamp((int)MathF.Floor(minX), 0, width - 1), y0 = Math.Clamp((int)MathF.Floor(minY), 0, height - 1);
             int x1 = Math.Clamp((int)MathF.Ceiling(maxX), 0, width - 1), y1 = Math.Clamp((int)MathF.Ceiling(maxY), 0, height - 1);
@@ -858,17 +1074,23 @@ internal static class EyeImageRefiner
             }
 
             var lum = new float[w * h];
+            float[] lid = chromaWeight > 0 ? new float[w * h] : lum;
             for (int y = 0; y < h; y++)
             {
                 ReadOnlySpan<Rgb24> row = pixels.Slice(((y0 + y) * width) + x0, w);
                 for (int x = 0; x < w; x++)
                 {
                     Rgb24 p = row[x];
-                    lum[(y * w) + x] = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
+                    float l = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
+                    lum[(y * w) + x] = l;
+                    if (chromaWeight > 0)
+                    {
+                        lid[(y * w) + x] = l - (chromaWeight * (p.R - p.B));
+                    }
                 }
             }
 
-            return new Patch(lum, x0, y0, w, h);
+            return new Patch(lum, lid, x0, y0, w, h);
         }
 
         /// <summary>
@@ -926,15 +1148,20 @@ internal static class EyeImageRefiner
         }
 
         /// <summary>Bilinear luminance at continuous coordinates (pixel (i, j)'s centre is (i + 0.5, j + 0.5)); clamped at the patch border.</summary>
-        public float Sample(Vector2 p)
+        public float Sample(Vector2 p) => Sample(_lum, p);
+
+        /// <summary>Bilinear lower-lid channel (see <see cref="Create"/>; the luminance when it has no chroma term).</summary>
+        public float SampleLid(Vector2 p) => Sample(_lid, p);
+
+        private float Sample(float[] plane, Vector2 p)
         {
             float fx = Math.Clamp(p.X - 0.5f - _x0, 0, _w - 1.001f);
             float fy = Math.Clamp(p.Y - 0.5f - _y0, 0, _h - 1.001f);
             int ix = (int)fx, iy = (int)fy;
             float ax = fx - ix, ay = fy - iy;
             int o = (iy * _w) + ix;
-            float top = _lum[o] + (ax * (_lum[o + 1] - _lum[o]));
-            float bottom = _lum[o + _w] + (ax * (_lum[o + _w + 1] - _lum[o + _w]));
+            float top = plane[o] + (ax * (plane[o + 1] - plane[o]));
+            float bottom = plane[o + _w] + (ax * (plane[o + _w + 1] - plane[o + _w]));
             return top + (ay * (bottom - top));
         }
     }
@@ -1016,4 +1243,36 @@ internal sealed record EyeRefinementSettings
 
     /// <summary>Whether the lid stage also re-reads the canthi on the image (<see cref="EyeCanthusRefiner"/>) into contour points 0 and 8.</summary>
     public bool RefineCanthi { get; init; } = true;
+
+    /// <summary>
+    /// How far (fraction of the search window) the wider lid searches reach beyond the window: the upper lid's lash-line
+    /// search continues inwards when the profile is still darkening at the window's inner end, the lower lid's edge search
+    /// is repeated over the widened window when its edge lies on the window's end; 0 = off.
+    /// </summary>
+    public float LidInwardExtension { get; init; } = 1f;
+
+    /// <summary>Whether the accepted fit puts the lateral ring points on the fitted circle (else the ring is scaled by the mean radius).</summary>
+    public bool LateralRingOnCircle { get; init; } = true;
+
+    /// <summary>Lower lid: an edge on the iris circle with the limbus's polarity is taken as the limbus and the lid searched beyond it.</summary>
+    public bool LowerLidBeyondLimbus { get; init; } = true;
+
+    /// <summary>Lower lid: the profile is luminance minus this weight x (R - B), so that skin (reddish) reads darker than the sclera (neutral) even where both are as bright; 0 = luminance only.</summary>
+    public float LowerLidChromaWeight { get; init; } = 1f;
+
+    /// <summary>Upper lid: a lash line found on the iris circle with bright sclera above it is taken as the limbus and the lid searched beyond it.</summary>
+    public bool UpperLidBeyondLimbus { get; init; } = true;
+
+    /// <summary>Whether the wider lid searches and the chroma channel need an accepted limbus fit (see <see cref="Narrow"/>).</summary>
+    public bool WideSearchNeedsLimbus { get; init; } = true;
+
+    /// <summary>These settings without the wider lid searches and the lower lid's chroma channel.</summary>
+    public EyeRefinementSettings Narrow => this with { LidInwardExtension = 0, LowerLidBeyondLimbus = false, UpperLidBeyondLimbus = false, LowerLidChromaWeight = 0 };
+
+    /// <summary>How far beyond the limbus (iris radii) the lower lid is searched.</summary>
+    public float BeyondLimbusIrisRadii { get; init; } = 0.6f;
+
+    /// <summary>How many times the iris search may continue from the edge of its centre range.</summary>
+    public int IrisContinuations { get; init; } = 1;
+
 }

@@ -60,6 +60,13 @@ public sealed class EyeLandmarks
 
     /// <summary>Iris diameter estimate: mean distance between opposite ring points.</summary>
     public float IrisDiameter => (Vector2.Distance(IrisRing[0], IrisRing[2]) + Vector2.Distance(IrisRing[1], IrisRing[3])) / 2;
+
+    /// <summary>
+    /// Horizontal iris diameter: the distance between the two lateral ring points (469 / 471, 474 / 476), the iris size
+    /// the diagnostics' default millimetre scale reads (the ring is not round: the model's vertical diameter is a few
+    /// per cent shorter).
+    /// </summary>
+    public float HorizontalIrisDiameter => Vector2.Distance(IrisRing[0], IrisRing[2]);
 }
 
 /// <summary>MediaPipe Face Mesh indices of one eye's named points.</summary>

@@ -147,9 +147,10 @@ public sealed record MediaPipeLandmarkDetectorOptions
 
     /// <summary>
     /// Image-based refinement of the eye landmarks after the iris model (<see cref="Landmarks.EyeImageRefinement"/>):
-    /// the lid-margin points of the fine eye contour moved to the lid edges and, with <see cref="EyeImageRefinement.Iris"/>
-    /// or <see cref="EyeImageRefinement.IrisAndLids"/>, the iris centre to the limbus; every move bounded by a fraction of
-    /// the iris radius, only on irises of at least 10 pixels radius with a clear edge. Default
+    /// the lid-margin points of the fine eye contour moved to the lid edges, its canthi re-read on the image and, with
+    /// <see cref="EyeImageRefinement.Iris"/> or <see cref="EyeImageRefinement.IrisAndLids"/>, the iris centre to the limbus;
+    /// every move bounded by a fraction of the iris radius or the eye width, only on irises of at least 10 pixels radius
+    /// with a clear edge (session 5: canthi, wider lid searches and the lateral ring; docs/landmarks.md). Default
     /// <see cref="EyeImageRefinement.IrisAndLids"/> (since session 4): on the ground-truth kit the limbus fit brings the
     /// iris centre from about 0.5 mm to 0.15 mm and the lid searches the lid margins to about 0.3 mm. It was not the
     /// default before because it made decentration against the mesh canthi worse on the kit; that came from the kit's

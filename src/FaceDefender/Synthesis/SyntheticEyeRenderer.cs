@@ -307,7 +307,8 @@ public static class SyntheticEyeRenderer
         PolygonRasterizer.FillPolygon(local, coverage, lw, lh);
 
         Vector2 c = eye.IrisCenter;
-        float radius = MathF.Max(0.5f, eye.IrisDiameter / 2);
+        // A round iris as wide as the target's horizontal diameter, the size the measurements' mm scale reads.
+        float radius = MathF.Max(0.5f, eye.HorizontalIrisDiameter / 2);
         float midX = (minX + maxX) / 2, halfWidth = MathF.Max(1f, (maxX - minX) / 2);
         float spot = reflex is null ? 0 : Math.Clamp(reflex.Radius, 0.05f * radius, 0.15f * radius);
         spot = MathF.Max(0.7f, spot);

@@ -11,8 +11,9 @@ namespace FaceDefender.Tests.Diagnostics;
 /// <summary>
 /// End to end: ground-truth renders through <see cref="MediaPipeLandmarkDetector"/>, measured, and compared
 /// with the same measurement on the kit's exact landmarks. Prints mean and 95th-percentile absolute
-/// error per measure (docs/diagnostics.md records a run). The set size is FD_E2E_N (default 6) and the
-/// render size FD_E2E_SIZE (default 640 px).
+/// error per measure (docs/diagnostics.md records a run). The set size is FD_E2E_N (default 6), the
+/// render size FD_E2E_SIZE (default 640 px) and the scene seed FD_E2E_SEED (default 20261127; another seed gives a
+/// held-out set for choices made on the default one).
 /// </summary>
 public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
 {
@@ -21,13 +22,14 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
     {
         int n = int.TryParse(Environment.GetEnvironmentVariable("FD_E2E_N"), out int v) ? v : 6;
         int size = int.TryParse(Environment.GetEnvironmentVariable("FD_E2E_SIZE"), out int s) ? s : 640;
-        var rng = new Random(20261127);
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("FD_E2E_SEED"), out int sd) ? sd : 20261127;
+        var rng = new Random(seed);
         var mesh = new DiagnosticOptions { UpperLidSource = EyePointSource.Mesh, LowerLidSource = EyePointSource.Mesh, CanthusSource = EyePointSource.Mesh };
         var variants = new (string Name, DiagnosticOptions Options)[]
         {
             ("default (contour lids, refined canthi, lid midpoint, per-eye width)", new DiagnosticOptions()),
-            ("mesh canthi (default before session 5)", new DiagnosticOptions { CanthusSource = EyePointSource.Mesh }),
             ("face mesh only (session 1)", mesh),
+            ("mesh canthi (default before session 5)", new DiagnosticOptions { CanthusSource = EyePointSource.Mesh }),
             ("contour upper lid, average lower lid (default before session 4)", new DiagnosticOptions { LowerLidSource = EyePointSource.Average }),
             ("contour lids read above the pupil", new DiagnosticOptions { LidMargin = LidMarginPoint.AbovePupil }),
             ("contour upper lid, mesh lower lid", new DiagnosticOptions { LowerLidSource = EyePointSource.Mesh }),
@@ -166,14 +168,14 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
 
         detected.Should().Be(n, "every render is a clear frontal face");
 
-        // Regression bounds above the 0.35 mm target, which is NOT met (docs/diagnostics.md). With the suite's 6 renders at
-        // 640 px the session-4 defaults give MRD1 0.47, MRD2 0.65, decentration nasal 0.62, up 0.74 mm (the session-3
-        // defaults 0.67-0.8 on the 40-render set); the bounds sit about 1.3-1.7x above, so they catch a broken mapping
-        // (wrong eye, wrong axis, px/mm mix-up) or a lost refinement, not the model's known weakness.
-        errors[0][0].Average().Should().BeLessThan(0.8, "MRD1");
-        errors[0][1].Average().Should().BeLessThan(1.0, "MRD2");
-        errors[0][3].Average().Should().BeLessThan(0.8, "horizontal decentration");
-        errors[0][4].Average().Should().BeLessThan(1.0, "vertical decentration");
+        // Regression bounds. The 0.35 mm target is met on the 40-render set at 768 px and on a held-out 60-render set
+        // (docs/diagnostics.md, session 5); this suite's 6 renders at 640 px (irises about 14 px in radius) give MRD1 0.43,
+        // MRD2 0.43, decentration nasal 0.50, up 0.49 mm (other seeds 0.16-0.41). The bounds sit about 1.4x above, so they
+        // catch a lost refinement or a broken mapping (wrong eye, wrong axis, px/mm mix-up), not sampling noise.
+        errors[0][0].Average().Should().BeLessThan(0.65, "MRD1");
+        errors[0][1].Average().Should().BeLessThan(0.65, "MRD2");
+        errors[0][3].Average().Should().BeLessThan(0.7, "horizontal decentration");
+        errors[0][4].Average().Should().BeLessThan(0.7, "vertical decentration");
 
         // The iris model's own eye contour places the upper lid better than the face mesh (docs/diagnostics.md).
         errors[0][0].Average().Should().BeLessThan(errors[1][0].Average(), "the fine contour should improve MRD1 over the mesh");

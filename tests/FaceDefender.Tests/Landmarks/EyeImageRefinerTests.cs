@@ -32,40 +32,36 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
     private static float Sq(float v) => v * v;
 
     /// <summary>Sclera 215, iris 70 (anti-aliased by 4 x 4 supersampling), skin 150, a 3 px dark lash line (30) centred on the upper lid.</summary>
-    private static Rgb24[] DrawnEye()
+    private static Rgb24[] DrawnEye() => DrawnEye(IrisCentre, new Vector3(150), new Vector3(215), limbalRing: false);
+
+    /// <summary>
+    /// The drawn eye with the iris at <paramref name="iris"/>, the given skin and sclera colours (RGB), and optionally a
+    /// dark limbal ring (the iris's outer 15 % at 40, as in photographs).
+    /// </summary>
+    private static Rgb24[] DrawnEye(Vector2 iris, Vector3 skin, Vector3 sclera, bool limbalRing)
     {
         var pixels = new Rgb24[W * H];
         for (int y = 0; y < H; y++)
         {
             for (int x = 0; x < W; x++)
             {
-                float sum = 0;
+                Vector3 sum = Vector3.Zero;
                 for (int sy = 0; sy < 4; sy++)
                 {
                     for (int sx = 0; sx < 4; sx++)
                     {
                         float px = x + ((sx + 0.5f) / 4), py = y + ((sy + 0.5f) / 4);
-                        float value;
                         bool open = px > Outer.X && px < Inner.X && py > UpperLidY(px) && py < LowerLidY(px);
-                        if (MathF.Abs(py - UpperLidY(px)) <= 1.5f && px > Outer.X && px < Inner.X)
-                        {
-                            value = 30;
-                        }
-                        else if (!open)
-                        {
-                            value = 150;
-                        }
-                        else
-                        {
-                            value = Vector2.Distance(new Vector2(px, py), IrisCentre) <= IrisRadius ? 70 : 215;
-                        }
-
+                        float d = Vector2.Distance(new Vector2(px, py), iris);
+                        Vector3 value = MathF.Abs(py - UpperLidY(px)) <= 1.5f && px > Outer.X && px < Inner.X ? new Vector3(30)
+                            : !open ? skin
+                            : d <= IrisRadius ? new Vector3(limbalRing && d > 0.85f * IrisRadius ? 40 : 70)
+                            : sclera;
                         sum += value / 16;
                     }
                 }
 
-                byte b = (byte)MathF.Round(sum);
-                pixels[(y * W) + x] = new Rgb24(b, b, b);
+                pixels[(y * W) + x] = new Rgb24((byte)MathF.Round(sum.X), (byte)MathF.Round(sum.Y), (byte)MathF.Round(sum.Z));
             }
         }
 
@@ -163,14 +159,21 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
     {
         Rgb24[] image = DrawnEye();
 
-        // A model centre 0.6 r away: the fit may only move it within 0.35 r per eye axis (or reject it).
+        // A model centre 0.6 r away: the fit may only move it within 0.35 r per eye axis, plus one continuation of the same
+        // range from the range's edge (or reject it). Here the continuation reaches the drawn centre.
         (Vector3[] points, Vector3[][] contours) = ModelPoints(new Vector2(12, 0), -8, 8);
         Vector3[] before = (Vector3[])points.Clone();
         Vector3[] contourBefore = (Vector3[])contours[0].Clone();
         EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.IrisAndLids);
         Vector2 move = new Vector2(points[468].X, points[468].Y) - new Vector2(before[468].X, before[468].Y);
-        MathF.Abs(move.X).Should().BeLessThanOrEqualTo((0.35f * IrisRadius) + 1e-3f);
-        MathF.Abs(move.Y).Should().BeLessThanOrEqualTo((0.35f * IrisRadius) + 1e-3f);
+        MathF.Abs(move.X).Should().BeLessThanOrEqualTo((2 * 0.35f * IrisRadius) + 1e-3f);
+        MathF.Abs(move.Y).Should().BeLessThanOrEqualTo((2 * 0.35f * IrisRadius) + 1e-3f);
+        Vector2.Distance(new Vector2(points[468].X, points[468].Y), IrisCentre).Should().BeLessThan(1f, "the continued search finds the drawn iris 0.6 r from the model's");
+        var single = EyeRefinementSettings.Default with { IrisContinuations = 0 };
+        (Vector3[] p1, Vector3[][] c1) = ModelPoints(new Vector2(12, 0), -8, 8);
+        EyeImageRefiner.Refine(image, W, H, p1, c1, EyeImageRefinement.Iris, single);
+        Vector2 move1 = new Vector2(p1[468].X, p1[468].Y) - new Vector2(before[468].X, before[468].Y);
+        MathF.Abs(move1.X).Should().BeLessThanOrEqualTo((0.35f * IrisRadius) + 1e-3f, "without the continuation the centre stays within 0.35 r");
         for (int i = 1; i < 16; i++)
         {
             if (i == EyeContour.InnerCanthusIndex)
@@ -179,7 +182,7 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
             }
 
             float lidMove = Vector2.Distance(new Vector2(contours[0][i].X, contours[0][i].Y), new Vector2(contourBefore[i].X, contourBefore[i].Y));
-            lidMove.Should().BeLessThanOrEqualTo(MathF.Min(0.06f * 120, 0.4f * IrisRadius) + 1e-3f, $"lid point {i} moves within the search window");
+            lidMove.Should().BeLessThanOrEqualTo((2 * MathF.Min(0.06f * 120, 0.4f * IrisRadius)) + 1e-3f, $"lid point {i} moves within the widened search window");
         }
 
         foreach (int i in new[] { EyeContour.OuterCanthusIndex, EyeContour.InnerCanthusIndex })
@@ -228,6 +231,116 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
 
         EyeImageRefiner.Refine(image, W, H, edge, edgeContours, EyeImageRefinement.IrisAndLids);
         edge.Concat(edgeContours[0]).Should().OnlyContain(p => float.IsFinite(p.X) && float.IsFinite(p.Y));
+    }
+
+    [Fact]
+    public void Lids_beyond_the_search_window_are_followed_on_a_sharp_eye()
+    {
+        // Model upper lid 10 px above the drawn lash line (a ptosis the model did not follow) and lower lid 7 px below the
+        // drawn lid (its edge on the window's end): window 0.06 x 120 = 7.2 px.
+        Rgb24[] image = DrawnEye();
+        (Vector3[] points, Vector3[][] contours) = ModelPoints(Vector2.Zero, -10, 7);
+        EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.IrisAndLids);
+        double upper = Enumerable.Range(10, 5).Average(i => MathF.Abs(contours[0][i].Y - UpperLidY(contours[0][i].X)));
+        double lower = Enumerable.Range(2, 5).Average(i => MathF.Abs(contours[0][i].Y - LowerLidY(contours[0][i].X)));
+        output.WriteLine($"wider searches: upper lid {upper:F2} px, lower lid {lower:F2} px from the drawn lids (model 10 and 7 px)");
+        upper.Should().BeLessThan(1.0, "the lash-line search continues inwards while the profile still darkens");
+        lower.Should().BeLessThan(1.0, "an edge on the window's end is searched again over a widened window");
+
+        // Without the wider searches the points stop within one window of the model's.
+        (Vector3[] p0, Vector3[][] c0) = ModelPoints(Vector2.Zero, -10, 7);
+        EyeImageRefiner.Refine(image, W, H, p0, c0, EyeImageRefinement.IrisAndLids, EyeRefinementSettings.Default.Narrow);
+        double upper0 = Enumerable.Range(10, 5).Average(i => MathF.Abs(c0[0][i].Y - UpperLidY(c0[0][i].X)));
+        upper0.Should().BeGreaterThan(2.0, "a single window cannot reach a lid 10 px away");
+    }
+
+    [Fact]
+    public void Upper_lid_retracted_above_the_iris_is_found_beyond_the_limbus()
+    {
+        // Kit renders (seeded, 768 px) with the upper lids retracted 1.5-2 mm and the irises 1.2-2 mm down: sclera shows
+        // above the iris, and the iris model's contour tends to follow the iris's top. Refined with and without the
+        // search past the limbus, from the same model points; upper lid (contour 12) against the kit's exact lid
+        // (159 / 386) in the eye-line frame, mm.
+        using var plain = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { EyeImageRefinement = EyeImageRefinement.None });
+        var rng = new Random(11);
+        double with = 0, without = 0;
+        int eyes = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            EyeControl Eye() => new() { IrisUpMm = -1.2f - (0.8f * rng.NextSingle()), UpperLidUpMm = 1.5f + (0.5f * rng.NextSingle()), IrisNasalMm = U(rng, 2) };
+            var scene = new GroundTruthScene
+            {
+                ImageSize = 768,
+                Identity = rng.Next(64),
+                Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
+                AgeYears = 20 + rng.Next(60),
+                SkinTone = (SkinTone)rng.Next(3),
+                RollDegrees = U(rng, 8),
+                YawDegrees = U(rng, 5),
+                PitchDegrees = U(rng, 5),
+                RightEye = Eye(),
+                LeftEye = Eye(),
+            };
+            using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
+            FaceLandmarks got = plain.Detect(r.Image).Face!.Landmarks;
+            var pixels = new Rgb24[r.Image.Width * r.Image.Height];
+            r.Image.CopyPixelDataTo(pixels);
+            FaceLandmarks truth = r.Landmarks;
+            Vector2 along = Vector2.Normalize(((truth[263] + truth[362]) / 2) - ((truth[33] + truth[133]) / 2));
+            Vector2 down = new(-along.Y, along.X);
+            float pxPerMm = (float)(r.Truth.Right.IrisWidth.Pixels / r.Truth.Right.IrisWidth.Millimetres);
+            double Error(EyeRefinementSettings settings)
+            {
+                Vector3[] points = got.Points.ToArray();
+                Vector3[][] contours = [got.RightEyeContour!.Points.ToArray(), got.LeftEyeContour!.Points.ToArray()];
+                EyeImageRefiner.Refine(pixels, r.Image.Width, r.Image.Height, points, contours, EyeImageRefinement.IrisAndLids, settings);
+                Vector2 right = new(contours[0][12].X, contours[0][12].Y), left = new(contours[1][12].X, contours[1][12].Y);
+                return (MathF.Abs(Vector2.Dot(right - truth[159], down)) + MathF.Abs(Vector2.Dot(left - truth[386], down))) / pxPerMm;
+            }
+
+            with += Error(EyeRefinementSettings.Default);
+            without += Error(EyeRefinementSettings.Default with { UpperLidBeyondLimbus = false });
+            eyes += 2;
+        }
+
+        output.WriteLine($"retracted upper lids ({eyes} eyes): {with / eyes:F2} mm from the kit's lid with the search past the limbus, {without / eyes:F2} mm without");
+        (with / eyes).Should().BeLessThan(0.6 * without / eyes, "the lid is the lash line beyond the sclera above the iris, not the iris's top");
+    }
+
+    [Fact]
+    public void Lower_lid_found_by_colour_where_sclera_and_skin_are_equally_bright()
+    {
+        // Reddish skin as bright as the neutral sclera (luminance 201.5 against 200): only the chroma tells them apart.
+        Rgb24[] image = DrawnEye(IrisCentre, new Vector3(240, 190, 160), new Vector3(200), limbalRing: false);
+        (Vector3[] points, Vector3[][] contours) = ModelPoints(Vector2.Zero, 0, -4);
+        EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.IrisAndLids);
+        double lower = Enumerable.Range(1, 7).Average(i => MathF.Abs(contours[0][i].Y - LowerLidY(contours[0][i].X)));
+        output.WriteLine($"lower lid by colour: {lower:F2} px from the drawn lid (model 4 px)");
+        lower.Should().BeLessThan(1.0, "the lower lid's profile is luminance minus (R - B)");
+
+        (Vector3[] p0, Vector3[][] c0) = ModelPoints(Vector2.Zero, 0, -4);
+        EyeImageRefiner.Refine(image, W, H, p0, c0, EyeImageRefinement.IrisAndLids, EyeRefinementSettings.Default with { LowerLidChromaWeight = 0 });
+        double lower0 = Enumerable.Range(1, 7).Average(i => MathF.Abs(c0[0][i].Y - LowerLidY(c0[0][i].X)));
+        lower0.Should().BeGreaterThan(lower + 1.0, "luminance alone sees no lid edge here");
+    }
+
+    [Fact]
+    public void Fitted_ring_puts_the_lateral_points_on_the_limbus()
+    {
+        // A model ring 7 % wider than tall (as the iris model's): after the fit the lateral points lie on the drawn circle,
+        // so the horizontal iris diameter is the drawn one.
+        Rgb24[] image = DrawnEye();
+        (Vector3[] points, Vector3[][] contours) = ModelPoints(new Vector2(2, -2), 0, 0);
+        Vector2 c = new(points[468].X, points[468].Y);
+        foreach ((int k, Vector2 d) in new[] { (469, new Vector2(1.035f, 0)), (470, new Vector2(0, -1 / 1.035f)), (471, new Vector2(-1.035f, 0)), (472, new Vector2(0, 1 / 1.035f)) })
+        {
+            points[k] = new Vector3(c + (d * IrisRadius), 0);
+        }
+
+        EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.Iris);
+        float width = Vector2.Distance(new Vector2(points[469].X, points[469].Y), new Vector2(points[471].X, points[471].Y));
+        output.WriteLine($"horizontal ring diameter after the fit {width:F2} px (drawn {2 * IrisRadius} px, model {2 * 1.035f * IrisRadius:F2} px)");
+        width.Should().BeApproximately(2 * IrisRadius, 0.6f, "the fit's radius is the lateral arcs', i.e. the horizontal one");
     }
 
     private static void AssertUnchanged(Rgb24[] image, int width, int height, (Vector3[] Points, Vector3[][] Contours) input, EyeImageRefinement mode, string because)
