@@ -665,7 +665,7 @@ internal static class EyeImageRefiner
                     weight[j] = contrast;
                     usable++;
                 }
-                else if (s.LidInwardExtension > 0 && DarkestAtInnerEnd(profile[..total], samples + 2, samples))
+                else if (s.LidInwardExtension > 0 && DarkestAtEnd(profile[..total], samples + 2, samples, inner: true, s.MinLidContrast))
                 {
                     // Still darkening at the window's inner end (the lid lies lower than the model put it, as in ptosis):
                     // search on inwards, over [-(1 + e) window, +window] with the same lash-line rule.
@@ -682,6 +682,27 @@ internal static class EyeImageRefiner
                     if (LashLineCentre(longProfile, zero, half, step, s.MinLidContrast, out float tl, out float cl))
                     {
                         found[j] = tl - ((extra / 2) * step);
+                        weight[j] = cl;
+                        usable++;
+                        extended = true;
+                    }
+                }
+                else if (s.LidInwardExtension > 0 && s.UpperLidOutward && DarkestAtEnd(profile[..total], samples + 2, samples, inner: false, s.MinLidContrast))
+                {
+                    // Darkening towards the window's outer end (the lid lies higher than the model put it, as in lid
+                    // retraction over the sclera): search on outwards, over [-window, +(1 + e) window].
+                    int longTotal = total + extra;
+                    Span<float> longProfile = longBuffer[..longTotal];
+                    for (int k = 0; k < longTotal; k++)
+                    {
+                        longProfile[k] = patch.Sample(p + (((k - samples - 2) * step) * normal));
+                    }
+
+                    int half = samples + (extra / 2);
+                    int zero = samples + 2 + (extra / 2);
+                    if (LashLineCentre(longProfile, zero, half, step, s.MinLidContrast, out float tl, out float cl))
+                    {
+                        found[j] = tl + ((extra / 2) * step);
                         weight[j] = cl;
                         usable++;
                         extended = true;
@@ -948,19 +969,22 @@ internal static class EyeImageRefiner
         return true;
     }
 
-    /// <summary>Whether the darkest sample within +-half of zero is the innermost one (the profile still darkens inwards).</summary>
-    private static bool DarkestAtInnerEnd(ReadOnlySpan<float> profile, int zero, int half)
+    /// <summary>
+    /// Whether the darkest sample within +-half of zero is the window's inner (or outer) end sample and that end is at least
+    /// <paramref name="minContrast"/> darker than the other: the profile still darkens towards that end.
+    /// </summary>
+    private static bool DarkestAtEnd(ReadOnlySpan<float> profile, int zero, int half, bool inner, float minContrast)
     {
-        int kMin = zero - half;
+        int end = inner ? zero - half : zero + half, other = inner ? zero + half : zero - half;
         for (int k = zero - half; k <= zero + half; k++)
         {
-            if (profile[k] < profile[kMin])
+            if (profile[k] < profile[end])
             {
-                kMin = k;
+                return false;
             }
         }
 
-        return kMin == zero - half;
+        return profile[end] + minContrast <= profile[other];
     }
 
     private static float Eval(ReadOnlySpan<float> c, float x) => c[0] + (c[1] * x) + (c[2] * x * x);
@@ -1259,6 +1283,9 @@ internal sealed record EyeRefinementSettings
 
     /// <summary>Lower lid: the profile is luminance minus this weight x (R - B), so that skin (reddish) reads darker than the sclera (neutral) even where both are as bright; 0 = luminance only.</summary>
     public float LowerLidChromaWeight { get; init; } = 1f;
+
+    /// <summary>Upper lid: the lash-line search also continues outwards when the profile darkens towards the window's outer end.</summary>
+    public bool UpperLidOutward { get; init; } = true;
 
     /// <summary>Upper lid: a lash line found on the iris circle with bright sclera above it is taken as the limbus and the lid searched beyond it.</summary>
     public bool UpperLidBeyondLimbus { get; init; } = true;

@@ -255,6 +255,26 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public void Upper_lid_above_the_model_over_the_sclera_is_followed_outwards()
+    {
+        // Iris turned nasally (centre x 124), so sclera lies under the middle of the upper lid; the model's upper lid is 9 px
+        // below the drawn lash line there (a retraction the model did not follow): the lash line lies just outside the
+        // window (7.2 px), and the search continues outwards.
+        Vector2 iris = new(124, 61);
+        Rgb24[] image = DrawnEye(iris, new Vector3(150), new Vector3(215), limbalRing: false);
+        (Vector3[] points, Vector3[][] contours) = ModelPoints(iris - IrisCentre, 9, 0);
+        EyeImageRefiner.Refine(image, W, H, points, contours, EyeImageRefinement.IrisAndLids);
+        double error = Enumerable.Range(10, 3).Average(i => MathF.Abs(contours[0][i].Y - UpperLidY(contours[0][i].X)));
+        output.WriteLine($"upper lid followed outwards: {error:F2} px from the drawn lash line (model 9 px)");
+        error.Should().BeLessThan(1.0, "the lash-line search continues outwards while the profile darkens that way");
+
+        (Vector3[] p0, Vector3[][] c0) = ModelPoints(iris - IrisCentre, 9, 0);
+        EyeImageRefiner.Refine(image, W, H, p0, c0, EyeImageRefinement.IrisAndLids, EyeRefinementSettings.Default with { UpperLidOutward = false });
+        double error0 = Enumerable.Range(10, 3).Average(i => MathF.Abs(c0[0][i].Y - UpperLidY(c0[0][i].X)));
+        error0.Should().BeGreaterThan(error + 2.0, "without it the points stay within the window, short of the lash line");
+    }
+
+    [Fact]
     public void Upper_lid_retracted_above_the_iris_is_found_beyond_the_limbus()
     {
         // Kit renders (seeded, 768 px) with the upper lids retracted 1.5-2 mm and the irises 1.2-2 mm down: sclera shows
