@@ -625,11 +625,7 @@ internal static class EyeImageRefiner
 
             // Profile from inside (-window - 2 px) to outside (+window + 2 px).
             int total = (2 * samples) + 1 + 4;
-            for (int k = 0; k < total; k++)
-            {
-                float t = (k - samples - 2) * step;
-                profile[k] = upper || s.LowerLidChromaWeight <= 0 ? patch.Sample(p + (t * normal)) : patch.SampleLid(p + (t * normal));
-            }
+            patch.Profile(profile[..total], p, normal, 0, samples + 2, step, lid: !upper && s.LowerLidChromaWeight > 0);
 
             // Derivative over +-1 px (2 samples each side); upper lid: most negative (bright eyeball to dark lash line);
             // lower lid: largest magnitude.
@@ -646,10 +642,7 @@ internal static class EyeImageRefiner
                         // limbus): the lash line is the dark band beyond the sclera.
                         float t0 = t + 1.5f;
                         int n = Math.Min(beyond.Length, (int)MathF.Ceiling(s.BeyondLimbusIrisRadii * irisRadius / step) + 5);
-                        for (int k = 0; k < n; k++)
-                        {
-                            beyond[k] = patch.Sample(p + ((t0 + ((k - 2) * step)) * normal));
-                        }
+                        patch.Profile(beyond[..n], p, normal, t0, 2, step, lid: false);
 
                         int zero = n / 2, half = zero - 3;
                         if (half > 2 && LashLineCentre(beyond[..n], zero, half, step, s.MinLidContrast, out float tb, out float cb))
@@ -671,10 +664,7 @@ internal static class EyeImageRefiner
                     // search on inwards, over [-(1 + e) window, +window] with the same lash-line rule.
                     int longTotal = total + extra;
                     Span<float> longProfile = longBuffer[..longTotal];
-                    for (int k = 0; k < longTotal; k++)
-                    {
-                        longProfile[k] = patch.Sample(p + (((k - samples - 2 - extra) * step) * normal));
-                    }
+                    patch.Profile(longProfile, p, normal, 0, samples + 2 + extra, step, lid: false);
 
                     // Centre of the searched range [-(1 + e) window, +window] and its half-width, in samples.
                     int half = samples + (extra / 2);
@@ -693,10 +683,7 @@ internal static class EyeImageRefiner
                     // retraction over the sclera): search on outwards, over [-window, +(1 + e) window].
                     int longTotal = total + extra;
                     Span<float> longProfile = longBuffer[..longTotal];
-                    for (int k = 0; k < longTotal; k++)
-                    {
-                        longProfile[k] = patch.Sample(p + (((k - samples - 2) * step) * normal));
-                    }
+                    patch.Profile(longProfile, p, normal, 0, samples + 2, step, lid: false);
 
                     int half = samples + (extra / 2);
                     int zero = samples + 2 + (extra / 2);
@@ -725,10 +712,7 @@ internal static class EyeImageRefiner
                     // Profile from just beyond the limbus (+1.5 px) to BeyondLimbusIrisRadii x r further out.
                     float t0 = tEdge + 1.5f;
                     int n = Math.Min(beyond.Length, (int)MathF.Ceiling(s.BeyondLimbusIrisRadii * irisRadius / step) + 5);
-                    for (int k = 0; k < n; k++)
-                    {
-                        beyond[k] = patch.SampleLid(p + ((t0 + ((k - 2) * step)) * normal));
-                    }
+                    patch.Profile(beyond[..n], p, normal, t0, 2, step, lid: true);
 
                     int bestK = -1;
                     float bestD = 0;
@@ -762,10 +746,7 @@ internal static class EyeImageRefiner
                 int longHalf = samples + extra;
                 int longTotal = (2 * longHalf) + 1 + 4;
                 Span<float> longProfile = longBuffer[..longTotal];
-                for (int k = 0; k < longTotal; k++)
-                {
-                    longProfile[k] = patch.SampleLid(p + (((k - longHalf - 2) * step) * normal));
-                }
+                patch.Profile(longProfile, p, normal, 0, longHalf + 2, step, lid: true);
 
                 if (StepEdge(longProfile, longHalf, longHalf * step, step, upper, s.OutermostLidEdge, s.MinLidContrast, out tEdge, out strengthEdge, out _))
                 {
@@ -1176,6 +1157,16 @@ internal static class EyeImageRefiner
 
         /// <summary>Bilinear lower-lid channel (see <see cref="Create"/>; the luminance when it has no chroma term).</summary>
         public float SampleLid(Vector2 p) => Sample(_lid, p);
+
+        /// <summary>Samples along a line: <paramref name="dest"/>[k] at p + (t0 + (k - first) step) n, luminance or the lower-lid channel.</summary>
+        public void Profile(Span<float> dest, Vector2 p, Vector2 normal, float t0, int first, float step, bool lid)
+        {
+            float[] plane = lid ? _lid : _lum;
+            for (int k = 0; k < dest.Length; k++)
+            {
+                dest[k] = Sample(plane, p + ((t0 + ((k - first) * step)) * normal));
+            }
+        }
 
         private float Sample(float[] plane, Vector2 p)
         {

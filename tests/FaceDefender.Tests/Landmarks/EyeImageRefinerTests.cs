@@ -287,20 +287,7 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         int eyes = 0;
         for (int i = 0; i < 6; i++)
         {
-            EyeControl Eye() => new() { IrisUpMm = -1.2f - (0.8f * rng.NextSingle()), UpperLidUpMm = 1.5f + (0.5f * rng.NextSingle()), IrisNasalMm = U(rng, 2) };
-            var scene = new GroundTruthScene
-            {
-                ImageSize = 768,
-                Identity = rng.Next(64),
-                Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
-                AgeYears = 20 + rng.Next(60),
-                SkinTone = (SkinTone)rng.Next(3),
-                RollDegrees = U(rng, 8),
-                YawDegrees = U(rng, 5),
-                PitchDegrees = U(rng, 5),
-                RightEye = Eye(),
-                LeftEye = Eye(),
-            };
+            GroundTruthScene scene = RandomScene(rng, 768, () => new() { IrisUpMm = -1.2f - (0.8f * rng.NextSingle()), UpperLidUpMm = 1.5f + (0.5f * rng.NextSingle()), IrisNasalMm = U(rng, 2) });
             using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
             FaceLandmarks got = plain.Detect(r.Image).Face!.Landmarks;
             var pixels = new Rgb24[r.Image.Width * r.Image.Height];
@@ -363,6 +350,21 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         width.Should().BeApproximately(2 * IrisRadius, 0.6f, "the fit's radius is the lateral arcs', i.e. the horizontal one");
     }
 
+    /// <summary>A kit scene with random identity, sex, age, skin tone and pose (roll +-8, yaw and pitch +-5 degrees), eyes from <paramref name="eye"/> (right first).</summary>
+    private static GroundTruthScene RandomScene(Random rng, int size, Func<EyeControl> eye) => new()
+    {
+        ImageSize = size,
+        Identity = rng.Next(64),
+        Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
+        AgeYears = 20 + rng.Next(60),
+        SkinTone = (SkinTone)rng.Next(3),
+        RollDegrees = U(rng, 8),
+        YawDegrees = U(rng, 5),
+        PitchDegrees = U(rng, 5),
+        RightEye = eye(),
+        LeftEye = eye(),
+    };
+
     private static void AssertUnchanged(Rgb24[] image, int width, int height, (Vector3[] Points, Vector3[][] Contours) input, EyeImageRefinement mode, string because)
     {
         Vector3[] points = (Vector3[])input.Points.Clone();
@@ -384,19 +386,7 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         int eyes = 0;
         for (int i = 0; i < 6; i++)
         {
-            var scene = new GroundTruthScene
-            {
-                ImageSize = 640,
-                Identity = rng.Next(64),
-                Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
-                AgeYears = 20 + rng.Next(60),
-                SkinTone = (SkinTone)rng.Next(3),
-                RollDegrees = U(rng, 8),
-                YawDegrees = U(rng, 5),
-                PitchDegrees = U(rng, 5),
-                RightEye = new EyeControl { IrisNasalMm = U(rng, 3), IrisUpMm = U(rng, 2), UpperLidUpMm = U(rng, 2), LowerLidDownMm = U(rng, 1.5f) },
-                LeftEye = new EyeControl { IrisNasalMm = U(rng, 3), IrisUpMm = U(rng, 2), UpperLidUpMm = U(rng, 2), LowerLidDownMm = U(rng, 1.5f) },
-            };
+            GroundTruthScene scene = RandomScene(rng, 640, () => new EyeControl { IrisNasalMm = U(rng, 3), IrisUpMm = U(rng, 2), UpperLidUpMm = U(rng, 2), LowerLidDownMm = U(rng, 1.5f) });
             using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
             FaceLandmarks got = plain.Detect(r.Image).Face!.Landmarks;
             var pixels = new Rgb24[r.Image.Width * r.Image.Height];
