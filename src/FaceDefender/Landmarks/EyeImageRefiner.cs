@@ -658,38 +658,20 @@ internal static class EyeImageRefiner
                     weight[j] = contrast;
                     usable++;
                 }
-                else if (s.LidInwardExtension > 0 && DarkestAtEnd(profile[..total], samples + 2, samples, inner: true, s.MinLidContrast))
+                else if (LashLineExtension(profile[..total], samples, s) is int toward && toward != 0)
                 {
-                    // Still darkening at the window's inner end (the lid lies lower than the model put it, as in ptosis):
-                    // search on inwards, over [-(1 + e) window, +window] with the same lash-line rule.
-                    int longTotal = total + extra;
-                    Span<float> longProfile = longBuffer[..longTotal];
-                    patch.Profile(longProfile, p, normal, 0, samples + 2 + extra, step, lid: false);
+                    // Still darkening at the window's end: inner (-1), the lid lies lower than the model put it, as in
+                    // ptosis; outer (+1), higher, as in retraction over the sclera. Search on that way by the extension,
+                    // over [-(1 + e) window, +window] or [-window, +(1 + e) window], with the same lash-line rule.
+                    Span<float> longProfile = longBuffer[..(total + extra)];
+                    patch.Profile(longProfile, p, normal, 0, samples + 2 + (toward < 0 ? extra : 0), step, lid: false);
 
-                    // Centre of the searched range [-(1 + e) window, +window] and its half-width, in samples.
+                    // Centre of the searched range and its half-width, in samples.
                     int half = samples + (extra / 2);
-                    int zero = samples + 2 + extra - (extra / 2);
+                    int zero = samples + 2 + (toward < 0 ? extra - (extra / 2) : extra / 2);
                     if (LashLineCentre(longProfile, zero, half, step, s.MinLidContrast, out float tl, out float cl))
                     {
-                        found[j] = tl - ((extra / 2) * step);
-                        weight[j] = cl;
-                        usable++;
-                        extended = true;
-                    }
-                }
-                else if (s.LidInwardExtension > 0 && s.UpperLidOutward && DarkestAtEnd(profile[..total], samples + 2, samples, inner: false, s.MinLidContrast))
-                {
-                    // Darkening towards the window's outer end (the lid lies higher than the model put it, as in lid
-                    // retraction over the sclera): search on outwards, over [-window, +(1 + e) window].
-                    int longTotal = total + extra;
-                    Span<float> longProfile = longBuffer[..longTotal];
-                    patch.Profile(longProfile, p, normal, 0, samples + 2, step, lid: false);
-
-                    int half = samples + (extra / 2);
-                    int zero = samples + 2 + (extra / 2);
-                    if (LashLineCentre(longProfile, zero, half, step, s.MinLidContrast, out float tl, out float cl))
-                    {
-                        found[j] = tl + ((extra / 2) * step);
+                        found[j] = tl + (toward * (extra / 2) * step);
                         weight[j] = cl;
                         usable++;
                         extended = true;
@@ -949,6 +931,16 @@ internal static class EyeImageRefiner
         strength = bestD;
         return true;
     }
+
+    /// <summary>
+    /// Which way the upper lid's lash-line search continues past its window: -1 inwards, +1 outwards (with
+    /// <see cref="EyeRefinementSettings.UpperLidOutward"/>), 0 not at all (see <see cref="DarkestAtEnd"/>).
+    /// </summary>
+    private static int LashLineExtension(ReadOnlySpan<float> profile, int samples, EyeRefinementSettings s) =>
+        s.LidInwardExtension <= 0 ? 0
+        : DarkestAtEnd(profile, samples + 2, samples, inner: true, s.MinLidContrast) ? -1
+        : s.UpperLidOutward && DarkestAtEnd(profile, samples + 2, samples, inner: false, s.MinLidContrast) ? 1
+        : 0;
 
     /// <summary>
     /// Whether the darkest sample within +-half of zero is the window's inner (or outer) end sample and that end is at least

@@ -53,19 +53,7 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         var plainSigned = others.Select(_ => names.Select(_ => new List<double>()).ToArray()).ToArray();
         for (int i = 0; i < n; i++)
         {
-            var scene = new GroundTruthScene
-            {
-                ImageSize = size,
-                Identity = rng.Next(64),
-                Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
-                AgeYears = 20 + rng.Next(60),
-                SkinTone = (SkinTone)rng.Next(3),
-                RollDegrees = U(rng, 8),
-                YawDegrees = U(rng, 5),
-                PitchDegrees = U(rng, 5),
-                RightEye = RandomEye(rng),
-                LeftEye = RandomEye(rng),
-            };
+            GroundTruthScene scene = KitScenes.Random(rng, size, () => KitScenes.RandomEye(rng));
             using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
             FaceDetection d = detector.Detect(r.Image);
             if (d.Face is not { } face)
@@ -180,16 +168,6 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         // The iris model's own eye contour places the upper lid better than the face mesh (docs/diagnostics.md).
         errors[0][0].Average().Should().BeLessThan(errors[1][0].Average(), "the fine contour should improve MRD1 over the mesh");
     }
-
-    private static EyeControl RandomEye(Random rng) => new()
-    {
-        IrisNasalMm = U(rng, 3),
-        IrisUpMm = U(rng, 2),
-        UpperLidUpMm = U(rng, 2),
-        LowerLidDownMm = U(rng, 1.5f),
-    };
-
-    private static float U(Random rng, float a) => (float)((rng.NextDouble() * 2) - 1) * a;
 
     private static void Add(List<double> list, MeasuredValue got, MeasuredValue truth) => list.Add(Math.Abs(got.Millimetres - truth.Millimetres));
 

@@ -7,6 +7,7 @@ using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using FaceDefender.Tests.Diagnostics;
 using Xunit.Abstractions;
 
 namespace FaceDefender.Tests.Landmarks;
@@ -287,7 +288,7 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         int eyes = 0;
         for (int i = 0; i < 6; i++)
         {
-            GroundTruthScene scene = RandomScene(rng, 768, () => new() { IrisUpMm = -1.2f - (0.8f * rng.NextSingle()), UpperLidUpMm = 1.5f + (0.5f * rng.NextSingle()), IrisNasalMm = U(rng, 2) });
+            GroundTruthScene scene = KitScenes.Random(rng, 768, () => new() { IrisUpMm = -1.2f - (0.8f * rng.NextSingle()), UpperLidUpMm = 1.5f + (0.5f * rng.NextSingle()), IrisNasalMm = KitScenes.U(rng, 2) });
             using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
             FaceLandmarks got = plain.Detect(r.Image).Face!.Landmarks;
             var pixels = new Rgb24[r.Image.Width * r.Image.Height];
@@ -350,21 +351,6 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         width.Should().BeApproximately(2 * IrisRadius, 0.6f, "the fit's radius is the lateral arcs', i.e. the horizontal one");
     }
 
-    /// <summary>A kit scene with random identity, sex, age, skin tone and pose (roll +-8, yaw and pitch +-5 degrees), eyes from <paramref name="eye"/> (right first).</summary>
-    private static GroundTruthScene RandomScene(Random rng, int size, Func<EyeControl> eye) => new()
-    {
-        ImageSize = size,
-        Identity = rng.Next(64),
-        Sex = rng.Next(2) == 0 ? AvatarSex.Female : AvatarSex.Male,
-        AgeYears = 20 + rng.Next(60),
-        SkinTone = (SkinTone)rng.Next(3),
-        RollDegrees = U(rng, 8),
-        YawDegrees = U(rng, 5),
-        PitchDegrees = U(rng, 5),
-        RightEye = eye(),
-        LeftEye = eye(),
-    };
-
     private static void AssertUnchanged(Rgb24[] image, int width, int height, (Vector3[] Points, Vector3[][] Contours) input, EyeImageRefinement mode, string because)
     {
         Vector3[] points = (Vector3[])input.Points.Clone();
@@ -386,7 +372,7 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         int eyes = 0;
         for (int i = 0; i < 6; i++)
         {
-            GroundTruthScene scene = RandomScene(rng, 640, () => new EyeControl { IrisNasalMm = U(rng, 3), IrisUpMm = U(rng, 2), UpperLidUpMm = U(rng, 2), LowerLidDownMm = U(rng, 1.5f) });
+            GroundTruthScene scene = KitScenes.Random(rng, 640, () => KitScenes.RandomEye(rng));
             using GroundTruthRender r = GroundTruthFaceRenderer.Render(scene);
             FaceLandmarks got = plain.Detect(r.Image).Face!.Landmarks;
             var pixels = new Rgb24[r.Image.Width * r.Image.Height];
@@ -468,6 +454,4 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("EyeImageRefinement");
         new MediaPipeLandmarkDetectorOptions().EyeImageRefinement.Should().Be(EyeImageRefinement.IrisAndLids);
     }
-
-    private static float U(Random rng, float a) => (float)((rng.NextDouble() * 2) - 1) * a;
 }
