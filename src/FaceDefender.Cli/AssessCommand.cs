@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceDefender.Abstractions;
+using FaceDefender.Decoding;
 using FaceDefender.Diagnostics;
 using FaceDefender.Landmarks;
 
@@ -17,17 +18,16 @@ internal static class AssessCommand
         {
             input,
         };
-        cmd.SetAction(pr => Run(pr.GetValue(input)!, Console.Out, Console.Error));
+        cmd.SetAction((pr, ct) => Task.FromResult(Run(pr.GetValue(input)!, Console.Out, Console.Error, ct)));
         return cmd;
     }
 
-    public static int Run(string input, TextWriter stdout, TextWriter stderr)
+    public static int Run(string input, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        string[] files = File.Exists(input) ? [input]
-            : Directory.Exists(input) ? Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToArray()
+        List<(string Source, string Relative)> files = File.Exists(input) ? [(input, Path.GetFileName(input))]
+            : Directory.Exists(input) ? InputWalker.Walk(input, null, Extensions, followSymlinks: false).Files
             : [];
-        if (files.Length == 0)
+        if (files.Count == 0)
         {
             stderr.WriteLine($"error: '{input}' is not a photo or a folder with JPEG/PNG photos.");
             return Program.Usage;
@@ -36,12 +36,24 @@ internal static class AssessCommand
         using var detector = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
         var benchmark = new LandmarkDiagnosticBenchmark();
         int ok = 0;
-        foreach (string file in files)
+        foreach ((string file, string relative) in files)
         {
-            stdout.WriteLine($"== {file}");
+            if (cancellationToken.IsCancellationRequested)
+            {
+                stderr.WriteLine("error: cancelled.");
+                return Program.RunFailed;
+            }
+
+            stdout.WriteLine($"== {relative}");
             try
             {
-                FaceDetection d = detector.Detect(file);
+                using DecodedImage decoded = FaceImageDecoder.Decode(file, cancellationToken: cancellationToken);
+                if (decoded.Truncated)
+                {
+                    stdout.WriteLine("warning: the file is truncated; the missing area was filled by the decoder.");
+                }
+
+                FaceDetection d = detector.Detect(decoded.Image);
                 if (d.Face is null)
                 {
                     stdout.WriteLine($"status: {d.Status}");
@@ -51,12 +63,22 @@ internal static class AssessCommand
                 AssessmentPrinter.Print(benchmark.Assess(d.Face.Landmarks, d.Face.Pose), stdout);
                 ok++;
             }
-            catch (FaceDefenderException e)
+            catch (ImageDecodingException e)
             {
-                stdout.WriteLine($"status: unreadable ({e.Message})");
+                stdout.WriteLine($"status: UnreadableImage ({e.Failure}: {e.Message.Replace(file, relative, StringComparison.Ordinal)})");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                stderr.WriteLine("error: cancelled.");
+                return Program.RunFailed;
+            }
+            catch (Exception e)
+            {
+                // One photo's failure is its own line; the others are still assessed.
+                stdout.WriteLine($"status: Error ({e.GetType().Name}: {e.Message})");
             }
         }
 
-        return ok == files.Length ? Program.Ok : Program.SomeFailed;
+        return ok == files.Count ? Program.Ok : Program.SomeFailed;
     }
 }

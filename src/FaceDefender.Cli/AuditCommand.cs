@@ -1,3 +1,4 @@
+using FaceDefender.Decoding;
 using System.CommandLine;
 using System.Globalization;
 using FaceDefender.Abstractions;

@@ -1,35 +1,82 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FaceDefender.Abstractions;
 using FaceDefender.Avatars;
+using FaceDefender.Decoding;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
 
 namespace FaceDefender.Cli;
 
-/// <summary>De-identifies a file or a folder tree; one bad file fails its item, never the run.</summary>
+/// <summary>How a batch names its outputs and what it may follow.</summary>
+internal sealed record BatchSettings
+{
+    public bool Overwrite { get; init; }
+
+    public int Parallel { get; init; } = Environment.ProcessorCount;
+
+    public string? AvatarFolder { get; init; }
+
+    public bool ProgressBar { get; init; }
+
+    public bool FollowSymlinks { get; init; }
+
+    /// <summary>Write outputs under keyed-hash names, with the name mapping in this file (outside the output folder).</summary>
+    public string? NameMapFile { get; init; }
+
+    /// <summary>HMAC key for pseudonyms and opaque names; null uses the documented default key (with a warning).</summary>
+    public byte[]? Key { get; init; }
+}
+
+/// <summary>
+/// De-identifies a file or a folder tree. Nothing one photo does can stop the run: every photo has its own try, an
+/// unexpected exception is that photo's <c>Error</c> row, and the reports are always written (to a fallback file and
+/// stderr when the output folder cannot take them).
+/// </summary>
 internal static class BatchRunner
 {
+    public const string DefaultKeyWarning =
+        "warning: pseudonyms are hashed with the public default key, so anyone can tell which pseudonyms share an avatar; set --pseudonym-key or FACEDEFENDER_PSEUDONYM_KEY.";
+
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
 
-    public static int Run(string input, string outputDir, PatientInfo info, DeidentificationOptions options, bool overwrite, int parallel, TextWriter stdout, TextWriter stderr,
-        string? avatarFolder = null, bool progressBar = false)
+    public static int Run(string input, string outputDir, PatientInfo info, DeidentificationOptions options, BatchSettings settings, TextWriter stdout, TextWriter stderr,
+        CancellationToken cancellationToken = default)
     {
+        if (settings.Parallel < 1)
+        {
+            stderr.WriteLine("error: --parallel must be at least 1.");
+            return Program.Usage;
+        }
+
+        if (File.Exists(outputDir))
+        {
+            stderr.WriteLine($"error: the output '{outputDir}' is a file; give a folder.");
+            return Program.Usage;
+        }
+
+        string outputFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir));
+        if (settings.NameMapFile is { } map && IsInside(Path.GetFullPath(map), outputFull))
+        {
+            stderr.WriteLine("error: --name-map must lie outside the output folder (the outputs are what gets shared; the map links them back to the input names).");
+            return Program.Usage;
+        }
+
         List<(string Source, string Relative)> files;
+        List<string> problems = [];
+        string[] extensions = ExtensionsFor(options.Decoding.AllowedFormats);
         if (File.Exists(input))
         {
             files = [(Path.GetFullPath(input), Path.GetFileName(input))];
         }
         else if (Directory.Exists(input))
         {
-            string root = Path.GetFullPath(input);
-            files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Order(StringComparer.Ordinal)
-                .Select(f => (f, Path.GetRelativePath(root, f)))
-                .ToList();
+            InputWalker.Listing listing = InputWalker.Walk(input, outputFull, extensions, settings.FollowSymlinks);
+            files = listing.Files;
+            problems = listing.Problems;
         }
         else
         {
@@ -37,103 +84,316 @@ internal static class BatchRunner
             return Program.Usage;
         }
 
-        if (parallel < 1)
+        foreach (string p in problems)
         {
-            stderr.WriteLine("error: --parallel must be at least 1.");
+            stderr.WriteLine($"note: {p}");
+        }
+
+        if (info.PseudonymKey is not null && settings.Key is null)
+        {
+            stderr.WriteLine(DefaultKeyWarning);
+        }
+
+        // Output names are fixed before any work: unique (case-insensitively too), so no photo can take another's output.
+        string[] targets = settings.NameMapFile is null ? OutputNames(files.Select(f => f.Relative).ToList()) : OpaqueNames(files.Select(f => f.Relative).ToList(), settings.Key);
+        var rows = new ReportRow[files.Count];
+        using var detector = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
+        IAvatarProvider avatars;
+        try
+        {
+            avatars = Avatars(settings, detector);
+        }
+        catch (Exception e) when (e is AvatarSetException or IOException or UnauthorizedAccessException)
+        {
+            // A usage error found before any photo: nothing is written.
+            stderr.WriteLine($"error: avatar set '{settings.AvatarFolder}': {e.Message}");
             return Program.Usage;
         }
 
-        using var detector = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
-        IAvatarProvider? avatars = null;
-        if (avatarFolder is not null)
+        try
         {
-            try
+            Directory.CreateDirectory(outputFull);
+            int stale = AtomicFile.RemoveStaleTemporaryFiles(outputFull, recursive: true);
+            if (stale > 0)
             {
-                // Validate the whole set (manifest, files, one face each) before touching any photo.
-                DirectoryAvatarProvider set = DirectoryAvatarProvider.Open(avatarFolder, detector);
-                set.Prepare();
-                avatars = set;
+                stderr.WriteLine($"note: removed {stale} temporary file(s) left by an interrupted run.");
             }
-            catch (Exception e) when (e is AvatarSetException or IOException or UnauthorizedAccessException)
+
+            if (settings.NameMapFile is { } mapFile)
             {
-                stderr.WriteLine($"error: avatar set '{avatarFolder}': {e.Message}");
-                return Program.Usage;
+                WriteNameMap(mapFile, files, targets);
+            }
+
+            RunPhotos(detector, avatars, files, targets, rows, outputFull, info, options, settings, stderr, cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The run itself failed (output folder not creatable, avatar set unusable, cancelled...): every photo not done is reported.
+            stderr.WriteLine($"error: the run stopped: {e.GetType().Name}: {Scrub(e.Message, files, input, outputFull)}");
+            FillNotProcessed(rows, files, settings, $"The run stopped before this photo ({e.GetType().Name}).");
+
+            WriteReportsSomewhere(outputFull, rows, stdout, stderr);
+            return Program.RunFailed;
+        }
+
+        bool written = WriteReportsSomewhere(outputFull, rows, stdout, stderr);
+        int ok = rows.Count(r => r.Status is "Success" or "Skipped");
+        stdout.WriteLine($"{ok} of {rows.Length} photos de-identified or already done.");
+        if (!written || cancellationToken.IsCancellationRequested)
+        {
+            return Program.RunFailed;
+        }
+
+        return ok == rows.Length ? Program.Ok : Program.SomeFailed;
+    }
+
+    private static IAvatarProvider Avatars(BatchSettings settings, ILandmarkDetector detector)
+    {
+        if (settings.AvatarFolder is null)
+        {
+            return new ProceduralAvatarProvider(new ProceduralAvatarOptions(settings.Key));
+        }
+
+        // Validate the whole set (manifest, files, one face each) before touching any photo.
+        DirectoryAvatarProvider set = DirectoryAvatarProvider.Open(settings.AvatarFolder, detector, pseudonymHmacKey: settings.Key);
+        set.Prepare();
+        return set;
+    }
+
+    private static void RunPhotos(ILandmarkDetector detector, IAvatarProvider avatars, List<(string Source, string Relative)> files, string[] targets, ReportRow[] rows,
+        string outputFull, PatientInfo info, DeidentificationOptions options, BatchSettings settings, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        int done = 0;
+        using var pipeline = new FaceDeidentifier(detector, avatars, options: options);
+        var bar = settings.ProgressBar ? new ProgressReporter(stderr, "de-identifying", bar: true) : null;
+        try
+        {
+            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel, CancellationToken = cancellationToken }, i =>
+            {
+                (string source, string relative) = files[i];
+                string target = Path.Combine(outputFull, targets[i]);
+                string shown = Shown(relative, settings);
+                ReportRow row;
+                try
+                {
+                    row = OnePhoto(pipeline, source, target, shown, targets[i], info, settings.Overwrite, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    row = new ReportRow(shown, "NotProcessed", "The run was cancelled.", null, null, 0, null);
+                }
+                catch (Exception e)
+                {
+                    // A bug or an environment failure on this photo: its row says so, and the batch goes on.
+                    row = new ReportRow(shown, "Error", $"{e.GetType().Name}: {Scrub(e.Message, files, source, outputFull)}", null, null, 0, null);
+                }
+
+                rows[i] = row;
+                int n = Interlocked.Increment(ref done);
+                if (bar is null)
+                {
+                    stderr.WriteLine($"[{n}/{files.Count}] {row.Status,-16} {shown}");
+                }
+                else
+                {
+                    if (row.Status is not ("Success" or "Skipped"))
+                    {
+                        bar.Message($"{row.Status,-16} {shown}: {row.Message}");
+                    }
+
+                    bar.Report(n, files.Count);
+                }
+            });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            FillNotProcessed(rows, files, settings, "The run was cancelled before this photo.");
+        }
+
+        bar?.Finish();
+    }
+
+    private static void FillNotProcessed(ReportRow[] rows, List<(string Source, string Relative)> files, BatchSettings settings, string why)
+    {
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] ??= new ReportRow(Shown(files[i].Relative, settings), "NotProcessed", why, null, null, 0, null);
+        }
+    }
+
+    private static ReportRow OnePhoto(FaceDeidentifier pipeline, string source, string target, string shown, string relativeTarget, PatientInfo info, bool overwrite,
+        CancellationToken cancellationToken)
+    {
+        if (!overwrite && File.Exists(target))
+        {
+            return new ReportRow(shown, "Skipped", "Output exists (use --overwrite to redo).", relativeTarget, null, 0, null);
+        }
+
+        using DeidentificationResult r = pipeline.Deidentify(source, info, cancellationToken);
+        string message = r.Message.Replace(source, shown, StringComparison.Ordinal);
+        if (r.Succeeded)
+        {
+            r.SavePng(target, overwrite);
+        }
+
+        string? warnings = r.Warnings == DeidentificationWarnings.None ? null : r.Warnings.ToString();
+        return new ReportRow(shown, r.Status.ToString(), message, r.Succeeded ? relativeTarget : null, r.Avatar?.Id, r.Timings.TotalMs, warnings);
+    }
+
+    /// <summary>
+    /// <c>NAME.deid.png</c> beside the input's relative folder; inputs whose names collide (<c>a.jpg</c> and <c>a.png</c>, or
+    /// names equal but for case) keep their extension (<c>a.jpg.deid.png</c>), and a number is added if that still collides.
+    /// Names too long for the file system are shortened with a hash.
+    /// </summary>
+    internal static string[] OutputNames(IReadOnlyList<string> relatives)
+    {
+        string Plain(string rel) => Path.ChangeExtension(rel, null) + ".deid.png";
+        var groups = relatives.Select((r, i) => (i, name: Plain(r))).GroupBy(x => x.name, StringComparer.OrdinalIgnoreCase).ToList();
+        var names = new string[relatives.Count];
+        foreach (var g in groups)
+        {
+            bool collide = g.Count() > 1;
+            foreach ((int i, string name) in g)
+            {
+                names[i] = Fit(collide ? relatives[i] + ".deid.png" : name);
             }
         }
 
-        Directory.CreateDirectory(outputDir);
-        var rows = new ConcurrentBag<ReportRow>();
-        int done = 0;
-        using var pipeline = new FaceDeidentifier(detector, avatars, options: options);
-        var bar = progressBar ? new ProgressReporter(stderr, "de-identifying", bar: true) : null;
-        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, file =>
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < names.Length; i++)
         {
-            string target = Path.Combine(outputDir, Path.ChangeExtension(file.Relative, null) + ".deid.png");
-            ReportRow row;
-            if (!overwrite && File.Exists(target))
+            string candidate = names[i];
+            for (int k = 2; !taken.Add(candidate); k++)
             {
-                row = new ReportRow(file.Relative, "Skipped", "Output exists (use --overwrite to redo).", target, null, 0);
-            }
-            else
-            {
-                try
-                {
-                    using DeidentificationResult r = pipeline.Deidentify(file.Source, info);
-                    if (r.Succeeded)
-                    {
-                        r.SavePng(target, overwrite);
-                    }
-
-                    row = new ReportRow(file.Relative, r.Status.ToString(), r.Message, r.Succeeded ? target : null, r.Avatar?.Id, r.Timings.TotalMs);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FaceDefenderException)
-                {
-                    row = new ReportRow(file.Relative, "Error", e.Message, null, null, 0);
-                }
+                candidate = Fit(Path.ChangeExtension(names[i], null)[..^".deid".Length] + $"-{k}.deid.png");
             }
 
-            rows.Add(row);
-            int n = Interlocked.Increment(ref done);
-            if (bar is null)
-            {
-                stderr.WriteLine($"[{n}/{files.Count}] {row.Status,-16} {file.Relative}");
-            }
-            else
-            {
-                // On a terminal: a bar, with only the photos that did not succeed on their own lines.
-                if (row.Status is not ("Success" or "Skipped"))
-                {
-                    bar.Message($"{row.Status,-16} {file.Relative}: {row.Message}");
-                }
+            names[i] = candidate;
+        }
 
-                bar.Report(n, files.Count);
-            }
-        });
-        bar?.Finish();
-
-        List<ReportRow> ordered = rows.OrderBy(r => r.File, StringComparer.Ordinal).ToList();
-        WriteReports(outputDir, ordered);
-        int ok = ordered.Count(r => r.Status is "Success" or "Skipped");
-        stdout.WriteLine($"{ok} of {ordered.Count} photos de-identified or already done; reports: {Path.Combine(outputDir, "report.json")}, report.csv");
-        return ok == ordered.Count ? Program.Ok : Program.SomeFailed;
+        return names;
     }
 
-    private static void WriteReports(string dir, List<ReportRow> rows)
+    /// <summary>Keyed-hash names (<c>&lt;20 hex&gt;.deid.png</c>, flat): they reveal nothing of the input names.</summary>
+    internal static string[] OpaqueNames(IReadOnlyList<string> relatives, byte[]? key)
+    {
+        byte[] k = key ?? AvatarPseudonym.DefaultKey.ToArray();
+        return relatives.Select(r => Convert.ToHexStringLower(HMACSHA256.HashData(k, Encoding.UTF8.GetBytes("output-name\n" + r)))[..20] + ".deid.png").ToArray();
+    }
+
+    private static string Fit(string relative)
+    {
+        // Keep each path component within 255 UTF-8 bytes.
+        string dir = Path.GetDirectoryName(relative) ?? string.Empty;
+        string file = Path.GetFileName(relative);
+        if (Encoding.UTF8.GetByteCount(file) <= 255)
+        {
+            return relative;
+        }
+
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(file)))[..12];
+        var sb = new StringBuilder();
+        foreach (Rune r in file.EnumerateRunes())
+        {
+            if (Encoding.UTF8.GetByteCount(sb.ToString()) + r.Utf8SequenceLength > 200)
+            {
+                break;
+            }
+
+            sb.Append(r.ToString());
+        }
+
+        return Path.Combine(dir, $"{sb}~{hash}.deid.png");
+    }
+
+    private static string Shown(string relative, BatchSettings settings) =>
+        settings.NameMapFile is null ? relative : OpaqueNames([relative], settings.Key)[0][..20];
+
+    private static void WriteNameMap(string mapFile, List<(string Source, string Relative)> files, string[] targets)
+    {
+        var csv = new StringBuilder("input,output\n");
+        for (int i = 0; i < files.Count; i++)
+        {
+            csv.Append(Csv(files[i].Relative)).Append(',').Append(targets[i]).Append('\n');
+        }
+
+        AtomicFile.Write(mapFile, overwrite: true, s => s.Write(Encoding.UTF8.GetBytes(csv.ToString())));
+    }
+
+    private static string[] ExtensionsFor(ImageFormats formats)
+    {
+        var list = new List<string>(Extensions);
+        if ((formats & ImageFormats.Gif) != 0) list.Add(".gif");
+        if ((formats & ImageFormats.Bmp) != 0) list.Add(".bmp");
+        if ((formats & ImageFormats.Tiff) != 0) list.AddRange([".tif", ".tiff"]);
+        if ((formats & ImageFormats.Webp) != 0) list.Add(".webp");
+        if ((formats & ImageFormats.Tga) != 0) list.Add(".tga");
+        if ((formats & ImageFormats.Pbm) != 0) list.AddRange([".pbm", ".pgm", ".ppm"]);
+        return list.ToArray();
+    }
+
+    private static bool IsInside(string path, string folder) =>
+        path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal) || string.Equals(path, folder, StringComparison.Ordinal);
+
+    /// <summary>Absolute paths out of a message: reports carry relative names only.</summary>
+    private static string Scrub(string message, List<(string Source, string Relative)> files, string input, string output)
+    {
+        foreach ((string source, string relative) in files)
+        {
+            message = message.Replace(source, relative, StringComparison.Ordinal);
+        }
+
+        return message.Replace(output, "<output>", StringComparison.Ordinal).Replace(Path.GetFullPath(input), "<input>", StringComparison.Ordinal);
+    }
+
+    private static bool WriteReportsSomewhere(string dir, ReportRow[] rows, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            WriteReports(dir, rows);
+            stdout.WriteLine($"reports: {Path.Combine(dir, "report.json")}, report.csv");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string fallback = Path.Combine(Path.GetTempPath(), $"facedefender-report-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+            stderr.WriteLine($"error: the reports could not be written to the output folder ({e.GetType().Name}: {e.Message}).");
+            try
+            {
+                WriteReports(fallback, rows);
+                stderr.WriteLine($"reports written instead to {fallback}");
+            }
+            catch (Exception e2) when (e2 is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: the fallback folder failed too ({e2.Message}); the report follows.");
+            }
+
+            stderr.Write(Csv(rows));
+            return false;
+        }
+    }
+
+    private static void WriteReports(string dir, ReportRow[] rows)
     {
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        Pipeline.AtomicFile.Write(Path.Combine(dir, "report.json"), overwrite: true,
+        AtomicFile.Write(Path.Combine(dir, "report.json"), overwrite: true,
             s => JsonSerializer.Serialize(s, new { generated = stamp, items = rows }, new JsonSerializerOptions { WriteIndented = true }));
-        var csv = new StringBuilder("file,status,message,output,avatar,total_ms\n");
+        AtomicFile.Write(Path.Combine(dir, "report.csv"), overwrite: true, s => s.Write(Encoding.UTF8.GetBytes(Csv(rows))));
+    }
+
+    private static string Csv(ReportRow[] rows)
+    {
+        var csv = new StringBuilder("file,status,message,output,avatar,total_ms,warnings\n");
         foreach (ReportRow r in rows)
         {
             csv.AppendLine(string.Join(',', Csv(r.File), r.Status, Csv(r.Message), Csv(r.Output ?? string.Empty), Csv(r.Avatar ?? string.Empty),
-                r.TotalMs.ToString("F1", CultureInfo.InvariantCulture)));
+                r.TotalMs.ToString("F1", CultureInfo.InvariantCulture), Csv(r.Warnings ?? string.Empty)));
         }
 
-        Pipeline.AtomicFile.Write(Path.Combine(dir, "report.csv"), overwrite: true, s => s.Write(Encoding.UTF8.GetBytes(csv.ToString())));
+        return csv.ToString();
     }
 
-    private static string Csv(string v) => v.Contains(',') || v.Contains('"') || v.Contains('\n') ? $"\"{v.Replace("\"", "\"\"")}\"" : v;
+    private static string Csv(string v) => v.Contains(',') || v.Contains('"') || v.Contains('\n') || v.Contains('\r') ? $"\"{v.Replace("\"", "\"\"")}\"" : v;
 
-    private sealed record ReportRow(string File, string Status, string Message, string? Output, string? Avatar, double TotalMs);
+    internal sealed record ReportRow(string File, string Status, string Message, string? Output, string? Avatar, double TotalMs, string? Warnings);
 }

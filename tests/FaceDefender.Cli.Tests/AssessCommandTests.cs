@@ -12,7 +12,9 @@ public class AssessCommandTests
         int code = AssessCommand.Run(dir, output, new StringWriter());
         code.Should().Be(Program.SomeFailed, "one of the two files is not an image");
         string text = output.ToString();
-        text.Should().Contain("MRD1").And.Contain("palpebral fissure height").And.Contain("unreadable");
+        text.Should().Contain("MRD1").And.Contain("palpebral fissure height").And.Contain("status: UnreadableImage (UnknownFormat");
+        text.Should().NotContain(dir, "the output names photos by their path relative to the input folder");
+        Directory.Delete(dir, recursive: true);
         AssessCommand.Run(Path.Combine(dir, "missing"), new StringWriter(), new StringWriter()).Should().Be(Program.Usage);
     }
 }

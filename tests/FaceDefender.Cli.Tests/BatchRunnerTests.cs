@@ -8,6 +8,11 @@ public class BatchRunnerTests
 {
     private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
 
+    private static int Run(string input, string output, PatientInfo info, DeidentificationOptions options, bool overwrite, int parallel, TextWriter stdout, TextWriter stderr,
+        string? avatarFolder = null, bool progressBar = false) =>
+        BatchRunner.Run(input, output, info, options, new BatchSettings { Overwrite = overwrite, Parallel = parallel, AvatarFolder = avatarFolder, ProgressBar = progressBar },
+            stdout, stderr);
+
     [Fact]
     public void A_bad_file_fails_its_item_the_rest_complete_and_a_rerun_skips_finished_outputs()
     {
@@ -21,7 +26,7 @@ public class BatchRunnerTests
         byte[] before = File.ReadAllBytes(Path.Combine(input, "a.png"));
 
         var err = new StringWriter();
-        int code = BatchRunner.Run(input, output, new PatientInfo(), DeidentificationOptions.Default, overwrite: false, parallel: 2, new StringWriter(), err);
+        int code = Run(input, output, new PatientInfo(), DeidentificationOptions.Default, overwrite: false, parallel: 2, new StringWriter(), err);
         code.Should().Be(Program.SomeFailed);
         File.Exists(Path.Combine(output, "a.deid.png")).Should().BeTrue();
         File.Exists(Path.Combine(output, "sub", "b.deid.png")).Should().BeTrue();
@@ -39,7 +44,7 @@ public class BatchRunnerTests
 
         // Re-run: finished outputs are skipped, not redone or overwritten.
         DateTime stamp = File.GetLastWriteTimeUtc(Path.Combine(output, "a.deid.png"));
-        BatchRunner.Run(input, output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), new StringWriter());
+        Run(input, output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), new StringWriter());
         File.GetLastWriteTimeUtc(Path.Combine(output, "a.deid.png")).Should().Be(stamp);
         File.ReadAllText(Path.Combine(output, "report.json")).Should().Contain("Skipped");
     }
@@ -56,14 +61,14 @@ public class BatchRunnerTests
         File.WriteAllText(Path.Combine(set, FaceDefender.Avatars.AvatarManifest.DefaultFileName),
             "{\"avatars\":[{\"file\":\"mine.png\",\"sex\":\"female\",\"age\":45,\"skinTone\":\"light\",\"licence\":\"Apache-2.0\",\"id\":\"my-avatar\"}]}");
         string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
-        BatchRunner.Run(Face("astronaut.png"), output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), new StringWriter(), set)
+        Run(Face("astronaut.png"), output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), new StringWriter(), set)
             .Should().Be(Program.Ok);
         File.ReadAllText(Path.Combine(output, "report.csv")).Should().Contain("my-avatar");
 
         File.WriteAllText(Path.Combine(set, FaceDefender.Avatars.AvatarManifest.DefaultFileName), "{\"avatars\":[{\"file\":\"missing.png\"}]}");
         var err = new StringWriter();
         string output2 = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
-        BatchRunner.Run(Face("astronaut.png"), output2, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, set)
+        Run(Face("astronaut.png"), output2, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, set)
             .Should().Be(Program.Usage);
         err.ToString().Should().Contain("avatar set");
         Directory.Exists(output2).Should().BeFalse("nothing is written when the avatar set is unusable");
@@ -77,7 +82,7 @@ public class BatchRunnerTests
         File.WriteAllText(Path.Combine(input, "broken.jpg"), "not an image");
         string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
         var err = new StringWriter();
-        BatchRunner.Run(input, output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, progressBar: true)
+        Run(input, output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, progressBar: true)
             .Should().Be(Program.SomeFailed);
         string text = err.ToString();
         text.Should().Contain("\rde-identifying [").And.Contain("2/2 100%");
@@ -89,10 +94,10 @@ public class BatchRunnerTests
     public void Missing_input_and_bad_parallelism_are_usage_errors()
     {
         var err = new StringWriter();
-        BatchRunner.Run("/nonexistent/photos", Path.GetTempPath(), new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err)
+        Run("/nonexistent/photos", Path.GetTempPath(), new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err)
             .Should().Be(Program.Usage);
         err.ToString().Should().Contain("neither a file nor a folder");
-        BatchRunner.Run(Face("astronaut.png"), Path.GetTempPath(), new PatientInfo(), DeidentificationOptions.Default, false, 0, new StringWriter(), new StringWriter())
+        Run(Face("astronaut.png"), Path.GetTempPath(), new PatientInfo(), DeidentificationOptions.Default, false, 0, new StringWriter(), new StringWriter())
             .Should().Be(Program.Usage);
     }
 

@@ -15,7 +15,7 @@ public interface ILandmarkDetector : IDisposable
 {
     /// <summary>
     /// Detects faces and their landmarks. The pixels are used as they are: apply the EXIF orientation
-    /// first (<see cref="FaceDefender.Landmarks.FaceImageDecoder"/> does it when decoding).
+    /// first (<see cref="FaceDefender.Decoding.FaceImageDecoder"/> does it when decoding).
     /// </summary>
     /// <param name="image">The photo. Not modified.</param>
     /// <returns>

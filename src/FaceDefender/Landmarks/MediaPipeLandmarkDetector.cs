@@ -1,3 +1,4 @@
+using FaceDefender.Decoding;
 using System.Buffers;
 using System.Diagnostics;
 using System.Numerics;

@@ -1,4 +1,5 @@
 using FaceDefender.Abstractions;
+using FaceDefender.Decoding;
 using FaceDefender.Fusion;
 
 namespace FaceDefender.Pipeline;
@@ -17,6 +18,9 @@ public sealed class DeidentificationOptions
     /// <param name="minEyeOpening">Smallest accepted lid opening per eye, as fissure height over fissure width; default 0.12.</param>
     /// <param name="defaultSex">Avatar sex when the record has none; default female.</param>
     /// <param name="defaultAgeYears">Avatar age when the record has none; default 40.</param>
+    /// <param name="decoding">Budgets and formats for decoding photos given as files or streams; default <see cref="ImageDecodingOptions.Default"/> (JPEG and PNG).</param>
+    /// <param name="memoryBudget">A budget shared by concurrent calls: each photo given as a file or stream leases its estimated
+    /// peak memory before decoding. Default null: no budget. Share one instance across every pipeline of a process.</param>
     public DeidentificationOptions(
         FusionOptions? fusion = null,
         float maxYawDegrees = 20f,
@@ -24,7 +28,9 @@ public sealed class DeidentificationOptions
         float maxRollDegrees = 30f,
         float minEyeOpening = 0.12f,
         AvatarSex defaultSex = AvatarSex.Female,
-        int defaultAgeYears = 40)
+        int defaultAgeYears = 40,
+        ImageDecodingOptions? decoding = null,
+        MemoryBudget? memoryBudget = null)
     {
         Angle(maxYawDegrees, nameof(maxYawDegrees));
         Angle(maxPitchDegrees, nameof(maxPitchDegrees));
@@ -36,6 +42,9 @@ public sealed class DeidentificationOptions
 
         ArgumentOutOfRangeException.ThrowIfNegative(defaultAgeYears);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(defaultAgeYears, 120);
+        decoding?.Validate();
+        Decoding = decoding ?? ImageDecodingOptions.Default;
+        MemoryBudget = memoryBudget;
         Fusion = fusion ?? FusionOptions.Default;
         MaxYawDegrees = maxYawDegrees;
         MaxPitchDegrees = maxPitchDegrees;
@@ -44,6 +53,12 @@ public sealed class DeidentificationOptions
         DefaultSex = defaultSex;
         DefaultAgeYears = defaultAgeYears;
     }
+
+    /// <summary>Budgets and formats for decoding photos.</summary>
+    public ImageDecodingOptions Decoding { get; }
+
+    /// <summary>The memory budget shared by concurrent calls, or null.</summary>
+    public MemoryBudget? MemoryBudget { get; }
 
     /// <summary>Fusion options.</summary>
     public FusionOptions Fusion { get; }

@@ -1,4 +1,5 @@
 using FaceDefender.Abstractions;
+using FaceDefender.Decoding;
 using FaceDefender.Fusion;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -13,8 +14,11 @@ namespace FaceDefender.Pipeline;
 public sealed class DeidentificationResult : IDisposable
 {
     internal DeidentificationResult(DeidentificationStatus status, string message, FaceDetection? detection,
-        FusionResult? fusion, AvatarMetadata? avatar, PipelineTimings timings, OcularAssessment? assessment = null)
+        FusionResult? fusion, AvatarMetadata? avatar, PipelineTimings timings, OcularAssessment? assessment = null,
+        DeidentificationWarnings warnings = DeidentificationWarnings.None, ImageDecodingFailure? decodingFailure = null)
     {
+        Warnings = warnings;
+        DecodingFailure = decodingFailure;
         Assessment = assessment;
         Status = status;
         Message = message;
@@ -26,6 +30,12 @@ public sealed class DeidentificationResult : IDisposable
 
     /// <summary>The outcome.</summary>
     public DeidentificationStatus Status { get; }
+
+    /// <summary>What the caller should know even when the photo succeeded (for example a truncated file).</summary>
+    public DeidentificationWarnings Warnings { get; }
+
+    /// <summary>Why the file was refused, when <see cref="Status"/> is <see cref="DeidentificationStatus.UnreadableImage"/>; otherwise null.</summary>
+    public ImageDecodingFailure? DecodingFailure { get; }
 
     /// <summary>True when the photo was de-identified.</summary>
     public bool Succeeded => Status == DeidentificationStatus.Success;

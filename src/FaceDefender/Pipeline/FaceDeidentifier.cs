@@ -1,4 +1,6 @@
+using FaceDefender.Decoding;
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using FaceDefender.Abstractions;
 using FaceDefender.Avatars;
@@ -51,32 +53,122 @@ public sealed class FaceDeidentifier : IDisposable
     /// <summary>Pass as the diagnostics argument to skip the eye assessment.</summary>
     public static IDiagnosticBenchmark NoDiagnostics { get; } = new SkipDiagnostics();
 
-    /// <summary>Reads a photo (EXIF orientation applied, bounded memory) and de-identifies it. The file is only read.</summary>
+    /// <summary>
+    /// Reads a photo file within the decoding budgets (<see cref="DeidentificationOptions.Decoding"/>; EXIF orientation applied)
+    /// and de-identifies it. The file is only read. A file that cannot be read or decoded, whatever the reason, is the
+    /// <see cref="DeidentificationStatus.UnreadableImage"/> status with <see cref="DeidentificationResult.DecodingFailure"/> set.
+    /// </summary>
     /// <param name="path">The photo.</param>
     /// <param name="patient">What the record says about the patient, or null.</param>
-    public DeidentificationResult Deidentify(string path, PatientInfo? patient = null)
+    /// <param name="cancellationToken">Stops reading, waiting for the memory budget and decoding.</param>
+    /// <returns>The result; dispose it.</returns>
+    /// <exception cref="ArgumentException">Empty path.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public DeidentificationResult Deidentify(string path, PatientInfo? patient = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Image<Rgb24> image;
+        var total = Stopwatch.StartNew();
+        FaceImageDecoder.EncodedImage encoded;
         try
         {
-            image = FaceImageDecoder.Load(path);
+            encoded = FaceImageDecoder.ReadFile(path, Options.Decoding, cancellationToken);
         }
-        catch (FaceDefenderException e)
+        catch (ImageDecodingException e)
         {
-            return new DeidentificationResult(DeidentificationStatus.UnreadableImage, e.Message, null, null, null, default);
+            return Unreadable(e, total);
         }
 
-        using (image)
+        return DecodeAndDeidentify(encoded, patient, total, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a photo from a stream (from its current position, within <see cref="ImageDecodingOptions.MaxEncodedBytes"/>; not
+    /// disposed) and de-identifies it, like <see cref="Deidentify(string, PatientInfo?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="stream">The encoded photo.</param>
+    /// <param name="patient">What the record says about the patient, or null.</param>
+    /// <param name="cancellationToken">Stops reading, waiting for the memory budget and decoding.</param>
+    /// <returns>The result; dispose it.</returns>
+    /// <exception cref="ArgumentNullException">Null stream.</exception>
+    /// <exception cref="ArgumentException">The stream cannot be read.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public DeidentificationResult Deidentify(Stream stream, PatientInfo? patient = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var total = Stopwatch.StartNew();
+        FaceImageDecoder.EncodedImage encoded;
+        try
         {
-            return Deidentify(image, patient);
+            encoded = FaceImageDecoder.ReadStream(stream, Options.Decoding, cancellationToken);
+        }
+        catch (ImageDecodingException e)
+        {
+            return Unreadable(e, total);
+        }
+
+        return DecodeAndDeidentify(encoded, patient, total, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a photo from a stream asynchronously (no synchronous I/O, as ASP.NET Core requires), then de-identifies it
+    /// on the calling thread pool, like <see cref="Deidentify(Stream, PatientInfo?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="stream">The encoded photo.</param>
+    /// <param name="patient">What the record says about the patient, or null.</param>
+    /// <param name="cancellationToken">Stops reading, waiting for the memory budget and decoding.</param>
+    /// <returns>The result; dispose it.</returns>
+    /// <exception cref="ArgumentNullException">Null stream.</exception>
+    /// <exception cref="ArgumentException">The stream cannot be read.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public async Task<DeidentificationResult> DeidentifyAsync(Stream stream, PatientInfo? patient = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var total = Stopwatch.StartNew();
+        FaceImageDecoder.EncodedImage encoded;
+        try
+        {
+            encoded = await FaceImageDecoder.ReadStreamAsync(stream, Options.Decoding, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageDecodingException e)
+        {
+            return Unreadable(e, total);
+        }
+
+        return await Task.Run(() => DecodeAndDeidentify(encoded, patient, total, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private DeidentificationResult DecodeAndDeidentify(FaceImageDecoder.EncodedImage encoded, PatientInfo? patient, Stopwatch total, CancellationToken cancellationToken)
+    {
+        // Working set beyond the decode: the RGB photo, the detector's crops and the 1024² fusion buffers.
+        long estimate = encoded.EstimatedDecodeBytes + (64L * 1024 * 1024);
+        using IDisposable? lease = Options.MemoryBudget?.Acquire(estimate, cancellationToken);
+        DecodedImage decoded;
+        try
+        {
+            decoded = FaceImageDecoder.Decode(encoded, Options.Decoding, cancellationToken);
+        }
+        catch (ImageDecodingException e)
+        {
+            return Unreadable(e, total);
+        }
+
+        using (decoded)
+        {
+            DeidentificationWarnings warnings = decoded.Truncated ? DeidentificationWarnings.TruncatedImage : DeidentificationWarnings.None;
+            return Deidentify(decoded.Image, patient, warnings);
         }
     }
+
+    private static DeidentificationResult Unreadable(ImageDecodingException e, Stopwatch total) =>
+        new(DeidentificationStatus.UnreadableImage, e.Message, null, null, null, new PipelineTimings(0, 0, 0, total.Elapsed.TotalMilliseconds),
+            decodingFailure: e.Failure);
 
     /// <summary>De-identifies a decoded photo (EXIF orientation must already be applied). The image is not modified.</summary>
     /// <param name="photo">The photo.</param>
     /// <param name="patient">What the record says about the patient, or null.</param>
-    public DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo? patient = null)
+    public DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo? patient = null) => Deidentify(photo, patient, DeidentificationWarnings.None);
+
+    private DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo? patient, DeidentificationWarnings warnings)
     {
         ArgumentNullException.ThrowIfNull(photo);
         patient ??= new PatientInfo();
@@ -93,7 +185,7 @@ public sealed class FaceDeidentifier : IDisposable
                 FaceDetectionStatus.FaceTooSmall => (DeidentificationStatus.FaceTooSmall, "The face is too small for reliable eye landmarks. Take the photo closer or at a higher resolution."),
                 _ => (DeidentificationStatus.LowConfidence, "The face or its landmarks were not found with enough confidence. Retake the photo, frontal and well lit."),
             };
-            return Fail(s, msg, detection, detectMs, total);
+            return Fail(s, msg, detection, detectMs, total, warnings: warnings);
         }
 
         DetectedFace face = detection.Face;
@@ -101,7 +193,7 @@ public sealed class FaceDeidentifier : IDisposable
         string? gate = Gate(face, out DeidentificationStatus gateStatus);
         if (gate is not null)
         {
-            return Fail(gateStatus, gate, detection, detectMs, total, assessment);
+            return Fail(gateStatus, gate, detection, detectMs, total, assessment, warnings);
         }
 
         double t0 = total.Elapsed.TotalMilliseconds;
@@ -121,7 +213,7 @@ public sealed class FaceDeidentifier : IDisposable
         fusion.Image.Metadata.IccProfile = null;
         double fuseMs = total.Elapsed.TotalMilliseconds - t0;
         return new DeidentificationResult(DeidentificationStatus.Success, $"De-identified onto avatar {avatar.Metadata.Id} ({Options.Fusion.Roi}).",
-            detection, fusion, avatar.Metadata, new PipelineTimings(detectMs, avatarMs, fuseMs, total.Elapsed.TotalMilliseconds), assessment);
+            detection, fusion, avatar.Metadata, new PipelineTimings(detectMs, avatarMs, fuseMs, total.Elapsed.TotalMilliseconds), assessment, warnings);
     }
 
     /// <inheritdoc />
@@ -170,10 +262,19 @@ public sealed class FaceDeidentifier : IDisposable
     {
         status = DeidentificationStatus.PoseOutOfRange;
         HeadPose pose = face.Pose;
-        if (Math.Abs(pose.Yaw) > Options.MaxYawDegrees || Math.Abs(pose.Pitch) > Options.MaxPitchDegrees || Math.Abs(pose.Roll) > Options.MaxRollDegrees)
+        var exceeded = new List<string>(3);
+        foreach ((string name, float value, float limit) in new[] { ("roll", pose.Roll, Options.MaxRollDegrees), ("yaw", pose.Yaw, Options.MaxYawDegrees), ("pitch", pose.Pitch, Options.MaxPitchDegrees) })
         {
-            return $"Head pose roll {pose.Roll:F0}°, yaw {pose.Yaw:F0}°, pitch {pose.Pitch:F0}° is beyond the limits " +
-                   $"(roll {Options.MaxRollDegrees}°, yaw {Options.MaxYawDegrees}°, pitch {Options.MaxPitchDegrees}°). Retake the photo facing the camera.";
+            if (!(Math.Abs(value) <= limit))
+            {
+                exceeded.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {value:+0.0;-0.0;0.0}° is beyond ±{limit:0.0}°"));
+            }
+        }
+
+        if (exceeded.Count > 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Head pose out of range: {string.Join("; ", exceeded)} (measured roll {pose.Roll:0.0}°, yaw {pose.Yaw:0.0}°, pitch {pose.Pitch:0.0}°). Retake the photo facing the camera.");
         }
 
         status = DeidentificationStatus.EyesClosed;
@@ -191,8 +292,8 @@ public sealed class FaceDeidentifier : IDisposable
     }
 
     private static DeidentificationResult Fail(DeidentificationStatus s, string msg, FaceDetection detection, double detectMs, Stopwatch total,
-        OcularAssessment? assessment = null)
-        => new(s, msg, detection, null, null, new PipelineTimings(detectMs, 0, 0, total.Elapsed.TotalMilliseconds), assessment);
+        OcularAssessment? assessment = null, DeidentificationWarnings warnings = DeidentificationWarnings.None)
+        => new(s, msg, detection, null, null, new PipelineTimings(detectMs, 0, 0, total.Elapsed.TotalMilliseconds), assessment, warnings);
 
     private sealed class SkipDiagnostics : IDiagnosticBenchmark
     {

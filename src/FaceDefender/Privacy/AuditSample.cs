@@ -1,3 +1,4 @@
+using FaceDefender.Decoding;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,3 +1,4 @@
+using FaceDefender.Decoding;
 using System.Numerics;
 using System.Numerics.Tensors;
 using FaceDefender.Abstractions;

@@ -1,3 +1,4 @@
+using FaceDefender.Decoding;
 using FaceDefender.Abstractions;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;

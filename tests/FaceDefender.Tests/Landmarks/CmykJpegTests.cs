@@ -1,3 +1,4 @@
+using FaceDefender.Decoding;
 using System.Numerics;
 using FaceDefender.Abstractions;
 using FaceDefender.Landmarks;
