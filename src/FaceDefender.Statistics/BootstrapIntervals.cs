@@ -17,12 +17,21 @@ public static class BootstrapIntervals
     /// <exception cref="ArgumentException">Non-finite t0 or fewer than 2 finite replicates.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Level outside (0, 1).</exception>
     /// <exception cref="StatisticsException">All replicates equal (R: "Cannot calculate confidence intervals").</exception>
+    /// <exception cref="OverflowException">sd(t*) or a limit lies beyond the double range (replicates near ±1.8e308).</exception>
     public static BootstrapInterval Normal(double original, ReadOnlySpan<double> replicates, double level = 0.95)
     {
         double[] t = Prepare(original, replicates, level);
         double bias = Descriptive.MeanUnchecked(t) - original;
-        double merr = Math.Sqrt(Descriptive.VarianceUnchecked(t)) * Distributions.Qnorm((1.0 + level) / 2.0);
-        return new BootstrapInterval(BootstrapIntervalMethod.Normal, level, original - bias - merr, original - bias + merr, false);
+        double merr = Descriptive.StandardDeviationUnchecked(t) * Distributions.Qnorm((1.0 + level) / 2.0);
+        double lower = original - bias - merr;
+        double upper = original - bias + merr;
+        if (!double.IsFinite(lower) || !double.IsFinite(upper))
+        {
+            throw new OverflowException(
+                $"The normal bootstrap interval's limits lie beyond the double range (±{double.MaxValue:G3}): t0 {original:G6}, bias {bias:G6}, margin {merr:G6}. Rescale the statistic first.");
+        }
+
+        return new BootstrapInterval(BootstrapIntervalMethod.Normal, level, lower, upper, false);
     }
 
     /// <summary>Basic (reverse percentile) interval 2·t0 - t*_((B+1)(1 ± level)/2). R: <c>boot.ci(b, type = "basic")</c>.</summary>
@@ -90,16 +99,23 @@ public static class BootstrapIntervals
                 $"BCa bias correction is infinite: {below} of {t.Length} replicates lie below the estimate. The BCa interval is undefined here; use the percentile interval or more replicates.");
         }
 
-        double s2 = 0.0;
-        double s3 = 0.0;
-        foreach (double l in influence)
+        if (!TryAcceleration(influence, 1.0, out double a))
         {
-            double l2 = l * l;
-            s2 += l2;
-            s3 += l2 * l;
+            // Σl³ or Σl² overflowed (|l| beyond about 1e102) or (Σl²)^1.5 underflowed (|l| below about 1e-102), which gave
+            // NaN, infinity or a subnormal denominator: a is scale-free, so repeat on l scaled by a power of two that
+            // brings the largest |l| to [1, 2) (at most 2^1023, for subnormal l). All zero stays undefined.
+            double largest = 0.0;
+            foreach (double l in influence)
+            {
+                largest = Math.Max(largest, Math.Abs(l));
+            }
+
+            if (largest > 0.0)
+            {
+                TryAcceleration(influence, Math.ScaleB(1.0, Math.Min(1023, -Math.ILogB(largest))), out a);
+            }
         }
 
-        double a = s3 / (6.0 * Math.Pow(s2, 1.5));
         if (!double.IsFinite(a))
         {
             throw new StatisticsException("BCa acceleration is undefined: all empirical influence values are 0 (R: \"estimated adjustment 'a' is NA\").");
@@ -113,6 +129,27 @@ public static class BootstrapIntervals
         (double lo, bool e1) = NormInter(t, alo);
         (double hi, bool e2) = NormInter(t, ahi);
         return new BootstrapInterval(BootstrapIntervalMethod.Bca, level, lo, hi, e1 || e2, w, a);
+    }
+
+    /// <summary>
+    /// BCa acceleration a = Σl³ / (6 (Σl²)^1.5) of l·scale (a does not depend on the scale, only its rounding does);
+    /// false when a sum overflowed or the denominator is 0 or subnormal.
+    /// </summary>
+    private static bool TryAcceleration(ReadOnlySpan<double> influence, double scale, out double a)
+    {
+        double s2 = 0.0;
+        double s3 = 0.0;
+        foreach (double value in influence)
+        {
+            double l = value * scale;
+            double l2 = l * l;
+            s2 += l2;
+            s3 += l2 * l;
+        }
+
+        double denominator = 6.0 * Math.Pow(s2, 1.5);
+        a = s3 / denominator;
+        return double.IsFinite(s3) && double.IsNormal(denominator);
     }
 
     /// <summary>Validates, drops non-finite replicates and applies boot.ci's "all values equal" check.</summary>

@@ -42,8 +42,9 @@ public sealed class BootstrapResult
         }
     }
 
-    /// <summary>Bootstrap standard error, the unbiased SD of the finite replicates.</summary>
-    public double StandardError => Math.Sqrt(Descriptive.VarianceUnchecked(Replicates.Where(double.IsFinite).ToArray()));
+    /// <summary>Bootstrap standard error, the unbiased SD of the finite replicates (overflow-safe, as <see cref="Descriptive.StandardDeviation"/>).</summary>
+    /// <exception cref="OverflowException">The SD of the replicates exceeds the double range.</exception>
+    public double StandardError => Descriptive.StandardDeviationUnchecked(Replicates.Where(double.IsFinite).ToArray());
 
     /// <summary>Writes the 0-based data indices of resample <paramref name="replicate"/> (R: a row of <c>boot.array(b, TRUE)</c> - 1).</summary>
     /// <param name="replicate">0 .. B - 1.</param>
@@ -69,6 +70,7 @@ public sealed class BootstrapResult
     /// <param name="level">Confidence level in (0, 1).</param>
     /// <exception cref="ArgumentOutOfRangeException">Level outside (0, 1).</exception>
     /// <exception cref="StatisticsException">All replicates equal.</exception>
+    /// <exception cref="OverflowException">The SD of the replicates or a limit exceeds the double range.</exception>
     public BootstrapInterval Normal(double level = 0.95) => BootstrapIntervals.Normal(Original, Replicates.AsSpan(), level);
 
     /// <summary>Basic interval (boot.ci type "basic").</summary>

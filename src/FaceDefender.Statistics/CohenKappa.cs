@@ -6,7 +6,9 @@ namespace FaceDefender.Statistics;
 /// Everitt (1969): under H0 (as <c>irr::kappa2</c>) and asymptotic (as <c>vcd::Kappa</c>).
 /// Degenerate cases: perfect agreement gives kappa 1 and ASE 0; a rater who used one category gives kappa 0,
 /// both SEs 0 and no z or P; both raters using the same single category (chance agreement 1) makes kappa
-/// undefined and throws <see cref="StatisticsException"/>; no subjects throws <see cref="ArgumentException"/>.
+/// undefined and throws <see cref="StatisticsException"/>; no subjects throws <see cref="ArgumentException"/>, and so does
+/// a table whose counts add up to more than <see cref="long.MaxValue"/> subjects (the total is summed with checked
+/// arithmetic, never wrapped; any table up to that total is computed in double from its proportions).
 /// </summary>
 public static class CohenKappa
 {
@@ -95,8 +97,12 @@ public static class CohenKappa
     /// <param name="weighting">Agreement weights.</param>
     /// <param name="level">Confidence level in (0, 1).</param>
     /// <exception cref="ArgumentNullException">No table.</exception>
-    /// <exception cref="ArgumentException">Non-square, smaller than 2 x 2, a negative count, or all counts 0.</exception>
-    /// <exception cref="StatisticsException">Both raters used one and the same category.</exception>
+    /// <exception cref="ArgumentException">Non-square, smaller than 2 x 2, a negative count, all counts 0, or counts whose
+    /// total exceeds <see cref="long.MaxValue"/> (the number of subjects, <see cref="KappaResult.N"/>, must fit in a long);
+    /// in that last case <see cref="Exception.InnerException"/> is the <see cref="OverflowException"/> of the sum.</exception>
+    /// <exception cref="StatisticsException">Both raters used one and the same category; or, with more than 2^53 subjects,
+    /// so few outside one category that p_e rounds to 1 in double (kappa's denominator 1 - p_e is lost; the result
+    /// would be NaN).</exception>
     public static KappaResult FromTable(long[,] table, KappaWeighting weighting = KappaWeighting.Unweighted, double level = 0.95)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -160,9 +166,19 @@ public static class CohenKappa
         Guard.Level(level, nameof(level));
         double[,] w = Weights(k, weighting);
         long n = 0;
-        foreach (long c in counts)
+        try
         {
-            n += c;
+            foreach (long c in counts)
+            {
+                n = checked(n + c);
+            }
+        }
+        catch (OverflowException e)
+        {
+            throw new ArgumentException(
+                $"The counts add up to more than long.MaxValue ({long.MaxValue}) subjects: the total number of subjects exceeds what KappaResult.N can hold. Kappa, p_o and p_e depend only on the proportions, so dividing every count by a common factor keeps them (the standard errors then grow by the square root of that factor).",
+                inputName,
+                e);
         }
 
         if (n == 0)
@@ -199,6 +215,13 @@ public static class CohenKappa
         if (rater1Constant && rater2Constant && pe >= 1.0 - 1e-12)
         {
             throw new StatisticsException("Kappa is undefined: both raters put every subject in the same single category, so chance agreement is 1 (0/0).");
+        }
+
+        if (!(pe < 1.0) && !rater1Constant && !rater2Constant)
+        {
+            // Kappa is defined, but 1 - p_e is below the rounding of p_e (over 2^53 subjects, all but a handful in one category).
+            throw new StatisticsException(
+                $"Kappa cannot be computed in double precision for this table: nearly all of its {n} subjects are in one category for both raters, so the chance agreement p_e rounds to 1 and 1 - p_e (the denominator of kappa) is lost. Tables of this kind need fewer subjects (at most about 2^53) or a less extreme split.");
         }
 
         double kappa = (po - pe) / (1.0 - pe);

@@ -109,6 +109,7 @@ public static class EmpiricalInfluence
     /// <exception cref="ArgumentNullException">No result.</exception>
     /// <exception cref="StatisticsException">Fewer finite replicates than data points (the regression is
     /// rank-deficient; R then fails with "estimated adjustment 'a' is NA"; use <see cref="InfluenceMethod.Jackknife"/>), or the solve did not converge.</exception>
+    /// <exception cref="OverflowException">An influence value exceeds the double range (replicates near ±1.8e308).</exception>
     public static double[] Regression(BootstrapResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -173,15 +174,36 @@ public static class EmpiricalInfluence
 
         var y = new double[m];
         double tMean = 0.0;
+        double largest = 0.0;
         for (int r = 0; r < m; r++)
         {
-            tMean += result.Replicates[rows[r]];
+            double t = result.Replicates[rows[r]];
+            tMean += t;
+            largest = Math.Max(largest, Math.Abs(t));
         }
 
         tMean /= m;
+        if (!double.IsFinite(tMean))
+        {
+            // The plain sum overflowed (replicates near 1e308): the overflow-safe mean.
+            double[] values = new double[m];
+            for (int r = 0; r < m; r++)
+            {
+                values[r] = result.Replicates[rows[r]];
+            }
+
+            tMean = Descriptive.MeanUnchecked(values);
+        }
+
+        // The solution is linear in y, so the solve runs on y (and the warm start) times a power of two that brings the
+        // largest replicate to [1, 2) (at most 2^1023, for subnormal replicates), and the influence values are scaled
+        // back at the end. A power of two scales exactly: every rounding is the same as without it, but the solver's
+        // sums of squares can neither overflow (replicates beyond about 1e150) nor underflow to 0 (below about 1e-150).
+        double scale = largest == 0.0 ? 1.0 : Math.ScaleB(1.0, Math.Min(1023, -Math.ILogB(largest)));
+        double scaledMean = tMean * scale;
         for (int r = 0; r < m; r++)
         {
-            y[r] = result.Replicates[rows[r]] - tMean;
+            y[r] = (result.Replicates[rows[r]] * scale) - scaledMean;
         }
 
         // Warm start: the jackknife values approximate the regression solution (exactly, for linear statistics
@@ -191,6 +213,11 @@ public static class EmpiricalInfluence
         try
         {
             start = result.InfluenceValues(InfluenceMethod.Jackknife);
+            for (int j = 0; j < n; j++)
+            {
+                start[j] *= scale;
+            }
+
             double centreStart = start.Average();
             for (int j = 0; j < n; j++)
             {
@@ -213,7 +240,11 @@ public static class EmpiricalInfluence
         centre /= n;
         for (int j = 0; j < n; j++)
         {
-            beta[j] -= centre;
+            beta[j] = (beta[j] - centre) / scale;
+            if (!double.IsFinite(beta[j]))
+            {
+                throw new OverflowException("The regression influence values exceed the double range (replicates near ±1.8e308); rescale the statistic first.");
+            }
         }
 
         return beta;

@@ -18,6 +18,7 @@ public static class ReferenceIntervalBuilder
     /// <param name="measurement">Optional name recorded in the result.</param>
     /// <exception cref="ArgumentException">Fewer than 3 values (before or after outlier removal), NaN or infinite values.</exception>
     /// <exception cref="StatisticsException">The chosen method is undefined for the data (e.g. constant data).</exception>
+    /// <exception cref="OverflowException">The SD or a normal-method limit lies beyond the double range (values near ±1.8e308).</exception>
     public static ReferenceIntervalResult Build(ReadOnlySpan<double> healthy, ReferenceIntervalOptions? options = null, string? measurement = null)
     {
         options ??= new ReferenceIntervalOptions();
@@ -46,7 +47,7 @@ public static class ReferenceIntervalBuilder
         }
 
         double mean = Descriptive.MeanUnchecked(kept);
-        double sd = Math.Sqrt(Descriptive.VarianceUnchecked(kept));
+        double sd = Descriptive.StandardDeviationUnchecked(kept);
 
         ShapiroWilkResult? sw = null;
         if (kept.Length <= ShapiroWilk.MaximumSampleSize && kept.Max() > kept.Min())

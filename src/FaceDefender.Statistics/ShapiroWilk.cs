@@ -117,7 +117,11 @@ public static class ShapiroWilk
     private static double Statistic(double[] x, double[] a)
     {
         int n = x.Length;
-        double range = x[n - 1] - x[0];
+
+        // W does not depend on the scale. A range beyond the double range (values of both signs near 1e308) would make
+        // every x / range 0 and W NaN, so then the data are halved first (exact: a power of two).
+        double scale = double.IsFinite(x[n - 1] - x[0]) ? 1.0 : 0.5;
+        double range = (x[n - 1] * scale) - (x[0] * scale);
 
         // Full antisymmetric coefficient: c_i = -a[i+1] for the lower half, +a[n-i] for the upper half, 0 in the middle.
         double Coef(int i)
@@ -136,7 +140,7 @@ public static class ShapiroWilk
         for (int i = 0; i < n; i++)
         {
             sa += Coef(i);
-            sx += x[i] / range;
+            sx += x[i] * scale / range;
         }
 
         sa /= n;
@@ -147,7 +151,7 @@ public static class ShapiroWilk
         for (int i = 0; i < n; i++)
         {
             double asa = Coef(i) - sa;
-            double xsx = (x[i] / range) - sx;
+            double xsx = (x[i] * scale / range) - sx;
             ssa += asa * asa;
             ssx += xsx * xsx;
             sax += asa * xsx;

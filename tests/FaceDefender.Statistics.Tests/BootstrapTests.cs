@@ -232,6 +232,66 @@ public class BootstrapTests
         small.Bca(0.95, InfluenceMethod.Jackknife).Lower.Should().BeLessThan(small.Original);
     }
 
+    [Theory]
+    [InlineData(600)] // values ~ 2e182: squared deviations overflow double
+    [InlineData(-600)] // values ~ 1e-179: squared deviations underflow to 0
+    [InlineData(1017)] // values ~ 7e307: the sums of the values overflow too
+    public void Huge_or_tiny_data_give_the_ordinary_results_scaled(int exponent)
+    {
+        // Multiplying by a power of two is exact, so every result must be the ordinary one times 2^exponent. Before the
+        // overflow-safe sums, 2^600 gave an infinite SE and normal interval and a different (wrong) regression BCa,
+        // 2^-600 an SE of 0 and "all empirical influence values are 0".
+        double[] x = RReference.Data("normal50");
+        double[] scaled = x.Select(v => Math.ScaleB(v, exponent)).ToArray();
+        BootstrapResult b = Bootstrap.Run(x, Median, 500, seed: 3);
+        BootstrapResult s = Bootstrap.Run(scaled, Median, 500, seed: 3);
+        double f = Math.ScaleB(1.0, exponent);
+
+        void Same(double ordinary, double actual, string what) =>
+            actual.Should().BeApproximately(ordinary * f, 1e-14 * Math.Abs(ordinary * f), what);
+
+        Same(b.StandardError, s.StandardError, "SE");
+        Same(b.Bias, s.Bias, "bias");
+        foreach ((BootstrapInterval o, BootstrapInterval t) in new[]
+        {
+            (b.Normal(), s.Normal()), (b.Percentile(), s.Percentile()), (b.Bca(), s.Bca()),
+            (b.Bca(0.95, InfluenceMethod.Jackknife), s.Bca(0.95, InfluenceMethod.Jackknife)),
+        })
+        {
+            Same(o.Lower, t.Lower, $"{o.Method} lower");
+            Same(o.Upper, t.Upper, $"{o.Method} upper");
+        }
+
+        double[] l = b.InfluenceValues();
+        double[] ls = s.InfluenceValues();
+        for (int i = 0; i < l.Length; i++)
+        {
+            ls[i].Should().BeApproximately(l[i] * f, 1e-12 * l.Max(Math.Abs) * f, "regression influence values");
+        }
+
+        ReferenceIntervalResult r = ReferenceIntervalBuilder.Build(x);
+        ReferenceIntervalResult rs = ReferenceIntervalBuilder.Build(scaled);
+        Same(r.Lower, rs.Lower, "reference lower");
+        Same(r.Upper, rs.Upper, "reference upper");
+    }
+
+    [Fact]
+    public void Bca_acceleration_is_scale_free_even_when_the_cubes_overflow_or_underflow()
+    {
+        double[] t = RReference.Data("normal50");
+        double t0 = t.Average();
+        double[] l = t.Select(v => v - t0).ToArray();
+        BootstrapInterval ordinary = BootstrapIntervals.Bca(t0, t, l);
+        foreach (double factor in new[] { 1e150, 1e-150 })
+        {
+            // Σl³ overflows (1e450) or (Σl²)^1.5 underflows (1e-450); both used to give "all influence values are 0".
+            BootstrapInterval bca = BootstrapIntervals.Bca(t0, t, l.Select(v => v * factor).ToArray());
+            bca.Acceleration!.Value.Should().BeApproximately(ordinary.Acceleration!.Value, 1e-14);
+            bca.Lower.Should().BeApproximately(ordinary.Lower, 1e-13 * ordinary.Lower);
+            bca.Upper.Should().BeApproximately(ordinary.Upper, 1e-13 * ordinary.Upper);
+        }
+    }
+
     [Fact]
     public void Non_finite_replicates_are_dropped_as_in_R()
     {

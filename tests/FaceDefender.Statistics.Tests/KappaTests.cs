@@ -144,6 +144,70 @@ public class KappaTests
             .Should().Throw<StatisticsException>();
     }
 
+    [Theory]
+    [InlineData(1_000_000_000_000_000L)] // 1e15 per unit: n = 5e16
+    [InlineData(100_000_000_000_000_000L)] // 1e17 per unit: n = 5e18, near long.MaxValue (9.2e18)
+    public void Large_valid_counts_give_the_kappa_of_the_proportions(long scale)
+    {
+        // k2 = [[20, 5], [10, 15]] times a large factor: the same proportions, so the same kappa, p_o and p_e as R's
+        // k2 values, and standard errors smaller by sqrt(scale) (both are proportional to 1/sqrt(n)).
+        long[,] k2 = Tables["k2"];
+        var big = new long[2, 2];
+        for (int i = 0; i < 2; i++)
+        {
+            for (int j = 0; j < 2; j++)
+            {
+                big[i, j] = k2[i, j] * scale;
+            }
+        }
+
+        foreach (KappaWeighting w in Enum.GetValues<KappaWeighting>())
+        {
+            KappaResult r = CohenKappa.FromTable(big, w);
+            string irr = $"kappa/k2/irr/{IrrName(w)}";
+            r.N.Should().Be(50 * scale);
+            RReference.ShouldMatch(r.Kappa, irr + "[1]", Tol);
+            RReference.ShouldMatch(r.ObservedAgreement, irr + "[5]", Tol);
+            RReference.ShouldMatch(r.ChanceAgreement, irr + "[6]", Tol);
+            RReference.ShouldMatch(r.StandardErrorUnderNull * Math.Sqrt(scale), irr + "[2]", Tol);
+            RReference.ShouldMatch(r.AsymptoticStandardError * Math.Sqrt(scale), $"kappa/k2/vcd/{IrrName(w)}[2]", Tol);
+            r.PValue.Should().Be(0, "z is in the millions");
+        }
+    }
+
+    [Fact]
+    public void A_total_count_beyond_long_MaxValue_throws_instead_of_wrapping()
+    {
+        // 4e18 + 1e18 + 2e18 + 3e18 = 1e19 > long.MaxValue (9.22e18): the total used to wrap to a negative n (kappa 5.15).
+        long[,] table = { { 4_000_000_000_000_000_000, 1_000_000_000_000_000_000 }, { 2_000_000_000_000_000_000, 3_000_000_000_000_000_000 } };
+        FluentActions.Invoking(() => CohenKappa.FromTable(table))
+            .Should().Throw<ArgumentException>().WithParameterName("table").WithMessage("*exceeds*")
+            .WithInnerException<OverflowException>();
+
+        long[,] four = { { 4_000_000_000_000_000_000, 4_000_000_000_000_000_000 }, { 4_000_000_000_000_000_000, 4_000_000_000_000_000_000 } };
+        FluentActions.Invoking(() => CohenKappa.FromTable(four, KappaWeighting.Quadratic)).Should().Throw<ArgumentException>().WithMessage("*long.MaxValue*");
+
+        // Exactly long.MaxValue subjects is still valid.
+        long q = long.MaxValue / 4;
+        long[,] max = { { q, q }, { q, long.MaxValue - (3 * q) } };
+        KappaResult r = CohenKappa.FromTable(max);
+        r.N.Should().Be(long.MaxValue);
+        r.Kappa.Should().BeApproximately(0, 1e-15);
+    }
+
+    [Fact]
+    public void A_table_too_skewed_for_double_precision_throws_instead_of_returning_NaN()
+    {
+        // Exact kappa (2M - 8)/(4M - 8) is about 0.5, but p_e = 1 - 4/M + ... rounds to 1: it used to come back as NaN
+        // (kappa, both SEs and the limits).
+        FluentActions.Invoking(() => CohenKappa.FromTable(new long[,] { { long.MaxValue - 3, 1 }, { 1, 1 } }))
+            .Should().Throw<StatisticsException>().WithMessage("*double precision*");
+
+        // With 2^40 subjects it is still representable: kappa = (2M - 8)/(4M - 8) with M = 2^40 + 3.
+        double m = Math.Pow(2, 40) + 3;
+        CohenKappa.FromTable(new long[,] { { 1L << 40, 1 }, { 1, 1 } }).Kappa.Should().BeApproximately(((2 * m) - 8) / ((4 * m) - 8), 1e-4);
+    }
+
     [Fact]
     public void Bad_input_throws()
     {

@@ -96,6 +96,51 @@ public class NormalIntervalTests
     }
 
     [Fact]
+    public void T_interval_of_constant_data_throws_as_R_t_test_does()
+    {
+        // R: t.test(c(2, 2, 2, 2)) stops with "data are essentially constant" (it used to give [2, 2] here).
+        FluentActions.Invoking(() => NormalIntervals.MeanConfidenceIntervalT([2.0, 2.0, 2.0, 2.0]))
+            .Should().Throw<StatisticsException>().WithMessage("*essentially constant*");
+        FluentActions.Invoking(() => NormalIntervals.MeanConfidenceIntervalT(RReference.Data("constant6"), 0.9))
+            .Should().Throw<StatisticsException>().WithMessage("*essentially constant*");
+
+        // All zeros: R's test (stderr < 10·eps·|mean|) is 0 < 0, so R goes on and returns [NaN, NaN]; we throw.
+        FluentActions.Invoking(() => NormalIntervals.MeanConfidenceIntervalT([0.0, 0.0, 0.0]))
+            .Should().Throw<StatisticsException>().WithMessage("*essentially constant*");
+    }
+
+    [Theory]
+    [InlineData(27.0)] // stderr = 9·eps:  R: t.test(c(1, 1 + 27 * .Machine$double.eps, 1)) -> "data are essentially constant"
+    [InlineData(3.0)] // stderr = 1·eps
+    [InlineData(1.0)] // stderr = eps/3
+    public void T_interval_applies_R_essentially_constant_rule(double k)
+    {
+        double[] x = [1.0, 1.0 + (k * Math.Pow(2, -52)), 1.0];
+        FluentActions.Invoking(() => NormalIntervals.MeanConfidenceIntervalT(x))
+            .Should().Throw<StatisticsException>().WithMessage("*essentially constant*10*eps*");
+    }
+
+    [Fact]
+    public void T_interval_of_nearly_constant_data_is_computed_as_R_does()
+    {
+        // stderr = 12·eps, just above R's threshold: R: t.test(c(1, 1 + 36 * .Machine$double.eps, 1))$conf.int
+        // = 0.99999999999999112 1.00000000000001421. Limits within 2 ulps of 1 (R's mean is a long-double sum).
+        Interval t = NormalIntervals.MeanConfidenceIntervalT([1.0, 1.0 + (36 * Math.Pow(2, -52)), 1.0]);
+        t.Lower.Should().BeApproximately(0.99999999999999112, 4.5e-16);
+        t.Upper.Should().BeApproximately(1.00000000000001421, 4.5e-16);
+
+        // SD 1.3e-13 on a mean of 1: R: t.test(c(1, 1 + 1e-13, 1 - 1e-13, 1 + 2e-13), conf.level = 0.9)$conf.int
+        // = 0.99999999999989808 1.00000000000020206.
+        Interval t90 = NormalIntervals.MeanConfidenceIntervalT([1.0, 1.0 + 1e-13, 1.0 - 1e-13, 1.0 + 2e-13], 0.9);
+        t90.Lower.Should().BeApproximately(0.99999999999989808, 4.5e-16);
+        t90.Upper.Should().BeApproximately(1.00000000000020206, 4.5e-16);
+
+        // The other normal-theory intervals stay defined for constant data (zero width), as before.
+        NormalIntervals.MeanConfidenceIntervalZ([2.0, 2.0, 2.0]).Width.Should().Be(0);
+        NormalIntervals.PredictionInterval([2.0, 2.0, 2.0]).Width.Should().Be(0);
+    }
+
+    [Fact]
     public void Bad_input_throws()
     {
         FluentActions.Invoking(() => NormalIntervals.MeanConfidenceIntervalT([])).Should().Throw<ArgumentException>().WithMessage("*empty*");

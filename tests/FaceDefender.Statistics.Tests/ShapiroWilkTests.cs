@@ -52,6 +52,18 @@ public class ShapiroWilkTests
     }
 
     [Fact]
+    public void A_range_beyond_the_double_range_gives_the_W_of_the_scaled_data()
+    {
+        // max - min = 3.4e308 overflows. R: shapiro.test(x) gives W = NaN; W is scale-free, and
+        // R: shapiro.test(x / 16) gives W = 0.9919237902923036, p = 0.9975073268347584.
+        double[] x = [-1.7e308, -1e308, -3e307, 0, 2e307, 6e307, 1e308, 1.7e308];
+        ShapiroWilkResult r = ShapiroWilk.Test(x);
+        r.Should().Be(ShapiroWilk.Test(x.Select(v => v / 16).ToArray()));
+        r.W.Should().BeApproximately(0.9919237902923036, 1e-14);
+        r.PValue.Should().BeApproximately(0.9975073268347584, 1e-12);
+    }
+
+    [Fact]
     public void Bad_input_throws()
     {
         FluentActions.Invoking(() => ShapiroWilk.Test([])).Should().Throw<ArgumentException>().WithMessage("*empty*");
