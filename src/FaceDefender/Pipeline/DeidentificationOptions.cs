@@ -16,6 +16,9 @@ public sealed class DeidentificationOptions
     /// <param name="maxPitchDegrees">Largest accepted head pitch, default 20°.</param>
     /// <param name="maxRollDegrees">Largest accepted head roll, default 30° (roll is undone by the alignment, but a strong tilt usually means a poor capture).</param>
     /// <param name="minEyeOpening">Smallest accepted lid opening per eye, as fissure height over fissure width; default 0.12.</param>
+    /// <param name="minEyeContrast">Smallest accepted image evidence of an open eye: the luma difference (0-255) between the exposed
+    /// sclera and the iris core inside the landmarks' eye opening. An eye closed, painted over or covered has about 0; open eyes
+    /// measured 14-119 on degraded portraits. Default 7; 0 switches the check off.</param>
     /// <param name="defaultSex">Avatar sex when the record has none; default female.</param>
     /// <param name="defaultAgeYears">Avatar age when the record has none; default 40.</param>
     /// <param name="decoding">Budgets and formats for decoding photos given as files or streams; default <see cref="ImageDecodingOptions.Default"/> (JPEG and PNG).</param>
@@ -27,6 +30,7 @@ public sealed class DeidentificationOptions
         float maxPitchDegrees = 20f,
         float maxRollDegrees = 30f,
         float minEyeOpening = 0.12f,
+        float minEyeContrast = 7f,
         AvatarSex defaultSex = AvatarSex.Female,
         int defaultAgeYears = 40,
         ImageDecodingOptions? decoding = null,
@@ -40,6 +44,12 @@ public sealed class DeidentificationOptions
             throw new ArgumentOutOfRangeException(nameof(minEyeOpening), minEyeOpening, "Must be in [0, 1): fissure height over fissure width.");
         }
 
+        if (!(minEyeContrast >= 0 && minEyeContrast <= 255))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minEyeContrast), minEyeContrast, "Must be in [0, 255]: a luma difference.");
+        }
+
+        MinEyeContrast = minEyeContrast;
         ArgumentOutOfRangeException.ThrowIfNegative(defaultAgeYears);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(defaultAgeYears, 120);
         decoding?.Validate();
@@ -74,6 +84,9 @@ public sealed class DeidentificationOptions
 
     /// <summary>Smallest accepted fissure height / fissure width per eye.</summary>
     public float MinEyeOpening { get; }
+
+    /// <summary>Smallest accepted sclera-minus-iris luma difference per eye (0: not checked).</summary>
+    public float MinEyeContrast { get; }
 
     /// <summary>Avatar sex when none is given.</summary>
     public AvatarSex DefaultSex { get; }

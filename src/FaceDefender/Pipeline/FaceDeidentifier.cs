@@ -9,6 +9,7 @@ using FaceDefender.Fusion;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace FaceDefender.Pipeline;
 
@@ -190,7 +191,13 @@ public sealed class FaceDeidentifier : IDisposable
 
         DetectedFace face = detection.Face;
         OcularAssessment? assessment = _diagnostics?.Assess(face.Landmarks, face.Pose);
-        string? gate = Gate(face, out DeidentificationStatus gateStatus);
+        string? gate = Gate(face, photo, out DeidentificationStatus gateStatus);
+        if (gate is not null && gateStatus == DeidentificationStatus.EyesClosed && LooksUpsideDown(photo, face))
+        {
+            gateStatus = DeidentificationStatus.PoseOutOfRange;
+            gate = "The face is upside down (roll about 180°): turned half a turn, the photo shows an upright face with open eyes. Rotate the photo upright (or fix its EXIF orientation) and try again.";
+        }
+
         if (gate is not null)
         {
             return Fail(gateStatus, gate, detection, detectMs, total, assessment, warnings);
@@ -258,7 +265,7 @@ public sealed class FaceDeidentifier : IDisposable
         return luma > 165 ? SkinTone.Light : luma > 105 ? SkinTone.Medium : SkinTone.Dark;
     }
 
-    private string? Gate(DetectedFace face, out DeidentificationStatus status)
+    private string? Gate(DetectedFace face, Image<Rgb24> photo, out DeidentificationStatus status)
     {
         status = DeidentificationStatus.PoseOutOfRange;
         HeadPose pose = face.Pose;
@@ -282,13 +289,36 @@ public sealed class FaceDeidentifier : IDisposable
         {
             float width = Vector2.Distance(eye.OuterCanthus, eye.InnerCanthus);
             float height = Vector2.Distance(eye.UpperLidMidpoint, eye.LowerLidMidpoint);
-            if (width <= 0 || height / width < Options.MinEyeOpening)
+            if (!(width > 0) || !(height / width >= Options.MinEyeOpening))
             {
-                return $"The {name} eye looks closed (opening {height / Math.Max(width, 1e-3f):F2} of its width, minimum {Options.MinEyeOpening:F2}). Retake the photo with both eyes open.";
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"The {name} eye looks closed (opening {height / Math.Max(width, 1e-3f):F2} of its width, minimum {Options.MinEyeOpening:F2}). Retake the photo with both eyes open.");
+            }
+
+            if (Options.MinEyeContrast > 0)
+            {
+                double contrast = EyeOpeningEvidence.ScleraIrisContrast(photo, eye);
+                if (contrast < Options.MinEyeContrast)
+                {
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"The {name} eye shows no open eye in the image (sclera-iris contrast {contrast:F1}, minimum {Options.MinEyeContrast:F1}): it is closed, covered or painted over. Retake the photo with both eyes open and uncovered.");
+                }
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The face detector names the eyes by their place in the image, so an upside-down face is fitted as an upright one with
+    /// the mouth taken for the eyes, which then look closed. Before calling such eyes closed, the photo turned half a turn is
+    /// detected once: an upright face there whose eyes pass the opening check means the photo is upside down.
+    /// </summary>
+    private bool LooksUpsideDown(Image<Rgb24> photo, DetectedFace face)
+    {
+        using Image<Rgb24> turned = photo.Clone(x => x.Rotate(RotateMode.Rotate180));
+        FaceDetection again = _detector.Detect(turned);
+        return again.Face is { } f && f.Confidence >= 0.5f * face.Confidence && Gate(f, turned, out _) is null;
     }
 
     private static DeidentificationResult Fail(DeidentificationStatus s, string msg, FaceDetection detection, double detectMs, Stopwatch total,
