@@ -402,7 +402,13 @@ internal static class HostileImages
             segment.AsSpan(4 + header.Length).Fill((byte)' ');
         }
 
-        var result = new byte[jpeg.Length + ((long)segments * segment.Length)];
+        long total = jpeg.Length + ((long)segments * segment.Length);
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(segments), "The result would not fit in one array.");
+        }
+
+        var result = new byte[total];
         result[0] = 0xFF;
         result[1] = 0xD8;
         int count = Math.Min(segments, 255);
