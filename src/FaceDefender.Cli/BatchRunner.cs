@@ -29,6 +29,9 @@ internal sealed record BatchSettings
 
     /// <summary>HMAC key for pseudonyms and opaque names; null uses the documented default key (with a warning).</summary>
     public byte[]? Key { get; init; }
+
+    /// <summary>Test seam: runs before each photo with its source path (tests make it throw to stand in for a bug).</summary>
+    internal Action<string>? BeforePhoto { get; init; }
 }
 
 /// <summary>
@@ -176,6 +179,7 @@ internal static class BatchRunner
                 ReportRow row;
                 try
                 {
+                    settings.BeforePhoto?.Invoke(source);
                     row = OnePhoto(pipeline, source, target, shown, targets[i], info, settings.Overwrite, cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -43,7 +43,7 @@ public static class Program
         var input = new Argument<string>("input") { Description = "A photo (JPEG or PNG, recognised from its content), or a folder searched recursively for .jpg/.jpeg/.png files." };
         var output = new Option<string>("--output", "-o") { Description = "Output folder (created if missing; left out of the input search when inside it).", Required = true };
         var sex = new Option<AvatarSex?>("--sex") { Description = "Patient sex from the record: Female or Male (default: Female)." };
-        var age = new Option<int?>("--age") { Description = "Patient age in years from the record, 0-120 (default: 40)." };
+        var age = new Option<int?>("--age") { Description = "Patient age in years from the record, 0-130 (default: 40)." };
         var skin = new Option<SkinTone?>("--skin") { Description = "Avatar skin tone: Light, Medium or Dark (default: estimated from the photo)." };
         var roi = new Option<RoiPreset>("--roi") { Description = "Kept region: EyesOnly (default), EyesAndBrows, Paper, or GeometryOnly (no patient pixel: the avatar's eyes driven to the patient's lid and iris geometry).", DefaultValueFactory = _ => RoiPreset.EyesOnly };
         var pseudonym = new Option<string?>("--pseudonym") { Description = "Stable pseudonym: the same pseudonym always gets the same avatar." };
@@ -62,9 +62,9 @@ public static class Program
         cmd.SetAction((pr, ct) =>
         {
             int? ageYears = pr.GetValue(age);
-            if (ageYears is < 0 or > 120)
+            if (ageYears is < 0 or > 130)
             {
-                Console.Error.WriteLine($"error: --age {ageYears} is outside 0-120 years.");
+                Console.Error.WriteLine($"error: --age {ageYears} is outside 0-130 years.");
                 return Task.FromResult(Usage);
             }
 

@@ -56,6 +56,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
     /// <exception cref="FaceDefenderException">A model is missing, corrupt, or not the expected MediaPipe model.</exception>
     public MediaPipeLandmarkDetector(MediaPipeLandmarkDetectorOptions? options = null)
     {
+        FaceDefender.Runtime.OnnxRuntimeTelemetry.EnsureDisabled();
         Options = options ?? new MediaPipeLandmarkDetectorOptions();
         SessionOptions sessionOptions;
         if (Options.SessionOptions is { } given)

@@ -48,6 +48,7 @@ public class OnnxFaceEmbedder : IFaceEmbedder
             throw new ArgumentException("The model is empty: pass the contents of an .onnx file.", nameof(model));
         }
 
+        FaceDefender.Runtime.OnnxRuntimeTelemetry.EnsureDisabled();
         Options = options;
         SessionOptions sessionOptions;
         if (options.SessionOptions is { } given)
