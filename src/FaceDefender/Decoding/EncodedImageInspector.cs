@@ -100,7 +100,13 @@ internal static class EncodedImageInspector
         {
             if (data[pos] != 0xFF)
             {
-                throw Corrupt($"JPEG: expected a marker at byte {pos}.");
+                // Stray bytes between segments: skipped to the next marker, as libjpeg does (with a warning there).
+                pos = Array.IndexOf(data, (byte)0xFF, pos, n - pos);
+                if (pos < 0)
+                {
+                    pos = n;
+                    break;
+                }
             }
 
             int markerStart = pos;
@@ -224,7 +230,7 @@ internal static class EncodedImageInspector
 
         if (w == 0)
         {
-            throw truncated && scans == 0 && pos >= n
+            throw truncated
                 ? new ImageDecodingException(ImageDecodingFailure.Truncated, "The JPEG ends before its frame header: the file is truncated.")
                 : Corrupt("JPEG: no frame header.");
         }

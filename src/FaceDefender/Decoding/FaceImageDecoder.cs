@@ -175,9 +175,11 @@ public static class FaceImageDecoder
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+        catch (Exception e) when (e is not ImageDecodingException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            throw new ImageDecodingException(ImageDecodingFailure.NotReadable, $"Reading the image failed: {e.Message}", e);
+            // Whatever the stream throws (I/O errors, a disposed stream, ASP.NET Core's refusal of synchronous reads) is the
+            // caller's stream failing, not a crash: reported as unreadable, with the stream's own message.
+            throw new ImageDecodingException(ImageDecodingFailure.NotReadable, $"Reading the image failed ({e.GetType().Name}: {e.Message}).", e);
         }
 
         return Inspect(buffer, length, options);
@@ -215,9 +217,11 @@ public static class FaceImageDecoder
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+        catch (Exception e) when (e is not ImageDecodingException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            throw new ImageDecodingException(ImageDecodingFailure.NotReadable, $"Reading the image failed: {e.Message}", e);
+            // Whatever the stream throws (I/O errors, a disposed stream, ASP.NET Core's refusal of synchronous reads) is the
+            // caller's stream failing, not a crash: reported as unreadable, with the stream's own message.
+            throw new ImageDecodingException(ImageDecodingFailure.NotReadable, $"Reading the image failed ({e.GetType().Name}: {e.Message}).", e);
         }
 
         return Inspect(buffer, length, options);
@@ -229,6 +233,14 @@ public static class FaceImageDecoder
         if (info.Truncated && options.RejectTruncated)
         {
             throw new ImageDecodingException(ImageDecodingFailure.Truncated, "The image data ends early: the file is truncated.");
+        }
+
+        // The time budget reaches the decoder twice: as a cancellation it checks between markers and chunks, and through the
+        // stream, whose every read checks the deadline.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            budget.CancelAfter(options.Timeout);
         }
 
         using var stream = new GuardedReadStream(info.Data, info.Length, options.Timeout, cancellationToken);
@@ -251,13 +263,13 @@ public static class FaceImageDecoder
             if (info.Width == 0)
             {
                 // Formats not walked here: the declared size from the decoder's own header parse, within the time budget.
-                IImageInfo header = ((IImageInfoDetector)decoder).Identify(configuration, stream, cancellationToken)
+                IImageInfo header = ((IImageInfoDetector)decoder).Identify(configuration, stream, budget.Token)
                                     ?? throw new ImageDecodingException(ImageDecodingFailure.Corrupt, $"The {info.Format} header could not be read. The file is corrupt.");
                 EncodedImageInspector.CheckPixels(header.Width, header.Height, options);
                 stream.Position = 0;
             }
 
-            image = decoder.Decode<Rgb24>(configuration, stream, cancellationToken);
+            image = decoder.Decode<Rgb24>(configuration, stream, budget.Token);
             stream.Check();
             if (info.Orientation != 1)
             {
@@ -276,7 +288,7 @@ public static class FaceImageDecoder
         }
         catch (Exception e) when (e is not ImageDecodingException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            throw Classify(e, options);
+            throw Classify(e, options, timedOut: budget.IsCancellationRequested);
         }
         finally
         {
@@ -331,11 +343,11 @@ public static class FaceImageDecoder
         }
     }
 
-    private static ImageDecodingException Classify(Exception e, ImageDecodingOptions options)
+    private static ImageDecodingException Classify(Exception e, ImageDecodingOptions options, bool timedOut = false)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
         {
-            if (x is GuardedReadStream.DecodeTimeoutException)
+            if (x is GuardedReadStream.DecodeTimeoutException || (timedOut && x is OperationCanceledException))
             {
                 return new ImageDecodingException(ImageDecodingFailure.TimedOut,
                     $"Decoding took longer than the budget of {options.Timeout.TotalSeconds:0.#} s and was stopped; the file is probably crafted or damaged.", e);
