@@ -128,12 +128,12 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
     }
 
     /// <summary>
-    /// The re-detection check (iris centres within 1 px at 1024, eye contour within 1 % of the IPD) asks more
+    /// The original re-detection requirement (iris centres within 1 px at 1024, eye contour within 1 % of the IPD) asks more
     /// than this detector can repeat: warping the patient's own photo by the same transform, with no fusion at all,
     /// and detecting again moves the iris centres by more than 1 px and the lid points by more than 1 % of the IPD (the
     /// photos' own resolution, IPD 43 and 83 px, is scaled up 3-6x; docs/architecture.md gives the figures, which
     /// Docs.PublishedFiguresTests checks). So the fusion is held to the detector's own repeatability
-    /// instead: the fused output re-detects no worse than 1.5x the warped photo (or the figure, whichever is
+    /// instead: the fused output re-detects no worse than 1.5x the warped photo (or the required figure, whichever is
     /// larger). Contour = the iris model's 16 lid-margin points per eye (FaceLandmarks.Right/LeftEyeContour).
     /// </summary>
     [Theory]
