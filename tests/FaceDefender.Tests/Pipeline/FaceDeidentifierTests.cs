@@ -79,26 +79,33 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
     }
 
     /// <summary>
-    /// The re-detection check (iris centres within 1 px at 1024, eye contour within 1 % of the IPD) asks more
-    /// than this detector can repeat: warping the patient's own photo by the same transform, with no fusion at all,
-    /// and detecting again moves the iris centres 1.3-3.7 px and the lid points 0.9-1.5 % of the IPD (the photos'
-    /// own resolution, IPD 43 and 83 px, is scaled up 3-6x). So the fusion is held to the detector's own repeatability
-    /// instead: the fused output re-detects no worse than 1.5x the warped photo (or the figure, whichever is
-    /// larger). Contour = the iris model's 16 lid-margin points per eye (FaceLandmarks.Right/LeftEyeContour).
+    /// Re-detection errors of one portrait's output and of the photo warped by the same transform (see the test below).
+    /// Iris: mean distance of both iris centres from the mapped ones, px at 1024; lids: mean distance of the 32
+    /// lid-margin contour points, as a fraction of the mapped inter-pupil distance.
     /// </summary>
-    [Theory]
-    [InlineData("astronaut.png")]
-    [InlineData("grace_hopper.jpg")]
-    public void Output_re_detects_as_well_as_the_patients_own_photo_warped_by_the_same_transform(string file)
+    internal sealed record Redetection(float SourceIpd, float OutputIpd, float FusedIris, float FusedLids, float OwnIris, float OwnLids);
+
+    /// <summary>
+    /// <see cref="Redetection"/> for both portraits (pipeline defaults, female, 50), computed once per test run.
+    /// docs/architecture.md publishes them; Docs.PublishedFiguresTests checks them.
+    /// </summary>
+    internal static readonly Lazy<IReadOnlyDictionary<string, Redetection>> Redetections = new(() =>
     {
-        using DeidentificationResult r = _s.Pipeline.Deidentify(Face(file), new PatientInfo(AvatarSex.Female, 50));
+        using var shared = new Shared();
+        return new[] { "astronaut.png", "grace_hopper.jpg" }.ToDictionary(f => f, f => MeasureRedetection(shared, f));
+    });
+
+    private static Redetection MeasureRedetection(Shared s, string file)
+    {
+        using DeidentificationResult r = s.Pipeline.Deidentify(Face(file), new PatientInfo(AvatarSex.Female, 50));
         r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
         using Image<Rgb24> photo = Image.Load<Rgb24>(Face(file));
         using Image<Rgb24> warped = FaceDefender.Imaging.ImageKernels.Warp(photo, r.Fusion!.Transform.ToMatrix(), new Size(1024, 1024));
         FaceLandmarks mapped = r.Fusion.PatientLandmarks;
-        FaceLandmarks fused = _s.Detector.Detect(r.Image!).Face!.Landmarks;
-        FaceLandmarks own = _s.Detector.Detect(warped).Face!.Landmarks;
+        FaceLandmarks fused = s.Detector.Detect(r.Image!).Face!.Landmarks;
+        FaceLandmarks own = s.Detector.Detect(warped).Face!.Landmarks;
         float ipd = mapped.InterPupillaryDistance;
+        float sourceIpd = s.Detector.Detect(photo).Face!.Landmarks.InterPupillaryDistance;
 
         (float Iris, float Lids) Errors(FaceLandmarks seen)
         {
@@ -117,6 +124,24 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
 
         (float fusedIris, float fusedLids) = Errors(fused);
         (float ownIris, float ownLids) = Errors(own);
+        return new Redetection(sourceIpd, ipd, fusedIris, fusedLids, ownIris, ownLids);
+    }
+
+    /// <summary>
+    /// The original re-detection requirement (iris centres within 1 px at 1024, eye contour within 1 % of the IPD) asks more
+    /// than this detector can repeat: warping the patient's own photo by the same transform, with no fusion at all,
+    /// and detecting again moves the iris centres by more than 1 px and the lid points by more than 1 % of the IPD (the
+    /// photos' own resolution, IPD 43 and 83 px, is scaled up 3-6x; docs/architecture.md gives the figures, which
+    /// Docs.PublishedFiguresTests checks). So the fusion is held to the detector's own repeatability
+    /// instead: the fused output re-detects no worse than 1.5x the warped photo (or the required figure, whichever is
+    /// larger). Contour = the iris model's 16 lid-margin points per eye (FaceLandmarks.Right/LeftEyeContour).
+    /// </summary>
+    [Theory]
+    [InlineData("astronaut.png")]
+    [InlineData("grace_hopper.jpg")]
+    public void Output_re_detects_as_well_as_the_patients_own_photo_warped_by_the_same_transform(string file)
+    {
+        (_, _, float fusedIris, float fusedLids, float ownIris, float ownLids) = Redetections.Value[file];
         fusedIris.Should().BeLessThan(MathF.Max(1f, 1.5f * ownIris), "iris centres, mean of both eyes, px: the warped photo alone gives {0:F2}", ownIris);
         fusedLids.Should().BeLessThan(MathF.Max(0.01f, 1.5f * ownLids), "lid contour, mean, fraction of the IPD: the warped photo alone gives {0:F4}", ownLids);
     }

@@ -15,6 +15,22 @@ namespace FaceDefender.Tests.Privacy;
 /// </summary>
 public sealed class EyeGeometryAttackTests(ITestOutputHelper output)
 {
+    /// <summary>
+    /// The attacker against the eyes-only and geometry-only presets on <see cref="PrivacyTestData"/> (no eye-strip
+    /// measures), computed once per test run; docs/privacy.md publishes its figures and Docs.PublishedFiguresTests checks them.
+    /// </summary>
+    internal static readonly Lazy<PrivacyAuditReport> Report = new(() =>
+    {
+        using var embedder = new EyeGeometryEmbedder();
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 128));
+        IProtectionMethod[] methods =
+        [
+            new FusionProtection(avatars, RoiPreset.EyesOnly),
+            new FusionProtection(avatars, RoiPreset.GeometryOnly),
+        ];
+        return PrivacyAudit.Run(PrivacyTestData.Samples, methods, embedder, new PrivacyAuditOptions(periocular: false));
+    });
+
     [Fact]
     public void Descriptor_is_unit_length_has_the_documented_size_and_rejects_null()
     {
@@ -59,14 +75,7 @@ public sealed class EyeGeometryAttackTests(ITestOutputHelper output)
     [Trait("Category", "PrivacyAudit")]
     public void Eye_geometry_attack_on_the_audit_set_is_reported_beside_the_presets()
     {
-        using var embedder = new EyeGeometryEmbedder();
-        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 128));
-        IProtectionMethod[] methods =
-        [
-            new FusionProtection(avatars, RoiPreset.EyesOnly),
-            new FusionProtection(avatars, RoiPreset.GeometryOnly),
-        ];
-        PrivacyAuditReport report = PrivacyAudit.Run(PrivacyTestData.Samples, methods, embedder, new PrivacyAuditOptions(periocular: false));
+        PrivacyAuditReport report = Report.Value;
         output.WriteLine($"raw photos: genuine vs impostor AUC {report.GenuineImpostorAuc:F3}; failed {report.FailedImages}/{report.Images}");
         output.WriteLine("| method | Rank-1 vs raw gallery | same-tool Rank-1 | failed |");
         output.WriteLine("|---|---|---|---|");

@@ -144,10 +144,19 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         }
     }
 
-    /// <summary>Set FD_SAVE_DIR to a folder to keep each case's output, patient image and landmarks (mapped vs re-detected).</summary>
-    [Fact]
-    public void Re_detected_output_gives_the_originals_measurements()
+    /// <summary>
+    /// Re-detection of geometry-only outputs, computed once per test run: per measure, the absolute differences (mm)
+    /// between the measure on the detected original and on the re-detected output, over 10 eyes (four ground-truth
+    /// renders with random lid and iris offsets and the Grace Hopper portrait), and one line per eye. docs/geometry-only.md
+    /// publishes the means and maxima; Docs.PublishedFiguresTests checks them. Set FD_SAVE_DIR to a folder to keep each
+    /// case's output, patient image and landmarks (mapped vs re-detected).
+    /// </summary>
+    internal static readonly Lazy<(IReadOnlyDictionary<string, List<double>> Errors, IReadOnlyList<string> Lines)> Redetection = new(MeasureRedetection);
+
+    private static (IReadOnlyDictionary<string, List<double>> Errors, IReadOnlyList<string> Lines) MeasureRedetection()
     {
+        using var kit = new Kit();
+        var lines = new List<string>();
         // Patients: ground-truth renders with lid and iris offsets, plus a real public-domain portrait.
         var rng = new Random(9);
         var errors = Measures.ToDictionary(m => m.Name, _ => new List<double>());
@@ -203,7 +212,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
                         line.Add(F($"{m} {get(before[e]).Millimetres:F2}->{get(after[e]).Millimetres:F2}"));
                     }
 
-                    output.WriteLine($"{name} {e}: {string.Join(", ", line)}");
+                    lines.Add($"{name} {e}: {string.Join(", ", line)}");
                 }
             }
         }
@@ -215,15 +224,27 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
             }
         }
 
+        return (errors, lines);
+    }
+
+    [Fact]
+    public void Re_detected_output_gives_the_originals_measurements()
+    {
+        (IReadOnlyDictionary<string, List<double>> errors, IReadOnlyList<string> lines) = Redetection.Value;
+        foreach (string line in lines)
+        {
+            output.WriteLine(line);
+        }
+
         output.WriteLine("| measure | mean abs difference, mm | max, mm |");
         foreach ((string m, List<double> e) in errors)
         {
             output.WriteLine(F($"| {m} | {e.Average():F3} | {e.Max():F3} |"));
         }
 
-        // The issue's target is 0.2 mm for every measure: NOT met (docs/geometry-only.md). Measured means: lid measures
-        // (MRD1, MRD2, fissure height) 0.16-0.30 mm, canthus-based ones 0.28-0.87 mm. These bounds (about twice the
-        // measured means) guard against regressions; a wrong eye or scale would give several mm.
+        // The target is 0.2 mm for every measure: NOT met (docs/geometry-only.md gives the measured means and maxima, which
+        // Docs.PublishedFiguresTests checks). These bounds (about twice the measured means) guard against regressions; a
+        // wrong eye or scale would give several mm.
         var bounds = new Dictionary<string, double>
         {
             ["MRD1"] = 0.5, ["MRD2"] = 0.6, ["fissure height"] = 0.55, ["fissure width"] = 1.7,
