@@ -10,16 +10,15 @@ namespace FaceDefender.Tests.Landmarks;
 
 /// <summary>
 /// Landmarks found on a transformed copy of a portrait, mapped back through the known transform,
-/// agree with those found on the original within 2 % of the inter-pupil distance: every eye point
-/// (lids, canthi, iris centres) and the mean over all 468 mesh points. Brows are looser (3 %): the
-/// outer ends of faint brows (Grace Hopper's) are where the mesh model is least certain.
+/// agree with those found on the original: every eye point (lids, canthi, iris centres), the brows and the
+/// mean over all 468 mesh points, each within a bound set per case from the measured value (about 1.5x for
+/// values of 0.3 % of the inter-pupil distance or more, 2x below, rounded up to 0.05 %; never above the
+/// earlier blanket bounds of 2 % for eyes and mean and 3 % for brows). The measured values are in the
+/// comments beside each case. A landmark that drifts by 1 % of the IPD under a transform fails its case.
 /// </summary>
 [Collection(DetectorCollection.Name)]
 public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper output)
 {
-    private const float Tolerance = 0.02f;
-    private const float BrowTolerance = 0.03f;
-
     private FaceLandmarks DetectOne(Image<Rgb24> image)
     {
         FaceDetection result = fixture.Detector.Detect(image);
@@ -27,23 +26,26 @@ public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper o
         return result.Faces[0].Landmarks;
     }
 
-    private void AssertAgree(LandmarkComparison c, string what)
+    /// <summary>Bounds in percent of the IPD.</summary>
+    private void AssertAgree(LandmarkComparison c, string what, float eyesPct, float browsPct, float meanPct)
     {
         output.WriteLine($"{what}: {c}");
-        c.MaxEyes.Should().BeLessThanOrEqualTo(Tolerance, $"{what}: eye points and iris centres within 2 % of IPD");
-        c.MaxBrows.Should().BeLessThanOrEqualTo(BrowTolerance, $"{what}: brow points within 3 % of IPD");
-        c.MeanAll.Should().BeLessThanOrEqualTo(Tolerance, $"{what}: mean over all points within 2 % of IPD");
+        c.MaxEyes.Should().BeLessThanOrEqualTo(eyesPct / 100, $"{what}: eye points and iris centres within {eyesPct} % of IPD");
+        c.MaxBrows.Should().BeLessThanOrEqualTo(browsPct / 100, $"{what}: brow points within {browsPct} % of IPD");
+        c.MeanAll.Should().BeLessThanOrEqualTo(meanPct / 100, $"{what}: mean over all points within {meanPct} % of IPD");
     }
 
     private static Vector2[] MapBack(FaceLandmarks landmarks, Matrix3x2 toReference) =>
         landmarks.Points.ToArray().Select(p => Vector2.Transform(new Vector2(p.X, p.Y), toReference)).ToArray();
 
+    // Measured (eyes max, brows max, mean, % of IPD): Grace Hopper +30: 0.83, 0.81, 0.40; -30: 1.02, 1.40, 0.61;
+    // astronaut +30: 1.11, 1.14, 1.38 (mean bound kept at the old 2 %); -30: 1.05, 1.14, 0.71.
     [Theory]
-    [InlineData("grace_hopper.jpg", 30f)]
-    [InlineData("grace_hopper.jpg", -30f)]
-    [InlineData("astronaut.png", 30f)]
-    [InlineData("astronaut.png", -30f)]
-    public void Roll(string file, float degrees)
+    [InlineData("grace_hopper.jpg", 30f, 1.25f, 1.25f, 0.6f)]
+    [InlineData("grace_hopper.jpg", -30f, 1.55f, 2.1f, 0.95f)]
+    [InlineData("astronaut.png", 30f, 1.7f, 1.75f, 2.0f)]
+    [InlineData("astronaut.png", -30f, 1.6f, 1.75f, 1.1f)]
+    public void Roll(string file, float degrees, float eyesPct, float browsPct, float meanPct)
     {
         using Image<Rgb24> original = TestImages.Portrait(file);
         FaceLandmarks reference = fixture.Reference(file).Face!.Landmarks;
@@ -53,16 +55,18 @@ public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper o
             FaceDetection result = fixture.Detector.Detect(rotated);
             result.Status.Should().Be(FaceDetectionStatus.Found);
             output.WriteLine($"pose on rotated: {result.Faces[0].Pose}");
-            AssertAgree(LandmarkComparison.Compare(reference, MapBack(result.Faces[0].Landmarks, toSource)), $"{file} roll {degrees}");
+            AssertAgree(LandmarkComparison.Compare(reference, MapBack(result.Faces[0].Landmarks, toSource)), $"{file} roll {degrees}", eyesPct, browsPct, meanPct);
         }
     }
 
+    // Measured (eyes max, brows max, mean, % of IPD): 0.25x: 1.04, 0.63, 0.46; 0.5x: 0.22, 0.13, 0.11; 2x: 0.10, 0.15, 0.05;
+    // 4x: 0.47, 0.97, 0.31.
     [Theory]
-    [InlineData(0.25f)]
-    [InlineData(0.5f)]
-    [InlineData(2f)]
-    [InlineData(4f)]
-    public void Scale(float factor)
+    [InlineData(0.25f, 1.6f, 0.95f, 0.7f)]
+    [InlineData(0.5f, 0.45f, 0.3f, 0.25f)]
+    [InlineData(2f, 0.2f, 0.3f, 0.1f)]
+    [InlineData(4f, 0.75f, 1.5f, 0.5f)]
+    public void Scale(float factor, float eyesPct, float browsPct, float meanPct)
     {
         // Base: the Grace Hopper portrait at 2x (1024 x 1200, inter-pupil distance about 165 px),
         // so that 0.25x still leaves a face of about 100 px.
@@ -74,17 +78,18 @@ public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper o
             (Image<Rgb24> scaled, Matrix3x2 toBase) = TestImages.Scale(baseImage, factor);
             using (scaled)
             {
-                AssertAgree(LandmarkComparison.Compare(reference, MapBack(DetectOne(scaled), toBase)), $"scale {factor}");
+                AssertAgree(LandmarkComparison.Compare(reference, MapBack(DetectOne(scaled), toBase)), $"scale {factor}", eyesPct, browsPct, meanPct);
             }
 
             _ = baseToPortrait;
         }
     }
 
+    // Measured (eyes max, brows max, mean, % of IPD): Grace Hopper 0.40, 0.68, 0.34; astronaut 0.62, 0.58, 0.49.
     [Theory]
-    [InlineData("grace_hopper.jpg")]
-    [InlineData("astronaut.png")]
-    public void MirroringSwapsLeftAndRight(string file)
+    [InlineData("grace_hopper.jpg", 0.6f, 1.05f, 0.55f)]
+    [InlineData("astronaut.png", 0.95f, 0.9f, 0.75f)]
+    public void MirroringSwapsLeftAndRight(string file, float eyesPct, float browsPct, float meanPct)
     {
         using Image<Rgb24> original = TestImages.Portrait(file);
         FaceLandmarks reference = fixture.Reference(file).Face!.Landmarks;
@@ -92,6 +97,6 @@ public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper o
         FaceLandmarks found = DetectOne(mirrored);
         Matrix3x2 flip = new(-1, 0, 0, 1, original.Width, 0);
         LandmarkComparison c = LandmarkComparison.Compare(reference, MapBack(found, flip), LandmarkComparison.MirrorMap());
-        AssertAgree(c, $"{file} mirrored");
+        AssertAgree(c, $"{file} mirrored", eyesPct, browsPct, meanPct);
     }
 }

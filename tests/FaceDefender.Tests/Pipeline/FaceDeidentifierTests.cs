@@ -6,6 +6,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using Xunit.Abstractions;
 
 namespace FaceDefender.Tests.Pipeline;
 
@@ -13,8 +14,13 @@ namespace FaceDefender.Tests.Pipeline;
 public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.Shared>
 {
     private readonly Shared _s;
+    private readonly ITestOutputHelper _output;
 
-    public FaceDeidentifierTests(Shared s) => _s = s;
+    public FaceDeidentifierTests(Shared s, ITestOutputHelper output)
+    {
+        _s = s;
+        _output = output;
+    }
 
     public sealed class Shared : IDisposable
     {
@@ -138,8 +144,11 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
         FaceDetection again = _s.Detector.Detect(g.Image!);
         again.Status.Should().Be(FaceDetectionStatus.Found);
         float ipd = g.Fusion.PatientLandmarks.InterPupillaryDistance;
-        Vector2.Distance(again.Face!.Landmarks[468], g.Fusion.PatientLandmarks[468]).Should().BeLessThan(0.02f * ipd);
-        Vector2.Distance(again.Face.Landmarks[473], g.Fusion.PatientLandmarks[473]).Should().BeLessThan(0.02f * ipd);
+        _output.WriteLine(FormattableString.Invariant($"{file}: re-detected iris vs mapped, right {Vector2.Distance(again.Face!.Landmarks[468], g.Fusion.PatientLandmarks[468]) / ipd:P3}, left {Vector2.Distance(again.Face.Landmarks[473], g.Fusion.PatientLandmarks[473]) / ipd:P3} of the IPD ({ipd:F1} px)"));
+        // Measured: astronaut 0.018 % / 0.007 %, Grace Hopper 0.045 % / 0.038 % of the IPD (right / left); bound 2x the
+        // largest, 0.09 % (it was 2 %, 44x the worst value).
+        Vector2.Distance(again.Face!.Landmarks[468], g.Fusion.PatientLandmarks[468]).Should().BeLessThan(0.0009f * ipd);
+        Vector2.Distance(again.Face.Landmarks[473], g.Fusion.PatientLandmarks[473]).Should().BeLessThan(0.0009f * ipd);
     }
 
     [Fact]
