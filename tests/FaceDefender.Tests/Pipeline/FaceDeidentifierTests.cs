@@ -177,42 +177,56 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
     public void Unreadable_files_are_a_status_and_the_input_is_never_modified()
     {
         string dir = Directory.CreateTempSubdirectory("fd-pipe").FullName;
-        string bad = Path.Combine(dir, "truncated.jpg");
-        byte[] jpeg = File.ReadAllBytes(Face("grace_hopper.jpg"));
-        File.WriteAllBytes(bad, jpeg.AsSpan(0, 300).ToArray());
-        using DeidentificationResult r = _s.Pipeline.Deidentify(bad);
-        r.Status.Should().Be(DeidentificationStatus.UnreadableImage);
-        File.ReadAllBytes(bad).Should().Equal(jpeg.AsSpan(0, 300).ToArray());
+        try
+        {
+            string bad = Path.Combine(dir, "truncated.jpg");
+            byte[] jpeg = File.ReadAllBytes(Face("grace_hopper.jpg"));
+            File.WriteAllBytes(bad, jpeg.AsSpan(0, 300).ToArray());
+            using DeidentificationResult r = _s.Pipeline.Deidentify(bad);
+            r.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+            File.ReadAllBytes(bad).Should().Equal(jpeg.AsSpan(0, 300).ToArray());
 
-        string empty = Path.Combine(dir, "empty.png");
-        File.WriteAllBytes(empty, []);
-        using DeidentificationResult e = _s.Pipeline.Deidentify(empty);
-        e.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+            string empty = Path.Combine(dir, "empty.png");
+            File.WriteAllBytes(empty, []);
+            using DeidentificationResult e = _s.Pipeline.Deidentify(empty);
+            e.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
     public void Exif_rotated_file_gives_the_same_result_and_metadata_never_reaches_the_output()
     {
         string dir = Directory.CreateTempSubdirectory("fd-exif").FullName;
-        using Image<Rgb24> upright = Image.Load<Rgb24>(Face("astronaut.png"));
-        using Image<Rgb24> rotated = upright.Clone(ctx => ctx.Rotate(RotateMode.Rotate90));
-        rotated.Metadata.ExifProfile = new ExifProfile();
-        rotated.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)8); // display = rotate 90° counter-clockwise
-        rotated.Metadata.ExifProfile.SetValue(ExifTag.Artist, "Patient Name");
-        string path = Path.Combine(dir, "rotated.jpg");
-        rotated.SaveAsJpeg(path);
+        try
+        {
+            using Image<Rgb24> upright = Image.Load<Rgb24>(Face("astronaut.png"));
+            using Image<Rgb24> rotated = upright.Clone(ctx => ctx.Rotate(RotateMode.Rotate90));
+            rotated.Metadata.ExifProfile = new ExifProfile();
+            rotated.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)8); // display = rotate 90° counter-clockwise
+            rotated.Metadata.ExifProfile.SetValue(ExifTag.Artist, "Patient Name");
+            string path = Path.Combine(dir, "rotated.jpg");
+            rotated.SaveAsJpeg(path);
 
-        using DeidentificationResult a = _s.Pipeline.Deidentify(upright, new PatientInfo(PseudonymKey: "k"));
-        using DeidentificationResult b = _s.Pipeline.Deidentify(path, new PatientInfo(PseudonymKey: "k"));
-        b.Status.Should().Be(DeidentificationStatus.Success, b.Message);
-        b.Avatar!.Id.Should().Be(a.Avatar!.Id);
-        Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]).Should().BeLessThan(3f);
+            using DeidentificationResult a = _s.Pipeline.Deidentify(upright, new PatientInfo(PseudonymKey: "k"));
+            using DeidentificationResult b = _s.Pipeline.Deidentify(path, new PatientInfo(PseudonymKey: "k"));
+            b.Status.Should().Be(DeidentificationStatus.Success, b.Message);
+            b.Avatar!.Id.Should().Be(a.Avatar!.Id);
+            Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]).Should().BeLessThan(3f);
 
-        string outPath = Path.Combine(dir, "out.png");
-        b.SavePng(outPath);
-        using Image saved = Image.Load(outPath);
-        saved.Metadata.ExifProfile.Should().BeNull();
-        FluentActions.Invoking(() => b.SavePng(outPath)).Should().Throw<IOException>().WithMessage("*already exists*");
+            string outPath = Path.Combine(dir, "out.png");
+            b.SavePng(outPath);
+            using Image saved = Image.Load(outPath);
+            saved.Metadata.ExifProfile.Should().BeNull();
+            FluentActions.Invoking(() => b.SavePng(outPath)).Should().Throw<IOException>().WithMessage("*already exists*");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
