@@ -215,6 +215,7 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
             using DeidentificationResult b = _s.Pipeline.Deidentify(path, new PatientInfo(PseudonymKey: "k"));
             b.Status.Should().Be(DeidentificationStatus.Success, b.Message);
             b.Avatar!.Id.Should().Be(a.Avatar!.Id);
+            _output.WriteLine(FormattableString.Invariant($"EXIF-rotated JPEG vs upright PNG: right iris {Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]):F3} px in the output"));
             Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]).Should().BeLessThan(3f);
 
             string outPath = Path.Combine(dir, "out.png");
