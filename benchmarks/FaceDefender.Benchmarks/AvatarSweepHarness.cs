@@ -114,6 +114,30 @@ internal static class AvatarSweepHarness
         Console.WriteLine($"{jobs.Count} renders of {size} x {size} written to {dir}");
     }
 
+    /// <summary>
+    /// Writes the avatar golden files of tests/FaceDefender.Tests/Avatars/AvatarRenderPathTests.cs (the same looks, identity 0,
+    /// 256 x 256, no pose) into <paramref name="dir"/>: the only way they are (re)generated; the tests only read them. Keep
+    /// the list in step with that test's <c>Fixtures</c>.
+    /// </summary>
+    public static void WriteAvatarFixtures(string dir)
+    {
+        const int FixtureSize = 256;
+        Directory.CreateDirectory(dir);
+        foreach ((AvatarSex sex, int age, SkinTone tone, string file) in new[]
+        {
+            (AvatarSex.Female, 30, SkinTone.Light, "avatar-f30-light-256.png"),
+            (AvatarSex.Male, 70, SkinTone.Dark, "avatar-m70-dark-256.png"),
+        })
+        {
+            AvatarLook look = AvatarLook.Create(sex, age, tone, ProceduralAvatarProvider.IdentitySeed(0));
+            RasterOutput r = FaceRasterizer.Render(FaceModel.Build(look, default, default), look, default, FixtureSize, FixtureSize, 1f);
+            using var image = SixLabors.ImageSharp.Image.LoadPixelData<SixLabors.ImageSharp.PixelFormats.Rgb24>(r.Rgb, FixtureSize, FixtureSize);
+            string path = Path.Combine(dir, file);
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, path);
+            Console.WriteLine($"wrote {path} (hardware intrinsics {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "on" : "off")})");
+        }
+    }
+
     public static void Profile(int runs, IReadOnlyList<string> names)
     {
         if (names.Count == 0)

@@ -11,7 +11,9 @@ namespace FaceDefender.Benchmarks;
 /// <c>landmarkcpu [rounds]</c> for the same two clocks of 478-point landmark detection (plain single pass and defaults),
 /// or <c>avatarsweep [reps] [name-prefix]</c> / <c>avatarprofile [runs] [name ...]</c> for the CPU time of every embedded avatar and
 /// the per-pass split of one render, or <c>avatardump dir [size]</c> to write renders for a pixel comparison of two
-/// builds (see <see cref="AvatarSweepHarness"/>).
+/// builds (see <see cref="AvatarSweepHarness"/>), or <c>avatarfixtures dir</c> to write the avatar golden files that
+/// tests/FaceDefender.Tests/Avatars/AvatarRenderPathTests.cs compares against (run it with hardware intrinsics on, look at the
+/// PNGs, then commit them: <c>-- avatarfixtures tests/FaceDefender.Tests/Fixtures/avatars</c> from the repository root).
 /// </summary>
 public static class Program
 {
@@ -68,6 +70,12 @@ public static class Program
         if (args.Length > 1 && args[0] == "avatardump")
         {
             AvatarSweepHarness.Dump(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1024);
+            return;
+        }
+
+        if (args.Length > 1 && args[0] == "avatarfixtures")
+        {
+            AvatarSweepHarness.WriteAvatarFixtures(args[1]);
             return;
         }
 

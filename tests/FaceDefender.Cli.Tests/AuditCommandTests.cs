@@ -3,8 +3,16 @@ using System.Text.Json;
 namespace FaceDefender.Cli.Tests;
 
 [Trait("Category", "PrivacyAudit")]
-public class AuditCommandTests
+public sealed class AuditCommandTests : IDisposable
 {
+    private readonly string _root = Directory.CreateTempSubdirectory("fd-audit-tests-").FullName;
+    private int _folders;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>A new empty folder inside this test's temporary root, which <see cref="Dispose"/> deletes.</summary>
+    private string Temp(string name) => Directory.CreateDirectory(Path.Combine(_root, $"{name}-{++_folders}")).FullName;
+
     private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
 
     [Theory]
@@ -23,7 +31,7 @@ public class AuditCommandTests
         var err = new StringWriter();
         AuditCommand.Run(Path.Combine(Path.GetTempPath(), "no-such-folder-fd"), "out", null, "arcface", 1, true, true, new StringWriter(), err)
             .Should().Be(Program.Usage);
-        string one = Directory.CreateTempSubdirectory("fd-audit-one").FullName;
+        string one = Temp("fd-audit-one");
         File.Copy(Face("astronaut.png"), Path.Combine(one, "a_1.png"));
         AuditCommand.Run(one, "out", null, "arcface", 1, true, true, new StringWriter(), err).Should().Be(Program.Usage);
         err.ToString().Should().Contain("at least two people");
@@ -32,8 +40,8 @@ public class AuditCommandTests
     [Fact]
     public void Audit_of_two_people_writes_json_and_markdown_with_intervals()
     {
-        string input = Directory.CreateTempSubdirectory("fd-audit-in").FullName;
-        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-audit-out").FullName, "report");
+        string input = Temp("fd-audit-in");
+        string output = Path.Combine(Temp("fd-audit-out"), "report");
         File.Copy(Face("astronaut.png"), Path.Combine(input, "astronaut_1.png"));
         File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "hopper_1.jpg"));
         File.WriteAllText(Path.Combine(input, "broken_1.jpg"), "not an image");
@@ -91,7 +99,7 @@ public class AuditCommandTests
     [Fact]
     public void Unknown_embedder_is_a_usage_error()
     {
-        string input = Directory.CreateTempSubdirectory("fd-audit-emb").FullName;
+        string input = Temp("fd-audit-emb");
         var err = new StringWriter();
         AuditCommand.Run(input, "out", null, "arcface", 1, true, true, new StringWriter(), err, embedderName: "arcface")
             .Should().Be(Program.Usage);
@@ -100,8 +108,8 @@ public class AuditCommandTests
     [Fact]
     public void Geometry_embedder_audits_with_the_eye_measurement_attacker()
     {
-        string input = Directory.CreateTempSubdirectory("fd-audit-geo-in").FullName;
-        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-audit-geo-out").FullName, "report");
+        string input = Temp("fd-audit-geo-in");
+        string output = Path.Combine(Temp("fd-audit-geo-out"), "report");
         File.Copy(Face("astronaut.png"), Path.Combine(input, "astronaut_1.png"));
         File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "hopper_1.jpg"));
         var err = new StringWriter();

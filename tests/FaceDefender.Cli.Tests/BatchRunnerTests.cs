@@ -4,8 +4,16 @@ using FaceDefender.Pipeline;
 
 namespace FaceDefender.Cli.Tests;
 
-public class BatchRunnerTests
+public sealed class BatchRunnerTests : IDisposable
 {
+    private readonly string _root = Directory.CreateTempSubdirectory("fd-batch-tests-").FullName;
+    private int _folders;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>A new empty folder inside this test's temporary root, which <see cref="Dispose"/> deletes.</summary>
+    private string Temp(string name) => Directory.CreateDirectory(Path.Combine(_root, $"{name}-{++_folders}")).FullName;
+
     private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
 
     private static int Run(string input, string output, PatientInfo info, DeidentificationOptions options, bool overwrite, int parallel, TextWriter stdout, TextWriter stderr,
@@ -16,8 +24,8 @@ public class BatchRunnerTests
     [Fact]
     public void A_bad_file_fails_its_item_the_rest_complete_and_a_rerun_skips_finished_outputs()
     {
-        string input = Directory.CreateTempSubdirectory("fd-cli-in").FullName;
-        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        string input = Temp("fd-cli-in");
+        string output = Path.Combine(Temp("fd-cli-out"), "out");
         Directory.CreateDirectory(Path.Combine(input, "sub"));
         File.Copy(Face("astronaut.png"), Path.Combine(input, "a.png"));
         File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "sub", "b.jpg"));
@@ -52,7 +60,7 @@ public class BatchRunnerTests
     [Fact]
     public void A_users_avatar_set_is_used_and_a_broken_one_stops_the_run_before_any_photo()
     {
-        string set = Directory.CreateTempSubdirectory("fd-cli-avatars").FullName;
+        string set = Temp("fd-cli-avatars");
         using (var a = new FaceDefender.Avatars.ProceduralAvatarProvider().Get(FaceDefender.Abstractions.AvatarSex.Female, FaceDefender.Avatars.AvatarAgeBuckets.Map(45), FaceDefender.Abstractions.SkinTone.Light, 5))
         {
             SixLabors.ImageSharp.ImageExtensions.SaveAsPng(a.Image, Path.Combine(set, "mine.png"));
@@ -60,14 +68,14 @@ public class BatchRunnerTests
 
         File.WriteAllText(Path.Combine(set, FaceDefender.Avatars.AvatarManifest.DefaultFileName),
             "{\"avatars\":[{\"file\":\"mine.png\",\"sex\":\"female\",\"age\":45,\"skinTone\":\"light\",\"licence\":\"Apache-2.0\",\"id\":\"my-avatar\"}]}");
-        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        string output = Path.Combine(Temp("fd-cli-out"), "out");
         Run(Face("astronaut.png"), output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), new StringWriter(), set)
             .Should().Be(Program.Ok);
         File.ReadAllText(Path.Combine(output, "report.csv")).Should().Contain("my-avatar");
 
         File.WriteAllText(Path.Combine(set, FaceDefender.Avatars.AvatarManifest.DefaultFileName), "{\"avatars\":[{\"file\":\"missing.png\"}]}");
         var err = new StringWriter();
-        string output2 = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        string output2 = Path.Combine(Temp("fd-cli-out"), "out");
         Run(Face("astronaut.png"), output2, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, set)
             .Should().Be(Program.Usage);
         err.ToString().Should().Contain("avatar set");
@@ -77,10 +85,10 @@ public class BatchRunnerTests
     [Fact]
     public void On_a_terminal_progress_is_a_bar_and_only_failures_get_their_own_line()
     {
-        string input = Directory.CreateTempSubdirectory("fd-cli-in").FullName;
+        string input = Temp("fd-cli-in");
         File.Copy(Face("astronaut.png"), Path.Combine(input, "a.png"));
         File.WriteAllText(Path.Combine(input, "broken.jpg"), "not an image");
-        string output = Path.Combine(Directory.CreateTempSubdirectory("fd-cli-out").FullName, "out");
+        string output = Path.Combine(Temp("fd-cli-out"), "out");
         var err = new StringWriter();
         Run(input, output, new PatientInfo(), DeidentificationOptions.Default, false, 1, new StringWriter(), err, progressBar: true)
             .Should().Be(Program.SomeFailed);

@@ -18,7 +18,15 @@ public class GroundTruthFaceRendererTests : IClassFixture<NeutralRenderFixture>
 {
     private readonly GroundTruthRender _neutral;
 
-    public GroundTruthFaceRendererTests(NeutralRenderFixture fixture) => _neutral = fixture.Render;
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public GroundTruthFaceRendererTests(NeutralRenderFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _neutral = fixture.Render;
+        _output = output;
+    }
+
+    private void Show(string what, double value) => _output.WriteLine(FormattableString.Invariant($"{what}: {value:R}"));
 
     private static GroundTruthRender RenderWith(Func<GroundTruthScene, GroundTruthScene> change) =>
         GroundTruthFaceRenderer.Render(change(new GroundTruthScene { ImageSize = 512 }));
@@ -59,8 +67,14 @@ public class GroundTruthFaceRendererTests : IClassFixture<NeutralRenderFixture>
     {
         using GroundTruthRender eso = RenderWith(s => s with { RightEye = new EyeControl { IrisNasalMm = 2.5f } });
         double headShift = eso.HeadFrameTruth.Right.DecentrationNasal.Pixels - _neutral.HeadFrameTruth.Right.DecentrationNasal.Pixels;
-        headShift.Should().BeApproximately(2.5, 1e-3);
-        (eso.HeadFrameTruth.Left.DecentrationNasal.Pixels - _neutral.HeadFrameTruth.Left.DecentrationNasal.Pixels).Should().BeApproximately(0, 1e-4);
+        Show("head shift", headShift);
+        Show("left head shift", eso.HeadFrameTruth.Left.DecentrationNasal.Pixels - _neutral.HeadFrameTruth.Left.DecentrationNasal.Pixels);
+        Show("image shift", eso.Truth.Right.DecentrationNasal.Millimetres - _neutral.Truth.Right.DecentrationNasal.Millimetres);
+        Show("R change", _neutral.Truth.R.Millimetres - eso.Truth.R.Millimetres);
+        Show("nasal difference", eso.Truth.NasalDecentrationDifference.Millimetres);
+        // Head frame (mm, before projection): measured exactly 2.5 and 0; bounds 4e-6 and 1e-6, float rounding (were 1e-3, 1e-4).
+        headShift.Should().BeApproximately(2.5, 4e-6);
+        (eso.HeadFrameTruth.Left.DecentrationNasal.Pixels - _neutral.HeadFrameTruth.Left.DecentrationNasal.Pixels).Should().BeApproximately(0, 1e-6);
 
         // In the photo the shift, scaled by the iris, is 2.5 mm up to perspective and foreshortening.
         double imageShift = eso.Truth.Right.DecentrationNasal.Millimetres - _neutral.Truth.Right.DecentrationNasal.Millimetres;
@@ -73,8 +87,11 @@ public class GroundTruthFaceRendererTests : IClassFixture<NeutralRenderFixture>
     public void Vertical_iris_offset_shows_as_a_vertical_deviation()
     {
         using GroundTruthRender hypo = RenderWith(s => s with { LeftEye = new EyeControl { IrisUpMm = -2f } });
-        (hypo.HeadFrameTruth.Left.DecentrationUp.Pixels - _neutral.HeadFrameTruth.Left.DecentrationUp.Pixels).Should().BeApproximately(-2.0, 1e-3);
-        hypo.Truth.UpDecentrationDifference.Millimetres.Should().BeApproximately(2.0, 0.2, "the right eye is now the higher one");
+        Show("head up shift", hypo.HeadFrameTruth.Left.DecentrationUp.Pixels - _neutral.HeadFrameTruth.Left.DecentrationUp.Pixels);
+        Show("up difference", hypo.Truth.UpDecentrationDifference.Millimetres);
+        // Measured: head frame -2.0000019 mm, photo 2.0057 mm; bounds 2x the deviations (were 1e-3 and 0.2, 500x and 35x).
+        (hypo.HeadFrameTruth.Left.DecentrationUp.Pixels - _neutral.HeadFrameTruth.Left.DecentrationUp.Pixels).Should().BeApproximately(-2.0, 4e-6);
+        hypo.Truth.UpDecentrationDifference.Millimetres.Should().BeApproximately(2.0, 0.012, "the right eye is now the higher one");
     }
 
     [Fact]
@@ -86,10 +103,16 @@ public class GroundTruthFaceRendererTests : IClassFixture<NeutralRenderFixture>
             LeftEye = new EyeControl { LowerLidDownMm = 1.5f },
         });
         EyeTruth r0 = _neutral.HeadFrameTruth.Right, r1 = lids.HeadFrameTruth.Right;
-        (r0.Mrd1.Pixels - r1.Mrd1.Pixels).Should().BeApproximately(2.0, 0.02, "ptosis: the upper lid comes 2 mm down");
-        (r0.FissureHeight.Pixels - r1.FissureHeight.Pixels).Should().BeApproximately(2.0, 0.02);
-        (lids.HeadFrameTruth.Left.Mrd2.Pixels - _neutral.HeadFrameTruth.Left.Mrd2.Pixels).Should().BeApproximately(1.5, 0.02);
-        (lids.HeadFrameTruth.Left.Mrd1.Pixels - _neutral.HeadFrameTruth.Left.Mrd1.Pixels).Should().BeApproximately(0, 1e-4);
+        Show("MRD1 change", r0.Mrd1.Pixels - r1.Mrd1.Pixels);
+        Show("fissure change", r0.FissureHeight.Pixels - r1.FissureHeight.Pixels);
+        Show("MRD2 change", lids.HeadFrameTruth.Left.Mrd2.Pixels - _neutral.HeadFrameTruth.Left.Mrd2.Pixels);
+        Show("left MRD1 change", lids.HeadFrameTruth.Left.Mrd1.Pixels - _neutral.HeadFrameTruth.Left.Mrd1.Pixels);
+        // Measured: MRD1 and fissure height 1.99940 mm, MRD2 1.49955 mm, the other eye's MRD1 0; bounds 2x the deviations
+        // (were 0.02, 0.02, 0.02 and 1e-4: 33x, 33x, 44x).
+        (r0.Mrd1.Pixels - r1.Mrd1.Pixels).Should().BeApproximately(2.0, 1.2e-3, "ptosis: the upper lid comes 2 mm down");
+        (r0.FissureHeight.Pixels - r1.FissureHeight.Pixels).Should().BeApproximately(2.0, 1.2e-3);
+        (lids.HeadFrameTruth.Left.Mrd2.Pixels - _neutral.HeadFrameTruth.Left.Mrd2.Pixels).Should().BeApproximately(1.5, 9e-4);
+        (lids.HeadFrameTruth.Left.Mrd1.Pixels - _neutral.HeadFrameTruth.Left.Mrd1.Pixels).Should().BeApproximately(0, 1e-6);
         lids.Truth.Right.HeightToIrisWidthRatio.Should().BeLessThan(_neutral.Truth.Right.HeightToIrisWidthRatio - 0.12);
     }
 
@@ -103,7 +126,9 @@ public class GroundTruthFaceRendererTests : IClassFixture<NeutralRenderFixture>
             return Math.Atan2(d.Y, d.X) * 180 / Math.PI;
         }
 
-        (Angle(rolled) - Angle(_neutral)).Should().BeApproximately(-10.0, 0.05, "positive roll turns the face counter-clockwise on screen");
+        Show("roll angle change", Angle(rolled) - Angle(_neutral));
+        // Measured -10.0000000756 degrees; bound 2x the deviation (it was 0.05 degrees).
+        (Angle(rolled) - Angle(_neutral)).Should().BeApproximately(-10.0, 1.5e-7, "positive roll turns the face counter-clockwise on screen");
         rolled.Pose.RollDegrees.Should().Be(10f);
 
         using GroundTruthRender turned = RenderWith(s => s with { YawDegrees = 20f });
@@ -118,8 +143,11 @@ public class GroundTruthFaceRendererTests : IClassFixture<NeutralRenderFixture>
     public void Scale_and_image_size_scale_the_pixels()
     {
         using GroundTruthRender small = RenderWith(s => s with { Scale = 0.5f });
-        small.Truth.Left.IrisWidth.Pixels.Should().BeApproximately(_neutral.Truth.Left.IrisWidth.Pixels / 2, _neutral.Truth.Left.IrisWidth.Pixels * 0.005);
-        small.Truth.L.Millimetres.Should().BeApproximately(_neutral.Truth.L.Millimetres, 0.01, "mm do not depend on scale");
+        Show("iris width ratio - 1", (small.Truth.Left.IrisWidth.Pixels / (_neutral.Truth.Left.IrisWidth.Pixels / 2)) - 1);
+        Show("L mm change", small.Truth.L.Millimetres - _neutral.Truth.L.Millimetres);
+        // Measured: iris width exactly half, L changed by -2.87e-5 mm; bounds 1e-6 relative and 2x (were 0.5 % and 0.01 mm).
+        small.Truth.Left.IrisWidth.Pixels.Should().BeApproximately(_neutral.Truth.Left.IrisWidth.Pixels / 2, _neutral.Truth.Left.IrisWidth.Pixels * 1e-6);
+        small.Truth.L.Millimetres.Should().BeApproximately(_neutral.Truth.L.Millimetres, 6e-5, "mm do not depend on scale");
         small.Image.Width.Should().Be(512);
     }
 

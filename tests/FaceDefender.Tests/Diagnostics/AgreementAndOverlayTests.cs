@@ -83,4 +83,21 @@ public sealed class AgreementAndOverlayTests
         doc.Descendants(ns + "line").Should().HaveCount(7);
         svg.Should().Contain("MRD1 4.68 mm").And.Contain("Esotropia (Left)").And.Contain("href=\"photo.png\"");
     }
+
+    [Fact]
+    public void Overlay_refuses_null_inputs_and_an_empty_size()
+    {
+        OcularAssessment a = new LandmarkDiagnosticBenchmark().Assess(ConstructedFaces.Level(), Frontal);
+        using var image = new Image<Rgb24>(100, 80);
+        FluentActions.Invoking(() => MeasurementOverlay.Draw(null!, a)).Should().Throw<ArgumentNullException>().WithParameterName("image");
+        FluentActions.Invoking(() => MeasurementOverlay.Draw(image, null!)).Should().Throw<ArgumentNullException>().WithParameterName("assessment");
+        FluentActions.Invoking(() => MeasurementOverlay.ToSvg(null!, 100, 80)).Should().Throw<ArgumentNullException>().WithParameterName("assessment");
+        FluentActions.Invoking(() => MeasurementOverlay.ToSvg(a, 0, 80)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("width");
+        FluentActions.Invoking(() => MeasurementOverlay.ToSvg(a, 100, -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("height");
+
+        // Measures that fall outside a small image are clipped, not an error.
+        using Image<Rgb24> drawn = MeasurementOverlay.Draw(image, a);
+        drawn.Size().Should().Be(image.Size());
+        MeasurementOverlay.ToSvg(a, 100, 80, imageHref: null).Should().NotContain("<image");
+    }
 }

@@ -36,6 +36,51 @@ public sealed class ReferenceStandardTests
     }
 
     [Fact]
+    public void Save_then_Load_round_trips_and_bad_files_fail_with_the_reason()
+    {
+        string dir = Directory.CreateTempSubdirectory("fd-standard-").FullName;
+        try
+        {
+            var custom = new ReferenceStandard("clinic 2026", "local norms", [
+                new ReferenceRange(DiagnosticMeasure.Mrd1, EyeSide.Both, MeasureUnit.Millimetres, 2.5, 5.25, "local cohort", 80, "clinic"),
+                new ReferenceRange(DiagnosticMeasure.FissureHeightToIrisWidthRatio, EyeSide.Right, MeasureUnit.Ratio, 0.55, null, "local cohort", null, "clinic"),
+            ]);
+            string path = Path.Combine(dir, "standard.json");
+            custom.Save(path);
+            ReferenceStandard back = ReferenceStandard.Load(path);
+            back.Name.Should().Be("clinic 2026");
+            back.Description.Should().Be("local norms");
+            back.Ranges.Should().Equal(custom.Ranges);
+            ReferenceStandard.Default.Save(path);
+            ReferenceStandard.Load(path).Ranges.Should().Equal(ReferenceStandard.Default.Ranges, "Save replaces an existing file");
+
+            FluentActions.Invoking(() => ReferenceStandard.Load(Path.Combine(dir, "missing.json"))).Should().Throw<FileNotFoundException>();
+            FluentActions.Invoking(() => ReferenceStandard.Load(" ")).Should().Throw<ArgumentException>().WithParameterName("path");
+            FluentActions.Invoking(() => ReferenceStandard.Load(null!)).Should().Throw<ArgumentNullException>().WithParameterName("path");
+            FluentActions.Invoking(() => custom.Save("")).Should().Throw<ArgumentException>().WithParameterName("path");
+
+            foreach ((string name, string text) in new[]
+            {
+                ("truncated", ReferenceStandard.Default.ToJson()[..40]),
+                ("not json", "MRD1 2-5 mm"),
+                ("null", "null"),
+                ("wrong shape", "[1, 2, 3]"),
+                ("empty", string.Empty),
+                ("unknown unit", "{\"name\":\"x\",\"ranges\":[{\"measure\":\"Mrd1\",\"eye\":\"Both\",\"unit\":\"Furlongs\"}]}"),
+            })
+            {
+                string bad = Path.Combine(dir, name + ".json");
+                File.WriteAllText(bad, text);
+                FluentActions.Invoking(() => ReferenceStandard.Load(bad)).Should().Throw<FaceDefenderException>(name).WithMessage("Not a valid reference standard*");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Invalid_standards_are_rejected_with_the_reason()
     {
         var ok = new ReferenceRange(DiagnosticMeasure.Mrd1, EyeSide.Both, MeasureUnit.Millimetres, 2, 5, "m", null, "s");

@@ -4,6 +4,7 @@ using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Xunit.Abstractions;
 
 namespace FaceDefender.Tests.Fusion;
 
@@ -14,8 +15,13 @@ namespace FaceDefender.Tests.Fusion;
 public sealed class PeriocularFaceFuserTests : IClassFixture<PeriocularFaceFuserTests.Portrait>
 {
     private readonly Portrait _p;
+    private readonly ITestOutputHelper _output;
 
-    public PeriocularFaceFuserTests(Portrait p) => _p = p;
+    public PeriocularFaceFuserTests(Portrait p, ITestOutputHelper output)
+    {
+        _p = p;
+        _output = output;
+    }
 
     public sealed class Portrait : IDisposable
     {
@@ -51,9 +57,12 @@ public sealed class PeriocularFaceFuserTests : IClassFixture<PeriocularFaceFuser
         using (avatar)
         using (FusionResult r = new PeriocularFaceFuser().Fuse(_p.Image, _p.Landmarks, avatar, avatarLm, new FusionOptions(roi)))
         {
-            r.Transform.Scale.Should().BeApproximately(Known.Scale, 1e-4);
-            r.Transform.Rotation.Should().BeApproximately(Known.Rotation, 1e-4);
-            Vector2.Distance(r.PatientLandmarks[468], avatarLm[468]).Should().BeLessThan(0.01f);
+            _output.WriteLine(FormattableString.Invariant($"{roi}: scale error {Math.Abs(r.Transform.Scale - Known.Scale):E2}, rotation error {Math.Abs(r.Transform.Rotation - Known.Rotation):E2} rad, iris 468 {Vector2.Distance(r.PatientLandmarks[468], avatarLm[468]):E2} px"));
+            // Measured (all three presets): scale error 2.75e-8, rotation error 2.65e-9 rad, iris 468 1.53e-5 px; bounds 2x those
+            // (float rounding of the landmark transform and of the fit; any real misfit is orders of magnitude larger).
+            r.Transform.Scale.Should().BeApproximately(Known.Scale, 5.5e-8);
+            r.Transform.Rotation.Should().BeApproximately(Known.Rotation, 5.3e-9);
+            Vector2.Distance(r.PatientLandmarks[468], avatarLm[468]).Should().BeLessThan(3.1e-5f);
             r.PatientLandmarks.Space.Should().Be(CoordinateSpace.Output);
 
             float[] mask = r.Mask.ToArray();

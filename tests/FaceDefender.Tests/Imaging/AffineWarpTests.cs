@@ -5,7 +5,7 @@ using SixLabors.ImageSharp;
 namespace FaceDefender.Tests.Imaging;
 
 [Trait("Category", "Kernels")]
-public class AffineWarpTests
+public class AffineWarpTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     public static TheoryData<int, int, int, int, WarpBorderMode> Cases => new()
     {
@@ -195,6 +195,7 @@ public class AffineWarpTests
             }
         }
 
+        output.WriteLine(FormattableString.Invariant($"mean absolute difference after warp and inverse warp: {sum / count:F3} levels"));
         (sum / count).Should().BeLessThan(4.0, "two bilinear resamplings blur but do not move the image");
     }
 

@@ -58,13 +58,15 @@ public sealed class CmykJpegTests(DetectorFixture fixture, ITestOutputHelper out
 
         diff /= 3.0 * rgb.Width * rgb.Height;
         output.WriteLine($"mean absolute difference from the RGB original: {diff:F2} levels");
-        diff.Should().BeLessThan(12, "CMYK is converted to RGB, not read as inverted or as raw channels");
+        // Measured 2.43 levels; bound 1.6x (it was 12, 4.9x). An inverted or raw-channel read is tens of levels off.
+        diff.Should().BeLessThan(4, "CMYK is converted to RGB, not read as inverted or as raw channels");
 
         FaceDetection d = fixture.Detector.Detect(Cmyk);
         d.Status.Should().Be(FaceDetectionStatus.Found);
         Vector2[] points = [.. d.Face!.Landmarks.Points.ToArray().Select(p => new Vector2(p.X, p.Y))];
         LandmarkComparison c = LandmarkComparison.Compare(fixture.Reference("grace_hopper.jpg").Face!.Landmarks, points);
         output.WriteLine($"CMYK vs RGB: {c}");
-        c.MaxEyes.Should().BeLessThan(0.05f);
+        // Measured 0.43 % of the IPD; bound 1.7x, 0.75 % (it was 5 %, 11.6x).
+        c.MaxEyes.Should().BeLessThan(0.0075f);
     }
 }

@@ -8,18 +8,20 @@ namespace FaceDefender.Tests.Landmarks;
 /// The embedded ONNX models (converted by tools/FaceDefender.ModelConverter) reproduce the original
 /// TensorFlow.js models' outputs, recorded by tools/models/tfjs-reference with @tensorflow/tfjs 4.22.0.
 /// </summary>
-public sealed class ConvertedModelTests
+public sealed class ConvertedModelTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const float Tolerance = 1e-3f;
-
+    // Tolerance per fixture: about 1.6-2x the largest output difference measured on it (it was 1e-3 for all, 2.7x the
+    // worst fixture and 15-20x the iris ones). Measured max abs diff over the outputs: blazeface astronaut 3.66e-4
+    // (scores up to 321), blazeface lcg 6.87e-5, facemesh astronaut 1.68e-4, facemesh lcg 1.53e-4, iris astronaut 3.05e-5,
+    // iris lcg 4.96e-5.
     [Theory]
-    [InlineData("blazeface.lcg.json", EmbeddedModels.FaceDetector)]
-    [InlineData("blazeface.astronaut.json", EmbeddedModels.FaceDetector)]
-    [InlineData("facemesh.lcg.json", EmbeddedModels.FaceMesh)]
-    [InlineData("facemesh.astronaut.json", EmbeddedModels.FaceMesh)]
-    [InlineData("iris.lcg.json", EmbeddedModels.Iris)]
-    [InlineData("iris.astronaut.json", EmbeddedModels.Iris)]
-    public void OnnxOutputsMatchTensorFlowJs(string fixtureFile, string resource)
+    [InlineData("blazeface.lcg.json", EmbeddedModels.FaceDetector, 1.2e-4f)]
+    [InlineData("blazeface.astronaut.json", EmbeddedModels.FaceDetector, 6e-4f)]
+    [InlineData("facemesh.lcg.json", EmbeddedModels.FaceMesh, 3e-4f)]
+    [InlineData("facemesh.astronaut.json", EmbeddedModels.FaceMesh, 3e-4f)]
+    [InlineData("iris.lcg.json", EmbeddedModels.Iris, 1e-4f)]
+    [InlineData("iris.astronaut.json", EmbeddedModels.Iris, 6e-5f)]
+    public void OnnxOutputsMatchTensorFlowJs(string fixtureFile, string resource, float tolerance)
     {
         ModelFixture fixture = ModelFixture.Load(fixtureFile);
         resource.Should().EndWith(fixture.Model);
@@ -43,7 +45,8 @@ public sealed class ConvertedModelTests
                 maxDiff = Math.Max(maxDiff, Math.Abs(values[i] - expected[i]));
             }
 
-            maxDiff.Should().BeLessThanOrEqualTo(Tolerance, $"output {result.Name} of {fixtureFile}");
+            output.WriteLine($"{fixtureFile} {result.Name}: max abs diff {maxDiff:E2} (max |value| {expected.Max(Math.Abs):F3})");
+            maxDiff.Should().BeLessThanOrEqualTo(tolerance, $"output {result.Name} of {fixtureFile}");
         }
     }
 }

@@ -65,8 +65,9 @@ public sealed class DetectionOutcomeTests(DetectorFixture fixture, ITestOutputHe
         using (rotated)
         {
             float roll = fixture.Detector.Detect(rotated).Face!.Pose.Roll;
-            output.WriteLine($"roll {roll0:F2} -> {roll:F2}");
-            (roll - roll0).Should().BeApproximately(-20f, 2f);
+            output.WriteLine($"roll {roll0:F4} -> {roll:F4}: change {roll - roll0:F4}");
+            // Measured change -19.962 degrees (error 0.038); bound 2x the error (it was 2 degrees, 53x).
+            (roll - roll0).Should().BeApproximately(-20f, 0.075f);
         }
     }
 

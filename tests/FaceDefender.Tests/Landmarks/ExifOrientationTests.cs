@@ -62,7 +62,9 @@ public sealed class ExifOrientationTests(DetectorFixture fixture, ITestOutputHel
 
         Vector2[] points = result.Face!.Landmarks.Points.ToArray().Select(p => new Vector2(p.X, p.Y)).ToArray();
         LandmarkComparison c = LandmarkComparison.Compare(reference.Face!.Landmarks, points);
-        output.WriteLine($"orientation {orientation}: {c}");
-        c.MaxAll.Should().BeLessThanOrEqualTo(0.02f);
+        output.WriteLine($"orientation {orientation}: {c}; max {c.MaxAll:E2} of IPD");
+        // Measured: 0 for every orientation (the decoder's rotation and flips are exact pixel permutations, so the detector
+        // sees the same pixels); bound 1e-6 of the IPD for float rounding (it was 2 %).
+        c.MaxAll.Should().BeLessThanOrEqualTo(1e-6f);
     }
 }

@@ -18,9 +18,6 @@ namespace FaceDefender.Tests.Landmarks;
 [Collection(DetectorCollection.Name)]
 public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper output)
 {
-    private const float Tolerance = 0.02f;
-    private const float BrowTolerance = 0.03f;
-
     /// <summary>
     /// Each comparison computed once per test run, by whichever caller asks first (every caller passes a detector with
     /// the default options, so the result is the same): these tests and Docs.PublishedFiguresTests, which checks the
@@ -81,34 +78,42 @@ public sealed class InvarianceTests(DetectorFixture fixture, ITestOutputHelper o
             return LandmarkComparison.Compare(reference, MapBack(DetectOne(detector, mirrored), flip), LandmarkComparison.MirrorMap());
         });
 
-    private void AssertAgree(LandmarkComparison c, string what)
+    /// <summary>Bounds in percent of the IPD.</summary>
+    private void AssertAgree(LandmarkComparison c, string what, float eyesPct, float browsPct, float meanPct)
     {
         output.WriteLine($"{what}: {c}");
-        c.MaxEyes.Should().BeLessThanOrEqualTo(Tolerance, $"{what}: eye points and iris centres within 2 % of IPD");
-        c.MaxBrows.Should().BeLessThanOrEqualTo(BrowTolerance, $"{what}: brow points within 3 % of IPD");
-        c.MeanAll.Should().BeLessThanOrEqualTo(Tolerance, $"{what}: mean over all points within 2 % of IPD");
+        c.MaxEyes.Should().BeLessThanOrEqualTo(eyesPct / 100, $"{what}: eye points and iris centres within {eyesPct} % of IPD");
+        c.MaxBrows.Should().BeLessThanOrEqualTo(browsPct / 100, $"{what}: brow points within {browsPct} % of IPD");
+        c.MeanAll.Should().BeLessThanOrEqualTo(meanPct / 100, $"{what}: mean over all points within {meanPct} % of IPD");
     }
 
     private static Vector2[] MapBack(FaceLandmarks landmarks, Matrix3x2 toReference) =>
         landmarks.Points.ToArray().Select(p => Vector2.Transform(new Vector2(p.X, p.Y), toReference)).ToArray();
 
+    // Measured (eyes max, brows max, mean, % of IPD): Grace Hopper +30: 0.83, 0.81, 0.40; -30: 1.02, 1.40, 0.61;
+    // astronaut +30: 1.11, 1.14, 1.38 (mean bound kept at the old 2 %); -30: 1.05, 1.14, 0.71.
     [Theory]
-    [InlineData("grace_hopper.jpg", 30f)]
-    [InlineData("grace_hopper.jpg", -30f)]
-    [InlineData("astronaut.png", 30f)]
-    [InlineData("astronaut.png", -30f)]
-    public void Roll(string file, float degrees) =>
-        AssertAgree(RollComparison(fixture.Detector, file, degrees), $"{file} roll {degrees}");
+    [InlineData("grace_hopper.jpg", 30f, 1.25f, 1.25f, 0.6f)]
+    [InlineData("grace_hopper.jpg", -30f, 1.55f, 2.1f, 0.95f)]
+    [InlineData("astronaut.png", 30f, 1.7f, 1.75f, 2.0f)]
+    [InlineData("astronaut.png", -30f, 1.6f, 1.75f, 1.1f)]
+    public void Roll(string file, float degrees, float eyesPct, float browsPct, float meanPct) =>
+        AssertAgree(RollComparison(fixture.Detector, file, degrees), $"{file} roll {degrees}", eyesPct, browsPct, meanPct);
 
+    // Measured (eyes max, brows max, mean, % of IPD): 0.25x: 1.04, 0.63, 0.46; 0.5x: 0.22, 0.13, 0.11; 2x: 0.10, 0.15, 0.05;
+    // 4x: 0.47, 0.97, 0.31.
     [Theory]
-    [InlineData(0.25f)]
-    [InlineData(0.5f)]
-    [InlineData(2f)]
-    [InlineData(4f)]
-    public void Scale(float factor) => AssertAgree(ScaleComparison(fixture.Detector, factor), $"scale {factor}");
+    [InlineData(0.25f, 1.6f, 0.95f, 0.7f)]
+    [InlineData(0.5f, 0.45f, 0.3f, 0.25f)]
+    [InlineData(2f, 0.2f, 0.3f, 0.1f)]
+    [InlineData(4f, 0.75f, 1.5f, 0.5f)]
+    public void Scale(float factor, float eyesPct, float browsPct, float meanPct) =>
+        AssertAgree(ScaleComparison(fixture.Detector, factor), $"scale {factor}", eyesPct, browsPct, meanPct);
 
+    // Measured (eyes max, brows max, mean, % of IPD): Grace Hopper 0.40, 0.68, 0.34; astronaut 0.62, 0.58, 0.49.
     [Theory]
-    [InlineData("grace_hopper.jpg")]
-    [InlineData("astronaut.png")]
-    public void MirroringSwapsLeftAndRight(string file) => AssertAgree(MirrorComparison(fixture.Detector, file), $"{file} mirrored");
+    [InlineData("grace_hopper.jpg", 0.6f, 1.05f, 0.55f)]
+    [InlineData("astronaut.png", 0.95f, 0.9f, 0.75f)]
+    public void MirroringSwapsLeftAndRight(string file, float eyesPct, float browsPct, float meanPct) =>
+        AssertAgree(MirrorComparison(fixture.Detector, file), $"{file} mirrored", eyesPct, browsPct, meanPct);
 }

@@ -13,10 +13,11 @@ namespace FaceDefender.Tests.Landmarks;
 [Collection(DetectorCollection.Name)]
 public sealed class ReferencePipelineTests(DetectorFixture fixture, ITestOutputHelper output)
 {
+    // Measured worst point: astronaut 1.02e-4 px, Grace Hopper 0.307 px; bounds 2x and 1.6x (both were 1 px).
     [Theory]
-    [InlineData("astronaut.png", "pipeline.astronaut.json")]
-    [InlineData("grace_hopper.jpg", "pipeline.grace_hopper.json")]
-    public void LandmarksMatchTheTensorFlowJsPipeline(string image, string fixtureFile)
+    [InlineData("astronaut.png", "pipeline.astronaut.json", 2e-4f)]
+    [InlineData("grace_hopper.jpg", "pipeline.grace_hopper.json", 0.5f)]
+    public void LandmarksMatchTheTensorFlowJsPipeline(string image, string fixtureFile, float bound)
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(ModelFixture.FixturePath("models", fixtureFile)));
         JsonElement face = doc.RootElement.GetProperty("faces")[0];
@@ -43,7 +44,7 @@ public sealed class ReferencePipelineTests(DetectorFixture fixture, ITestOutputH
         }
 
         float irisMax = new[] { 468, 469, 470, 471, 472, 473, 474, 475, 476, 477 }.Max(i => Vector2.Distance(actual[i], expected[i]));
-        output.WriteLine($"{image}: mean {sum / 478:F3} px, max {max:F3} px (point {worst}), iris points max {irisMax:F3} px; box {result.Face.Box} vs [{string.Join(", ", face.GetProperty("box").EnumerateArray().Select(e => e.GetSingle().ToString("F2")))}]");
-        max.Should().BeLessThanOrEqualTo(1f);
+        output.WriteLine($"{image}: mean {sum / 478:E2} px, max {max:E2} px (point {worst}), iris points max {irisMax:E2} px; box {result.Face.Box} vs [{string.Join(", ", face.GetProperty("box").EnumerateArray().Select(e => e.GetSingle().ToString("F2")))}]");
+        max.Should().BeLessThanOrEqualTo(bound);
     }
 }

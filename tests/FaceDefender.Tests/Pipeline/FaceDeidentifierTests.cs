@@ -6,6 +6,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using Xunit.Abstractions;
 
 namespace FaceDefender.Tests.Pipeline;
 
@@ -13,8 +14,13 @@ namespace FaceDefender.Tests.Pipeline;
 public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.Shared>
 {
     private readonly Shared _s;
+    private readonly ITestOutputHelper _output;
 
-    public FaceDeidentifierTests(Shared s) => _s = s;
+    public FaceDeidentifierTests(Shared s, ITestOutputHelper output)
+    {
+        _s = s;
+        _output = output;
+    }
 
     public sealed class Shared : IDisposable
     {
@@ -163,8 +169,11 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
         FaceDetection again = _s.Detector.Detect(g.Image!);
         again.Status.Should().Be(FaceDetectionStatus.Found);
         float ipd = g.Fusion.PatientLandmarks.InterPupillaryDistance;
-        Vector2.Distance(again.Face!.Landmarks[468], g.Fusion.PatientLandmarks[468]).Should().BeLessThan(0.02f * ipd);
-        Vector2.Distance(again.Face.Landmarks[473], g.Fusion.PatientLandmarks[473]).Should().BeLessThan(0.02f * ipd);
+        _output.WriteLine(FormattableString.Invariant($"{file}: re-detected iris vs mapped, right {Vector2.Distance(again.Face!.Landmarks[468], g.Fusion.PatientLandmarks[468]) / ipd:P3}, left {Vector2.Distance(again.Face.Landmarks[473], g.Fusion.PatientLandmarks[473]) / ipd:P3} of the IPD ({ipd:F1} px)"));
+        // Measured: astronaut 0.018 % / 0.007 %, Grace Hopper 0.045 % / 0.038 % of the IPD (right / left); bound 2x the
+        // largest, 0.09 % (it was 2 %, 44x the worst value).
+        Vector2.Distance(again.Face!.Landmarks[468], g.Fusion.PatientLandmarks[468]).Should().BeLessThan(0.0009f * ipd);
+        Vector2.Distance(again.Face.Landmarks[473], g.Fusion.PatientLandmarks[473]).Should().BeLessThan(0.0009f * ipd);
     }
 
     [Fact]
@@ -193,42 +202,57 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
     public void Unreadable_files_are_a_status_and_the_input_is_never_modified()
     {
         string dir = Directory.CreateTempSubdirectory("fd-pipe").FullName;
-        string bad = Path.Combine(dir, "truncated.jpg");
-        byte[] jpeg = File.ReadAllBytes(Face("grace_hopper.jpg"));
-        File.WriteAllBytes(bad, jpeg.AsSpan(0, 300).ToArray());
-        using DeidentificationResult r = _s.Pipeline.Deidentify(bad);
-        r.Status.Should().Be(DeidentificationStatus.UnreadableImage);
-        File.ReadAllBytes(bad).Should().Equal(jpeg.AsSpan(0, 300).ToArray());
+        try
+        {
+            string bad = Path.Combine(dir, "truncated.jpg");
+            byte[] jpeg = File.ReadAllBytes(Face("grace_hopper.jpg"));
+            File.WriteAllBytes(bad, jpeg.AsSpan(0, 300).ToArray());
+            using DeidentificationResult r = _s.Pipeline.Deidentify(bad);
+            r.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+            File.ReadAllBytes(bad).Should().Equal(jpeg.AsSpan(0, 300).ToArray());
 
-        string empty = Path.Combine(dir, "empty.png");
-        File.WriteAllBytes(empty, []);
-        using DeidentificationResult e = _s.Pipeline.Deidentify(empty);
-        e.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+            string empty = Path.Combine(dir, "empty.png");
+            File.WriteAllBytes(empty, []);
+            using DeidentificationResult e = _s.Pipeline.Deidentify(empty);
+            e.Status.Should().Be(DeidentificationStatus.UnreadableImage);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
     public void Exif_rotated_file_gives_the_same_result_and_metadata_never_reaches_the_output()
     {
         string dir = Directory.CreateTempSubdirectory("fd-exif").FullName;
-        using Image<Rgb24> upright = Image.Load<Rgb24>(Face("astronaut.png"));
-        using Image<Rgb24> rotated = upright.Clone(ctx => ctx.Rotate(RotateMode.Rotate90));
-        rotated.Metadata.ExifProfile = new ExifProfile();
-        rotated.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)8); // display = rotate 90° counter-clockwise
-        rotated.Metadata.ExifProfile.SetValue(ExifTag.Artist, "Patient Name");
-        string path = Path.Combine(dir, "rotated.jpg");
-        rotated.SaveAsJpeg(path);
+        try
+        {
+            using Image<Rgb24> upright = Image.Load<Rgb24>(Face("astronaut.png"));
+            using Image<Rgb24> rotated = upright.Clone(ctx => ctx.Rotate(RotateMode.Rotate90));
+            rotated.Metadata.ExifProfile = new ExifProfile();
+            rotated.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)8); // display = rotate 90° counter-clockwise
+            rotated.Metadata.ExifProfile.SetValue(ExifTag.Artist, "Patient Name");
+            string path = Path.Combine(dir, "rotated.jpg");
+            rotated.SaveAsJpeg(path);
 
-        using DeidentificationResult a = _s.Pipeline.Deidentify(upright, new PatientInfo(PseudonymKey: "k"));
-        using DeidentificationResult b = _s.Pipeline.Deidentify(path, new PatientInfo(PseudonymKey: "k"));
-        b.Status.Should().Be(DeidentificationStatus.Success, b.Message);
-        b.Avatar!.Id.Should().Be(a.Avatar!.Id);
-        Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]).Should().BeLessThan(3f);
+            using DeidentificationResult a = _s.Pipeline.Deidentify(upright, new PatientInfo(PseudonymKey: "k"));
+            using DeidentificationResult b = _s.Pipeline.Deidentify(path, new PatientInfo(PseudonymKey: "k"));
+            b.Status.Should().Be(DeidentificationStatus.Success, b.Message);
+            b.Avatar!.Id.Should().Be(a.Avatar!.Id);
+            _output.WriteLine(FormattableString.Invariant($"EXIF-rotated JPEG vs upright PNG: right iris {Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]):F3} px in the output"));
+            Vector2.Distance(a.Fusion!.PatientLandmarks[468], b.Fusion!.PatientLandmarks[468]).Should().BeLessThan(3f);
 
-        string outPath = Path.Combine(dir, "out.png");
-        b.SavePng(outPath);
-        using Image saved = Image.Load(outPath);
-        saved.Metadata.ExifProfile.Should().BeNull();
-        FluentActions.Invoking(() => b.SavePng(outPath)).Should().Throw<IOException>().WithMessage("*already exists*");
+            string outPath = Path.Combine(dir, "out.png");
+            b.SavePng(outPath);
+            using Image saved = Image.Load(outPath);
+            saved.Metadata.ExifProfile.Should().BeNull();
+            FluentActions.Invoking(() => b.SavePng(outPath)).Should().Throw<IOException>().WithMessage("*already exists*");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

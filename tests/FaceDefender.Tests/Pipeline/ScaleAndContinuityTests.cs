@@ -2,40 +2,124 @@ using System.Numerics;
 using FaceDefender.Abstractions;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
+using FaceDefender.Tests.Diagnostics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using Xunit.Abstractions;
 
 namespace FaceDefender.Tests.Pipeline;
 
 public sealed class ScaleAndContinuityTests : IClassFixture<FaceDeidentifierTests.Shared>
 {
     private readonly FaceDeidentifierTests.Shared _s;
+    private readonly ITestOutputHelper _output;
 
-    public ScaleAndContinuityTests(FaceDeidentifierTests.Shared s) => _s = s;
+    public ScaleAndContinuityTests(FaceDeidentifierTests.Shared s, ITestOutputHelper output)
+    {
+        _s = s;
+        _output = output;
+    }
 
     private static Image<Rgb24> Portrait() => Image.Load<Rgb24>(Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", "grace_hopper.jpg"));
 
+    private static readonly int[] EyePoints = [468, 473, 33, 133, 263, 362, 159, 145, 386, 374];
+
+    /// <summary>The names of <see cref="MeasurementArithmeticTests.Pairs"/>, in its order.</summary>
+    private static readonly string[] MeasureNames =
+    [
+        .. new[] { "right", "left" }.SelectMany(e => new[] { "iris width", "MRD1", "MRD2", "fissure height", "fissure width", "iris to inner canthus", "decentration nasal", "decentration up" }.Select(m => $"{e} {m}")),
+        "|L - R|", "horizontal vergence", "vertical difference", "inter-pupil distance",
+    ];
+
+    private static Image<Rgb24> Scaled(Image<Rgb24> photo, float scale) =>
+        photo.Clone(ctx => ctx.Resize((int)MathF.Round(photo.Width * scale), (int)MathF.Round(photo.Height * scale), KnownResamplers.Bicubic));
+
+    // Against the photo at 1x. Measured (eye points max, fraction of the IPD; transform scale error): 0.5x 0.679 %, 0.211 %;
+    // 2x 0.106 %, 0.005 %; 4x 0.107 %, 0.062 %. Bounds 1.5-2x those (they were 3 % and 3 % for every scale, up to 600x).
     [Theory]
-    [InlineData(0.5f)]
-    [InlineData(1f)]
-    [InlineData(2f)]
-    [InlineData(4f)]
-    public void Scaled_copies_land_the_eyes_in_the_same_place(float scale)
+    [InlineData(0.5f, 0.01f, 0.0035)]
+    [InlineData(2f, 0.002f, 0.0001)]
+    [InlineData(4f, 0.002f, 0.001)]
+    public void Scaled_copies_land_the_eyes_in_the_same_place(float scale, float pointBound, double scaleBound)
     {
         using Image<Rgb24> photo = Portrait();
         using DeidentificationResult reference = _s.Pipeline.Deidentify(photo, new PatientInfo(PseudonymKey: "scale"));
-        using Image<Rgb24> scaled = photo.Clone(ctx => ctx.Resize((int)(photo.Width * scale), (int)(photo.Height * scale), KnownResamplers.Bicubic));
+        using Image<Rgb24> scaled = Scaled(photo, scale);
         using DeidentificationResult r = _s.Pipeline.Deidentify(scaled, new PatientInfo(PseudonymKey: "scale"));
         r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
         FaceLandmarks a = reference.Fusion!.PatientLandmarks, b = r.Fusion!.PatientLandmarks;
         float ipd = a.InterPupillaryDistance;
-        foreach (int i in new[] { 468, 473, 33, 133, 263, 362, 159, 145, 386, 374 })
+        float worst = EyePoints.Max(i => Vector2.Distance(a[i], b[i])) / ipd;
+        double scaleError = Math.Abs((r.Fusion.Transform.Scale * scale) - reference.Fusion.Transform.Scale) / reference.Fusion.Transform.Scale;
+        _output.WriteLine(FormattableString.Invariant($"scale {scale}: eye points max {worst:P3} of the IPD, transform scale {scaleError:P3}"));
+        foreach (int i in EyePoints)
         {
-            Vector2.Distance(a[i], b[i]).Should().BeLessThan(0.03f * ipd, $"landmark {i} at scale {scale}");
+            Vector2.Distance(a[i], b[i]).Should().BeLessThan(pointBound * ipd, $"landmark {i} at scale {scale}");
         }
 
-        (r.Fusion.Transform.Scale * scale).Should().BeApproximately(reference.Fusion.Transform.Scale, 0.03 * reference.Fusion.Transform.Scale);
+        scaleError.Should().BeLessThan(scaleBound);
+    }
+
+    /// <summary>
+    /// Continuity: the same photo at adjacent 5 % steps of size must give nearly the same output geometry and the same
+    /// measurements. A step-like change in the pipeline between two sizes (a crop, a working-size or a size threshold
+    /// that switches a method) shows up as a jump between neighbours larger than the bounds, which are set from the values
+    /// measured on this portrait (see the comments).
+    /// </summary>
+    [Fact]
+    public void Adjacent_five_percent_scales_give_continuous_landmarks_and_measurements()
+    {
+        float[] scales = [0.8f, 0.85f, 0.9f, 0.95f, 1f, 1.05f, 1.1f, 1.15f, 1.2f];
+        using Image<Rgb24> photo = Portrait();
+        var results = new List<DeidentificationResult>();
+        try
+        {
+            foreach (float scale in scales)
+            {
+                using Image<Rgb24> scaled = Scaled(photo, scale);
+                DeidentificationResult r = _s.Pipeline.Deidentify(scaled, new PatientInfo(PseudonymKey: "continuity-steps"));
+                results.Add(r);
+                r.Status.Should().Be(DeidentificationStatus.Success, $"scale {scale}: {r.Message}");
+            }
+
+            float worstPoint = 0;
+            double worstMm = 0, worstScale = 0;
+            for (int k = 1; k < scales.Length; k++)
+            {
+                DeidentificationResult a = results[k - 1], b = results[k];
+                FaceLandmarks la = a.Fusion!.PatientLandmarks, lb = b.Fusion!.PatientLandmarks;
+                float point = EyePoints.Max(i => Vector2.Distance(la[i], lb[i])) / la.InterPupillaryDistance;
+                double[] changes = [.. MeasurementArithmeticTests.Pairs(a.Assessment!.Measurements, b.Assessment!.Measurements)
+                    .Select(p => Math.Abs(p.Item2.Millimetres - p.Item1.Millimetres))];
+                double mm = changes.Max();
+                string which = MeasureNames[Array.IndexOf(changes, mm)];
+                double sa = a.Fusion.Transform.Scale * scales[k - 1], sb = b.Fusion.Transform.Scale * scales[k];
+                double scaleStep = Math.Abs(sb - sa) / sa;
+                _output.WriteLine(FormattableString.Invariant(
+                    $"{scales[k - 1]:F2} -> {scales[k]:F2}: eye points max {point:P3} of the IPD, largest measurement change {mm:F3} mm ({which}), transform scale {scaleStep:P3}"));
+                worstPoint = Math.Max(worstPoint, point);
+                worstMm = Math.Max(worstMm, mm);
+                worstScale = Math.Max(worstScale, scaleStep);
+            }
+
+            _output.WriteLine(FormattableString.Invariant($"worst step: eye points {worstPoint:P3} of the IPD, measurements {worstMm:F3} mm, transform scale {worstScale:P3}"));
+            // Measured now (0.80 .. 1.20): worst steps 0.562 % of the IPD for the eye points (1.05 -> 1.10), 0.688 mm for a
+            // measurement (inter-pupil distance, 0.80 -> 0.85; |L - R| 0.586 mm, fissure widths 0.39-0.48 mm) and 0.488 % for the
+            // fit's scale (1.00 -> 1.05), while 0.95 -> 1.00 moves the eye points 0.057 %: the steps are uneven, a known
+            // problem to be fixed separately. The bounds sit just above these values (about 1.25x) so that any larger jump
+            // fails; tighten them when the jumps are fixed.
+            worstPoint.Should().BeLessThan(0.007f, "eye points between adjacent 5 % scales, fraction of the IPD (measured 0.562 %)");
+            worstMm.Should().BeLessThan(0.85, "any measurement between adjacent 5 % scales, mm (measured 0.688 mm)");
+            worstScale.Should().BeLessThan(0.006, "the fit's scale, corrected for the photo's, between adjacent 5 % scales (measured 0.488 %)");
+        }
+        finally
+        {
+            foreach (DeidentificationResult r in results)
+            {
+                r.Dispose();
+            }
+        }
     }
 
     [Fact]

@@ -92,16 +92,23 @@ public sealed class FaceResModelTests(ITestOutputHelper output)
     public void Cache_lookup_says_how_to_fetch_a_missing_model_and_rejects_a_wrong_file()
     {
         string dir = Directory.CreateTempSubdirectory("fd-faceres-cache").FullName;
-        string path = Path.Combine(dir, FaceResModel.FileName);
+        try
+        {
+            string path = Path.Combine(dir, FaceResModel.FileName);
 
-        FaceResModel.IsAvailable(path, out string? missing).Should().BeFalse();
-        missing.Should().Contain("fetch-faceres.sh").And.Contain(FaceResModel.CacheEnvironmentVariable);
-        Action load = () => FaceResModel.Load(path);
-        load.Should().Throw<FaceDefenderException>().WithMessage("*fetch-faceres.sh*");
+            FaceResModel.IsAvailable(path, out string? missing).Should().BeFalse();
+            missing.Should().Contain("fetch-faceres.sh").And.Contain(FaceResModel.CacheEnvironmentVariable);
+            Action load = () => FaceResModel.Load(path);
+            load.Should().Throw<FaceDefenderException>().WithMessage("*fetch-faceres.sh*");
 
-        File.WriteAllBytes(path, [1, 2, 3]);
-        FaceResModel.IsAvailable(path, out string? wrong).Should().BeFalse();
-        wrong.Should().Contain("expected " + FaceResModel.Sha256);
+            File.WriteAllBytes(path, [1, 2, 3]);
+            FaceResModel.IsAvailable(path, out string? wrong).Should().BeFalse();
+            wrong.Should().Contain("expected " + FaceResModel.Sha256);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FaceDefender.Avatars;
 using FaceDefender.Privacy;
 using Xunit.Abstractions;
@@ -120,22 +119,16 @@ public sealed class PrivacyAuditTests(ITestOutputHelper output)
         return s;
     }
 
+    // Speed is measured by benchmarks/FaceDefender.Benchmarks/EmbedderBenchmarks.cs (DlibEmbed, the baseline of that class:
+    // align + model for one face, the 30 ms target), not asserted here: a shared test machine makes timings noise.
     [Fact]
-    public void Embedding_one_face_takes_under_30_ms_on_one_thread()
+    public void Embedding_one_face_twice_gives_the_same_unit_vector()
     {
         using var embedder = new DlibFaceEmbedder();
         var s = PrivacyTestData.Samples[0];
-        embedder.Embed(s.Image, s.Landmarks);
-        var sw = Stopwatch.StartNew();
-        const int runs = 10;
-        for (int i = 0; i < runs; i++)
-        {
-            embedder.Embed(s.Image, s.Landmarks);
-        }
-
-        double ms = sw.Elapsed.TotalMilliseconds / runs;
-        output.WriteLine($"dlib embed (align + ONNX, one thread): {ms:F1} ms");
-        // Generous bound: the machine is shared; the target is 30 ms.
-        ms.Should().BeLessThan(120);
+        float[] first = embedder.Embed(s.Image, s.Landmarks);
+        float[] second = embedder.Embed(s.Image, s.Landmarks);
+        first.Should().HaveCount(embedder.Dimension).And.Equal(second);
+        Math.Sqrt(first.Sum(v => (double)v * v)).Should().BeApproximately(1.0, 1e-5);
     }
 }

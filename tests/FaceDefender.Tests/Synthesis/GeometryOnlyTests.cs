@@ -135,11 +135,13 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         var bench = new LandmarkDiagnosticBenchmark();
         OcularMeasurements before = bench.Measure(patient.Landmarks);
         OcularMeasurements after = bench.Measure(r.PatientLandmarks);
+        output.WriteLine(F($"largest difference {new[] { EyeSide.Right, EyeSide.Left }.SelectMany(e => Measures.Select(m => Math.Abs(m.Get(after[e]).Millimetres - m.Get(before[e]).Millimetres))).Max():E2} mm"));
         foreach (EyeSide e in new[] { EyeSide.Right, EyeSide.Left })
         {
             foreach ((string name, Func<EyeMeasurements, MeasuredValue> get) in Measures)
             {
-                get(after[e]).Millimetres.Should().BeApproximately(get(before[e]).Millimetres, 0.01, $"{name} ({e}) through the similarity");
+                // Measured: largest difference 3.05e-5 mm (float rounding); bound 2x (it was 0.01 mm, 330x).
+                get(after[e]).Millimetres.Should().BeApproximately(get(before[e]).Millimetres, 6e-5, $"{name} ({e}) through the similarity");
             }
         }
     }
