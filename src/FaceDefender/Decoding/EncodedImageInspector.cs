@@ -278,7 +278,7 @@ internal static class EncodedImageInspector
                 throw Corrupt("PNG: the first chunk is not IHDR.");
             }
 
-            bool keep;
+            bool keep = false;
             if (type.SequenceEqual("IHDR"u8))
             {
                 if (w != 0 || length != 13)
