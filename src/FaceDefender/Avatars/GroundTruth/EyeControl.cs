@@ -31,12 +31,42 @@ public sealed record EyeControl
     /// </summary>
     public float LowerLidDownMm { get; init; }
 
+    /// <summary>
+    /// This eye's own horizontal deviation in prism dioptres (100 tan of the angle), added to the scene's conjugate gaze:
+    /// positive turns the eye towards the nose (esotropia), negative towards the temple (exotropia). The eye rotates about
+    /// its centre of rotation (the schematic eye of <see cref="GroundTruthScene"/>). Range -40 .. 40; clinically 5 .. 40.
+    /// Cannot be combined with <see cref="IrisNasalMm"/> or <see cref="IrisUpMm"/>.
+    /// </summary>
+    public float HorizontalDeviationPrismDioptres { get; init; }
+
+    /// <summary>
+    /// This eye's own vertical deviation in prism dioptres: positive turns it up (hypertropia), negative down
+    /// (hypotropia). Range -40 .. 40. As <see cref="HorizontalDeviationPrismDioptres"/> otherwise.
+    /// </summary>
+    public float VerticalDeviationPrismDioptres { get; init; }
+
+    /// <summary>
+    /// Palpebral fissure height at the lid middle in mm (head frame), after the lid shifts above: the upper lid is moved
+    /// towards the lower one (or away from it) until the opening is this high; 0 closes the eye, the upper lid margin and
+    /// its lash line lying on the lower ones. Null (default): the lids as set. Range 0 .. 8; a half-closed eye is 2 .. 5.
+    /// </summary>
+    public float? FissureHeightMm { get; init; }
+
+    /// <summary>True when this eye asks for the schematic eye (a deviation).</summary>
+    internal bool HasDeviation => HorizontalDeviationPrismDioptres != 0f || VerticalDeviationPrismDioptres != 0f;
+
     internal void Validate(string name)
     {
         Check(IrisNasalMm, -4f, 4f, name + "." + nameof(IrisNasalMm));
         Check(IrisUpMm, -3f, 3f, name + "." + nameof(IrisUpMm));
         Check(UpperLidUpMm, -3f, 3f, name + "." + nameof(UpperLidUpMm));
         Check(LowerLidDownMm, -2f, 2.5f, name + "." + nameof(LowerLidDownMm));
+        Check(HorizontalDeviationPrismDioptres, -40f, 40f, name + "." + nameof(HorizontalDeviationPrismDioptres));
+        Check(VerticalDeviationPrismDioptres, -40f, 40f, name + "." + nameof(VerticalDeviationPrismDioptres));
+        if (FissureHeightMm is float fissure)
+        {
+            Check(fissure, 0f, 8f, name + "." + nameof(FissureHeightMm));
+        }
     }
 
     internal static void Check(float value, float min, float max, string name)

@@ -10,8 +10,9 @@ public sealed class EyeTruth
 {
     internal EyeTruth(
         Vector2 irisCentre, TruthValue irisWidth, TruthValue fissureHeight, TruthValue fissureWidth, TruthValue mrd1, TruthValue mrd2,
-        TruthValue irisToInnerCanthus, TruthValue decentrationNasal, TruthValue decentrationUp)
+        TruthValue irisToInnerCanthus, TruthValue decentrationNasal, TruthValue decentrationUp, EyeAlignmentTruth? alignment = null)
     {
+        Alignment = alignment;
         IrisCentre = irisCentre;
         IrisWidth = irisWidth;
         FissureHeight = fissureHeight;
@@ -52,4 +53,11 @@ public sealed class EyeTruth
 
     /// <summary>Iris centre minus the midpoint of the two canthi, vertically; positive upwards.</summary>
     public TruthValue DecentrationUp { get; }
+
+    /// <summary>
+    /// The schematic eye's rotation, limbus, pupil and corneal light reflex with the Hirschberg displacement and MRD1 /
+    /// MRD2 from the reflex; null unless the scene uses the schematic eye (<see cref="GroundTruthScene.UsesSchematicEye"/>),
+    /// and always null in <see cref="GroundTruthRender.HeadFrameTruth"/>.
+    /// </summary>
+    public EyeAlignmentTruth? Alignment { get; }
 }

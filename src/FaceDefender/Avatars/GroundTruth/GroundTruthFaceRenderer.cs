@@ -8,8 +8,10 @@ namespace FaceDefender.Avatars.GroundTruth;
 
 /// <summary>
 /// A testing aid: renders a synthetic face (the same renderer as <see cref="ProceduralAvatarProvider"/>)
-/// with controlled eye geometry (iris offsets, lid positions), head pose and scale, and returns the
-/// exact landmarks and the exact value of every ALGORITHM.md section 3 measurement. Use it to test
+/// with controlled eye geometry (iris offsets, lid positions and closure; or the schematic eye's gaze and deviations in
+/// prism dioptres with a camera light's corneal reflex), head pose and scale, and returns the exact landmarks, the exact
+/// value of every ALGORITHM.md section 3 measurement and, for the schematic eye, the alignment truth (reflex, limbus and
+/// pupil centres, Hirschberg displacement, MRD1 / MRD2 from the reflex; docs/diagnostics.md). Use it to test
 /// measurement code against known answers; the faces are synthetic, no real person.
 /// </summary>
 /// <remarks>
@@ -30,9 +32,9 @@ public static class GroundTruthFaceRenderer
         AvatarLook look = AvatarLook.Create(scene.Sex, bucket, scene.SkinTone, ProceduralAvatarProvider.IdentitySeed(scene.Identity));
         float irisRadiusCm = scene.IrisDiameterMm / 20f;
         look = look with { IrisRadius = irisRadiusCm, PupilRadius = irisRadiusCm * 0.34f, MeasurementEyes = true };
-        FaceModel model = FaceModel.Build(look, ToSettings(scene.RightEye), ToSettings(scene.LeftEye));
         var pose = new PoseDegrees(scene.RollDegrees, scene.YawDegrees, scene.PitchDegrees);
-        RasterOutput output = FaceRasterizer.Render(model, look, pose, scene.ImageSize, scene.ImageSize, scene.Scale);
+        FaceModel model = FaceModel.Build(look, ToSettings(scene.RightEye), ToSettings(scene.LeftEye), Schematic(scene, pose));
+        RasterOutput output = FaceRasterizer.Render(model, look, pose, scene.ImageSize, scene.ImageSize, scene.Scale, scene.CameraLight?.DiameterCm ?? 0f);
 
         Image<Rgb24> image = Image.LoadPixelData<Rgb24>(output.Rgb, output.Width, output.Height);
         var landmarks = new FaceLandmarks(output.Landmarks, CoordinateSpace.Source);
@@ -44,10 +46,34 @@ public static class GroundTruthFaceRenderer
             head2D[i] = new Vector2(10f * output.HeadFrameLandmarks[i].X, -10f * output.HeadFrameLandmarks[i].Y); // cm -> mm, y down
         }
 
-        FaceMeasurementTruth truth = FaceMeasurementTruth.Compute(image2D, scene.IrisDiameterMm);
+        AlignmentInputs? alignment = output.RightEyeOptics is { } rightOptics && output.LeftEyeOptics is { } leftOptics
+            ? new AlignmentInputs(rightOptics, leftOptics, scene.RightEye, scene.LeftEye, scene.CameraLight is not null, scene.IrisDiameterMm)
+            : null;
+        FaceMeasurementTruth truth = FaceMeasurementTruth.Compute(image2D, scene.IrisDiameterMm, alignment);
         FaceMeasurementTruth headTruth = FaceMeasurementTruth.Compute(head2D, scene.IrisDiameterMm);
         return new GroundTruthRender(image, landmarks, truth, headTruth, new HeadPoseTruth(scene.RollDegrees, scene.YawDegrees, scene.PitchDegrees), scene);
     }
 
-    private static EyeSettings ToSettings(EyeControl c) => new(c.IrisNasalMm, c.IrisUpMm, c.UpperLidUpMm, c.LowerLidDownMm);
+    private static EyeSettings ToSettings(EyeControl c) => new(c.IrisNasalMm, c.IrisUpMm, c.UpperLidUpMm, c.LowerLidDownMm) { FissureHeightMm = c.FissureHeightMm };
+
+    /// <summary>The schematic eyes' orientation, or null when the scene keeps the original eyes.</summary>
+    private static SchematicEyeSettings? Schematic(GroundTruthScene scene, PoseDegrees pose)
+    {
+        if (!scene.UsesSchematicEye)
+        {
+            return null;
+        }
+
+        const float d2r = MathF.PI / 180f;
+        static float Prism(float dioptres) => MathF.Atan(dioptres / 100f);
+        return new SchematicEyeSettings(
+            scene.Fixation == EyeFixation.Camera,
+            FaceRasterizer.CameraInHeadFrame(pose),
+            scene.GazeHorizontalDegrees * d2r,
+            scene.GazeUpDegrees * d2r,
+            Prism(scene.RightEye.HorizontalDeviationPrismDioptres),
+            Prism(scene.RightEye.VerticalDeviationPrismDioptres),
+            Prism(scene.LeftEye.HorizontalDeviationPrismDioptres),
+            Prism(scene.LeftEye.VerticalDeviationPrismDioptres));
+    }
 }

@@ -51,6 +51,39 @@ public sealed record GroundTruthScene
     /// </summary>
     public float IrisDiameterMm { get; init; } = 11.7f;
 
+    /// <summary>
+    /// A light at the camera whose corneal reflex each eye shows (a small saturated spot with a soft edge), with its exact
+    /// position in <see cref="EyeTruth.Alignment"/>. Null (default): no reflex is drawn. Setting it switches both eyes to
+    /// the schematic eye (see <see cref="UsesSchematicEye"/>).
+    /// </summary>
+    public CameraLight? CameraLight { get; init; }
+
+    /// <summary>
+    /// Conjugate horizontal gaze in degrees: both eyes rotate together about their centres of rotation, positive towards
+    /// the subject's left (image right), as <see cref="YawDegrees"/>. Range -20 .. 20.
+    /// </summary>
+    public float GazeHorizontalDegrees { get; init; }
+
+    /// <summary>Conjugate vertical gaze in degrees, positive up. Range -15 .. 15.</summary>
+    public float GazeUpDegrees { get; init; }
+
+    /// <summary>
+    /// Where the eyes look with no gaze and no deviation: <see cref="EyeFixation.Ahead"/> (default: visual axes parallel
+    /// to the head's forward axis, as the kit's original eyes) or <see cref="EyeFixation.Camera"/> (both visual axes
+    /// through the camera and its light, as in a Hirschberg photograph). The gaze turns the eyes from there.
+    /// </summary>
+    public EyeFixation Fixation { get; init; } = EyeFixation.Ahead;
+
+    /// <summary>
+    /// True when the scene uses the schematic eye: a camera light, a gaze, camera fixation or a deviation in either eye.
+    /// The schematic eye adds a corneal cap of radius 7.8 mm (x iris diameter / 11.7 mm) to the kit's globe, draws the
+    /// pupil at the entrance pupil's depth (3.05 mm behind the corneal apex) and rotates about a centre 13.5 mm behind the
+    /// apex; the iris offsets of <see cref="EyeControl"/> (the original eye's) cannot be used with it. Other scenes render
+    /// exactly as before these features existed.
+    /// </summary>
+    public bool UsesSchematicEye => CameraLight is not null || GazeHorizontalDegrees != 0f || GazeUpDegrees != 0f
+        || Fixation != EyeFixation.Ahead || (RightEye?.HasDeviation ?? false) || (LeftEye?.HasDeviation ?? false);
+
     internal void Validate()
     {
         if (!Enum.IsDefined(Sex) || !Enum.IsDefined(SkinTone))
@@ -78,5 +111,44 @@ public sealed record GroundTruthScene
 
         EyeControl.Check(Scale, 0.2f, 2f, nameof(Scale));
         EyeControl.Check(IrisDiameterMm, 9f, 14f, nameof(IrisDiameterMm));
+        EyeControl.Check(GazeHorizontalDegrees, -20f, 20f, nameof(GazeHorizontalDegrees));
+        EyeControl.Check(GazeUpDegrees, -15f, 15f, nameof(GazeUpDegrees));
+        if (!Enum.IsDefined(Fixation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Fixation), Fixation, "Undefined fixation.");
+        }
+
+        CameraLight?.Validate();
+        if (UsesSchematicEye && (RightEye.IrisNasalMm != 0f || RightEye.IrisUpMm != 0f || LeftEye.IrisNasalMm != 0f || LeftEye.IrisUpMm != 0f))
+        {
+            throw new ArgumentException(
+                "The iris offsets (IrisNasalMm, IrisUpMm) move the kit's original eye; with a camera light, gaze, camera fixation or a deviation use the deviations in prism dioptres instead.",
+                nameof(RightEye));
+        }
     }
+}
+
+/// <summary>Where the eyes of a <see cref="GroundTruthScene"/> look before gaze and deviation.</summary>
+public enum EyeFixation
+{
+    /// <summary>Visual axes parallel to the head's forward axis (fixation at infinity), as the kit's original eyes.</summary>
+    Ahead,
+
+    /// <summary>Both visual axes through the camera (and its light): the subject fixates the camera, as for a Hirschberg photograph.</summary>
+    Camera,
+}
+
+/// <summary>A light at the camera (a flash or ring light facing the subject, centred on the lens). Immutable.</summary>
+public sealed record CameraLight
+{
+    /// <summary>A 4 cm light.</summary>
+    public static CameraLight Default { get; } = new();
+
+    /// <summary>
+    /// Diameter of the light in cm: its mirror image in the cornea (radius 7.8 mm, a convex mirror of focal length 3.9 mm)
+    /// is about 0.26 mm across for a 4 cm light at the kit's 60 cm camera distance. Range 0.5 .. 20. Default 4.
+    /// </summary>
+    public float DiameterCm { get; init; } = 4f;
+
+    internal void Validate() => EyeControl.Check(DiameterCm, 0.5f, 20f, nameof(CameraLight) + "." + nameof(DiameterCm));
 }

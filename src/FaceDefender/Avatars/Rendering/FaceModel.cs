@@ -5,7 +5,28 @@ using static FaceDefender.Avatars.Rendering.RenderMath;
 namespace FaceDefender.Avatars.Rendering;
 
 /// <summary>Per-eye controls in millimetres, added to the avatar's own lid positions.</summary>
-internal readonly record struct EyeSettings(float IrisNasalMm, float IrisUpMm, float UpperLidUpMm, float LowerLidDownMm);
+internal readonly record struct EyeSettings(float IrisNasalMm, float IrisUpMm, float UpperLidUpMm, float LowerLidDownMm)
+{
+    /// <summary>
+    /// Palpebral fissure height at the lid middle in mm (head frame), reached by moving the upper lid towards the lower
+    /// one after the other lid settings; 0 closes the eye (the upper margin lies on the lower one). Null: lids as set.
+    /// </summary>
+    public float? FissureHeightMm { get; init; }
+}
+
+/// <summary>
+/// The schematic eye's orientation (ground-truth kit): both eyes rotate about their centres of rotation, first to
+/// their fixation direction, then by the conjugate gaze plus each eye's own deviation (Fick angles, radians).
+/// </summary>
+/// <param name="FixateCamera">True: with no gaze each visual axis passes through <paramref name="CameraHead"/>; false: parallel to the head's +Z.</param>
+/// <param name="CameraHead">The camera (and light) position in the head frame, cm.</param>
+/// <param name="GazeRight">Conjugate gaze towards +X (image right), radians.</param>
+/// <param name="GazeUp">Conjugate gaze up, radians.</param>
+/// <param name="RightNasal">Right eye's own horizontal deviation towards its nose (eso), radians.</param>
+/// <param name="RightUp">Right eye's own vertical deviation up (hyper), radians.</param>
+/// <param name="LeftNasal">Left eye's own horizontal deviation towards its nose, radians.</param>
+/// <param name="LeftUp">Left eye's own vertical deviation up, radians.</param>
+internal sealed record SchematicEyeSettings(bool FixateCamera, Vector3 CameraHead, float GazeRight, float GazeUp, float RightNasal, float RightUp, float LeftNasal, float LeftUp);
 
 /// <summary>One eyeball: a sphere whose visible cap in front of the limbus is a transparent cornea over a flat iris.</summary>
 internal sealed class EyeballModel
@@ -21,6 +42,30 @@ internal sealed class EyeballModel
 
     /// <summary>Cosine of the angle between the gaze and the limbus, seen from the eye centre.</summary>
     public float CosLimbus => MathF.Sqrt(1f - (IrisRadius / Radius) * (IrisRadius / Radius));
+
+    /// <summary>
+    /// The schematic eye (ground-truth kit alignment features): a corneal cap of its own curvature over the globe, the
+    /// pupil drawn at the entrance pupil's depth, rotation about <see cref="RotationCentre"/>. False: the original eye.
+    /// </summary>
+    public bool Schematic { get; init; }
+
+    /// <summary>Centre of the anterior corneal sphere (schematic eye).</summary>
+    public Vector3 CorneaCentre { get; init; }
+
+    /// <summary>Radius of the anterior corneal sphere (schematic eye).</summary>
+    public float CorneaRadius { get; init; }
+
+    /// <summary>Centre of the entrance pupil, on the optical axis behind the limbus plane (schematic eye).</summary>
+    public Vector3 PupilCentre { get; init; }
+
+    /// <summary>Centre of rotation (schematic eye).</summary>
+    public Vector3 RotationCentre { get; init; }
+
+    /// <summary>Fick angles of the visual axis in the head frame, radians: towards +X and up (schematic eye).</summary>
+    public Vector2 AxisAngles { get; init; }
+
+    /// <summary>Cosine of the corneal cap's half angle seen from <see cref="CorneaCentre"/> (the limbus is its edge).</summary>
+    public float CosCorneaCap => MathF.Sqrt(1f - (IrisRadius / CorneaRadius) * (IrisRadius / CorneaRadius));
 }
 
 /// <summary>
@@ -91,7 +136,7 @@ internal sealed class FaceModel
     private const float LateralCanthusShift = 0.05f;
 
     /// <summary>Builds the head of <paramref name="look"/> with extra per-eye settings.</summary>
-    public static FaceModel Build(AvatarLook look, EyeSettings rightEye, EyeSettings leftEye)
+    public static FaceModel Build(AvatarLook look, EyeSettings rightEye, EyeSettings leftEye, SchematicEyeSettings? schematic = null)
     {
         CanonicalFaceMesh mesh = CanonicalFaceMesh.Instance;
         var canonical = mesh.Vertices.ToArray();
@@ -105,10 +150,23 @@ internal sealed class FaceModel
         // settings (ptosis, retraction) move the lids and not the eyes.
         MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, look.UpperLidUpMm / 10f, look.LowerLidDownMm / 10f);
         MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, look.UpperLidUpMm / 10f, look.LowerLidDownMm / 10f);
-        EyeballModel rightBall = BuildEye(v, RightUpperMargin, RightLowerMargin, look, rightEye, nasalSign: 1f);
-        EyeballModel leftBall = BuildEye(v, LeftUpperMargin, LeftLowerMargin, look, leftEye, nasalSign: -1f);
+        EyeballModel rightBall = schematic is null
+            ? BuildEye(v, RightUpperMargin, RightLowerMargin, look, rightEye, nasalSign: 1f)
+            : BuildSchematicEye(v, RightUpperMargin, RightLowerMargin, look, schematic, schematic.RightNasal, schematic.RightUp, nasalSign: 1f);
+        EyeballModel leftBall = schematic is null
+            ? BuildEye(v, LeftUpperMargin, LeftLowerMargin, look, leftEye, nasalSign: -1f)
+            : BuildSchematicEye(v, LeftUpperMargin, LeftLowerMargin, look, schematic, schematic.LeftNasal, schematic.LeftUp, nasalSign: -1f);
         MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, rightEye.UpperLidUpMm / 10f, rightEye.LowerLidDownMm / 10f);
         MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, leftEye.UpperLidUpMm / 10f, leftEye.LowerLidDownMm / 10f);
+        if (rightEye.FissureHeightMm is float rightFissure)
+        {
+            SetFissure(v, canonical, RightUpperMargin, RightLowerMargin, rightFissure / 10f);
+        }
+
+        if (leftEye.FissureHeightMm is float leftFissure)
+        {
+            SetFissure(v, canonical, LeftUpperMargin, LeftLowerMargin, leftFissure / 10f);
+        }
 
         // A child's larger cranium grows up and back (the vault), hardly at the cheeks, so its
         // centre rises with it and it stays behind the face's border.
@@ -325,6 +383,150 @@ internal sealed class FaceModel
             IrisRadius = irisR,
             PupilRadius = look.PupilRadius,
         };
+    }
+
+    /// <summary>
+    /// Moves the upper lid so that the fissure at the lid middle is <paramref name="heightCm"/>: each upper-margin vertex
+    /// goes to lower + f (upper - lower) with the partner lower-margin vertex (same position along the eye), f = height /
+    /// current height at the middle, so f = 0 lays the upper margin exactly on the lower one (a closed eye, lash lines
+    /// meeting). The skin above follows with a weight that falls to zero over at least twice the largest movement, so it
+    /// stretches without folding.
+    /// </summary>
+    private static void SetFissure(Vector3[] v, Vector3[] canonical, int[] upper, int[] lower, float heightCm)
+    {
+        int mid = upper.Length / 2;
+        float current = v[upper[mid]].Y - v[lower[mid]].Y;
+        if (current <= 1e-4f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(heightCm), "The lids are already closed.");
+        }
+
+        float f = heightCm / current;
+        var target = new Vector3[upper.Length];
+        var move = new Vector3[upper.Length];
+        float largest = 0f;
+        for (int k = 0; k < upper.Length; k++)
+        {
+            Vector3 up = v[upper[k]], lo = v[lower[k]];
+            target[k] = k == 0 || k == upper.Length - 1 ? up : lo + f * (up - lo);
+            move[k] = target[k] - up;
+            largest = MathF.Max(largest, move[k].Length());
+        }
+
+        float reach = MathF.Max(0.9f, 2f * largest);
+        var onMargin = new HashSet<int>(upper);
+        Vector3 outer = canonical[upper[0]], inner = canonical[upper[^1]];
+        for (int i = 0; i < v.Length; i++)
+        {
+            Vector3 c = canonical[i];
+            float t = (c.X - outer.X) / (inner.X - outer.X);
+            if (t <= 0f || t >= 1f || onMargin.Contains(i))
+            {
+                continue;
+            }
+
+            float yUp = MarginY(canonical, upper, c.X);
+            if (c.Y >= yUp - 1e-4f)
+            {
+                float w = 1f - Smoothstep(0f, reach, c.Y - yUp);
+                v[i] += w * MarginMove(canonical, upper, move, c.X);
+            }
+        }
+
+        for (int k = 1; k < upper.Length - 1; k++)
+        {
+            v[upper[k]] = target[k];
+        }
+    }
+
+    /// <summary>The margin vertices' movement interpolated along the canonical margin at <paramref name="x"/>.</summary>
+    private static Vector3 MarginMove(Vector3[] canonical, int[] margin, Vector3[] move, float x)
+    {
+        for (int k = 0; k < margin.Length - 1; k++)
+        {
+            Vector3 a = canonical[margin[k]], b = canonical[margin[k + 1]];
+            if ((x - a.X) * (x - b.X) <= 0f)
+            {
+                float t = MathF.Abs(b.X - a.X) < 1e-6f ? 0f : (x - a.X) / (b.X - a.X);
+                return move[k] + (move[k + 1] - move[k]) * t;
+            }
+        }
+
+        return Vector3.Zero;
+    }
+
+    // The schematic eye (ground-truth kit), adult values in mm scaled by the iris radius / 5.85 mm. Sources: anterior
+    // corneal radius 7.8 mm (Le Grand's theoretical eye; Gullstrand's exact eye has 7.7 mm), aqueous index 1.336 and the
+    // anterior lens surface, where the pupil lies, 3.6 mm behind the corneal apex (the optical constants of an average
+    // adult eye as tabulated in Millodot's Dictionary of Optometry and Visual Science); Le Grand and El Hage
+    // (Physiological Optics, Springer 1980, ch. 2) describe the eye as a 12 mm sphere capped by a cornea of about 8 mm
+    // radius whose centre lies about 5 mm in front of the globe's (here 5.3 mm). The centre of rotation is taken on the optical axis 13.5 mm behind
+    // the corneal apex, the usual textbook value (measured centres vary: about 15.3 mm for horizontal and 12.5 mm for
+    // vertical movements in Ophthalmic Physiol Opt 2022;42:376-383). The entrance pupil, the image of the real pupil
+    // (3.6 mm deep) through the cornea, is at 1 / (1.336 / 3.6 - 0.336 / 7.8) = 3.05 mm behind the apex, magnified
+    // 1.13 times (single refracting surface; Gullstrand's exact eye: 3.047 mm).
+    internal const float CorneaRadiusMm = 7.8f;
+    internal const float RotationCentreDepthMm = 13.5f;
+    internal const float EntrancePupilDepthMm = 3.05f;
+    private const float SchematicIrisRadiusMm = 5.85f;
+
+    /// <summary>
+    /// The schematic eye: the kit's globe (its limbus where the original eye has it) with a corneal cap of radius 7.8 mm
+    /// meeting the globe at the limbus, rotated about the centre of rotation to the fixation direction and then by the
+    /// gaze and the eye's own deviation (Fick angles: horizontal about the head's vertical axis, then vertical).
+    /// </summary>
+    private static EyeballModel BuildSchematicEye(Vector3[] v, int[] upper, int[] lower, AvatarLook look, SchematicEyeSettings s, float nasal, float up, float nasalSign)
+    {
+        Vector3 outer = v[upper[0]], inner = v[upper[^1]];
+        Vector3 top = v[upper[upper.Length / 2]], bottom = v[lower[lower.Length / 2]];
+        float irisR = look.IrisRadius;
+        float radius = irisR / 0.4875f;
+        float cx = 0.5f * (outer.X + inner.X);
+        float cy = bottom.Y + 0.53f * (top.Y - bottom.Y);
+        float apexZ = 0.5f * (top.Z + bottom.Z) - 0.04f;
+        var globe = new Vector3(cx, cy, apexZ - radius);
+        float rho = radius * MathF.Sqrt(1f - (irisR / radius) * (irisR / radius)); // globe centre to limbus plane
+
+        float mm = irisR / SchematicIrisRadiusMm; // cm per schematic mm
+        float corneaR = CorneaRadiusMm * mm;
+        float sag = corneaR - MathF.Sqrt(corneaR * corneaR - irisR * irisR); // limbus plane to corneal apex
+        float apexFromRotation = RotationCentreDepthMm * mm;
+        Vector3 rotation = globe + (rho + sag - apexFromRotation) * Vector3.UnitZ;
+
+        // Fixation direction, then the gaze and deviation in that frame.
+        Vector3 b = s.FixateCamera ? Vector3.Normalize(s.CameraHead - rotation) : Vector3.UnitZ;
+        float h0 = MathF.Atan2(b.X, b.Z), v0 = MathF.Asin(Math.Clamp(b.Y, -1f, 1f));
+        float h = s.GazeRight + nasalSign * nasal, vv = s.GazeUp + up;
+        Vector3 Apply(Vector3 p) => Fick(h0, v0, Fick(h, vv, p));
+        Vector3 axis = Apply(Vector3.UnitZ);
+        Vector3 At(float depthFromRotation) => rotation + depthFromRotation * axis;
+        return new EyeballModel
+        {
+            Centre = At(apexFromRotation - sag - rho),
+            Radius = radius,
+            Gaze = axis,
+            AxisX = Apply(Vector3.UnitX),
+            AxisY = Apply(Vector3.UnitY),
+            IrisCentre = At(apexFromRotation - sag),
+            IrisRadius = irisR,
+            PupilRadius = look.PupilRadius,
+            Schematic = true,
+            CorneaCentre = At(apexFromRotation - corneaR),
+            CorneaRadius = corneaR,
+            PupilCentre = At(apexFromRotation - (EntrancePupilDepthMm * mm)),
+            RotationCentre = rotation,
+            AxisAngles = new Vector2(MathF.Atan2(axis.X, axis.Z), MathF.Asin(Math.Clamp(axis.Y, -1f, 1f))),
+        };
+    }
+
+    /// <summary>Fick rotation: <paramref name="p"/> turned up by <paramref name="v"/> (about X), then towards +X by <paramref name="h"/> (about Y).</summary>
+    private static Vector3 Fick(float h, float v, Vector3 p)
+    {
+        float ch = MathF.Cos(h), sh = MathF.Sin(h), cv = MathF.Cos(v), sv = MathF.Sin(v);
+        var x = new Vector3(ch, 0f, -sh);
+        var y = new Vector3(-sh * sv, cv, -ch * sv);
+        var z = new Vector3(sh * cv, sv, ch * cv);
+        return p.X * x + p.Y * y + p.Z * z;
     }
 
     private static Vector3[] ComputeNormals(Vector3[] v, CanonicalFaceMesh mesh)

@@ -21,6 +21,40 @@ internal sealed class RasterOutput
 
     /// <summary>The same landmarks in the head frame (cm, before pose), for physical truths.</summary>
     public required Vector3[] HeadFrameLandmarks { get; init; }
+
+    /// <summary>The subject's right eye's schematic-eye projections; null for the original eye.</summary>
+    public EyeOptics? RightEyeOptics { get; init; }
+
+    /// <summary>The subject's left eye's schematic-eye projections; null for the original eye.</summary>
+    public EyeOptics? LeftEyeOptics { get; init; }
+}
+
+/// <summary>What one schematic eye shows in the image (pixels; pixel (i, j) covers [i, i + 1) x [j, j + 1)).</summary>
+internal sealed record EyeOptics
+{
+    /// <summary>Projected centre of the limbus circle (the iris centre landmark).</summary>
+    public required Vector2 LimbusCentre { get; init; }
+
+    /// <summary>Projected centre of the entrance pupil.</summary>
+    public required Vector2 PupilCentre { get; init; }
+
+    /// <summary>Projected corneal reflex of the light at the camera (the point whose normal points at the camera).</summary>
+    public required Vector2 Reflex { get; init; }
+
+    /// <summary>False when the camera is beyond the corneal cap: the reflex is then on the sclera (the globe sphere).</summary>
+    public required bool ReflexOnCornea { get; init; }
+
+    /// <summary>The eyeball (not a lid or other skin) is drawn at the reflex.</summary>
+    public required bool ReflexVisible { get; init; }
+
+    /// <summary>Radius of the light's mirror image in pixels (0 without a light).</summary>
+    public required float ReflexRadiusPixels { get; init; }
+
+    /// <summary>Image scale at the limbus centre's depth, pixels per mm.</summary>
+    public required float PixelsPerMm { get; init; }
+
+    /// <summary>Fick angles of the visual axis in the head frame (radians, towards +X and up).</summary>
+    public required Vector2 AxisAngles { get; init; }
 }
 
 /// <summary>
@@ -85,8 +119,24 @@ internal sealed partial class FaceRasterizer
         return result;
     });
 
+    // The camera light's corneal reflex (ground-truth kit): peak radiance of a 4 cm light's mirror image, in the linear
+    // units where a white surface in full key light is about 1. For a light of area A at distance d the reflex is
+    // 0.025 pi d^2 / (rho A) times as bright as skin of albedo rho lit by the same light (Fresnel reflectance of the
+    // cornea, n = 1.376: 2.5 %), about 45x for a 4 cm light at 60 cm: far beyond saturation, as in a flash photograph.
+    // The reflex's total flux does not depend on the light's size (radiance ~ 1 / A, image area ~ A).
+    private const float ReflexRadiance4Cm = 25f;
+
+    // Soft edge of the reflex: a Gaussian of 0.5 px (the scale of the renderer's edge anti-aliasing) convolved with the
+    // light's mirror image (a disc of radius r, per-axis variance r^2 / 4).
+    private const float ReflexBlurPixels = 0.5f;
+
     private readonly FaceModel _model;
     private readonly RenderBuffers _buffers;
+    private readonly float _cameraLightCm;
+    private ReflexSpot _reflexR, _reflexL;
+
+    /// <summary>A schematic eye's corneal reflex: head-frame point, canvas position, radius in pixels.</summary>
+    private readonly record struct ReflexSpot(Vector3 Point, Vector2 Canvas, bool OnCornea, float RadiusPx);
     private readonly Vector3 _downWorld;
     private readonly AvatarLook _look;
     private readonly int _w, _h;
@@ -148,9 +198,10 @@ internal sealed partial class FaceRasterizer
         }
     }
 
-    private FaceRasterizer(FaceModel model, AvatarLook look, PoseDegrees pose, int width, int height, float scale)
+    private FaceRasterizer(FaceModel model, AvatarLook look, PoseDegrees pose, int width, int height, float scale, float cameraLightCm)
     {
         _model = model;
+        _cameraLightCm = cameraLightCm;
         _look = look;
         _w = width;
         _h = height;
@@ -232,10 +283,13 @@ internal sealed partial class FaceRasterizer
         _eyePolyL = FaceModel.LeftEyeRing.Select(i => _screen[i]).ToArray();
     }
 
-    /// <summary>Renders <paramref name="model"/> and returns the image with its exact landmarks.</summary>
-    public static RasterOutput Render(FaceModel model, AvatarLook look, PoseDegrees pose, int width, int height, float scale)
+    /// <summary>
+    /// Renders <paramref name="model"/> and returns the image with its exact landmarks. <paramref name="cameraLightCm"/>:
+    /// diameter of a light at the camera whose corneal reflex is drawn on schematic eyes (0: none).
+    /// </summary>
+    public static RasterOutput Render(FaceModel model, AvatarLook look, PoseDegrees pose, int width, int height, float scale, float cameraLightCm = 0f)
     {
-        var r = new FaceRasterizer(model, look, pose, width, height, scale);
+        var r = new FaceRasterizer(model, look, pose, width, height, scale, cameraLightCm);
         try
         {
             return r.Run();
@@ -303,16 +357,34 @@ internal sealed partial class FaceRasterizer
         Mark("shade");
         ShadeEyeLids();
         Mark("lids");
+        AddCornealReflexes();
         ComposeHair();
         Mark("compose");
         byte[] rgb = Resolve();
         Mark("resolve");
-        var output = new RasterOutput { Width = _w, Height = _h, Rgb = rgb, Landmarks = ComputeLandmarks(out Vector3[] head), HeadFrameLandmarks = head };
+        var output = new RasterOutput
+        {
+            Width = _w,
+            Height = _h,
+            Rgb = rgb,
+            Landmarks = ComputeLandmarks(out Vector3[] head),
+            HeadFrameLandmarks = head,
+            RightEyeOptics = Optics(_model.RightEye, _reflexR, IdEyeR),
+            LeftEyeOptics = Optics(_model.LeftEye, _reflexL, IdEyeL),
+        };
         Mark("landmarks");
         return output;
     }
 
     // ---------------------------------------------------------------- geometry helpers
+
+    /// <summary>The camera's position in the head frame for <paramref name="pose"/> (the same arithmetic as the constructor's).</summary>
+    internal static Vector3 CameraInHeadFrame(PoseDegrees pose)
+    {
+        float d2r = MathF.PI / 180f;
+        Mat3 rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(-pose.Pitch * d2r);
+        return rot.Transpose().Apply(new Vector3(0f, 0f, CameraDistance) - Pivot) + Pivot;
+    }
 
     private static Vector2 Project(Vector3 p)
     {
@@ -2004,6 +2076,11 @@ internal sealed partial class FaceRasterizer
 
     private Vector3 ShadeEye(float px, float py, EyeballModel eye, bool right)
     {
+        if (eye.Schematic)
+        {
+            return ShadeSchematicEye(px, py, eye, right);
+        }
+
         Vector3 d = RayDirHead(px, py);
         if (!IntersectEllipsoid(_camHead, d, eye.Centre, new Vector3(eye.Radius), out float t0, out _))
         {
@@ -2049,6 +2126,177 @@ internal sealed partial class FaceRasterizer
         float sp = PowUnit(SaturateFast(Vector3.Dot(n, h)), 180f);
         col += new Vector3(1.6f) * sp;
         return col;
+    }
+
+    /// <summary>
+    /// The schematic eye (ground-truth kit): the corneal cap is its own sphere; through it the iris is painted at the
+    /// limbus plane and the pupil at the entrance pupil's plane (no refraction is traced: what is drawn there is the
+    /// entrance pupil, the pupil's image through the cornea); the key light's highlight is taken on the corneal sphere,
+    /// at a quarter of its strength when the camera light's reflex is drawn (a large soft source beside a flash).
+    /// </summary>
+    private Vector3 ShadeSchematicEye(float px, float py, EyeballModel eye, bool right)
+    {
+        Vector3 d = RayDirHead(px, py);
+        bool globe = IntersectEllipsoid(_camHead, d, eye.Centre, new Vector3(eye.Radius), out float t0, out _);
+        bool cornea = IntersectEllipsoid(_camHead, d, eye.CorneaCentre, new Vector3(eye.CorneaRadius), out float tc, out _)
+            && Vector3.Dot(_camHead + tc * d - eye.CorneaCentre, eye.Gaze) >= eye.CorneaRadius * eye.CosCorneaCap;
+        if (!globe && !cornea)
+        {
+            return new Vector3(0.05f, 0.03f, 0.03f);
+        }
+
+        Vector3 p = _camHead + (cornea ? tc : t0) * d;
+        Vector3 nGlobe = Vector3.Normalize(p - eye.Centre);
+        Vector3 nSurface = cornea ? (p - eye.CorneaCentre) / eye.CorneaRadius : nGlobe;
+        Vector3 n = ToWorld(nGlobe);
+        Vector3 view = Vector3.Normalize(-ToWorld(d));
+        Vector3 col;
+        if (cornea || Vector3.Dot(nGlobe, eye.Gaze) >= eye.CosLimbus - 0.02f)
+        {
+            float denom = Vector3.Dot(d, eye.Gaze);
+            float ti = MathF.Abs(denom) > 1e-6f ? Vector3.Dot(eye.IrisCentre - _camHead, eye.Gaze) / denom : t0;
+            float tp = MathF.Abs(denom) > 1e-6f ? Vector3.Dot(eye.PupilCentre - _camHead, eye.Gaze) / denom : t0;
+            Vector3 q = _camHead + ti * d - eye.IrisCentre;
+            Vector3 qp = _camHead + tp * d - eye.PupilCentre;
+            float qx = Vector3.Dot(q, eye.AxisX), qy = Vector3.Dot(q, eye.AxisY);
+            float r = MathF.Sqrt(qx * qx + qy * qy) / eye.IrisRadius;
+            float rp = MathF.Sqrt(MathF.Max(0f, qp.LengthSquared() - Vector3.Dot(qp, eye.Gaze) * Vector3.Dot(qp, eye.Gaze))) / eye.IrisRadius;
+            float ang = FastAtan2(qy, qx);
+            float fibres = 0.5f + 0.5f * ValueNoise.Sample(ang * 14f + _look.NoiseOffset.X, r * 3f) + 0.25f * ValueNoise.Sample(ang * 40f, r * 6f + 3f);
+            float pr = eye.PupilRadius / eye.IrisRadius;
+            Vector3 iris = Lerp(_look.IrisInner, _look.IrisOuter, SmoothstepFast(pr, 1f, r)) * (0.7f + 0.5f * fibres);
+            iris *= 1f - 0.6f * SmoothstepFast(0.78f, 1.0f, r); // limbal ring
+            Vector3 pupil = new(0.012f, 0.010f, 0.010f);
+            col = Lerp(pupil, iris, SmoothstepFast(pr - 0.03f, pr + 0.03f, rp));
+            col = Lerp(col, ScleraColour(nGlobe, eye, right), SmoothstepFast(0.98f, 1.04f, r));
+            col *= (0.55f + 0.45f * SaturateFast(Vector3.Dot(n, KeyDir))) * 1.1f;
+        }
+        else
+        {
+            col = ScleraColour(nGlobe, eye, right);
+            float diffuse = SaturateFast((Vector3.Dot(n, KeyDir) + 0.6f) / 1.6f);
+            col *= 0.45f + 0.75f * diffuse;
+        }
+
+        Vector3 h = Vector3.Normalize(KeyDir + view);
+        float sp = PowUnit(SaturateFast(Vector3.Dot(ToWorld(nSurface), h)), 180f);
+        col += new Vector3(_cameraLightCm > 0f ? 0.4f : 1.6f) * sp;
+        return col;
+    }
+
+    /// <summary>
+    /// The corneal reflex of the light at the camera. With the light at the camera the reflecting point's normal must
+    /// point at the camera, so it is the point of the corneal sphere on the line from its centre to the camera (on the
+    /// globe sphere instead when the camera lies beyond the corneal cap). The light's mirror image (a convex mirror of
+    /// focal length R / 2) has radius (D / 2) (R / 2) / (u + R / 2) for a light of diameter D at distance u.
+    /// </summary>
+    private ReflexSpot Reflex(EyeballModel eye)
+    {
+        if (!eye.Schematic)
+        {
+            return default;
+        }
+
+        Vector3 toCamera = Vector3.Normalize(_camHead - eye.CorneaCentre);
+        bool onCornea = Vector3.Dot(toCamera, eye.Gaze) >= eye.CosCorneaCap;
+        Vector3 centre = onCornea ? eye.CorneaCentre : eye.Centre;
+        float mirror = onCornea ? eye.CorneaRadius : eye.Radius;
+        Vector3 point = centre + mirror * Vector3.Normalize(_camHead - centre);
+        Vector3 pw = PoseToWorld(point);
+        float u = Vector3.Distance(_camHead, point);
+        float f = 0.5f * mirror;
+        float radiusCm = 0.5f * _cameraLightCm * f / (u + f);
+        return new ReflexSpot(point, ToCanvas(ProjectWorld(pw)), onCornea, radiusCm * _k / (CameraDistance - pw.Z));
+    }
+
+    private void AddCornealReflexes()
+    {
+        _reflexR = Reflex(_model.RightEye);
+        _reflexL = Reflex(_model.LeftEye);
+        if (_cameraLightCm <= 0f)
+        {
+            return;
+        }
+
+        if (_model.RightEye.Schematic)
+        {
+            AddCornealReflex(IdEyeR, _eyePolyR, _reflexR);
+        }
+
+        if (_model.LeftEye.Schematic)
+        {
+            AddCornealReflex(IdEyeL, _eyePolyL, _reflexL);
+        }
+    }
+
+    /// <summary>
+    /// Adds the reflex (white, on the eyeball's pixels only, so a lid hides it) after the lid shadow, which belongs to
+    /// the key light; the lash contact line at the upper margin covers it as in <see cref="ShadeEyeLids(int, Vector2[])"/>.
+    /// </summary>
+    private void AddCornealReflex(int id, Vector2[] poly, ReflexSpot spot)
+    {
+        float width = Vector2.Distance(poly[0], poly[8]);
+        float shadowPx = MathF.Max(2f, 0.2f * width);
+        float lashPx = MathF.Max(1f, 0.045f * width);
+        int maxScan = (int)MathF.Ceiling(shadowPx) + 1;
+        float r = spot.RadiusPx;
+        float s2 = 0.25f * r * r + ReflexBlurPixels * ReflexBlurPixels;
+        float radiance = ReflexRadiance4Cm * (4f / _cameraLightCm) * (4f / _cameraLightCm);
+        float peak = radiance * r * r / (2f * s2);
+        int reach = (int)MathF.Ceiling(4f * MathF.Sqrt(s2)) + 1;
+        int cx = (int)MathF.Floor(spot.Canvas.X), cy = (int)MathF.Floor(spot.Canvas.Y);
+        for (int y = Math.Max(0, cy - reach); y <= Math.Min(_h - 1, cy + reach); y++)
+        {
+            for (int x = Math.Max(0, cx - reach); x <= Math.Min(_w - 1, cx + reach); x++)
+            {
+                int o = y * _w + x;
+                if (_id[o] != id)
+                {
+                    continue;
+                }
+
+                float dx = x + 0.5f - spot.Canvas.X, dy = y + 0.5f - spot.Canvas.Y;
+                float g = peak * MathF.Exp(-(dx * dx + dy * dy) / (2f * s2));
+                int up = 1;
+                while (up <= maxScan && y - up >= 0 && _id[o - up * _w] == id)
+                {
+                    up++;
+                }
+
+                float u = MathF.Min(up - 0.5f, maxScan);
+                float lashNoise = 0.5f + 0.5f * ValueNoise.Sample(x * 0.9f * 1024f / _w / 1.5f, 3f);
+                float lash = _look.MeasurementEyes
+                    ? SmoothstepFast(lashPx * (0.35f + 0.2f * lashNoise), lashPx * 0.08f, u)
+                    : SmoothstepFast(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
+                g *= 1f - 0.85f * lash;
+                _colour[3 * o] += g;
+                _colour[3 * o + 1] += g;
+                _colour[3 * o + 2] += g;
+            }
+        }
+    }
+
+    private EyeOptics? Optics(EyeballModel eye, ReflexSpot spot, int id)
+    {
+        if (!eye.Schematic)
+        {
+            return null;
+        }
+
+        Vector3 limbus = PoseToWorld(eye.IrisCentre);
+        int px = (int)MathF.Floor(spot.Canvas.X), py = (int)MathF.Floor(spot.Canvas.Y);
+        bool visible = px >= 0 && py >= 0 && px < _w && py < _h && _id[py * _w + px] == id;
+        return new EyeOptics
+        {
+            LimbusCentre = ToCanvas(ProjectWorld(limbus)),
+            PupilCentre = ToCanvas(ProjectWorld(PoseToWorld(eye.PupilCentre))),
+            Reflex = spot.Canvas,
+            ReflexOnCornea = spot.OnCornea,
+            ReflexVisible = visible,
+            ReflexRadiusPixels = _cameraLightCm > 0f ? spot.RadiusPx : 0f,
+            PixelsPerMm = _k / (CameraDistance - limbus.Z) / 10f,
+            AxisAngles = eye.AxisAngles,
+        };
     }
 
     private Vector3 ScleraColour(Vector3 nHead, EyeballModel eye, bool right)
