@@ -187,6 +187,10 @@ public sealed class HostileBatchTests : IDisposable
         Run(Face("astronaut.png"), Path.Combine(file, "out"), new BatchSettings(), stderr: err2).Should().Be(Program.RunFailed);
         string text = err2.ToString();
         text.Should().Contain("the run stopped").And.Contain("file,status,message").And.Contain("astronaut.png,NotProcessed");
+        System.Text.RegularExpressions.Match fallback = System.Text.RegularExpressions.Regex.Match(text, @"reports written instead to (\S+)");
+        fallback.Success.Should().BeTrue("the report goes to a fallback folder when the output folder cannot take it");
+        File.Exists(Path.Combine(fallback.Groups[1].Value, "report.json")).Should().BeTrue();
+        Directory.Delete(fallback.Groups[1].Value, recursive: true);
     }
 
     [Fact]
