@@ -1,7 +1,7 @@
 namespace FaceDefender.Avatars;
 
 /// <summary>
-/// The avatar age buckets: the prototype's buckets from ALGORITHM.md section 2, extended to 85.
+/// The avatar age buckets: the paper prototype's buckets, extended to 85.
 /// An age maps to the upper end of its bucket: (0, 5] -> 5, (5, 10] -> 10, (10, 15] -> 15,
 /// (15, 20] -> 20, then 10-year steps (20, 30] -> 30 ... (70, 80] -> 80, and everything above 80
 /// -> 85. Age 0 (a newborn) maps to 5.

@@ -2,7 +2,7 @@ namespace FaceDefender.Fusion;
 
 /// <summary>
 /// The landmark index sets of the fusion (MediaPipe Face Mesh topology; left/right are the subject's),
-/// as used by the FaceDefender prototype. Facts from the paper's method, see ALGORITHM.md.
+/// as used by the FaceDefender prototype. Facts from the paper's method.
 /// </summary>
 public static class FusionLandmarkSets
 {

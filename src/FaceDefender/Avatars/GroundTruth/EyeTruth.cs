@@ -4,7 +4,7 @@ namespace FaceDefender.Avatars.GroundTruth;
 
 /// <summary>
 /// Exact measurements of one eye, computed from the exact landmarks with the formulas of
-/// ALGORITHM.md section 3 (image axes, y down), plus the clinical extras. Immutable.
+/// the paper's measurements (image axes, y down), plus the clinical extras. Immutable.
 /// </summary>
 public sealed class EyeTruth
 {

@@ -4,7 +4,7 @@ using FaceDefender.Avatars.Rendering;
 namespace FaceDefender.Avatars.GroundTruth;
 
 /// <summary>
-/// The exact value of every measurement in ALGORITHM.md section 3 for one rendered face, in pixels
+/// The exact value of every measurement of the paper's method (docs/diagnostics.md) for one rendered face, in pixels
 /// and in mm at a stated iris diameter. Immutable.
 /// </summary>
 public sealed class FaceMeasurementTruth

@@ -10,7 +10,7 @@ namespace FaceDefender.Avatars.GroundTruth;
 /// A testing aid: renders a synthetic face (the same renderer as <see cref="ProceduralAvatarProvider"/>)
 /// with controlled eye geometry (iris offsets, lid positions and closure; or the schematic eye's gaze and deviations in
 /// prism dioptres with a camera light's corneal reflex), head pose and scale, and returns the exact landmarks, the exact
-/// value of every ALGORITHM.md section 3 measurement and, for the schematic eye, the alignment truth (reflex, limbus and
+/// value of every measurement of the paper's method (docs/diagnostics.md) and, for the schematic eye, the alignment truth (reflex, limbus and
 /// pupil centres, Hirschberg displacement, MRD1 / MRD2 from the reflex; docs/diagnostics.md). Use it to test
 /// measurement code against known answers; the faces are synthetic, no real person.
 /// </summary>

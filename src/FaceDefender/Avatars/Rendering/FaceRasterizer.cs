@@ -212,7 +212,7 @@ internal sealed partial class FaceRasterizer
         _camHead = _rotInv.Apply(new Vector3(0f, 0f, CameraDistance) - Pivot) + Pivot;
         _downWorld = _rot.Apply(new Vector3(0f, -1f, 0f));
 
-        // FFHQ framing from the un-posed head (ALGORITHM.md section 1 step 3).
+        // FFHQ framing from the un-posed head (the paper's normalised canvas).
         Vector3[] v = model.Vertices;
         Vector2 P(int i) => Project(v[i]);
         Vector2 eyeR = (P(33) + P(159) + P(158) + P(133) + P(153) + P(144)) / 6f;
