@@ -144,87 +144,98 @@ public static class FaceImageDecoder
 
     internal static EncodedImage ReadStream(Stream stream, ImageDecodingOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanRead)
-        {
-            throw new ArgumentException("The stream cannot be read.", nameof(stream));
-        }
-
-        var buffer = new byte[InitialBufferSize(stream, options)];
-        int length = 0;
+        var buffer = new ReadBuffer(stream, options);
         try
         {
-            while (true)
+            do
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (length == buffer.Length)
-                {
-                    buffer = Grow(buffer, options);
-                }
-
-                int read = stream.Read(buffer, length, buffer.Length - length);
-                if (read <= 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > options.MaxEncodedBytes)
-                {
-                    throw TooManyBytes(options);
-                }
+                buffer.MakeRoom();
             }
+            while (buffer.Advance(stream.Read(buffer.Free.Span)));
         }
-        catch (Exception e) when (e is not ImageDecodingException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (IsStreamFailure(e, cancellationToken))
         {
-            // Whatever the stream throws (I/O errors, a disposed stream, ASP.NET Core's refusal of synchronous reads) is the
-            // caller's stream failing, not a crash: reported as unreadable, with the stream's own message.
-            throw new ImageDecodingException(ImageDecodingFailure.NotReadable, $"Reading the image failed ({e.GetType().Name}: {e.Message}).", e);
+            throw StreamFailure(e);
         }
 
-        return Inspect(buffer, length, options);
+        return buffer.Inspect();
     }
 
     internal static async Task<EncodedImage> ReadStreamAsync(Stream stream, ImageDecodingOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanRead)
-        {
-            throw new ArgumentException("The stream cannot be read.", nameof(stream));
-        }
-
-        var buffer = new byte[InitialBufferSize(stream, options)];
-        int length = 0;
+        var buffer = new ReadBuffer(stream, options);
         try
         {
-            while (true)
+            do
             {
-                if (length == buffer.Length)
-                {
-                    buffer = Grow(buffer, options);
-                }
+                buffer.MakeRoom();
+            }
+            while (buffer.Advance(await stream.ReadAsync(buffer.Free, cancellationToken).ConfigureAwait(false)));
+        }
+        catch (Exception e) when (IsStreamFailure(e, cancellationToken))
+        {
+            throw StreamFailure(e);
+        }
 
-                int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read <= 0)
-                {
-                    break;
-                }
+        return buffer.Inspect();
+    }
 
-                length += read;
-                if (length > options.MaxEncodedBytes)
-                {
-                    throw TooManyBytes(options);
-                }
+    // Whatever the stream throws (I/O errors, a disposed stream, ASP.NET Core's refusal of synchronous reads) is the caller's
+    // stream failing, not a crash: reported as unreadable, with the stream's own message. A requested cancellation stays one.
+    private static bool IsStreamFailure(Exception e, CancellationToken cancellationToken) =>
+        e is not ImageDecodingException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    private static ImageDecodingException StreamFailure(Exception e) =>
+        new(ImageDecodingFailure.NotReadable, $"Reading the image failed ({e.GetType().Name}: {e.Message}).", e);
+
+    /// <summary>The bytes of a stream read so far, grown as needed and held to the encoded-size budget.</summary>
+    private sealed class ReadBuffer
+    {
+        private readonly ImageDecodingOptions _options;
+        private byte[] _buffer;
+        private int _length;
+
+        public ReadBuffer(Stream stream, ImageDecodingOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            if (!stream.CanRead)
+            {
+                throw new ArgumentException("The stream cannot be read.", nameof(stream));
+            }
+
+            _options = options;
+            _buffer = new byte[InitialBufferSize(stream, options)];
+        }
+
+        public Memory<byte> Free => _buffer.AsMemory(_length);
+
+        public void MakeRoom()
+        {
+            if (_length == _buffer.Length)
+            {
+                _buffer = Grow(_buffer, _options);
             }
         }
-        catch (Exception e) when (e is not ImageDecodingException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+
+        /// <summary>Counts <paramref name="read"/> bytes; false at the end of the stream.</summary>
+        public bool Advance(int read)
         {
-            // Whatever the stream throws (I/O errors, a disposed stream, ASP.NET Core's refusal of synchronous reads) is the
-            // caller's stream failing, not a crash: reported as unreadable, with the stream's own message.
-            throw new ImageDecodingException(ImageDecodingFailure.NotReadable, $"Reading the image failed ({e.GetType().Name}: {e.Message}).", e);
+            if (read <= 0)
+            {
+                return false;
+            }
+
+            _length += read;
+            if (_length > _options.MaxEncodedBytes)
+            {
+                throw TooManyBytes(_options);
+            }
+
+            return true;
         }
 
-        return Inspect(buffer, length, options);
+        public EncodedImage Inspect() => FaceImageDecoder.Inspect(_buffer, _length, _options);
     }
 
     internal static DecodedImage Decode(EncodedImage encoded, ImageDecodingOptions options, CancellationToken cancellationToken)

@@ -68,18 +68,7 @@ public sealed class FaceDeidentifier : IDisposable
     public DeidentificationResult Deidentify(string path, PatientInfo? patient = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var total = Stopwatch.StartNew();
-        FaceImageDecoder.EncodedImage encoded;
-        try
-        {
-            encoded = FaceImageDecoder.ReadFile(path, Options.Decoding, cancellationToken);
-        }
-        catch (ImageDecodingException e)
-        {
-            return Unreadable(e, total);
-        }
-
-        return DecodeAndDeidentify(encoded, patient, total, cancellationToken);
+        return ReadAndDeidentify(() => FaceImageDecoder.ReadFile(path, Options.Decoding, cancellationToken), patient, cancellationToken);
     }
 
     /// <summary>
@@ -96,18 +85,7 @@ public sealed class FaceDeidentifier : IDisposable
     public DeidentificationResult Deidentify(Stream stream, PatientInfo? patient = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var total = Stopwatch.StartNew();
-        FaceImageDecoder.EncodedImage encoded;
-        try
-        {
-            encoded = FaceImageDecoder.ReadStream(stream, Options.Decoding, cancellationToken);
-        }
-        catch (ImageDecodingException e)
-        {
-            return Unreadable(e, total);
-        }
-
-        return DecodeAndDeidentify(encoded, patient, total, cancellationToken);
+        return ReadAndDeidentify(() => FaceImageDecoder.ReadStream(stream, Options.Decoding, cancellationToken), patient, cancellationToken);
     }
 
     /// <summary>
@@ -136,6 +114,22 @@ public sealed class FaceDeidentifier : IDisposable
         }
 
         return await Task.Run(() => DecodeAndDeidentify(encoded, patient, total, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private DeidentificationResult ReadAndDeidentify(Func<FaceImageDecoder.EncodedImage> read, PatientInfo? patient, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        FaceImageDecoder.EncodedImage encoded;
+        try
+        {
+            encoded = read();
+        }
+        catch (ImageDecodingException e)
+        {
+            return Unreadable(e, total);
+        }
+
+        return DecodeAndDeidentify(encoded, patient, total, cancellationToken);
     }
 
     private DeidentificationResult DecodeAndDeidentify(FaceImageDecoder.EncodedImage encoded, PatientInfo? patient, Stopwatch total, CancellationToken cancellationToken)
