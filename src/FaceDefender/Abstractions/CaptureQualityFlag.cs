@@ -15,8 +15,15 @@ public enum CaptureQualityIssue
     /// <summary>The face is too small (inter-pupillary distance in pixels).</summary>
     FaceTooSmall,
 
-    /// <summary>Both eyes are decentred the same way: the subject is not looking at the camera.</summary>
+    /// <summary>Both eyes look away from the camera the same way (from their corneal reflexes, or without them from the irises against the canthi).</summary>
     OffCentreGaze,
+
+    /// <summary>
+    /// An eye has no trustworthy corneal reflex (no light near the camera, glare, two reflexes, a covered iris), so there is
+    /// no alignment measurement and no alignment finding; MRD1 and MRD2 of that eye are measured from the limbus centre.
+    /// The description says why. Bears on no finding.
+    /// </summary>
+    NoCornealReflex,
 }
 
 /// <summary>One capture-quality problem. Immutable.</summary>

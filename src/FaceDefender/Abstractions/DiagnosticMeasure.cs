@@ -37,10 +37,10 @@ public enum DiagnosticMeasure
     /// <summary>Iris centre minus the midpoint of the canthi, across the eye line, positive upwards. Length.</summary>
     DecentrationUp,
 
-    /// <summary>Right plus left nasal decentration (positive: the eyes converge, as in esotropia). Length; inter-eye.</summary>
+    /// <summary>Right plus left nasal decentration against the canthi (a reported measure; alignment findings come from <see cref="HirschbergHorizontal"/>). Length; inter-eye.</summary>
     HorizontalVergence,
 
-    /// <summary>Right minus left upward decentration (positive: the right eye's iris sits higher). Length; inter-eye.</summary>
+    /// <summary>Right minus left upward decentration against the canthi (a reported measure; alignment findings come from <see cref="HirschbergVertical"/>). Length; inter-eye.</summary>
     VerticalDifference,
 
     /// <summary>Right minus left MRD1. Length; inter-eye.</summary>
@@ -54,4 +54,14 @@ public enum DiagnosticMeasure
 
     /// <summary>Canthal tilt: angle of the inner-to-outer canthus line above the eye line, in degrees (positive: outer canthus higher).</summary>
     CanthalTilt,
+
+    /// <summary>
+    /// Horizontal deviation by the photographic Hirschberg test: the difference between the two eyes' corneal-reflex
+    /// displacements from their limbus centres, angle kappa removed; positive eso, negative exo. Length or prism dioptres;
+    /// inter-eye. Not available without a reflex in both eyes.
+    /// </summary>
+    HirschbergHorizontal,
+
+    /// <summary>Vertical deviation by the photographic Hirschberg test; positive when the right eye is higher. Length or prism dioptres; inter-eye.</summary>
+    HirschbergVertical,
 }

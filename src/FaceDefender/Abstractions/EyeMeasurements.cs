@@ -80,10 +80,10 @@ public sealed class EyeMeasurements
     /// <summary>Fissure height / horizontal iris width in pixels (the paper's ratio).</summary>
     public double FissureHeightToIrisWidthRatio => FissureHeight.Pixels / IrisWidth.Pixels;
 
-    /// <summary>MRD1: iris centre minus upper-lid margin, vertically (positive when the margin is above the centre).</summary>
+    /// <summary>MRD1: corneal reflex (or, without one, iris centre; see <see cref="MrdOrigin"/>) minus upper-lid margin, vertically (positive when the margin is above it).</summary>
     public MeasuredValue Mrd1 { get; }
 
-    /// <summary>MRD2: lower-lid margin minus iris centre, vertically.</summary>
+    /// <summary>MRD2: lower-lid margin minus corneal reflex (or iris centre; see <see cref="MrdOrigin"/>), vertically.</summary>
     public MeasuredValue Mrd2 { get; }
 
     /// <summary>The paper's L (left eye: 473 minus 362) or R (right eye: 133 minus 468), horizontally.</summary>
@@ -97,6 +97,15 @@ public sealed class EyeMeasurements
 
     /// <summary>Angle of the inner-to-outer canthus line above the horizontal axis, degrees (positive: outer canthus higher).</summary>
     public double CanthalTiltDegrees { get; }
+
+    /// <summary>The corneal light reflex against the limbus centre (the Hirschberg displacement), or why there is none.</summary>
+    public CornealReflexOffset Reflex { get; init; } = CornealReflexOffset.Missing(Landmarks.CornealReflexStatus.NotSearched);
+
+    /// <summary>
+    /// Where <see cref="Mrd1"/> and <see cref="Mrd2"/> were measured from: the corneal reflex when this eye has one (the
+    /// lid margins then read on the vertical through the reflex), else the limbus centre.
+    /// </summary>
+    public MarginReflexOrigin MrdOrigin { get; init; } = MarginReflexOrigin.LimbusCentre;
 }
 
 /// <summary>The image points one eye was measured from, in the landmarks' pixels.</summary>

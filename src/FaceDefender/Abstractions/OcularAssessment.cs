@@ -51,13 +51,14 @@ public sealed class OcularAssessment
 
     /// <summary>
     /// The flags bearing on a finding: whole-face flags always; an eye's flags for findings on that eye and for
-    /// findings from inter-eye measures or on both eyes.
+    /// findings from inter-eye measures or on both eyes. A missing reflex bears on none (without it there is no alignment
+    /// finding, and the margin-reflex distances fall back to the limbus centre).
     /// </summary>
     private static CaptureQualityFlag[] ConcernsFor(DiagnosticFinding f, IReadOnlyList<CaptureQualityFlag> flags)
     {
         bool bothEyes = f.Eye == EyeSide.Both || Diagnostics.MeasureCatalog.IsInterEye(f.Measure)
             || f.Kind is FindingKind.Esotropia or FindingKind.Exotropia or FindingKind.Hypertropia or FindingKind.Hypotropia;
-        return [.. flags.Where(q => q.Eye == EyeSide.Both || bothEyes || q.Eye == f.Eye)];
+        return [.. flags.Where(q => q.Issue != CaptureQualityIssue.NoCornealReflex && (q.Eye == EyeSide.Both || bothEyes || q.Eye == f.Eye))];
     }
 
     /// <summary>The findings concerning <paramref name="eye"/> (Right or Left), asymmetry excluded.</summary>

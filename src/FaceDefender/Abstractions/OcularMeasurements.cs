@@ -58,7 +58,11 @@ public sealed class OcularMeasurements
     /// <summary>The paper's D = |L - R|.</summary>
     public MeasuredValue D => Abs(Difference(L, R));
 
-    /// <summary>Right plus left nasal decentration: positive when the eyes converge (esotropia), negative when they diverge.</summary>
+    /// <summary>
+    /// Right plus left nasal decentration of the iris against the canthi: positive when the irises sit nearer the nose.
+    /// A reported measure only: canthus placement, face shape and gaze move it, so no alignment finding comes from it
+    /// (see <see cref="Hirschberg"/>).
+    /// </summary>
     public MeasuredValue HorizontalVergence => Sum(Right.DecentrationNasal, Left.DecentrationNasal);
 
     /// <summary><see cref="HorizontalVergence"/> in prism dioptres.</summary>
@@ -90,6 +94,12 @@ public sealed class OcularMeasurements
 
     /// <summary>Whether <see cref="Pose"/> was given by the caller (the detector) rather than estimated here.</summary>
     public bool PoseFromDetector { get; }
+
+    /// <summary>
+    /// Ocular alignment from the corneal reflexes (photographic Hirschberg test): the only source of strabismus findings.
+    /// Unavailable (NaN values) unless both eyes have a reflex.
+    /// </summary>
+    public HirschbergAlignment Hirschberg { get; init; } = HirschbergAlignment.Unavailable(double.NaN);
 
     /// <summary>The assumed visible iris diameter in mm.</summary>
     public double IrisDiameterMm { get; }

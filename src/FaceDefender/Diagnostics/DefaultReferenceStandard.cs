@@ -36,18 +36,18 @@ internal static class DefaultReferenceStandard
                 "standard oculoplastic texts (e.g. AAO Basic and Clinical Science Course, Orbit, Eyelids and Lacrimal System)"),
             new(DiagnosticMeasure.Mrd1Asymmetry, EyeSide.Both, MeasureUnit.Millimetres, -2.0, 2.0, Literature + ": an MRD1 difference of 2 mm or more between the eyes is notable", null,
                 "clinical convention (an inter-eye MRD1 difference of 2 mm or more is notable)"),
-            new(DiagnosticMeasure.HorizontalVergence, EyeSide.Both, MeasureUnit.Millimetres, -0.7, 0.7, "library default, not population-derived: about ±15 PD at 22 PD/mm, near the smallest deviation a photographic Hirschberg estimate resolves; replace with a cohort-built standard", null,
-                "library default (Hirschberg ratio 22 PD/mm, individual range 14-24)"),
-            new(DiagnosticMeasure.VerticalDifference, EyeSide.Both, MeasureUnit.Millimetres, -0.5, 0.5, "library default, not population-derived: about ±11 PD at 22 PD/mm; replace with a cohort-built standard", null,
-                "library default (Hirschberg ratio 22 PD/mm, individual range 14-24)"),
-            new(DiagnosticMeasure.DecentrationNasal, EyeSide.Both, MeasureUnit.Millimetres, -1.0, 1.0, "library default, not population-derived: iris assumed centred between the canthi; used only to pick the deviating eye and to detect off-centre gaze", null,
+            new(DiagnosticMeasure.HirschbergHorizontal, EyeSide.Both, MeasureUnit.PrismDioptres, -10, 10, "library default, not population-derived: a deviation of 10 PD or more by the corneal reflexes; below it a photographic Hirschberg estimate cannot separate a small deviation from the spread of angle kappa (about ±0.15 mm per eye, ±4 PD for the difference) and landmark error; replace with a cohort-built standard", null,
+                "library default (limbus-referenced Hirschberg ratio 19.4 PD/mm, Barry and Baches 1997; individual range 14-24)"),
+            new(DiagnosticMeasure.HirschbergVertical, EyeSide.Both, MeasureUnit.PrismDioptres, -10, 10, "library default, not population-derived: a vertical deviation of 10 PD or more by the corneal reflexes; replace with a cohort-built standard", null,
+                "library default (limbus-referenced Hirschberg ratio 19.4 PD/mm; individual range 14-24)"),
+            new(DiagnosticMeasure.DecentrationNasal, EyeSide.Both, MeasureUnit.Millimetres, -1.0, 1.0, "library default, not population-derived: iris assumed centred between the canthi; used only to detect off-centre gaze when the corneal reflexes are missing", null,
                 "library default"),
-            new(DiagnosticMeasure.DecentrationUp, EyeSide.Both, MeasureUnit.Millimetres, -1.0, 1.0, "library default, not population-derived: iris assumed centred on the canthal line; used only to pick the deviating eye and to detect off-centre gaze", null,
+            new(DiagnosticMeasure.DecentrationUp, EyeSide.Both, MeasureUnit.Millimetres, -1.0, 1.0, "library default, not population-derived: iris assumed centred on the canthal line; used only to detect off-centre gaze when the corneal reflexes are missing", null,
                 "library default"),
         ];
         return new ReferenceStandard(
-            "FaceDefender default 2026-11",
-            "The paper's published ranges re-expressed in iris diameters, literature norms for MRD1, MRD2, fissure height and MRD1 asymmetry, and stated library defaults for the inter-eye deviations. See docs/diagnostics.md.",
+            "FaceDefender default 2026-12",
+            "The paper's published ranges re-expressed in iris diameters, literature norms for MRD1, MRD2, fissure height and MRD1 asymmetry, and stated library defaults for the corneal-reflex (Hirschberg) deviations. See docs/diagnostics.md.",
             ranges);
     }
 }

@@ -18,6 +18,9 @@ public sealed record DiagnosticOptions
     private readonly double _minIpdPx = 80;
     private readonly double _minOpenness = 0.3;
     private readonly double _offCentreGazeMm = 1.5;
+    private readonly double _reflexPrismPerMm = 19.4;
+    private readonly double _kappaMm = 0.3;
+    private readonly double _maxGaze = 10;
 
     /// <summary>
     /// Assumed visible iris diameter (horizontal visible iris diameter, white-to-white) in mm; default
@@ -37,6 +40,31 @@ public sealed record DiagnosticOptions
     /// <summary>High end of the individual Hirschberg ratio; default 24.</summary>
     public double PrismDioptresPerMmHigh { get => _prismPerMmHigh; init => _prismPerMmHigh = Check(value, 5, 40, nameof(PrismDioptresPerMmHigh)); }
 
+    /// <summary>
+    /// Hirschberg ratio of the corneal-reflex displacement measured from the limbus centre, in prism dioptres per mm, for
+    /// small angles; default 19.4 (the limbus-referenced ratio measured by Barry and Baches, Invest Ophthalmol Vis Sci
+    /// 1997;38:2597-2607; the classic 22 PD/mm refers to the pupil and to rough clinical reading). It fixes the distance
+    /// from the corneal centre of curvature to the limbus plane (100 / ratio mm), from which each eye's rotation is
+    /// computed exactly (sine law), so large deviations are not over-read. The prism range reported beside each value
+    /// uses <see cref="PrismDioptresPerMmLow"/> and <see cref="PrismDioptresPerMmHigh"/>. Range 5 .. 40.
+    /// </summary>
+    public double ReflexPrismDioptresPerMm { get => _reflexPrismPerMm; init => _reflexPrismPerMm = Check(value, 5, 40, nameof(ReflexPrismDioptresPerMm)); }
+
+    /// <summary>
+    /// The normal nasal displacement of each eye's corneal reflex from its limbus centre (positive angle kappa), in mm,
+    /// removed before the two eyes are compared; default 0.3 (a typical adult value: the reflex of a straight eye sits
+    /// slightly nasal; individual values spread by about ±0.15 mm, which is why the default range needs about 10 PD).
+    /// Set 0 to compare raw displacements. Range -1.5 .. 1.5.
+    /// </summary>
+    public double AngleKappaMillimetres { get => _kappaMm; init => _kappaMm = Check(value, -1.5, 1.5, nameof(AngleKappaMillimetres)); }
+
+    /// <summary>
+    /// Off-centre gaze from the reflexes: the gaze both eyes share (from their corneal reflexes) beyond this many degrees
+    /// from the camera, horizontally or vertically, raises <see cref="Abstractions.CaptureQualityIssue.OffCentreGaze"/>;
+    /// default 10. A shared gaze never makes an alignment finding (it cancels in the Hirschberg difference). Range 0 .. 45.
+    /// </summary>
+    public double MaxGazeDegrees { get => _maxGaze; init => _maxGaze = Check(value, 0, 45, nameof(MaxGazeDegrees)); }
+
     /// <summary>Axes of horizontal and vertical measurements; default <see cref="MeasurementFrame.EyeLine"/>.</summary>
     public MeasurementFrame Frame { get; init; } = MeasurementFrame.EyeLine;
 
@@ -52,7 +80,7 @@ public sealed record DiagnosticOptions
 
     /// <summary>
     /// Which landmarks give the lower-lid margin (MRD2, fissure height); default <see cref="EyePointSource.FineContour"/>
-    /// (since session 4: the refined contour's lower lid is about 0.25 mm from the kit's, the mesh's 0.7 mm;
+    /// (the refined contour's lower lid is about 0.25 mm from the kit's, the mesh's 0.7 mm;
     /// docs/diagnostics.md). Without a contour on the landmarks the mesh is used.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
@@ -60,7 +88,7 @@ public sealed record DiagnosticOptions
 
     /// <summary>
     /// Which landmarks give the canthi (decentration, fissure width, paper's L / R, canthal tilt, the eye-line
-    /// frame); default <see cref="EyePointSource.Refined"/> (since session 5: the detector's image-refined canthi where it
+    /// frame); default <see cref="EyePointSource.Refined"/> (the detector's image-refined canthi where it
     /// has them, else the mesh's; docs/diagnostics.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
@@ -93,8 +121,12 @@ public sealed record DiagnosticOptions
     /// </summary>
     public double OffCentreGazeMm { get => _offCentreGazeMm; init => _offCentreGazeMm = Check(value, 0, 20, nameof(OffCentreGazeMm)); }
 
-    /// <summary>Whether the paper's per-eye L / R range rule (above: exotropia, below: esotropia) makes findings; default true.</summary>
-    public bool UsePaperHorizontalRule { get; init; } = true;
+    /// <summary>
+    /// Whether the paper's per-eye L / R range rule (iris centre to inner canthus; above: exotropia, below: esotropia)
+    /// makes findings; default false. The rule reads conjugate gaze, canthus placement and face shape as strabismus, so
+    /// the library's alignment findings come from the corneal reflexes instead; turn it on to reproduce the paper.
+    /// </summary>
+    public bool UsePaperHorizontalRule { get; init; }
 
     private static EyePointSource CheckSource(EyePointSource value, string name) =>
         Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be FineContour, Mesh, Average or Refined.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FaceDefender.Abstractions;
+using FaceDefender.Landmarks;
 
 namespace FaceDefender.Diagnostics;
 
@@ -32,11 +33,15 @@ internal static class FindingRules
             }
         }
 
-        Strabismus(findings, m, s, o, horizontal: true);
-        Strabismus(findings, m, s, o, horizontal: false);
+        Alignment(findings, m, s, horizontal: true);
+        Alignment(findings, m, s, horizontal: false);
         Asymmetry(findings, m, s, DiagnosticMeasure.Mrd1Asymmetry, "MRD1 differs between the eyes");
         Asymmetry(findings, m, s, DiagnosticMeasure.FissureHeightAsymmetry, "fissure height differs between the eyes");
-        foreach (DiagnosticMeasure other in (ReadOnlySpan<DiagnosticMeasure>)[DiagnosticMeasure.IrisToInnerCanthusDifference, DiagnosticMeasure.InterPupillaryDistance])
+
+        // The canthus-based deviations are reported measures; a standard that gives them a range gets a plain
+        // out-of-range finding, never an alignment one.
+        foreach (DiagnosticMeasure other in (ReadOnlySpan<DiagnosticMeasure>)[DiagnosticMeasure.IrisToInnerCanthusDifference, DiagnosticMeasure.InterPupillaryDistance,
+            DiagnosticMeasure.HorizontalVergence, DiagnosticMeasure.VerticalDifference])
         {
             if (s.Find(other, EyeSide.Both) is { } r && Check(m, r, EyeSide.Both) is { } hit)
             {
@@ -89,7 +94,23 @@ internal static class FindingRules
             flags.Add(new(CaptureQualityIssue.FaceTooSmall, EyeSide.Both, ipd, o.MinInterPupillaryPixels, F($"The face is small: {ipd:F1} px between the iris centres (< {o.MinInterPupillaryPixels} px).")));
         }
 
-        // Conjugate gaze: both irises displaced the same way in the image beyond the normal decentration.
+        foreach (EyeMeasurements e in (ReadOnlySpan<EyeMeasurements>)[m.Right, m.Left])
+        {
+            if (e.Reflex.Status is not (CornealReflexStatus.Found or CornealReflexStatus.NotSearched))
+            {
+                string name = e.Side == EyeSide.Right ? "right" : "left";
+                flags.Add(new(CaptureQualityIssue.NoCornealReflex, e.Side, (int)e.Reflex.Status, (int)CornealReflexStatus.Found,
+                    F($"No trustworthy corneal reflex in the {name} eye ({ReflexReason(e.Reflex.Status)}): no alignment measurement; MRD1 and MRD2 from the limbus centre.")));
+            }
+        }
+
+        if (m.Hirschberg.IsAvailable)
+        {
+            GazeFromReflexes(flags, m.Hirschberg, o);
+            return flags;
+        }
+
+        // Without both reflexes: conjugate gaze as both irises displaced the same way against the canthi beyond the normal decentration.
         double nasalR = m.Right.DecentrationNasal.Millimetres - Centre(m, s, DiagnosticMeasure.DecentrationNasal, EyeSide.Right);
         double nasalL = m.Left.DecentrationNasal.Millimetres - Centre(m, s, DiagnosticMeasure.DecentrationNasal, EyeSide.Left);
         double imageR = nasalR, imageL = -nasalL; // image-right displacement of each iris
@@ -112,6 +133,32 @@ internal static class FindingRules
         return flags;
     }
 
+    private static void GazeFromReflexes(List<CaptureQualityFlag> flags, HirschbergAlignment h, DiagnosticOptions o)
+    {
+        if (Math.Abs(h.GazeRightDegrees) > o.MaxGazeDegrees)
+        {
+            flags.Add(new(CaptureQualityIssue.OffCentreGaze, EyeSide.Both, h.GazeRightDegrees, o.MaxGazeDegrees,
+                F($"The eyes look {Math.Abs(h.GazeRightDegrees):F1}° towards the image's {(h.GazeRightDegrees > 0 ? "right" : "left")} of the camera (corneal reflexes; limit {o.MaxGazeDegrees}°).")));
+        }
+
+        if (Math.Abs(h.GazeUpDegrees) > o.MaxGazeDegrees)
+        {
+            flags.Add(new(CaptureQualityIssue.OffCentreGaze, EyeSide.Both, h.GazeUpDegrees, o.MaxGazeDegrees,
+                F($"The eyes look {Math.Abs(h.GazeUpDegrees):F1}° {(h.GazeUpDegrees > 0 ? "above" : "below")} the camera (corneal reflexes; limit {o.MaxGazeDegrees}°).")));
+        }
+    }
+
+    private static string ReflexReason(CornealReflexStatus status) => status switch
+    {
+        CornealReflexStatus.IrisTooSmall => "the iris is too small in the image",
+        CornealReflexStatus.Occluded => "too little of the iris is visible",
+        CornealReflexStatus.NoReflex => "no bright spot on the cornea: no light near the camera, or a dim or blurred photo",
+        CornealReflexStatus.NotCompact => "the bright region is too large: glare or a reflection in glasses",
+        CornealReflexStatus.Multiple => "two or more bright spots: a ring light, a window or glasses glare",
+        CornealReflexStatus.AtIrisEdge => "the bright spot lies far from the iris centre or at its edge: a light away from the camera",
+        _ => status.ToString(),
+    };
+
     private static void PerEye(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, DiagnosticMeasure measure, EyeSide eye,
         FindingKind below, FindingKind above, string template)
     {
@@ -126,30 +173,21 @@ internal static class FindingRules
         findings.Add(new DiagnosticFinding(low ? below : above, eye, measure, hit.Value, r, hit.Excess, null, null, Capitalise(text) + "."));
     }
 
-    // Hirschberg-style comparison of the two eyes. Horizontal: vergence = right + left nasal decentration
-    // (convergent positive); vertical: right minus left upward decentration. The deviating eye is the one
-    // further from the standard's normal per-eye decentration; the fellow eye is taken as fixing.
-    private static void Strabismus(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, DiagnosticOptions o, bool horizontal)
+    // The photographic Hirschberg test: the difference between the eyes' corneal-reflex displacements (a gaze both eyes
+    // share cancels). The deviating eye is the one whose reflex is further from its normal (kappa) place: in a photo the
+    // fixating eye looks at the camera, so its reflex is centred.
+    private static void Alignment(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, bool horizontal)
     {
-        DiagnosticMeasure measure = horizontal ? DiagnosticMeasure.HorizontalVergence : DiagnosticMeasure.VerticalDifference;
-        if (s.Find(measure, EyeSide.Both) is not { } r || Check(m, r, EyeSide.Both) is not { } hit)
+        HirschbergAlignment h = m.Hirschberg;
+        DiagnosticMeasure measure = horizontal ? DiagnosticMeasure.HirschbergHorizontal : DiagnosticMeasure.HirschbergVertical;
+        if (!h.IsAvailable || s.Find(measure, EyeSide.Both) is not { } r || Check(m, r, EyeSide.Both) is not { } hit)
         {
             return;
         }
 
-        DiagnosticMeasure perEye = horizontal ? DiagnosticMeasure.DecentrationNasal : DiagnosticMeasure.DecentrationUp;
-        double dR = Math.Abs(MeasureCatalog.Value(m, perEye, EyeSide.Right, MeasureUnit.Millimetres) - Centre(m, s, perEye, EyeSide.Right));
-        double dL = Math.Abs(MeasureCatalog.Value(m, perEye, EyeSide.Left, MeasureUnit.Millimetres) - Centre(m, s, perEye, EyeSide.Left));
-        EyeSide eye = dR >= dL ? EyeSide.Right : EyeSide.Left;
-        double mm = MeasureCatalog.Value(m, measure, EyeSide.Both, MeasureUnit.Millimetres);
-        double centreMm = r.Unit switch
-        {
-            MeasureUnit.Millimetres => r.Centre,
-            MeasureUnit.PrismDioptres => r.Centre / o.PrismDioptresPerMm,
-            MeasureUnit.IrisDiameters => r.Centre * m.IrisDiameterMm,
-            _ => r.Centre * (mm / hit.Value), // pixels: scale by this face's own mm per pixel
-        };
-        double deviation = mm - centreMm;
+        double rightTurn = horizontal ? m.Right.Reflex.NasalRotationDegrees : m.Right.Reflex.UpRotationDegrees;
+        double leftTurn = horizontal ? m.Left.Reflex.NasalRotationDegrees : m.Left.Reflex.UpRotationDegrees;
+        EyeSide eye = Math.Abs(rightTurn) >= Math.Abs(leftTurn) ? EyeSide.Right : EyeSide.Left;
         FindingKind kind;
         if (horizontal)
         {
@@ -162,10 +200,12 @@ internal static class FindingRules
             kind = (eye == EyeSide.Right) == rightHigher ? FindingKind.Hypertropia : FindingKind.Hypotropia;
         }
 
-        PrismValue prism = OcularMeasurer.Prism(Math.Abs(deviation), o);
+        MeasuredValue mm = horizontal ? h.Horizontal : h.Vertical;
+        PrismValue prism = horizontal ? h.HorizontalPrism : h.VerticalPrism;
+        PrismValue magnitude = new(Math.Abs(prism.Dioptres), Math.Abs(prism.Low), Math.Abs(prism.High));
         string name = eye == EyeSide.Right ? "right" : "left";
-        string text = F($"{kind} of the {name} eye suggested: {(horizontal ? "horizontal vergence" : "vertical difference")} {Describe(hit.Value, r)}; deviation {Math.Abs(deviation):F2} mm ≈ {prism}.");
-        findings.Add(new DiagnosticFinding(kind, eye, measure, hit.Value, r, hit.Excess, Math.Abs(deviation), prism, text));
+        string text = F($"{kind} of the {name} eye suggested by the corneal reflexes: {(horizontal ? "horizontal" : "vertical")} deviation {Describe(hit.Value, r)}; {Math.Abs(mm.Millimetres):F2} mm of reflex displacement ≈ {magnitude}.");
+        findings.Add(new DiagnosticFinding(kind, eye, measure, hit.Value, r, hit.Excess, Math.Abs(mm.Millimetres), magnitude, text));
     }
 
     private static void Asymmetry(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, DiagnosticMeasure measure, string what)

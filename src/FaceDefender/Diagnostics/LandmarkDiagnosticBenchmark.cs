@@ -30,6 +30,12 @@ public sealed class LandmarkDiagnosticBenchmark : IDiagnosticBenchmark
                 $"The Hirschberg range {Options.PrismDioptresPerMmLow}..{Options.PrismDioptresPerMmHigh} PD/mm must contain the ratio {Options.PrismDioptresPerMm}.", nameof(options));
         }
 
+        if (!(Options.PrismDioptresPerMmLow <= Options.ReflexPrismDioptresPerMm && Options.ReflexPrismDioptresPerMm <= Options.PrismDioptresPerMmHigh))
+        {
+            throw new ArgumentException(
+                $"The Hirschberg range {Options.PrismDioptresPerMmLow}..{Options.PrismDioptresPerMmHigh} PD/mm must contain the reflex ratio {Options.ReflexPrismDioptresPerMm}.", nameof(options));
+        }
+
         if (!Enum.IsDefined(Options.Frame) || !Enum.IsDefined(Options.LidMargin) || !Enum.IsDefined(Options.Scale))
         {
             throw new ArgumentException("Options.Frame, LidMargin and Scale must be defined enum values.", nameof(options));

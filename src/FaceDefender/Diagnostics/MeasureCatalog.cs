@@ -10,14 +10,16 @@ public static class MeasureCatalog
     /// <summary>True for measures between the eyes (their ranges take <see cref="EyeSide.Both"/>).</summary>
     public static bool IsInterEye(DiagnosticMeasure measure) => measure is DiagnosticMeasure.IrisToInnerCanthusDifference
         or DiagnosticMeasure.HorizontalVergence or DiagnosticMeasure.VerticalDifference or DiagnosticMeasure.Mrd1Asymmetry
-        or DiagnosticMeasure.FissureHeightAsymmetry or DiagnosticMeasure.InterPupillaryDistance;
+        or DiagnosticMeasure.FissureHeightAsymmetry or DiagnosticMeasure.InterPupillaryDistance
+        or DiagnosticMeasure.HirschbergHorizontal or DiagnosticMeasure.HirschbergVertical;
 
     /// <summary>The units a measure can be expressed in.</summary>
     public static IReadOnlyList<MeasureUnit> Units(DiagnosticMeasure measure) => measure switch
     {
         DiagnosticMeasure.FissureHeightToIrisWidthRatio => [MeasureUnit.Ratio],
         DiagnosticMeasure.CanthalTilt => [MeasureUnit.Degrees],
-        DiagnosticMeasure.HorizontalVergence or DiagnosticMeasure.VerticalDifference => [.. LengthUnits, MeasureUnit.PrismDioptres],
+        DiagnosticMeasure.HorizontalVergence or DiagnosticMeasure.VerticalDifference
+            or DiagnosticMeasure.HirschbergHorizontal or DiagnosticMeasure.HirschbergVertical => [.. LengthUnits, MeasureUnit.PrismDioptres],
         _ => LengthUnits,
     };
 
@@ -45,7 +47,13 @@ public static class MeasureCatalog
 
         if (unit == MeasureUnit.PrismDioptres)
         {
-            return measure == DiagnosticMeasure.HorizontalVergence ? m.HorizontalVergencePrism.Dioptres : m.VerticalDifferencePrism.Dioptres;
+            return measure switch
+            {
+                DiagnosticMeasure.HorizontalVergence => m.HorizontalVergencePrism.Dioptres,
+                DiagnosticMeasure.VerticalDifference => m.VerticalDifferencePrism.Dioptres,
+                DiagnosticMeasure.HirschbergHorizontal => m.Hirschberg.HorizontalPrism.Dioptres,
+                _ => m.Hirschberg.VerticalPrism.Dioptres,
+            };
         }
 
         return measure switch
@@ -53,6 +61,8 @@ public static class MeasureCatalog
             DiagnosticMeasure.IrisToInnerCanthusDifference => m.D.In(unit),
             DiagnosticMeasure.HorizontalVergence => m.HorizontalVergence.In(unit),
             DiagnosticMeasure.VerticalDifference => m.VerticalDifference.In(unit),
+            DiagnosticMeasure.HirschbergHorizontal => m.Hirschberg.Horizontal.In(unit),
+            DiagnosticMeasure.HirschbergVertical => m.Hirschberg.Vertical.In(unit),
             DiagnosticMeasure.Mrd1Asymmetry => m.Mrd1Asymmetry.In(unit),
             DiagnosticMeasure.FissureHeightAsymmetry => m.FissureHeightAsymmetry.In(unit),
             DiagnosticMeasure.InterPupillaryDistance => m.InterPupillaryDistance.In(unit),

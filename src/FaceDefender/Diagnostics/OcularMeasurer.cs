@@ -88,8 +88,13 @@ internal static class OcularMeasurer
         };
 
         double rel = o.IrisDiameterSdMm / o.IrisDiameterMm;
-        EyeMeasurements right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel);
-        EyeMeasurements left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel);
+
+        // The reflex displacements are scaled by the iris's larger diameter, averaged over both eyes: a turned eye's
+        // horizontal width is foreshortened (by the cosine of its turn) and would inflate a large deviation.
+        double alignScale = (Math.Max(Vector2.Distance(lm[469], lm[471]), Vector2.Distance(lm[470], lm[472]))
+            + Math.Max(Vector2.Distance(lm[474], lm[476]), Vector2.Distance(lm[475], lm[477]))) / 2;
+        EyeMeasurements right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, alignScale);
+        EyeMeasurements left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, alignScale);
 
         double meanScale = (rightScale + leftScale) / 2;
         double ipdPx = Vector2.Distance(lm[468], lm[473]);
@@ -99,13 +104,56 @@ internal static class OcularMeasurer
         double verticalMm = right.DecentrationUp.Millimetres - left.DecentrationUp.Millimetres;
         bool given = pose.HasValue;
         HeadPose p = pose ?? HeadPoseEstimator.Estimate(lm.Points);
-        return new OcularMeasurements(right, left, ipd, Prism(vergenceMm, o), Prism(verticalMm, o), roll, p, given, o.IrisDiameterMm, o.IrisDiameterSdMm);
+        return new OcularMeasurements(right, left, ipd, Prism(vergenceMm, o), Prism(verticalMm, o), roll, p, given, o.IrisDiameterMm, o.IrisDiameterSdMm)
+        {
+            Hirschberg = Alignment(right, left, meanScale, o, rel),
+        };
+    }
+
+    /// <summary>Distance from the corneal centre of curvature to the limbus plane implied by a Hirschberg ratio, mm.</summary>
+    internal static double CorneaToLimbusMm(double prismPerMm) => 100.0 / prismPerMm;
+
+    /// <summary>An eye's rotation (radians) from a reflex displacement (mm) against the rotation's own direction.</summary>
+    private static double Rotation(double displacementMm, double prismPerMm) =>
+        Math.Asin(Math.Clamp(displacementMm / CorneaToLimbusMm(prismPerMm), -1, 1));
+
+    private static HirschbergAlignment Alignment(EyeMeasurements right, EyeMeasurements left, double meanScalePx, DiagnosticOptions o, double rel)
+    {
+        double kappa = o.AngleKappaMillimetres;
+        if (!right.Reflex.IsFound || !left.Reflex.IsFound)
+        {
+            return HirschbergAlignment.Unavailable(kappa);
+        }
+
+        // An eye turned towards the nose moves its limbus nasally, so the reflex lies temporal of it: the nasal rotation
+        // is the temporal displacement beyond the normal (kappa) nasal one. Up likewise.
+        double rn = kappa - right.Reflex.Nasal.Millimetres, ln = kappa - left.Reflex.Nasal.Millimetres;
+        double ru = -right.Reflex.Up.Millimetres, lu = -left.Reflex.Up.Millimetres;
+        PrismValue PrismOf(double a, double b, bool sum) => new(
+            Pd(a, b, sum, o.ReflexPrismDioptresPerMm), Pd(a, b, sum, o.PrismDioptresPerMmLow), Pd(a, b, sum, o.PrismDioptresPerMmHigh));
+        static double Pd(double a, double b, bool sum, double ratio)
+        {
+            double angle = sum ? Rotation(a, ratio) + Rotation(b, ratio) : Rotation(a, ratio) - Rotation(b, ratio);
+            return 100 * Math.Tan(angle);
+        }
+
+        MeasuredValue Mm(double mm)
+        {
+            double iris = mm / o.IrisDiameterMm;
+            return new MeasuredValue(iris * meanScalePx, iris, mm, Math.Abs(mm) * rel);
+        }
+
+        double ratio = o.ReflexPrismDioptresPerMm;
+        double gazeRight = (Rotation(rn, ratio) - Rotation(ln, ratio)) / 2 * (180 / Math.PI);
+        double gazeUp = (Rotation(ru, ratio) + Rotation(lu, ratio)) / 2 * (180 / Math.PI);
+        return new HirschbergAlignment(true, Mm(rn + ln), Mm(ru - lu), PrismOf(rn, ln, sum: true), PrismOf(ru, lu, sum: false), gazeRight, gazeUp, kappa);
     }
 
     public static PrismValue Prism(double mm, DiagnosticOptions o) =>
         new(mm * o.PrismDioptresPerMm, mm * o.PrismDioptresPerMmLow, mm * o.PrismDioptresPerMmHigh);
 
-    private static EyeMeasurements Eye(FaceLandmarks lm, EyeGeometry g, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel)
+    private static EyeMeasurements Eye(FaceLandmarks lm, EyeGeometry g, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel,
+        CornealReflex? reflex, CornealReflexStatus reflexStatus, double alignScalePx)
     {
         bool right = side == EyeSide.Right;
         int centreIndex = right ? 468 : 473;
@@ -130,6 +178,26 @@ internal static class OcularMeasurer
         double fissureHeight = f.Y(lower) - f.Y(upper);
         double mrd1 = f.Y(c) - f.Y(upper);
         double mrd2 = f.Y(lower) - f.Y(c);
+        var origin = MarginReflexOrigin.LimbusCentre;
+        CornealReflexOffset offset = CornealReflexOffset.Missing(reflexStatus);
+        if (reflex is not null && scalePx > 0 && alignScalePx > 0)
+        {
+            // MRD1 / MRD2 by definition: from the reflex to the lid margins on the vertical through it.
+            Vector2 r = reflex.Position;
+            Vector2 up = AtX(g.Upper, f, f.X(r)) ?? upper;
+            Vector2 down = AtX(g.Lower, f, f.X(r)) ?? lower;
+            mrd1 = f.Y(r) - f.Y(up);
+            mrd2 = f.Y(down) - f.Y(r);
+            origin = MarginReflexOrigin.CornealReflex;
+
+            double nasalPx = nasal * (f.X(r) - f.X(c));
+            double upPx = f.Y(c) - f.Y(r);
+            MeasuredValue n = Value(nasalPx, alignScalePx, mm, rel), u = Value(upPx, alignScalePx, mm, rel);
+            double radius = alignScalePx / 2;
+            double ratio = o.ReflexPrismDioptresPerMm;
+            offset = new CornealReflexOffset(CornealReflexStatus.Found, r, n, u, nasalPx / radius, upPx / radius,
+                Rotation(o.AngleKappaMillimetres - n.Millimetres, ratio) * (180 / Math.PI), Rotation(-u.Millimetres, ratio) * (180 / Math.PI));
+        }
         double toInner = right ? f.X(inner) - f.X(c) : f.X(c) - f.X(inner);
         double decNasal = nasal * (f.X(c) - f.X(mid));
         double decUp = f.Y(mid) - f.Y(c);
@@ -147,7 +215,11 @@ internal static class OcularMeasurer
         var points = new EyePoints(c, aNasal ? ringA : ringB, aNasal ? ringB : ringA, inner, outer, upper, lower);
         return new EyeMeasurements(
             side, points, scalePx, mm / scalePx, V(widthPx), V(fissureHeight), V(Vector2.Distance(outer, inner)),
-            V(mrd1), V(mrd2), V(toInner), V(decNasal), V(decUp), tilt);
+            V(mrd1), V(mrd2), V(toInner), V(decNasal), V(decUp), tilt)
+        {
+            Reflex = offset,
+            MrdOrigin = origin,
+        };
     }
 
     private static MeasuredValue Value(double px, double scalePx, double irisMm, double rel)

@@ -10,7 +10,7 @@ namespace FaceDefender.Fusion;
 public sealed class FusionResult : IDisposable
 {
     internal FusionResult(Image<Rgb24> image, FaceLandmarks landmarks, SimilarityTransform transform, float[] mask,
-        Rectangle maskBounds, FusionOptions options, TimeSpan elapsed, Synthesis.CornealReflexes reflexes = default)
+        Rectangle maskBounds, FusionOptions options, TimeSpan elapsed, Landmarks.CornealReflexes reflexes = default)
     {
         Reflexes = reflexes;
         Image = image;
@@ -48,7 +48,7 @@ public sealed class FusionResult : IDisposable
     /// For <see cref="RoiPreset.GeometryOnly"/>: the patient's corneal reflexes found in the photo and drawn, in output
     /// pixels. Empty for the pixel-keeping presets (the reflex is then part of the kept pixels).
     /// </summary>
-    public Synthesis.CornealReflexes Reflexes { get; }
+    public Landmarks.CornealReflexes Reflexes { get; }
 
     /// <summary>The options used.</summary>
     public FusionOptions Options { get; }

@@ -109,11 +109,13 @@ public sealed class PeriocularFaceFuser : IFaceFuser
     {
         Matrix3x2 m = sim.ToMatrix();
         FaceLandmarks mapped = patientLandmarks.Transform(m, CoordinateSpace.Output);
-        CornealReflexes reflexes = CornealReflexDetector.Detect(patient, patientLandmarks).Transform(m);
+        // The synthetic eyes copy any compact highlight (also one near the iris edge or beside another): the measurement's
+        // stricter reflexes are not needed for a natural look.
+        CornealReflexes reflexes = CornealReflexDetector.DetectHighlights(patient, patientLandmarks).Transform(m);
         if (options.SyntheticEyes.Placement == EyePlacement.AvatarPositions)
         {
             (mapped, Matrix3x2 right, Matrix3x2 left) = SyntheticEyeRenderer.PlaceEyesOnAvatar(mapped, avatarLandmarks);
-            reflexes = new CornealReflexes(reflexes.Right?.Transform(right), reflexes.Left?.Transform(left));
+            reflexes = new CornealReflexes(reflexes.Right?.Transform(right), reflexes.Left?.Transform(left), reflexes.RightStatus, reflexes.LeftStatus);
         }
 
         SyntheticEyeResult synthetic = SyntheticEyeRenderer.Render(avatar, avatarLandmarks, mapped, reflexes, options.SyntheticEyes);

@@ -34,13 +34,15 @@ public sealed class FaceLandmarks
     /// <param name="space">Which image the coordinates refer to.</param>
     /// <param name="rightEyeContour">The iris model's fine contour of the subject's right eye, in the same coordinates; null if unknown.</param>
     /// <param name="leftEyeContour">The iris model's fine contour of the subject's left eye, in the same coordinates; null if unknown.</param>
+    /// <param name="reflexes">The corneal reflexes found in the image, in the same coordinates; default when no search was made.</param>
     /// <exception cref="ArgumentNullException"><paramref name="points"/> is null.</exception>
     /// <exception cref="ArgumentException">Not exactly 478 points, or a coordinate is NaN or infinite.</exception>
     public FaceLandmarks(
         IReadOnlyList<Vector3> points,
         CoordinateSpace space = CoordinateSpace.Source,
         EyeContour? rightEyeContour = null,
-        EyeContour? leftEyeContour = null)
+        EyeContour? leftEyeContour = null,
+        CornealReflexes reflexes = default)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count != Count)
@@ -64,6 +66,7 @@ public sealed class FaceLandmarks
         Space = space;
         RightEyeContour = rightEyeContour;
         LeftEyeContour = leftEyeContour;
+        Reflexes = reflexes;
     }
 
     /// <summary>Which image the coordinates refer to.</summary>
@@ -143,6 +146,23 @@ public sealed class FaceLandmarks
     /// <summary>The face oval (see <see cref="FaceContourIndices"/>).</summary>
     public Vector2[] FaceContour => Select(FaceContourIndices);
 
+    /// <summary>
+    /// The corneal light reflex of each eye, found in the image the landmarks were detected in, with the outcome of each
+    /// eye's search (<see cref="CornealReflexStatus.NotSearched"/> for landmarks built without an image).
+    /// <see cref="MediaPipeLandmarkDetector"/> fills it; <see cref="WithReflexes(CornealReflexes)"/> adds it to other landmarks.
+    /// </summary>
+    public CornealReflexes Reflexes { get; }
+
+    /// <summary>These landmarks with the reflexes <see cref="CornealReflexDetector"/> finds in <paramref name="image"/>.</summary>
+    /// <param name="image">The image these landmarks refer to.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
+    public FaceLandmarks WithReflexes(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image) =>
+        WithReflexes(CornealReflexDetector.Detect(image, this));
+
+    /// <summary>These landmarks with the given reflexes (in the same coordinates).</summary>
+    /// <param name="reflexes">The reflexes.</param>
+    public FaceLandmarks WithReflexes(CornealReflexes reflexes) => new(_points, Space, RightEyeContour, LeftEyeContour, reflexes);
+
     /// <summary>Distance between the two iris centres (468 and 473), in pixels.</summary>
     public float InterPupillaryDistance => Vector2.Distance(this[468], this[473]);
 
@@ -160,7 +180,7 @@ public sealed class FaceLandmarks
             mapped[i] = new Vector3(q, p.Z * scale);
         }
 
-        return new FaceLandmarks(mapped, space, RightEyeContour?.Transform(transform, scale), LeftEyeContour?.Transform(transform, scale));
+        return new FaceLandmarks(mapped, space, RightEyeContour?.Transform(transform, scale), LeftEyeContour?.Transform(transform, scale), Reflexes.Transform(transform));
     }
 }
 

@@ -295,6 +295,12 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         // Eye image refinement (EyeImageRefiner.cs): limbus and lid-edge fit on the working pixels.
         (bool rightCanthi, bool leftCanthi) = EyeImageRefiner.Refine(frame.Pixels.Span, frame.Width, frame.Height, points, contours, Options.EyeImageRefinement);
 
+        // Corneal light reflexes on the working pixels, with the refined iris and lids.
+        CornealReflexes reflexes = CornealReflexDetector.Detect(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(frame.Pixels.Span), frame.Width, frame.Height,
+            new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0]), new EyeContour(contours[1])))
+            .Transform(Matrix3x2.CreateScale(frame.Scale));
+
         for (int i = 0; i < points.Length; i++)
         {
             points[i] *= frame.Scale; // working pixels to source pixels
@@ -310,7 +316,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
         RefineEyeMesh(points, contours[0], EyeContour.RightEyeMeshIndices, Options.EyeMeshRefinement);
         RefineEyeMesh(points, contours[1], EyeContour.LeftEyeMeshIndices, Options.EyeMeshRefinement);
-        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0], rightCanthi), new EyeContour(contours[1], leftCanthi));
+        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0], rightCanthi), new EyeContour(contours[1], leftCanthi), reflexes);
         HeadPose pose = HeadPoseEstimator.Estimate(points);
         Vector2 boxSize = detection.Size * frame.Scale;
         Vector2 boxCenter = detection.Center * frame.Scale;

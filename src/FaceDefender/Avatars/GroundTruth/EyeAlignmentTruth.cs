@@ -28,7 +28,7 @@ public sealed class EyeAlignmentTruth
 
     internal EyeControl Control { get; }
 
-    /// <summary>Horizontal rotation of the visual axis in the head frame (Fick), degrees; positive towards the subject's left (image right).</summary>
+    /// <summary>Horizontal rotation of the optical axis in the head frame (Fick), degrees; positive towards the subject's left (image right). With an <see cref="EyeControl.AngleKappaDegrees"/> the visual axis is turned that angle nasally from it.</summary>
     public double HorizontalRotationDegrees => _optics.AxisAngles.X * (180.0 / Math.PI);
 
     /// <summary>Vertical rotation of the visual axis in the head frame (Fick, after the horizontal one), degrees; positive up.</summary>

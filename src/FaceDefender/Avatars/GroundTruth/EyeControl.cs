@@ -52,8 +52,16 @@ public sealed record EyeControl
     /// </summary>
     public float? FissureHeightMm { get; init; }
 
-    /// <summary>True when this eye asks for the schematic eye (a deviation).</summary>
-    internal bool HasDeviation => HorizontalDeviationPrismDioptres != 0f || VerticalDeviationPrismDioptres != 0f;
+    /// <summary>
+    /// Angle kappa in degrees: the angle between this eye's visual axis (which fixates) and its optical axis (on which
+    /// the cornea and limbus are centred), horizontal. Positive (the usual case in adults) turns the optical axis towards
+    /// the temple, so the corneal reflex of a light at the camera lies nasal of the limbus centre in an eye without
+    /// deviation. Range -8 .. 8; 0 (default) puts the reflex on the limbus centre. Uses the schematic eye.
+    /// </summary>
+    public float AngleKappaDegrees { get; init; }
+
+    /// <summary>True when this eye asks for the schematic eye (a deviation or an angle kappa).</summary>
+    internal bool HasDeviation => HorizontalDeviationPrismDioptres != 0f || VerticalDeviationPrismDioptres != 0f || AngleKappaDegrees != 0f;
 
     internal void Validate(string name)
     {
@@ -63,6 +71,7 @@ public sealed record EyeControl
         Check(LowerLidDownMm, -2f, 2.5f, name + "." + nameof(LowerLidDownMm));
         Check(HorizontalDeviationPrismDioptres, -40f, 40f, name + "." + nameof(HorizontalDeviationPrismDioptres));
         Check(VerticalDeviationPrismDioptres, -40f, 40f, name + "." + nameof(VerticalDeviationPrismDioptres));
+        Check(AngleKappaDegrees, -8f, 8f, name + "." + nameof(AngleKappaDegrees));
         if (FissureHeightMm is float fissure)
         {
             Check(fissure, 0f, 8f, name + "." + nameof(FissureHeightMm));

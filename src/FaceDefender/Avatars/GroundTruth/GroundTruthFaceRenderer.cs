@@ -74,6 +74,10 @@ public static class GroundTruthFaceRenderer
             Prism(scene.RightEye.HorizontalDeviationPrismDioptres),
             Prism(scene.RightEye.VerticalDeviationPrismDioptres),
             Prism(scene.LeftEye.HorizontalDeviationPrismDioptres),
-            Prism(scene.LeftEye.VerticalDeviationPrismDioptres));
+            Prism(scene.LeftEye.VerticalDeviationPrismDioptres))
+        {
+            RightKappa = scene.RightEye.AngleKappaDegrees * d2r,
+            LeftKappa = scene.LeftEye.AngleKappaDegrees * d2r,
+        };
     }
 }

@@ -26,7 +26,14 @@ internal readonly record struct EyeSettings(float IrisNasalMm, float IrisUpMm, f
 /// <param name="RightUp">Right eye's own vertical deviation up (hyper), radians.</param>
 /// <param name="LeftNasal">Left eye's own horizontal deviation towards its nose, radians.</param>
 /// <param name="LeftUp">Left eye's own vertical deviation up, radians.</param>
-internal sealed record SchematicEyeSettings(bool FixateCamera, Vector3 CameraHead, float GazeRight, float GazeUp, float RightNasal, float RightUp, float LeftNasal, float LeftUp);
+internal sealed record SchematicEyeSettings(bool FixateCamera, Vector3 CameraHead, float GazeRight, float GazeUp, float RightNasal, float RightUp, float LeftNasal, float LeftUp)
+{
+    /// <summary>Angle kappa of each eye, radians (positive: the optical axis turned towards the temple from the visual axis).</summary>
+    public float RightKappa { get; init; }
+
+    /// <summary>Angle kappa of the left eye, radians.</summary>
+    public float LeftKappa { get; init; }
+}
 
 /// <summary>One eyeball: a sphere whose visible cap in front of the limbus is a transparent cornea over a flat iris.</summary>
 internal sealed class EyeballModel
@@ -152,10 +159,10 @@ internal sealed class FaceModel
         MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, look.UpperLidUpMm / 10f, look.LowerLidDownMm / 10f);
         EyeballModel rightBall = schematic is null
             ? BuildEye(v, RightUpperMargin, RightLowerMargin, look, rightEye, nasalSign: 1f)
-            : BuildSchematicEye(v, RightUpperMargin, RightLowerMargin, look, schematic, schematic.RightNasal, schematic.RightUp, nasalSign: 1f);
+            : BuildSchematicEye(v, RightUpperMargin, RightLowerMargin, look, schematic, schematic.RightNasal - schematic.RightKappa, schematic.RightUp, nasalSign: 1f);
         EyeballModel leftBall = schematic is null
             ? BuildEye(v, LeftUpperMargin, LeftLowerMargin, look, leftEye, nasalSign: -1f)
-            : BuildSchematicEye(v, LeftUpperMargin, LeftLowerMargin, look, schematic, schematic.LeftNasal, schematic.LeftUp, nasalSign: -1f);
+            : BuildSchematicEye(v, LeftUpperMargin, LeftLowerMargin, look, schematic, schematic.LeftNasal - schematic.LeftKappa, schematic.LeftUp, nasalSign: -1f);
         MoveLids(v, canonical, RightUpperMargin, RightLowerMargin, rightEye.UpperLidUpMm / 10f, rightEye.LowerLidDownMm / 10f);
         MoveLids(v, canonical, LeftUpperMargin, LeftLowerMargin, leftEye.UpperLidUpMm / 10f, leftEye.LowerLidDownMm / 10f);
         if (rightEye.FissureHeightMm is float rightFissure)

@@ -1,10 +1,10 @@
 using System.Numerics;
 using FaceDefender.Imaging;
-using FaceDefender.Landmarks;
+using FaceDefender.Synthesis;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace FaceDefender.Synthesis;
+namespace FaceDefender.Landmarks;
 
 /// <summary>
 /// Finds the corneal light reflex of each eye: the brightest compact spot inside the visible iris.
@@ -14,7 +14,10 @@ namespace FaceDefender.Synthesis;
 /// lid opening; the peak of its 3 x 3 mean is a reflex only if it stands at least <see cref="MinContrast"/> grey
 /// levels above the iris's median and reaches <see cref="MinPeak"/>, and if the connected pixels brighter than
 /// half-way between median and peak cover at most <see cref="MaxAreaFraction"/> of the iris disc (a reflex is
-/// small; a washed-out eye is not a reflex). Position: the brightness-weighted centroid of that blob.</para>
+/// small; a washed-out eye is not a reflex). Position: the brightness-weighted centroid of that blob. The reflex is
+/// refused as ambiguous when a second, separate spot reaches <see cref="SecondSpotFraction"/> of its contrast (a ring
+/// light, a window beside the flash, glasses glare), when it lies farther than <see cref="MaxOffsetIrisRadii"/> from the
+/// iris centre (the highlight of a light elsewhere), and when the blob touches the edge of the searched disc or the lids. Every refusal has a <see cref="CornealReflexStatus"/>.</para>
 /// <para>Only geometry leaves this class. Stateless and thread-safe.</para>
 /// </remarks>
 public static class CornealReflexDetector
@@ -28,28 +31,53 @@ public static class CornealReflexDetector
     /// <summary>Largest blob, as a fraction of the iris disc's area.</summary>
     public const float MaxAreaFraction = 0.12f;
 
+    /// <summary>A second separate spot whose smoothed contrast reaches this fraction of the reflex's makes the eye ambiguous.</summary>
+    public const float SecondSpotFraction = 0.85f;
+
+    /// <summary>
+    /// Farthest a reflex of a light at the camera may lie from the iris centre, in iris radii. A 40 PD deviation moves
+    /// it about 0.35 radii; a highlight farther out is a light elsewhere (a window, a lamp) or lies near the limbus.
+    /// </summary>
+    public const float MaxOffsetIrisRadii = 0.55f;
+
     /// <summary>Finds the reflexes of both eyes of a face.</summary>
     /// <param name="image">The photo the landmarks refer to.</param>
     /// <param name="landmarks">The face's landmarks in <paramref name="image"/>'s pixels.</param>
-    /// <returns>Each eye's reflex, or null for an eye without a trustworthy one.</returns>
+    /// <returns>Each eye's reflex, or null with the reason for an eye without a trustworthy one.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static CornealReflexes Detect(Image<Rgb24> image, FaceLandmarks landmarks)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(landmarks);
         using PixelBuffer px = PixelBuffer.Read(image);
-        return new CornealReflexes(
-            DetectEye(px.Bytes, image.Width, image.Height, landmarks.RightEye),
-            DetectEye(px.Bytes, image.Width, image.Height, landmarks.LeftEye));
+        return Detect(px.Bytes, image.Width, image.Height, landmarks);
     }
 
-    internal static CornealReflex? DetectEye(ReadOnlySpan<byte> rgb, int width, int height, EyeLandmarks eye)
+    /// <summary>
+    /// The brightest compact highlight of each eye for drawing synthetic eyes: as <see cref="Detect(Image{Rgb24}, FaceLandmarks)"/>
+    /// but a spot at the iris edge or beside a second one is kept (it is not a measurement).
+    /// </summary>
+    internal static CornealReflexes DetectHighlights(Image<Rgb24> image, FaceLandmarks landmarks)
+    {
+        using PixelBuffer px = PixelBuffer.Read(image);
+        return Detect(px.Bytes, image.Width, image.Height, landmarks, strict: false);
+    }
+
+    /// <summary>Finds the reflexes of both eyes in packed RGB24 pixels.</summary>
+    internal static CornealReflexes Detect(ReadOnlySpan<byte> rgb, int width, int height, FaceLandmarks landmarks, bool strict = true)
+    {
+        (CornealReflex? right, CornealReflexStatus rs) = DetectEye(rgb, width, height, landmarks.RightEye, strict);
+        (CornealReflex? left, CornealReflexStatus ls) = DetectEye(rgb, width, height, landmarks.LeftEye, strict);
+        return new CornealReflexes(right, left, rs, ls);
+    }
+
+    internal static (CornealReflex? Reflex, CornealReflexStatus Status) DetectEye(ReadOnlySpan<byte> rgb, int width, int height, EyeLandmarks eye, bool strict = true)
     {
         Vector2 c = eye.IrisCenter;
         float radius = eye.IrisDiameter / 2;
-        if (!(radius >= 2.5f))
+        if (!(radius >= 2.5f) || !float.IsFinite(c.X) || !float.IsFinite(c.Y))
         {
-            return null;
+            return (null, CornealReflexStatus.IrisTooSmall);
         }
 
         Vector2[] opening = [.. eye.Contour];
@@ -58,7 +86,7 @@ public static class CornealReflexDetector
         int y0 = Math.Max(0, (int)MathF.Floor(c.Y - rs)), y1 = Math.Min(height - 1, (int)MathF.Ceiling(c.Y + rs));
         if (x1 < x0 || y1 < y0)
         {
-            return null;
+            return (null, CornealReflexStatus.Occluded);
         }
 
         int pw = x1 - x0 + 1, ph = y1 - y0 + 1;
@@ -84,15 +112,17 @@ public static class CornealReflexDetector
             }
         }
 
-        if (values.Count < 9)
+        // Too little of the disc is visible to tell a reflex from the iris (closed or covered eye, image border).
+        if (values.Count < (strict ? Math.Max(9, 0.25f * MathF.PI * rs * rs) : 9))
         {
-            return null;
+            return (null, CornealReflexStatus.Occluded);
         }
 
         values.Sort();
         float median = values[values.Count / 2];
 
         // Peak of the 3 x 3 mean over valid pixels.
+        var smooth = new float[pw * ph];
         int best = -1;
         float bestMean = float.MinValue;
         for (int y = 0; y < ph; y++)
@@ -119,6 +149,7 @@ public static class CornealReflexDetector
                     }
                 }
 
+                smooth[(y * pw) + x] = s / n;
                 if (s / n > bestMean)
                 {
                     bestMean = s / n;
@@ -145,7 +176,7 @@ public static class CornealReflexDetector
         float contrast = peak - median;
         if (contrast < MinContrast || peak < MinPeak)
         {
-            return null;
+            return (null, CornealReflexStatus.NoReflex);
         }
 
         float threshold = median + (0.5f * contrast);
@@ -162,7 +193,7 @@ public static class CornealReflexDetector
             area++;
             if (area > maxArea)
             {
-                return null;
+                return (null, CornealReflexStatus.NotCompact);
             }
 
             double wgt = lum[i] - threshold + 1;
@@ -188,7 +219,53 @@ public static class CornealReflexDetector
             }
         }
 
+        float blobRadius = MathF.Sqrt(area / MathF.PI);
         var position = new Vector2((float)(x0 + (sx / sw) + 0.5), (float)(y0 + (sy / sw) + 0.5));
-        return new CornealReflex(position, MathF.Sqrt(area / MathF.PI), contrast);
+        if (!strict)
+        {
+            return (new CornealReflex(position, blobRadius, contrast), CornealReflexStatus.Found);
+        }
+
+        // A light at the camera puts its reflex near the iris centre; farther out it is another light's highlight.
+        if (Vector2.Distance(position, c) > MaxOffsetIrisRadii * radius)
+        {
+            return (null, CornealReflexStatus.AtIrisEdge);
+        }
+
+        // The blob touches the searched disc's edge (or the lids): it may continue outside the iris.
+        float edge = rs - 1.5f;
+        for (int i = 0; i < visited.Length; i++)
+        {
+            if (visited[i])
+            {
+                var p = new Vector2(x0 + (i % pw) + 0.5f, y0 + (i / pw) + 0.5f);
+                bool nearRim = Vector2.Distance(p, c) > edge;
+                if (nearRim || !NeighboursValid(valid, i, pw, ph))
+                {
+                    return (null, CornealReflexStatus.AtIrisEdge);
+                }
+            }
+        }
+
+        // A second spot of similar brightness away from this one makes the reflex ambiguous.
+        float second = median + (SecondSpotFraction * (bestMean - median));
+        var seedPoint = new Vector2(seed % pw, seed / pw);
+        for (int i = 0; i < smooth.Length; i++)
+        {
+            if (valid[i] && !visited[i] && smooth[i] >= second && lum[i] >= threshold
+                && Vector2.Distance(new Vector2(i % pw, i / pw), seedPoint) > blobRadius + 2f)
+            {
+                return (null, CornealReflexStatus.Multiple);
+            }
+        }
+
+        return (new CornealReflex(position, blobRadius, contrast), CornealReflexStatus.Found);
+    }
+
+    private static bool NeighboursValid(bool[] valid, int i, int pw, int ph)
+    {
+        int x = i % pw, y = i / pw;
+        return x > 0 && y > 0 && x < pw - 1 && y < ph - 1
+            && valid[i - 1] && valid[i + 1] && valid[i - pw] && valid[i + pw];
     }
 }
