@@ -175,7 +175,7 @@ internal static class FindingRules
 
     // The photographic Hirschberg test: the difference between the eyes' corneal-reflex displacements (a gaze both eyes
     // share cancels). The deviating eye is the one whose reflex is further from its normal (kappa) place: in a photo the
-    // fixating eye looks at the camera, so its reflex is centred.
+    // fixating eye looks at the camera, so its reflex is centred (with a gaze away from the camera this can be wrong).
     private static void Alignment(List<DiagnosticFinding> findings, OcularMeasurements m, ReferenceStandard s, bool horizontal)
     {
         HirschbergAlignment h = m.Hirschberg;
@@ -185,9 +185,9 @@ internal static class FindingRules
             return;
         }
 
-        double rightTurn = horizontal ? m.Right.Reflex.NasalRotationDegrees : m.Right.Reflex.UpRotationDegrees;
-        double leftTurn = horizontal ? m.Left.Reflex.NasalRotationDegrees : m.Left.Reflex.UpRotationDegrees;
-        EyeSide eye = Math.Abs(rightTurn) >= Math.Abs(leftTurn) ? EyeSide.Right : EyeSide.Left;
+        // The same eye for the horizontal and vertical findings: the one turned further from the camera in both axes.
+        static double Turn(EyeMeasurements e) => Math.Sqrt((e.Reflex.NasalRotationDegrees * e.Reflex.NasalRotationDegrees) + (e.Reflex.UpRotationDegrees * e.Reflex.UpRotationDegrees));
+        EyeSide eye = Turn(m.Right) >= Turn(m.Left) ? EyeSide.Right : EyeSide.Left;
         FindingKind kind;
         if (horizontal)
         {

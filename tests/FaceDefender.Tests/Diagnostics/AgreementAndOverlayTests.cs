@@ -16,10 +16,10 @@ public sealed class AgreementAndOverlayTests
     [Fact]
     public void Agreement_builds_the_confusion_matrix_and_kappa_per_eye()
     {
-        // "abn": right eye lid retraction (ratio), left eye esotropia + hypotropia; "norm": both eyes normal
-        // (irises centred on their canthi, lids within range, ratio 0.8, L and R inside the paper's ranges).
+        // "abn": right eye lid retraction (ratio), left eye esotropia + hypotropia by the corneal reflexes; "norm": both
+        // eyes normal (irises centred on their canthi, lids within range, ratio 0.8, L and R inside the paper's ranges).
         var benchmark = new LandmarkDiagnosticBenchmark();
-        OcularAssessment abn = benchmark.Assess(ConstructedFaces.Level(), Frontal);
+        OcularAssessment abn = benchmark.Assess(ConstructedFaces.WithReflexes(ConstructedFaces.Level(), new Vector2(0.3f, 0), new Vector2(0.7f, -0.8f)), Frontal);
         Vector3[] p = ConstructedFaces.LevelPoints();
         foreach (int i in new[] { 468, 469, 470, 471, 472 })
         {
@@ -64,7 +64,8 @@ public sealed class AgreementAndOverlayTests
     [Fact]
     public void Overlay_draws_on_a_copy_and_svg_is_well_formed()
     {
-        OcularAssessment a = new LandmarkDiagnosticBenchmark().Assess(ConstructedFaces.Level(), Frontal);
+        // Reflexes level with the limbus centres: the left one 1 mm beyond its kappa place (left esotropia).
+        OcularAssessment a = new LandmarkDiagnosticBenchmark().Assess(ConstructedFaces.WithReflexes(ConstructedFaces.Level(), new Vector2(0.3f, 0), new Vector2(0.7f, 0)), Frontal);
         using var image = new Image<Rgb24>(1000, 800, new Rgb24(10, 10, 10));
         using Image<Rgb24> drawn = MeasurementOverlay.Draw(image, a);
         image[351, 498].Should().Be(new Rgb24(10, 10, 10), "the input is not modified");

@@ -47,6 +47,17 @@ internal static class ConstructedFaces
 
     public static void Set(Vector3[] p, int i, float x, float y) => p[i] = new Vector3(x, y, 0);
 
+    /// <summary>
+    /// The face with a corneal reflex in each eye, placed against its limbus centre (468 / 473) by a displacement in mm
+    /// along the image axes (x right, y down) at 0.2925 mm per px.
+    /// </summary>
+    public static FaceLandmarks WithReflexes(FaceLandmarks face, Vector2 rightMm, Vector2 leftMm)
+    {
+        const float mmPerPx = 11.7f / IrisPx;
+        return face.WithReflexes(new CornealReflexes(
+            new CornealReflex(face[468] + (rightMm / mmPerPx), 1.5f, 150), new CornealReflex(face[473] + (leftMm / mmPerPx), 1.5f, 150)));
+    }
+
     // Interior lid points on a straight line between the canthi at height y (the canthi themselves are left alone).
     private static void Lid(Vector3[] p, int[] chain, float xOuter, float xInner, float y)
     {
