@@ -20,6 +20,11 @@ internal static class AssessmentPrinter
         Row(o, "iris decentration, nasal", m.Right.DecentrationNasal, m.Left.DecentrationNasal);
         Row(o, "iris decentration, up", m.Right.DecentrationUp, m.Left.DecentrationUp);
         o.WriteLine(string.Create(inv, $"  |L - R| {m.D.Millimetres:F2} mm; inter-pupil distance {m.InterPupillaryDistance.Millimetres:F1} mm; head roll {m.Pose.Roll:F1}° yaw {m.Pose.Yaw:F1}° pitch {m.Pose.Pitch:F1}°"));
+        o.WriteLine($"  corneal reflex: right {m.Right.Reflex.Status}, left {m.Left.Reflex.Status}; MRD from: right {m.Right.MrdOrigin}, left {m.Left.MrdOrigin}");
+        HirschbergAlignment h = m.Hirschberg;
+        o.WriteLine(h.IsAvailable
+            ? string.Create(inv, $"  alignment (corneal reflexes): horizontal {h.HorizontalPrism.Dioptres:F1} PD ({h.HorizontalPrism.Low:F1} to {h.HorizontalPrism.High:F1}; + eso, - exo), vertical {h.VerticalPrism.Dioptres:F1} PD (+ right higher); shared gaze {h.GazeRightDegrees:F1}° right, {h.GazeUpDegrees:F1}° up")
+            : "  alignment (corneal reflexes): not measured, a reflex is missing");
         if (a.Findings.Count == 0)
         {
             o.WriteLine("  findings: none against the reference standard");
