@@ -31,7 +31,7 @@ public static class CornealReflexDetector
     /// <summary>Largest blob, as a fraction of the iris disc's area.</summary>
     public const float MaxAreaFraction = 0.12f;
 
-    /// <summary>A second separate spot whose smoothed contrast reaches this fraction of the reflex's makes the eye ambiguous.</summary>
+    /// <summary>A second separate spot whose peak contrast reaches this fraction of the reflex's makes the eye ambiguous.</summary>
     public const float SecondSpotFraction = 0.85f;
 
     /// <summary>
@@ -248,11 +248,13 @@ public static class CornealReflexDetector
         }
 
         // A second spot of similar brightness away from this one makes the reflex ambiguous.
-        float second = median + (SecondSpotFraction * (bestMean - median));
+        // Raw peak against raw peak (a smaller spot's 3 x 3 mean is lower), and a smoothed level that a single noisy pixel does not reach.
+        float second = median + (SecondSpotFraction * contrast);
+        float secondSmooth = median + (0.5f * contrast);
         var seedPoint = new Vector2(seed % pw, seed / pw);
         for (int i = 0; i < smooth.Length; i++)
         {
-            if (valid[i] && !visited[i] && smooth[i] >= second && lum[i] >= threshold
+            if (valid[i] && !visited[i] && lum[i] >= second && smooth[i] >= secondSmooth
                 && Vector2.Distance(new Vector2(i % pw, i / pw), seedPoint) > blobRadius + 2f)
             {
                 return (null, CornealReflexStatus.Multiple);

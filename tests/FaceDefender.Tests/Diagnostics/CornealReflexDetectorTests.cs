@@ -1,0 +1,143 @@
+using System.Numerics;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars.GroundTruth;
+using FaceDefender.Diagnostics;
+using FaceDefender.Landmarks;
+using FluentAssertions;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit;
+
+namespace FaceDefender.Tests.Diagnostics;
+
+/// <summary>The corneal reflex search on kit renders with a light at the camera, and on the same renders spoiled the ways real photos are.</summary>
+public sealed class CornealReflexDetectorTests
+{
+    private static GroundTruthRender Render(CameraLight? light = null, EyeControl? right = null) => GroundTruthFaceRenderer.Render(new GroundTruthScene
+    {
+        ImageSize = 640,
+        Identity = 4,
+        CameraLight = light ?? CameraLight.Default,
+        Fixation = EyeFixation.Camera,
+        RightEye = right ?? EyeControl.Neutral,
+    });
+
+    private static void Spot(Image<Rgb24> image, Vector2 centre, float radius, byte level = 255)
+    {
+        for (int y = (int)(centre.Y - radius - 1); y <= (int)(centre.Y + radius + 1); y++)
+        {
+            for (int x = (int)(centre.X - radius - 1); x <= (int)(centre.X + radius + 1); x++)
+            {
+                if (Vector2.Distance(new Vector2(x + 0.5f, y + 0.5f), centre) <= radius)
+                {
+                    image[x, y] = new Rgb24(level, level, level);
+                }
+            }
+        }
+    }
+
+    private static void AssertNoAlignment(FaceLandmarks withReflexes, EyeSide spoiled)
+    {
+        OcularAssessment a = new LandmarkDiagnosticBenchmark().Assess(withReflexes);
+        a.Measurements.Hirschberg.IsAvailable.Should().BeFalse();
+        a.Findings.Should().NotContain(f => f.Kind == FindingKind.Esotropia || f.Kind == FindingKind.Exotropia
+            || f.Kind == FindingKind.Hypertropia || f.Kind == FindingKind.Hypotropia);
+        a.QualityFlags.Should().Contain(f => f.Issue == CaptureQualityIssue.NoCornealReflex && f.Eye == spoiled);
+    }
+
+    [Fact]
+    public void A_light_at_the_camera_gives_one_reflex_per_eye_near_the_true_place()
+    {
+        using GroundTruthRender r = Render();
+        CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
+        found.RightStatus.Should().Be(CornealReflexStatus.Found);
+        found.LeftStatus.Should().Be(CornealReflexStatus.Found);
+
+        // Measured: within 0.3 px of the kit's reflex (the projection of the corneal centre); bound 0.6 px.
+        Vector2.Distance(found.Right!.Position, r.Truth.Right.Alignment!.CornealReflex).Should().BeLessThan(0.6f);
+        Vector2.Distance(found.Left!.Position, r.Truth.Left.Alignment!.CornealReflex).Should().BeLessThan(0.6f);
+    }
+
+    [Fact]
+    public void No_light_no_reflex()
+    {
+        using GroundTruthRender r = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 640, Identity = 4, Fixation = EyeFixation.Camera, RightEye = new EyeControl { AngleKappaDegrees = 3 } });
+        CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
+        found.Right.Should().BeNull();
+        found.RightStatus.Should().BeOneOf(CornealReflexStatus.NoReflex, CornealReflexStatus.AtIrisEdge);
+        AssertNoAlignment(r.Landmarks.WithReflexes(found), EyeSide.Right);
+    }
+
+    [Fact]
+    public void A_second_spot_of_similar_brightness_makes_the_eye_ambiguous()
+    {
+        using GroundTruthRender r = Render();
+        EyeLandmarks eye = r.Landmarks.RightEye;
+        CornealReflex first = CornealReflexDetector.Detect(r.Image, r.Landmarks).Right!;
+        Spot(r.Image, first.Position + new Vector2(0.5f * eye.IrisDiameter / 2, 0), first.Radius + 0.5f);
+        CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
+        found.RightStatus.Should().Be(CornealReflexStatus.Multiple, "a second spot like the first: a ring light or a window beside the flash");
+        found.LeftStatus.Should().Be(CornealReflexStatus.Found);
+        AssertNoAlignment(r.Landmarks.WithReflexes(found), EyeSide.Right);
+    }
+
+    [Fact]
+    public void Glare_over_the_iris_is_not_a_reflex()
+    {
+        using GroundTruthRender r = Render();
+        EyeLandmarks eye = r.Landmarks.RightEye;
+        Spot(r.Image, eye.IrisCenter + new Vector2(1, -1), 0.45f * eye.IrisDiameter / 2);
+        CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
+        found.RightStatus.Should().Be(CornealReflexStatus.NotCompact, "glasses glare or a washed-out eye");
+        AssertNoAlignment(r.Landmarks.WithReflexes(found), EyeSide.Right);
+    }
+
+    [Fact]
+    public void A_highlight_far_from_the_iris_centre_is_another_lights()
+    {
+        using GroundTruthRender r = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 640, Identity = 4 });
+        EyeLandmarks eye = r.Landmarks.LeftEye;
+        Spot(r.Image, eye.IrisCenter + new Vector2(-0.7f * eye.IrisDiameter / 2, 0), 1.2f);
+        CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
+        found.LeftStatus.Should().Be(CornealReflexStatus.AtIrisEdge);
+        found.Left.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_closed_eye_is_searched_for_no_reflex()
+    {
+        using GroundTruthRender r = Render(right: new EyeControl { FissureHeightMm = 0 });
+        CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
+        found.Right.Should().BeNull();
+        found.RightStatus.Should().BeOneOf(CornealReflexStatus.Occluded, CornealReflexStatus.IrisTooSmall);
+    }
+
+    [Fact]
+    public void The_search_outcome_must_agree_with_the_reflex()
+    {
+        var spot = new CornealReflex(new Vector2(10, 10), 1, 100);
+        FluentActions.Invoking(() => new CornealReflexes(spot, null, CornealReflexStatus.NoReflex, CornealReflexStatus.NoReflex))
+            .Should().Throw<ArgumentException>().WithParameterName("rightStatus");
+        FluentActions.Invoking(() => new CornealReflexes(null, null, CornealReflexStatus.NoReflex, CornealReflexStatus.Found))
+            .Should().Throw<ArgumentException>().WithParameterName("leftStatus");
+        FluentActions.Invoking(() => new CornealReflexes(null, null, (CornealReflexStatus)99, CornealReflexStatus.NoReflex))
+            .Should().Throw<ArgumentException>().WithParameterName("rightStatus");
+        default(CornealReflexes).RightStatus.Should().Be(CornealReflexStatus.NotSearched);
+        new CornealReflexes(spot, null).LeftStatus.Should().Be(CornealReflexStatus.NoReflex);
+    }
+
+    [Fact]
+    public void Reflexes_travel_with_the_landmarks_through_a_transform()
+    {
+        using GroundTruthRender r = Render();
+        FaceLandmarks lm = r.Landmarks.WithReflexes(r.Image);
+        Matrix3x2 m = Matrix3x2.CreateScale(0.5f) * Matrix3x2.CreateRotation(0.2f) * Matrix3x2.CreateTranslation(30, 40);
+        FaceLandmarks moved = lm.Transform(m, CoordinateSpace.Output);
+        Vector2.Distance(moved.Reflexes.Right!.Position, Vector2.Transform(lm.Reflexes.Right!.Position, m)).Should().BeLessThan(1e-3f);
+        moved.Reflexes.LeftStatus.Should().Be(CornealReflexStatus.Found);
+
+        // The same alignment from the original and from the moved landmarks (a similarity changes no mm value).
+        var bench = new LandmarkDiagnosticBenchmark();
+        bench.Measure(moved).Hirschberg.HorizontalPrism.Dioptres.Should().BeApproximately(bench.Measure(lm).Hirschberg.HorizontalPrism.Dioptres, 1e-3);
+    }
+}
