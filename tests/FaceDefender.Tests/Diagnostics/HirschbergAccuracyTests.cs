@@ -123,9 +123,14 @@ public sealed class HirschbergAccuracyTests(ITestOutputHelper output)
 
         // Regression bounds for the default run (seed 1, 8 clean scenes): measured horizontal MAE 1.47 PD, vertical 1.99 PD,
         // MRD 0.26 mm, no false or wrong finding. Bounds about 2x; the counts must stay at zero.
-        straightFindings.Should().Be(0);
-        smallFindings.Should().Be(0);
-        misclassified.Should().Be(0);
+        // With a spread of angle kappa a deviation below 8 PD can read past 10 PD: the counts are only asserted without it.
+        if (kappaSd == 0)
+        {
+            straightFindings.Should().Be(0);
+            smallFindings.Should().Be(0);
+            misclassified.Should().Be(0);
+        }
+
         if (iris == 0 && kappaSd == 0)
         {
             maeH.Should().BeLessThan(3);
