@@ -294,6 +294,11 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
         // Eye image refinement (EyeImageRefiner.cs): limbus and lid-edge fit on the working pixels.
         (bool rightCanthi, bool leftCanthi) = EyeImageRefiner.Refine(frame.Pixels.Span, frame.Width, frame.Height, points, contours, Options.EyeImageRefinement);
+        if (Options.LidOpeningCheck)
+        {
+            // LidOpeningCheck.cs: a lid the image shows over the iris, where the contour leaves it open.
+            LidOpeningCheck.Apply(frame.Pixels.Span, frame.Width, frame.Height, points, contours);
+        }
 
         // Corneal light reflexes on the working pixels, with the refined iris and lids.
         CornealReflexes reflexes = CornealReflexDetector.Detect(

@@ -133,6 +133,14 @@ public sealed record MediaPipeLandmarkDetectorOptions
     public bool MirrorAveraging { get; init; } = true;
 
     /// <summary>
+    /// Check the fine contour's lid opening against the image and close it where a lid covers more of the iris than the
+    /// contour says (a half-closed or closed eye that the landmark models draw open); a normally open eye is left as it
+    /// is. Runs after <see cref="EyeImageRefinement"/>. Default false (opt-in): on kit eyes with a lowered lid over a raised
+    /// iris it still moves the upper lid too far (MRD1). Measured effect: docs/diagnostics.md ("Half-closed lids").
+    /// </summary>
+    public bool LidOpeningCheck { get; init; }
+
+    /// <summary>
     /// Whether the iris model's fine eye contour also overwrites face-mesh eye points (MediaPipe's "refine
     /// landmarks" overwrites all 71 per eye). The contour itself is always returned in
     /// <see cref="FaceLandmarks.RightEyeContour"/> / <see cref="FaceLandmarks.LeftEyeContour"/>. Default

@@ -20,7 +20,7 @@ public sealed class GroundTruthAlignmentTests(ITestOutputHelper output)
         { "fixating the camera", new GroundTruthScene { ImageSize = 768, CameraLight = Light, Fixation = EyeFixation.Camera } },
         { "gaze 15 right, 10 up", new GroundTruthScene { ImageSize = 768, Identity = 4, Sex = AvatarSex.Male, CameraLight = Light, Fixation = EyeFixation.Camera, GazeHorizontalDegrees = 15, GazeUpDegrees = 8 } },
         { "eso 25 R, hypo 10 L", new GroundTruthScene { ImageSize = 768, Identity = 9, SkinTone = SkinTone.Dark, CameraLight = Light, Fixation = EyeFixation.Camera, RightEye = new EyeControl { HorizontalDeviationPrismDioptres = 25 }, LeftEye = new EyeControl { VerticalDeviationPrismDioptres = -10 } } },
-        { "posed, gaze ahead", new GroundTruthScene { ImageSize = 768, Identity = 13, SkinTone = SkinTone.Light, CameraLight = Light, YawDegrees = 10, PitchDegrees = -5, RollDegrees = 8, GazeHorizontalDegrees = -12 } },
+        { "posed, gaze ahead", new GroundTruthScene { ImageSize = 768, Identity = 13, SkinTone = SkinTone.Light, CameraLight = Light, YawDegrees = 10, PitchDegrees = 5, RollDegrees = 8, GazeHorizontalDegrees = -12 } },
         { "8 cm light, iris 10.5 mm, exo 30 L", new GroundTruthScene { ImageSize = 768, Identity = 21, AgeYears = 65, IrisDiameterMm = 10.5f, CameraLight = new CameraLight { DiameterCm = 8 }, Fixation = EyeFixation.Camera, LeftEye = new EyeControl { HorizontalDeviationPrismDioptres = -30 } } },
     };
 

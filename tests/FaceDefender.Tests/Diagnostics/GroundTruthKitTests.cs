@@ -19,7 +19,7 @@ public sealed class GroundTruthKitTests(Xunit.Abstractions.ITestOutputHelper tes
         { "neutral", new GroundTruthScene { ImageSize = 256 } },
         { "eso R + ptosis L", new GroundTruthScene { ImageSize = 256, Identity = 3, Sex = AvatarSex.Male, RightEye = new EyeControl { IrisNasalMm = 2.5f }, LeftEye = new EyeControl { UpperLidUpMm = -2f } } },
         { "hyper L + retraction R", new GroundTruthScene { ImageSize = 320, Identity = 7, AgeYears = 60, LeftEye = new EyeControl { IrisUpMm = 1.5f, IrisNasalMm = -1f }, RightEye = new EyeControl { UpperLidUpMm = 2f, LowerLidDownMm = 1.5f } } },
-        { "posed", new GroundTruthScene { ImageSize = 256, Identity = 11, YawDegrees = 12, PitchDegrees = -8, RollDegrees = 9, Scale = 0.8f, RightEye = new EyeControl { IrisUpMm = -2f } } },
+        { "posed", new GroundTruthScene { ImageSize = 256, Identity = 11, YawDegrees = 12, PitchDegrees = 8, RollDegrees = 9, Scale = 0.8f, RightEye = new EyeControl { IrisUpMm = -2f } } },
         { "iris 10.5 mm", new GroundTruthScene { ImageSize = 256, Identity = 5, IrisDiameterMm = 10.5f, LeftEye = new EyeControl { IrisNasalMm = -3f, LowerLidDownMm = -1.5f } } },
     };
 
@@ -231,9 +231,9 @@ public sealed class GroundTruthKitTests(Xunit.Abstractions.ITestOutputHelper tes
         yield return new GroundTruthScene { ImageSize = 256, Identity = 1, Sex = AvatarSex.Male, AgeYears = 45 };
         yield return new GroundTruthScene { ImageSize = 256, Identity = 2, AgeYears = 70, SkinTone = SkinTone.Dark };
         yield return new GroundTruthScene { ImageSize = 256, Identity = 3, Sex = AvatarSex.Male, AgeYears = 25, SkinTone = SkinTone.Light };
-        yield return new GroundTruthScene { ImageSize = 256, Identity = 12, YawDegrees = 6, PitchDegrees = 5 };
+        yield return new GroundTruthScene { ImageSize = 256, Identity = 12, YawDegrees = 6, PitchDegrees = -5 };
         yield return new GroundTruthScene { ImageSize = 256, Identity = 13, Sex = AvatarSex.Male, RollDegrees = 12, Scale = 1.4f };
-        yield return new GroundTruthScene { ImageSize = 256, Identity = 8, Scale = 0.7f, PitchDegrees = -6 };
+        yield return new GroundTruthScene { ImageSize = 256, Identity = 8, Scale = 0.7f, PitchDegrees = 6 };
     }
 
     private static void Same(MeasuredValue mine, TruthValue truth)

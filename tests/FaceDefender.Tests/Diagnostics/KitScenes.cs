@@ -16,7 +16,7 @@ internal static class KitScenes
         SkinTone = (SkinTone)rng.Next(3),
         RollDegrees = U(rng, 8),
         YawDegrees = U(rng, 5),
-        PitchDegrees = U(rng, 5),
+        PitchDegrees = -U(rng, 5), // negated: each seed keeps the head pose (chin up or down) of its published figures
         RightEye = eye(),
         LeftEye = eye(),
     };

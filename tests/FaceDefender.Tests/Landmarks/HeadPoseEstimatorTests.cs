@@ -37,7 +37,7 @@ public sealed class HeadPoseEstimatorTests(Xunit.Abstractions.ITestOutputHelper 
     [InlineData(-8f, 25f, 10f)]
     public void RecoversKnownAngles(float roll, float yaw, float pitch)
     {
-        HeadPose pose = HeadPoseEstimator.Estimate(Render(roll, yaw, pitch, 9.5f, new Vector2(300, 260)));
+        HeadPose pose = HeadPoseEstimator.Estimate(Render(roll, yaw, pitch, 9.5f, new Vector2(300, 260)), depthScale: 1);
         output.WriteLine(FormattableString.Invariant($"errors: roll {pose.Roll - roll:E2}, yaw {pose.Yaw - yaw:E2}, pitch {pose.Pitch - pitch:E2} degrees"));
         // Measured over the five cases: largest error 1.91e-6 degrees (yaw), float rounding on exact input; bound 2x
         // (it was 0.01 degrees, 5000x). A wrong axis order or sign is degrees off.

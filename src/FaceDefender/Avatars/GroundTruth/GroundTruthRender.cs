@@ -50,8 +50,11 @@ public sealed class GroundTruthRender : IDisposable
     }
 }
 
-/// <summary>The rendered head pose in degrees, with <see cref="GroundTruthScene"/>'s sign conventions.</summary>
+/// <summary>
+/// The rendered head pose in degrees, with <see cref="GroundTruthScene"/>'s sign conventions, which are those of
+/// <see cref="FaceDefender.Abstractions.HeadPose"/> (compare it with <see cref="FaceDefender.Abstractions.DetectedFace.Pose"/> directly).
+/// </summary>
 /// <param name="RollDegrees">Roll, positive towards the subject's right shoulder (counter-clockwise on screen).</param>
 /// <param name="YawDegrees">Yaw, positive towards the subject's left (image right).</param>
-/// <param name="PitchDegrees">Pitch, positive nose up.</param>
+/// <param name="PitchDegrees">Pitch, positive when the face looks down (chin lowered).</param>
 public readonly record struct HeadPoseTruth(float RollDegrees, float YawDegrees, float PitchDegrees);

@@ -33,7 +33,10 @@ public sealed record GroundTruthScene
     /// <summary>Head yaw in degrees, positive turns the face towards the subject's left (image right). Range -30 .. 30.</summary>
     public float YawDegrees { get; init; }
 
-    /// <summary>Head pitch in degrees, positive raises the chin (nose up). Range -25 .. 25.</summary>
+    /// <summary>
+    /// Head pitch in degrees, positive lowers the chin (the face looks down), negative raises it, as
+    /// <see cref="HeadPose.Pitch"/>. Range -25 .. 25.
+    /// </summary>
     public float PitchDegrees { get; init; }
 
     /// <summary>Width and height of the square image in pixels. Range 128 .. 2048. Default 1024.</summary>

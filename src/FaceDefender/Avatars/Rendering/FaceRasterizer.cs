@@ -9,6 +9,7 @@ using static FaceDefender.Avatars.Rendering.RenderMath;
 namespace FaceDefender.Avatars.Rendering;
 
 /// <summary>Head pose in degrees (see <see cref="FaceRasterizer"/> for the sign conventions).</summary>
+/// <summary>Head pose for the renderer, in degrees, with <see cref="FaceDefender.Abstractions.HeadPose"/>'s sign conventions (pitch positive looks down).</summary>
 internal readonly record struct PoseDegrees(float Roll, float Yaw, float Pitch);
 
 /// <summary>Output of one render: packed RGB bytes and the exact 478 landmarks in image pixels.</summary>
@@ -206,7 +207,7 @@ internal sealed partial class FaceRasterizer
         _w = width;
         _h = height;
         float d2r = MathF.PI / 180f;
-        _rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(-pose.Pitch * d2r);
+        _rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(pose.Pitch * d2r);
         _rotInv = _rot.Transpose();
         _posed = pose.Roll != 0f || pose.Yaw != 0f || pose.Pitch != 0f;
         _camHead = _rotInv.Apply(new Vector3(0f, 0f, CameraDistance) - Pivot) + Pivot;
@@ -382,7 +383,7 @@ internal sealed partial class FaceRasterizer
     internal static Vector3 CameraInHeadFrame(PoseDegrees pose)
     {
         float d2r = MathF.PI / 180f;
-        Mat3 rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(-pose.Pitch * d2r);
+        Mat3 rot = Mat3.RotZ(pose.Roll * d2r) * Mat3.RotY(pose.Yaw * d2r) * Mat3.RotX(pose.Pitch * d2r);
         return rot.Transpose().Apply(new Vector3(0f, 0f, CameraDistance) - Pivot) + Pivot;
     }
 
