@@ -52,7 +52,7 @@ public sealed record DiagnosticOptions
 
     /// <summary>
     /// Which landmarks give the lower-lid margin (MRD2, fissure height); default <see cref="EyePointSource.FineContour"/>
-    /// (since session 4: the refined contour's lower lid is about 0.25 mm from the kit's, the mesh's 0.7 mm;
+    /// (on the ground-truth kit the refined contour's lower lid is about 0.25 mm from the true margin, the mesh's 0.7 mm;
     /// docs/diagnostics.md). Without a contour on the landmarks the mesh is used.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
@@ -60,7 +60,7 @@ public sealed record DiagnosticOptions
 
     /// <summary>
     /// Which landmarks give the canthi (decentration, fissure width, paper's L / R, canthal tilt, the eye-line
-    /// frame); default <see cref="EyePointSource.Refined"/> (since session 5: the detector's image-refined canthi where it
+    /// frame); default <see cref="EyePointSource.Refined"/> (the detector's image-refined canthi where it
     /// has them, else the mesh's; docs/diagnostics.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
