@@ -27,15 +27,29 @@ public static class Program
     /// <summary>The exit codes, as printed by --help.</summary>
     public const string ExitCodes = "Exit codes: 0 every photo done; 1 some photos failed (see the report); 2 usage error; 3 the run itself failed or was cancelled.";
 
+    /// <summary>The name the tool is installed and documented under, shown in <c>--help</c> usage lines.</summary>
+    public const string CommandName = "facedefender";
+
     /// <summary>Entry point.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => CreateRootCommand().Parse(args).Invoke();
+
+    /// <summary>
+    /// The root command with its subcommands. It is named <see cref="CommandName"/> rather than after the executable
+    /// (which a <see cref="RootCommand"/> would take: <c>FaceDefender.Cli</c> when run from a build), so help reads the
+    /// same however the tool is started; it carries the standard <c>--help</c> and <c>--version</c> options itself.
+    /// </summary>
+    internal static Command CreateRootCommand()
     {
-        var root = new RootCommand("FaceDefender: de-identify eye-clinic face photos, keeping the eye region in its true geometry. " + ExitCodes);
+        var root = new Command(CommandName, "FaceDefender: de-identify eye-clinic face photos, keeping the eye region in its true geometry. " + ExitCodes)
+        {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(DeidentifyCommand());
         root.Subcommands.Add(AssessCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(DemoCommand());
-        return root.Parse(args).Invoke();
+        return root;
     }
 
     private static Command DeidentifyCommand()

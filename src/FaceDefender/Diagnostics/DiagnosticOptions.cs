@@ -80,7 +80,7 @@ public sealed record DiagnosticOptions
 
     /// <summary>
     /// Which landmarks give the lower-lid margin (MRD2, fissure height); default <see cref="EyePointSource.FineContour"/>
-    /// (the refined contour's lower lid is about 0.25 mm from the kit's, the mesh's 0.7 mm;
+    /// (on the ground-truth kit the refined contour's lower lid is about 0.25 mm from the true margin, the mesh's 0.7 mm;
     /// docs/diagnostics.md). Without a contour on the landmarks the mesh is used.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
