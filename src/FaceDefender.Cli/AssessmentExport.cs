@@ -51,6 +51,8 @@ internal static class AssessmentExport
         ("mrd1Asymmetry", m => m.Mrd1Asymmetry),
         ("fissureHeightAsymmetry", m => m.FissureHeightAsymmetry),
         ("interPupillaryDistance", m => m.InterPupillaryDistance),
+        ("hirschbergHorizontal", m => m.Hirschberg.Horizontal),
+        ("hirschbergVertical", m => m.Hirschberg.Vertical),
     ];
 
     private static readonly JsonWriterOptions JsonOptions = new()
@@ -139,6 +141,14 @@ internal static class AssessmentExport
             {
                 PrismJson(w, m.VerticalDifferencePrism);
             }
+            else if (name == "hirschbergHorizontal")
+            {
+                PrismJson(w, m.Hirschberg.HorizontalPrism);
+            }
+            else if (name == "hirschbergVertical")
+            {
+                PrismJson(w, m.Hirschberg.VerticalPrism);
+            }
 
             w.WriteEndObject();
         }
@@ -213,6 +223,10 @@ internal static class AssessmentExport
 
         w.WriteEndArray();
         w.WriteEndObject();
+        w.WriteStartObject("gaze");
+        Number(w, "rightDeg", m.Hirschberg.GazeRightDegrees);
+        Number(w, "upDeg", m.Hirschberg.GazeUpDegrees);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -234,8 +248,22 @@ internal static class AssessmentExport
         w.WriteStartObject("canthalTilt");
         Number(w, "deg", e.CanthalTiltDegrees);
         w.WriteEndObject();
+        w.WriteString("mrdOrigin", Camel(e.MrdOrigin.ToString()));
+        w.WriteStartObject("cornealReflex");
+        w.WriteString("status", Camel(e.Reflex.Status.ToString()));
+        w.WriteStartObject("nasal");
+        LengthJson(w, e.Reflex.Nasal);
+        w.WriteEndObject();
+        w.WriteStartObject("up");
+        LengthJson(w, e.Reflex.Up);
+        w.WriteEndObject();
+        Number(w, "nasalRotationDeg", e.Reflex.NasalRotationDegrees);
+        Number(w, "upRotationDeg", e.Reflex.UpRotationDegrees);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
+
+    private static string Camel(string s) => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..];
 
     private static void LengthJson(Utf8JsonWriter w, MeasuredValue v)
     {
@@ -305,6 +333,9 @@ internal static class AssessmentExport
 
             row.Write("measurement", eye, "fissureHeightToIrisWidthRatio", "ratio", e.FissureHeightToIrisWidthRatio);
             row.Write("measurement", eye, "canthalTilt", "deg", e.CanthalTiltDegrees);
+            row.Write("measurement", eye, "cornealReflexNasal", "mm", e.Reflex.Nasal.Millimetres, description: Camel(e.Reflex.Status.ToString()));
+            row.Write("measurement", eye, "cornealReflexUp", "mm", e.Reflex.Up.Millimetres, description: Camel(e.Reflex.Status.ToString()));
+            row.Write("measurement", eye, "mrdOrigin", description: Camel(e.MrdOrigin.ToString()));
         }
 
         foreach ((string measure, Func<OcularMeasurements, MeasuredValue> get) in InterEyeLengths)
@@ -314,6 +345,8 @@ internal static class AssessmentExport
             {
                 "horizontalVergence" => m.HorizontalVergencePrism,
                 "verticalDifference" => m.VerticalDifferencePrism,
+                "hirschbergHorizontal" => m.Hirschberg.HorizontalPrism,
+                "hirschbergVertical" => m.Hirschberg.VerticalPrism,
                 _ => null,
             };
             if (prism is { } p)
