@@ -58,6 +58,8 @@ public sealed record CohortMeasureColumn(string Column, DiagnosticMeasure Measur
         list.Add(Conventional(DiagnosticMeasure.HorizontalVergence, EyeSide.Both, MeasureUnit.Millimetres));
         list.Add(Conventional(DiagnosticMeasure.VerticalDifference, EyeSide.Both, MeasureUnit.Millimetres));
         list.Add(Conventional(DiagnosticMeasure.Mrd1Asymmetry, EyeSide.Both, MeasureUnit.Millimetres));
+        list.Add(Conventional(DiagnosticMeasure.HirschbergHorizontal, EyeSide.Both, MeasureUnit.PrismDioptres));
+        list.Add(Conventional(DiagnosticMeasure.HirschbergVertical, EyeSide.Both, MeasureUnit.PrismDioptres));
         return [.. list];
     }
 }

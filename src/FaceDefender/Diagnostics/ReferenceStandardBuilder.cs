@@ -88,8 +88,16 @@ public static class ReferenceStandardBuilder
     {
         var ranges = new List<ReferenceRange>();
         var results = new List<ReferenceIntervalResult>();
-        foreach ((CohortMeasureColumn c, double[] values) in data)
+        foreach ((CohortMeasureColumn c, double[] all) in data)
         {
+            // A value the benchmark could not measure (NaN: e.g. no corneal reflex, so no alignment) is not a person's
+            // value; a column with none measured (a cohort photographed without a light at the camera) gets no range.
+            double[] values = [.. all.Where(double.IsFinite)];
+            if (values.Length == 0)
+            {
+                continue;
+            }
+
             ReferenceIntervalResult r = ReferenceIntervalBuilder.Build(values, options, c.Column);
             results.Add(r);
             string method = r.Method == ReferenceIntervalMethod.Normal

@@ -117,7 +117,9 @@ public sealed class ReferenceStandardTests
 
             var options = new ReferenceIntervalOptions { BootstrapReplicates = 500 };
             BuiltReferenceStandard built = ReferenceStandardBuilder.FromCohortCsv(path, null, "test cohort", "synthetic test cohort", options);
-            built.Standard.Ranges.Should().HaveCount(CohortMeasureColumn.Standard.Count);
+            // Every conventional column but the two corneal-reflex ones (these faces have no reflexes: nothing measured).
+            built.Standard.Ranges.Should().HaveCount(CohortMeasureColumn.Standard.Count - 2);
+            built.Standard.Find(DiagnosticMeasure.HirschbergHorizontal, EyeSide.Both).Should().BeNull();
             ReferenceRange mrd1 = built.Standard.Find(DiagnosticMeasure.Mrd1, EyeSide.Right)!;
             mrd1.Eye.Should().Be(EyeSide.Right);
             double[] column = [.. people.Select(x => x.Item2.Right.Mrd1.Millimetres)];
@@ -137,6 +139,40 @@ public sealed class ReferenceStandardTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void A_cohort_with_corneal_reflexes_gets_alignment_ranges_and_people_without_are_left_out()
+    {
+        // 120 people with reflexes jittered around their kappa places (a normal spread), 30 without any.
+        var rng = new Random(11);
+        var people = new List<OcularMeasurements>();
+        var benchmark = new LandmarkDiagnosticBenchmark();
+        for (int i = 0; i < 150; i++)
+        {
+            FaceLandmarks face = ConstructedFaces.Level();
+            if (i >= 120)
+            {
+                people.Add(benchmark.Measure(face, new HeadPose(0, 0, 0)));
+                continue;
+            }
+
+            float J() => (float)((rng.NextDouble() * 0.3) - 0.15);
+            people.Add(benchmark.Measure(ConstructedFaces.WithReflexes(face, new Vector2(0.3f + J(), J()), new Vector2(-0.3f + J(), J())), new HeadPose(0, 0, 0)));
+        }
+
+        BuiltReferenceStandard built = ReferenceStandardBuilder.FromMeasurements(people, null, "reflex cohort", "synthetic", new ReferenceIntervalOptions { BootstrapReplicates = 200 });
+        ReferenceRange h = built.Standard.Find(DiagnosticMeasure.HirschbergHorizontal, EyeSide.Both)!;
+        h.Unit.Should().Be(MeasureUnit.PrismDioptres);
+        h.N.Should().BeLessThanOrEqualTo(120, "only the people with both reflexes are counted");
+        h.Lower!.Value.Should().BeNegative();
+        h.Upper!.Value.Should().BePositive();
+        built.Standard.Find(DiagnosticMeasure.HirschbergVertical, EyeSide.Both).Should().NotBeNull();
+
+        // A deviation well outside that cohort's range is found against it.
+        OcularAssessment a = new LandmarkDiagnosticBenchmark(built.Standard).Assess(
+            ConstructedFaces.WithReflexes(ConstructedFaces.Level(), new Vector2(0.3f, 0), new Vector2(1.3f, 0)), new HeadPose(0, 0, 0));
+        a.Findings.Should().Contain(f => f.Kind == FindingKind.Esotropia && f.Measure == DiagnosticMeasure.HirschbergHorizontal);
     }
 
     [Fact]
