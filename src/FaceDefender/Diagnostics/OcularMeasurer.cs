@@ -147,7 +147,11 @@ internal static class OcularMeasurer
         var points = new EyePoints(c, aNasal ? ringA : ringB, aNasal ? ringB : ringA, inner, outer, upper, lower);
         return new EyeMeasurements(
             side, points, scalePx, mm / scalePx, V(widthPx), V(fissureHeight), V(Vector2.Distance(outer, inner)),
-            V(mrd1), V(mrd2), V(toInner), V(decNasal), V(decUp), tilt);
+            V(mrd1), V(mrd2), V(toInner), V(decNasal), V(decUp), tilt)
+        {
+            // The detail the photo holds (NaN: unknown, then the pixel diameter stands).
+            EffectiveIrisDiameterPixels = (right ? lm.RightEyeContour : lm.LeftEyeContour)?.EffectiveIrisDiameterPixels ?? double.NaN,
+        };
     }
 
     private static MeasuredValue Value(double px, double scalePx, double irisMm, double rel)

@@ -108,6 +108,28 @@ public sealed class EyeContour
     /// </summary>
     public bool HasRefinedCanthi { get; }
 
+    /// <summary>
+    /// The iris diameter in pixels (of these coordinates) that the photo's detail supports: for a sharp photo about the
+    /// iris's pixel width, for an enlarged or blurred one less (an iris enlarged 2x keeps its original effective
+    /// diameter). Read by <see cref="MediaPipeLandmarkDetector"/> from the width of the limbus edge (iris to sclera) on the
+    /// pixels the models read; NaN when unknown (the limbus could not be read, or the contour did not come from the
+    /// detector). Scaled with the points by <see cref="Transform"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to zero, a negative value or infinity (NaN means unknown).</exception>
+    public float EffectiveIrisDiameterPixels
+    {
+        get;
+        init
+        {
+            if (!float.IsNaN(value) && !(value > 0 && float.IsFinite(value)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(EffectiveIrisDiameterPixels), value, "The effective iris diameter is a positive, finite number of pixels, or NaN when unknown.");
+            }
+
+            field = value;
+        }
+    } = float.NaN;
+
     /// <summary>All 71 points (x, y in pixels; z relative depth), in the model's order.</summary>
     public ReadOnlySpan<Vector3> Points => _points;
 
@@ -159,6 +181,6 @@ public sealed class EyeContour
             mapped[i] = new Vector3(Vector2.Transform(new Vector2(p.X, p.Y), transform), p.Z * depthScale);
         }
 
-        return new EyeContour(mapped, HasRefinedCanthi);
+        return new EyeContour(mapped, HasRefinedCanthi) { EffectiveIrisDiameterPixels = EffectiveIrisDiameterPixels };
     }
 }

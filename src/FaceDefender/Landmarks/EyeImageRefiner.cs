@@ -70,18 +70,316 @@ internal static class EyeImageRefiner
     /// <param name="mode">What to refine.</param>
     /// <param name="settings">Tuning; null for <see cref="EyeRefinementSettings.Default"/>.</param>
     /// <returns>Per eye, whether contour points 0 and 8 now hold the refined canthi (<see cref="EyeCanthusRefiner"/>).</returns>
+    /// <param name="effectiveDiameters">If given (2 elements), receives per eye (right first) the effective iris diameter in
+    /// pixels that the limbus's sharpness supports (<see cref="LimbusSharpness"/>), NaN where it cannot be read.</param>
     public static (bool Right, bool Left) Refine(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[][] contours,
-        EyeImageRefinement mode, EyeRefinementSettings? settings = null)
+        EyeImageRefinement mode, EyeRefinementSettings? settings = null, float[]? effectiveDiameters = null)
     {
-        if (mode == EyeImageRefinement.None || width < 8 || height < 8 || pixels.Length < width * height)
+        if (effectiveDiameters is not null)
+        {
+            effectiveDiameters.AsSpan().Fill(float.NaN);
+        }
+
+        if (width < 8 || height < 8 || pixels.Length < width * height)
         {
             return (false, false);
         }
 
         EyeRefinementSettings s = settings ?? EyeRefinementSettings.Default;
-        bool right = RefineEye(pixels, width, height, points, contours[0], 468, EyeContour.RightEyeMeshIndices, mode, s);
-        bool left = RefineEye(pixels, width, height, points, contours[1], 473, EyeContour.LeftEyeMeshIndices, mode, s);
+        float rightEffective = EffectiveDiameter(pixels, width, height, points, contours[0], 468);
+        float leftEffective = EffectiveDiameter(pixels, width, height, points, contours[1], 473);
+        if (effectiveDiameters is { Length: >= 2 })
+        {
+            effectiveDiameters[0] = rightEffective;
+            effectiveDiameters[1] = leftEffective;
+        }
+
+        if (mode == EyeImageRefinement.None)
+        {
+            return (false, false);
+        }
+
+        bool right = RefineBlended(pixels, width, height, points, contours[0], 468, EyeContour.RightEyeMeshIndices, mode, s, rightEffective);
+        bool left = RefineBlended(pixels, width, height, points, contours[1], 473, EyeContour.LeftEyeMeshIndices, mode, s, leftEffective);
         return (right, left);
+    }
+
+    /// <summary>The model iris's radius (mean distance of the four ring points from the centre).</summary>
+    private static float ModelRadius(Vector3[] points, int irisFirst)
+    {
+        Vector2 c0 = Xy(points[irisFirst]);
+        float r0 = 0;
+        for (int k = 1; k <= 4; k++)
+        {
+            r0 += Vector2.Distance(Xy(points[irisFirst + k]), c0) / 4;
+        }
+
+        return r0;
+    }
+
+    private static float EffectiveDiameter(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour, int irisFirst)
+    {
+        float r0 = ModelRadius(points, irisFirst);
+        Vector2 axis = Xy(contour[EyeContour.InnerCanthusIndex]) - Xy(contour[EyeContour.OuterCanthusIndex]);
+        return LimbusSharpness.EffectiveDiameter(pixels, width, height, Xy(points[irisFirst]), r0, axis, RingWidth(points, irisFirst));
+    }
+
+    /// <summary>The model iris's horizontal diameter: the distance between its two lateral ring points.</summary>
+    private static float RingWidth(Vector3[] points, int irisFirst) => Vector2.Distance(Xy(points[irisFirst + 1]), Xy(points[irisFirst + 3]));
+
+    /// <summary>
+    /// The weight of the image refinement for an eye: 0 up to <see cref="EyeRefinementSettings.BlendStartRadius"/>, 1 from
+    /// <see cref="EyeRefinementSettings.BlendFullRadius"/>, smooth (cubic smoothstep) between, of the effective iris radius
+    /// (half the effective diameter; the model's pixel radius when the limbus could not be read).
+    /// </summary>
+    internal static float BlendWeight(float pixelRadius, float effectiveDiameter, EyeRefinementSettings s)
+    {
+        float r = float.IsFinite(effectiveDiameter) ? MathF.Min(pixelRadius, effectiveDiameter / 2) : pixelRadius;
+        if (!(r > s.BlendStartRadius))
+        {
+            return 0;
+        }
+
+        if (r >= s.BlendFullRadius)
+        {
+            return 1;
+        }
+
+        float t = (r - s.BlendStartRadius) / (s.BlendFullRadius - s.BlendStartRadius);
+        return t * t * (3 - (2 * t));
+    }
+
+    /// <summary>
+    /// Refines one eye and blends the result with the models' points by <see cref="BlendWeight"/>, so that the landmarks
+    /// change continuously with the photo's size and detail (no size at which the refinement switches on at once). The
+    /// canthi blend from the face mesh's (what the measurements use when the contour's canthi are not refined).
+    /// </summary>
+    private static bool RefineBlended(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
+        int irisFirst, ReadOnlySpan<int> meshIndices, EyeImageRefinement mode, EyeRefinementSettings s, float effectiveDiameter)
+    {
+        float weight = BlendWeight(ModelRadius(points, irisFirst), effectiveDiameter, s);
+        if (!(weight > 0))
+        {
+            return false;
+        }
+
+        Vector3[] pointsBefore = (Vector3[])points.Clone();
+        Vector3[] contourBefore = (Vector3[])contour.Clone();
+        float detail = float.IsFinite(effectiveDiameter) ? effectiveDiameter / RingWidth(points, irisFirst) : 1;
+        bool canthi;
+        if (!s.RefineAtEffectiveResolution || !(detail < s.ResampleBelowDetail))
+        {
+            canthi = RefineEye(pixels, width, height, points, contour, irisFirst, meshIndices, mode, s);
+        }
+        else if (detail <= s.ResampleOnlyBelowDetail)
+        {
+            canthi = RefineEyeResampled(pixels, width, height, points, contour, irisFirst, meshIndices, mode, s, MathF.Max(detail, 0.05f));
+        }
+        else
+        {
+            // Between the two: both, blended, so that the result does not switch at a level of detail.
+            Vector3[] fullPoints = (Vector3[])points.Clone(), fullContour = (Vector3[])contour.Clone();
+            bool fullCanthi = RefineEye(pixels, width, height, fullPoints, fullContour, irisFirst, meshIndices, mode, s);
+            bool reducedCanthi = RefineEyeResampled(pixels, width, height, points, contour, irisFirst, meshIndices, mode, s, detail);
+            float t = (detail - s.ResampleOnlyBelowDetail) / (s.ResampleBelowDetail - s.ResampleOnlyBelowDetail);
+            if (fullCanthi != reducedCanthi)
+            {
+                // The side whose canthus stage did not run holds the unrefined canthi, the face mesh's.
+                Vector3[] without = fullCanthi ? contour : fullContour;
+                without[EyeContour.OuterCanthusIndex] = pointsBefore[meshIndices[EyeContour.OuterCanthusIndex]];
+                without[EyeContour.InnerCanthusIndex] = pointsBefore[meshIndices[EyeContour.InnerCanthusIndex]];
+            }
+
+            for (int i = 0; i < points.Length; i++)
+            {
+                points[i] = Vector3.Lerp(points[i], fullPoints[i], t);
+            }
+
+            for (int i = 0; i < contour.Length; i++)
+            {
+                contour[i] = Vector3.Lerp(contour[i], fullContour[i], t);
+            }
+
+            canthi = fullCanthi || reducedCanthi;
+        }
+        if (weight >= 1)
+        {
+            return canthi;
+        }
+
+        if (canthi)
+        {
+            // The unrefined canthi the measurements fall back to are the face mesh's.
+            contourBefore[EyeContour.OuterCanthusIndex] = pointsBefore[meshIndices[EyeContour.OuterCanthusIndex]];
+            contourBefore[EyeContour.InnerCanthusIndex] = pointsBefore[meshIndices[EyeContour.InnerCanthusIndex]];
+        }
+
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = Vector3.Lerp(pointsBefore[i], points[i], weight);
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            contour[i] = Vector3.Lerp(contourBefore[i], contour[i], weight);
+        }
+
+        return canthi;
+    }
+
+    /// <summary>
+    /// <see cref="RefineEye"/> on a copy of the eye's surroundings reduced (area average) by <paramref name="factor"/> to
+    /// the resolution its detail supports: an enlarged or blurred eye is refined on about the same pixels whatever its
+    /// size in the photo, so the refinement's choices (edge found or not, search widened or not) do not change from one
+    /// size to the next. The points the refinement moved are mapped back; the others are left exactly as they were.
+    /// </summary>
+    private static bool RefineEyeResampled(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
+        int irisFirst, ReadOnlySpan<int> meshIndices, EyeImageRefinement mode, EyeRefinementSettings s, float factor)
+    {
+        Vector2 outer = Xy(contour[EyeContour.OuterCanthusIndex]), inner = Xy(contour[EyeContour.InnerCanthusIndex]);
+        Vector2 min = Vector2.Min(outer, inner), max = Vector2.Max(outer, inner);
+        for (int i = 0; i < 16; i++)
+        {
+            min = Vector2.Min(min, Xy(contour[i]));
+            max = Vector2.Max(max, Xy(contour[i]));
+        }
+
+        for (int k = 0; k <= 4; k++)
+        {
+            min = Vector2.Min(min, Xy(points[irisFirst + k]));
+            max = Vector2.Max(max, Xy(points[irisFirst + k]));
+        }
+
+        foreach (int m in new[] { meshIndices[EyeContour.OuterCanthusIndex], meshIndices[EyeContour.InnerCanthusIndex] })
+        {
+            min = Vector2.Min(min, Xy(points[m]));
+            max = Vector2.Max(max, Xy(points[m]));
+        }
+
+        float pad = (0.75f * Vector2.Distance(outer, inner)) + 4;
+        if (!float.IsFinite(min.X) || !float.IsFinite(min.Y) || !float.IsFinite(max.X) || !float.IsFinite(max.Y))
+        {
+            return false;
+        }
+
+        int x0 = Math.Clamp((int)MathF.Floor(min.X - pad), 0, width), y0 = Math.Clamp((int)MathF.Floor(min.Y - pad), 0, height);
+        int x1 = Math.Clamp((int)MathF.Ceiling(max.X + pad), 0, width), y1 = Math.Clamp((int)MathF.Ceiling(max.Y + pad), 0, height);
+        int sw = x1 - x0, sh = y1 - y0;
+        int dw = (int)MathF.Ceiling(sw * factor), dh = (int)MathF.Ceiling(sh * factor);
+        if (dw < 8 || dh < 8)
+        {
+            return false;
+        }
+
+        Rgb24[] small = AreaResample(pixels, width, x0, y0, sw, sh, factor, dw, dh);
+        Vector2 origin = new(x0, y0);
+        Vector3 To(Vector3 p) => new(((p.X - origin.X) * factor), ((p.Y - origin.Y) * factor), p.Z);
+        Vector3 Back(Vector3 p) => new((p.X / factor) + origin.X, (p.Y / factor) + origin.Y, p.Z);
+        Vector3[] localPoints = new Vector3[points.Length], localContour = new Vector3[contour.Length];
+        for (int i = 0; i < points.Length; i++)
+        {
+            localPoints[i] = To(points[i]);
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            localContour[i] = To(contour[i]);
+        }
+
+        Vector3[] pointsIn = (Vector3[])localPoints.Clone(), contourIn = (Vector3[])localContour.Clone();
+        bool canthi = RefineEye(small, dw, dh, localPoints, localContour, irisFirst, meshIndices, mode, s);
+        for (int i = 0; i < points.Length; i++)
+        {
+            if (localPoints[i] != pointsIn[i])
+            {
+                points[i] = Back(localPoints[i]);
+            }
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            if (localContour[i] != contourIn[i])
+            {
+                contour[i] = Back(localContour[i]);
+            }
+        }
+
+        return canthi;
+    }
+
+    /// <summary>
+    /// The region (x0, y0, sw x sh) of the image reduced by <paramref name="factor"/> (&lt; 1) by area averaging: output
+    /// pixel (i, j) is the mean of the source area [x0 + i / factor, x0 + (i + 1) / factor) x [y0 + j / factor, ...), clipped
+    /// to the region.
+    /// </summary>
+    private static Rgb24[] AreaResample(ReadOnlySpan<Rgb24> pixels, int width, int x0, int y0, int sw, int sh, float factor, int dw, int dh)
+    {
+        (int First, float[] Weights)[] wx = AreaWeights(sw, dw, factor), wy = AreaWeights(sh, dh, factor);
+
+        // Horizontal pass into floats (dw x sh), then vertical (dw x dh).
+        var rows = new Vector3[dw * sh];
+        for (int y = 0; y < sh; y++)
+        {
+            int o = ((y0 + y) * width) + x0;
+            for (int i = 0; i < dw; i++)
+            {
+                Vector3 sum = Vector3.Zero;
+                (int first, float[] w) = wx[i];
+                for (int k = 0; k < w.Length; k++)
+                {
+                    Rgb24 p = pixels[o + first + k];
+                    sum += w[k] * new Vector3(p.R, p.G, p.B);
+                }
+
+                rows[(y * dw) + i] = sum;
+            }
+        }
+
+        var result = new Rgb24[dw * dh];
+        for (int j = 0; j < dh; j++)
+        {
+            (int first, float[] w) = wy[j];
+            for (int i = 0; i < dw; i++)
+            {
+                Vector3 sum = Vector3.Zero;
+                for (int k = 0; k < w.Length; k++)
+                {
+                    sum += w[k] * rows[((first + k) * dw) + i];
+                }
+
+                Vector3 c = Vector3.Clamp(sum + new Vector3(0.5f), Vector3.Zero, new Vector3(255));
+                result[(j * dw) + i] = new Rgb24((byte)c.X, (byte)c.Y, (byte)c.Z);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Per output pixel of an area reduction of n source pixels to m: the first source pixel and the normalised weights.</summary>
+    private static (int First, float[] Weights)[] AreaWeights(int n, int m, float factor)
+    {
+        var result = new (int, float[])[m];
+        for (int i = 0; i < m; i++)
+        {
+            float a = i / factor, b = MathF.Min((i + 1) / factor, n);
+            int first = Math.Min((int)MathF.Floor(a), n - 1), last = Math.Max(first, Math.Min((int)MathF.Ceiling(b) - 1, n - 1));
+            var w = new float[last - first + 1];
+            float total = 0;
+            for (int k = first; k <= last; k++)
+            {
+                w[k - first] = MathF.Max(0, MathF.Min(b, k + 1) - MathF.Max(a, k));
+                total += w[k - first];
+            }
+
+            for (int k = 0; k < w.Length; k++)
+            {
+                w[k] = total > 0 ? w[k] / total : 1f / w.Length;
+            }
+
+            result[i] = (first, w);
+        }
+
+        return result;
     }
 
     private static bool RefineEye(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
@@ -1180,7 +1478,22 @@ internal sealed record EyeRefinementSettings
     public static EyeRefinementSettings Default { get; } = new();
 
     /// <summary>Irises smaller than this radius (pixels, in the image the models read) are left as the model put them.</summary>
-    public float MinIrisRadiusPixels { get; init; } = 10f;
+    public float MinIrisRadiusPixels { get; init; } = 4f;
+
+    /// <summary>Effective iris radius (pixels) up to which the refinement has no weight (<see cref="EyeImageRefiner.BlendWeight"/>).</summary>
+    public float BlendStartRadius { get; init; } = 6f;
+
+    /// <summary>Effective iris radius (pixels) from which the refinement has full weight.</summary>
+    public float BlendFullRadius { get; init; } = 12f;
+
+    /// <summary>Whether an eye with less detail than pixels (enlarged or blurred) is refined on a copy reduced to its effective resolution.</summary>
+    public bool RefineAtEffectiveResolution { get; init; } = true;
+
+    /// <summary>Effective / pixel iris diameter below which the reduced copy is refined too (blended with the full-resolution result).</summary>
+    public float ResampleBelowDetail { get; init; } = 0.8f;
+
+    /// <summary>Effective / pixel iris diameter at or below which only the reduced copy is refined.</summary>
+    public float ResampleOnlyBelowDetail { get; init; } = 0.6f;
 
     /// <summary>Largest centre move, as a fraction of the model's iris radius (per axis of the eye frame).</summary>
     public float IrisCentreRange { get; init; } = 0.35f;
