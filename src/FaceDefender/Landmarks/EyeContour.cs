@@ -109,11 +109,13 @@ public sealed class EyeContour
     public bool HasRefinedCanthi { get; }
 
     /// <summary>
-    /// The iris diameter in pixels (of these coordinates) that the photo's detail supports: for a sharp photo about the
+    /// The iris diameter, in pixels of a sharp photo, that the photo's detail supports: for a sharp photo about the
     /// iris's pixel width, for an enlarged or blurred one less (an iris enlarged 2x keeps its original effective
     /// diameter). Read by <see cref="MediaPipeLandmarkDetector"/> from the width of the limbus edge (iris to sclera) on the
-    /// pixels the models read; NaN when unknown (the limbus could not be read, or the contour did not come from the
-    /// detector). Scaled with the points by <see cref="Transform"/>.
+    /// pixels the models read (for an image larger than <see cref="MediaPipeLandmarkDetectorOptions.MaxWorkingSize"/>, its
+    /// reduced working copy); NaN when unknown (the limbus could not be read, or the contour did not come from the
+    /// detector). <see cref="Transform"/> keeps it: mapping the coordinates adds or removes no detail (the measurements
+    /// cap it at the iris's pixel width in the coordinates they are taken in, <see cref="FaceDefender.Abstractions.EyeMeasurements.EffectiveIrisDiameterPixels"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to zero, a negative value or infinity (NaN means unknown).</exception>
     public float EffectiveIrisDiameterPixels

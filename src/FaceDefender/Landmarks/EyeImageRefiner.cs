@@ -507,6 +507,8 @@ internal static class EyeImageRefiner
         int radiusSteps = s.RefineRadius ? 2 : 0;
         float radiusStep = s.IrisRadiusRange / 2 * r0;
         (Vector2 bestC, float bestR, float best) = (c0, r0, baseScore);
+        int coarseCount = (2 * coarseSteps) + 1, coarseRadii = (2 * radiusSteps) + 1;
+        Span<float> coarseScores = stackalloc float[coarseCount * coarseCount * coarseRadii];
         for (int iy = -coarseSteps; iy <= coarseSteps; iy++)
         {
             for (int ix = -coarseSteps; ix <= coarseSteps; ix++)
@@ -516,11 +518,39 @@ internal static class EyeImageRefiner
                 {
                     float r = r0 + (ir * radiusStep);
                     float score = eval.Score(c, r) - Penalty(c - c0, r - r0, r0, s);
+                    coarseScores[((((iy + coarseSteps) * coarseCount) + ix + coarseSteps) * coarseRadii) + ir + radiusSteps] = score;
                     if (score > best)
                     {
                         (bestC, bestR, best) = (c, r, score);
                     }
                 }
+            }
+        }
+
+        if (s.IrisSoftness > 0 && float.IsFinite(best))
+        {
+            // Soft optimum: candidates weighted by exp((score - best) / softness), so that two nearly equal optima give a
+            // blend that moves continuously as their scores change, not a switch from one to the other.
+            Vector2 sumC = Vector2.Zero;
+            float sumR = 0, sumW = 0;
+            for (int iy = -coarseSteps; iy <= coarseSteps; iy++)
+            {
+                for (int ix = -coarseSteps; ix <= coarseSteps; ix++)
+                {
+                    for (int ir = -radiusSteps; ir <= radiusSteps; ir++)
+                    {
+                        float score = coarseScores[((((iy + coarseSteps) * coarseCount) + ix + coarseSteps) * coarseRadii) + ir + radiusSteps];
+                        float w = float.IsFinite(score) ? MathF.Exp((score - best) / s.IrisSoftness) : 0;
+                        sumC += w * (c0 + (ix * coarse * u) + (iy * coarse * v));
+                        sumR += w * (r0 + (ir * radiusStep));
+                        sumW += w;
+                    }
+                }
+            }
+
+            if (sumW > 0)
+            {
+                (bestC, bestR) = (sumC / sumW, sumR / sumW);
             }
         }
 
@@ -531,6 +561,8 @@ internal static class EyeImageRefiner
         float radius = bestR;
         eval.Select(centre, radius);
         best = eval.Score(centre, radius) - Penalty(centre - c0, radius - r0, r0, s);
+        int fineCount = 9, fineRadii = (2 * fineRadiusSteps) + 1;
+        Span<float> fineScores = stackalloc float[fineCount * fineCount * fineRadii];
         for (int iy = -4; iy <= 4; iy++)
         {
             for (int ix = -4; ix <= 4; ix++)
@@ -540,6 +572,7 @@ internal static class EyeImageRefiner
                 {
                     float r = radius + (ir * fineR);
                     float score = eval.Score(c, r) - Penalty(c - c0, r - r0, r0, s);
+                    fineScores[((((iy + 4) * fineCount) + ix + 4) * fineRadii) + ir + fineRadiusSteps] = score;
                     if (score > best)
                     {
                         (bestC, bestR, best) = (c, r, score);
@@ -548,18 +581,44 @@ internal static class EyeImageRefiner
             }
         }
 
-        // Parabolic sub-step along u, v and r.
-        Vector2 du = fine * u, dv = fine * v;
-        float stepU = Parabola(eval.Score(bestC - du, bestR) - Penalty(bestC - du - c0, bestR - r0, r0, s), best,
-            eval.Score(bestC + du, bestR) - Penalty(bestC + du - c0, bestR - r0, r0, s));
-        float stepV = Parabola(eval.Score(bestC - dv, bestR) - Penalty(bestC - dv - c0, bestR - r0, r0, s), best,
-            eval.Score(bestC + dv, bestR) - Penalty(bestC + dv - c0, bestR - r0, r0, s));
-        float stepR = s.RefineRadius
-            ? Parabola(eval.Score(bestC, bestR - fineR) - Penalty(bestC - c0, bestR - fineR - r0, r0, s), best,
-                eval.Score(bestC, bestR + fineR) - Penalty(bestC - c0, bestR + fineR - r0, r0, s))
-            : 0;
-        Vector2 refined = bestC + (stepU * du) + (stepV * dv);
-        float refinedR = bestR + (stepR * fineR);
+        Vector2 refined;
+        float refinedR;
+        if (s.IrisSoftness > 0 && float.IsFinite(best))
+        {
+            Vector2 sumC = Vector2.Zero;
+            float sumR = 0, sumW = 0;
+            for (int iy = -4; iy <= 4; iy++)
+            {
+                for (int ix = -4; ix <= 4; ix++)
+                {
+                    for (int ir = -fineRadiusSteps; ir <= fineRadiusSteps; ir++)
+                    {
+                        float score = fineScores[((((iy + 4) * fineCount) + ix + 4) * fineRadii) + ir + fineRadiusSteps];
+                        float w = float.IsFinite(score) ? MathF.Exp((score - best) / s.IrisSoftness) : 0;
+                        sumC += w * (centre + (ix * fine * u) + (iy * fine * v));
+                        sumR += w * (radius + (ir * fineR));
+                        sumW += w;
+                    }
+                }
+            }
+
+            (refined, refinedR) = sumW > 0 ? (sumC / sumW, sumR / sumW) : (bestC, bestR);
+        }
+        else
+        {
+            // Parabolic sub-step along u, v and r.
+            Vector2 du = fine * u, dv = fine * v;
+            float stepU = Parabola(eval.Score(bestC - du, bestR) - Penalty(bestC - du - c0, bestR - r0, r0, s), best,
+                eval.Score(bestC + du, bestR) - Penalty(bestC + du - c0, bestR - r0, r0, s));
+            float stepV = Parabola(eval.Score(bestC - dv, bestR) - Penalty(bestC - dv - c0, bestR - r0, r0, s), best,
+                eval.Score(bestC + dv, bestR) - Penalty(bestC + dv - c0, bestR - r0, r0, s));
+            float stepR = s.RefineRadius
+                ? Parabola(eval.Score(bestC, bestR - fineR) - Penalty(bestC - c0, bestR - fineR - r0, r0, s), best,
+                    eval.Score(bestC, bestR + fineR) - Penalty(bestC - c0, bestR + fineR - r0, r0, s))
+                : 0;
+            refined = bestC + (stepU * du) + (stepV * dv);
+            refinedR = bestR + (stepR * fineR);
+        }
 
         // Polish: edge points within +-0.2 r of the grid's circle and a robust circle fit, kept if within 0.15 r of it.
         if (s.IrisEdgeFit && FitLimbusEdges(patch, refined, refinedR, u, dirs, 0.2f, 1, s.RefineRadius, s) is { } polished
@@ -1545,6 +1604,9 @@ internal sealed record EyeRefinementSettings
 
     /// <summary>After the grid search, polish the centre by edge points near the found circle and a robust circle fit.</summary>
     public bool IrisEdgeFit { get; init; } = true;
+
+    /// <summary>Softness (score levels) of the iris grid's optimum; 0 for the plain best candidate (see <c>RefineIris</c>).</summary>
+    public float IrisSoftness { get; init; } = 1.5f;
 
     /// <summary>Whether the iris is refined.</summary>
     public bool RefineIris { get; init; } = true;

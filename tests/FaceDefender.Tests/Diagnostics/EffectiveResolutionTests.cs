@@ -158,4 +158,91 @@ public sealed class EffectiveResolutionTests(DetectorFixture fixture, ITestOutpu
             }
         }
     }
+
+    /// <summary>A dark disc (60 levels) of radius <paramref name="radius"/> on a bright ground (200), 4 x 4 supersampled.</summary>
+    private static Image<Rgb24> Disc(int size, float radius)
+    {
+        var image = new Image<Rgb24>(size, size);
+        var centre = new System.Numerics.Vector2(size / 2f, size / 2f);
+        for (int y = 0; y < size; y++)
+        {
+            for (int x = 0; x < size; x++)
+            {
+                float sum = 0;
+                for (int k = 0; k < 16; k++)
+                {
+                    var p = new System.Numerics.Vector2(x + (((k % 4) + 0.5f) / 4), y + (((k / 4) + 0.5f) / 4));
+                    sum += System.Numerics.Vector2.Distance(p, centre) <= radius ? 60 : 200;
+                }
+
+                byte v = (byte)MathF.Round(sum / 16);
+                image[x, y] = new Rgb24(v, v, v);
+            }
+        }
+
+        return image;
+    }
+
+    private static float Effective(Image<Rgb24> image, float radius)
+    {
+        var pixels = new Rgb24[image.Width * image.Height];
+        image.CopyPixelDataTo(pixels);
+        var centre = new System.Numerics.Vector2(image.Width / 2f, image.Height / 2f);
+        return LimbusSharpness.EffectiveDiameter(pixels, image.Width, image.Height, centre, radius, System.Numerics.Vector2.UnitX, 2 * radius);
+    }
+
+    [Fact]
+    public void A_sharp_disc_reads_about_its_pixel_diameter_and_an_enlarged_or_blurred_one_its_detail()
+    {
+        // Measured: sharp 20 px disc 20.0 (the cap), sharp 40 px 40.0; the 20 px disc enlarged 2x (bicubic) 18.1 and 3x
+        // 20.8; the 40 px disc blurred (Gaussian sigma 2) 8.0. The enlarged copies must read their original 20 px (+-4,
+        // about twice the measured spread), not their 40 and 60 pixels.
+        using Image<Rgb24> small = Disc(48, 10), large = Disc(96, 20);
+        using Image<Rgb24> x2 = small.Clone(c => c.Resize(96, 96, KnownResamplers.Bicubic));
+        using Image<Rgb24> x3 = small.Clone(c => c.Resize(144, 144, KnownResamplers.Bicubic));
+        using Image<Rgb24> blurred = large.Clone(c => c.GaussianBlur(2));
+        output.WriteLine(ScaleSweep.F($"sharp 20: {Effective(small, 10):F1}, sharp 40: {Effective(large, 20):F1}, 20 x2: {Effective(x2, 20):F1}, 20 x3: {Effective(x3, 30):F1}, 40 blurred: {Effective(blurred, 20):F1}"));
+        Effective(small, 10).Should().BeInRange(17, 20.001f, "a sharp 20 px disc");
+        Effective(large, 20).Should().BeInRange(34, 40.001f, "a sharp 40 px disc");
+        Effective(x2, 20).Should().BeInRange(16, 24, "the 20 px disc enlarged 2x holds the detail of 20 px, not 40");
+        Effective(x3, 30).Should().BeInRange(16, 24, "the 20 px disc enlarged 3x holds the detail of 20 px, not 60");
+        Effective(blurred, 20).Should().BeLessThan(16, "a blurred 40 px disc holds far less detail than its pixels (measured 8.0)");
+        using Image<Rgb24> flat = Disc(48, 0.01f);
+        float.IsNaN(Effective(flat, 10)).Should().BeTrue("no edge: unknown");
+    }
+
+    [Fact]
+    public void The_flag_uses_the_effective_diameter_and_says_so()
+    {
+        // A sharp kit render with an iris of about 36 px and a right ptosis; its contours rebuilt with a given effective diameter.
+        using GroundTruthRender r = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 800, RightEye = new EyeControl { UpperLidUpMm = -2.5f } });
+        FaceLandmarks lm = fixture.Detector.Detect(r.Image).Face!.Landmarks;
+        FaceLandmarks With(float effective) => new(lm.Points.ToArray(), lm.Space,
+            new EyeContour(lm.RightEyeContour!.Points.ToArray(), lm.RightEyeContour.HasRefinedCanthi) { EffectiveIrisDiameterPixels = effective },
+            new EyeContour(lm.LeftEyeContour!.Points.ToArray(), lm.LeftEyeContour.HasRefinedCanthi) { EffectiveIrisDiameterPixels = effective });
+        var benchmark = new LandmarkDiagnosticBenchmark();
+
+        OcularAssessment coarse = benchmark.Assess(With(12));
+        coarse.Measurements.Right.IrisDiameterPixels.Should().BeGreaterThan(30);
+        coarse.Measurements.Right.EffectiveIrisDiameterPixels.Should().Be(12);
+        CaptureQualityFlag flag = coarse.QualityFlags.Single(f => f.Issue == CaptureQualityIssue.IrisTooSmall && f.Eye == EyeSide.Right);
+        flag.Value.Should().Be(12);
+        flag.Description.Should().Contain("effective").And.Contain("12.0 px");
+        coarse.Findings.Should().NotBeEmpty().And.OnlyContain(f => !f.IsReliable, "with too little detail no finding is reliable");
+
+        OcularAssessment unknown = benchmark.Assess(With(float.NaN));
+        unknown.Measurements.Right.EffectiveIrisDiameterPixels.Should().Be(unknown.Measurements.Right.IrisDiameterPixels, "unknown detail: the pixel diameter stands");
+        unknown.QualityFlags.Should().NotContain(f => f.Issue == CaptureQualityIssue.IrisTooSmall);
+        unknown.Findings.Should().Contain(f => f.IsReliable, "the same ptosis on a detailed photo is a reliable finding");
+
+        OcularAssessment more = benchmark.Assess(With(500));
+        more.Measurements.Left.EffectiveIrisDiameterPixels.Should().Be(more.Measurements.Left.IrisDiameterPixels, "detail beyond the pixels is capped at the pixel diameter");
+
+        // Transform keeps the detail (the coordinates change, the photo does not).
+        With(12).Transform(System.Numerics.Matrix3x2.CreateScale(2), CoordinateSpace.Source).RightEyeContour!.EffectiveIrisDiameterPixels.Should().Be(12);
+        FluentActions.Invoking(() => new EyeContour(lm.RightEyeContour!.Points.ToArray()) { EffectiveIrisDiameterPixels = 0 })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("EffectiveIrisDiameterPixels");
+        FluentActions.Invoking(() => new EyeContour(lm.RightEyeContour!.Points.ToArray()) { EffectiveIrisDiameterPixels = float.PositiveInfinity })
+            .Should().Throw<ArgumentOutOfRangeException>();
+    }
 }

@@ -1,4 +1,3 @@
-using FaceDefender.Abstractions;
 using FaceDefender.Avatars.GroundTruth;
 using FaceDefender.Landmarks;
 using FaceDefender.Tests.Landmarks;
@@ -8,51 +7,92 @@ using Xunit.Abstractions;
 
 namespace FaceDefender.Tests.Diagnostics;
 
+/// <summary>
+/// Continuity with image scale: one photo resized (bicubic) from 0.5x to 3x in steps of 5 %, each size through
+/// <see cref="MediaPipeLandmarkDetector"/> and the default measurements; the largest change of each eye measure between
+/// neighbouring sizes must stay small. A size at which a method switches on or off (the eye refinement used to switch
+/// at an iris radius of 10 px and moved MRD2, fissure height and decentration by up to 2 mm between two sizes 5 % apart)
+/// shows up as a jump.
+/// </summary>
+/// <remarks>
+/// Kit scenes: seed 77, scenes 0 and 1 (<see cref="KitScenes.Random"/>, 640 px, irises about 29 px at 1x), the set the
+/// refinement's blend and softness were tuned on. FD_CONTINUITY_SEED and FD_CONTINUITY_N select another (held-out) set
+/// for <see cref="Held_out_table"/>, which prints the table docs/diagnostics.md shows and asserts nothing.
+/// </remarks>
 [Collection(DetectorCollection.Name)]
 public sealed class ScaleContinuityTests(DetectorFixture fixture, ITestOutputHelper output)
 {
-    [Fact]
-    public void Explore()
+    private const int TuningSeed = 77;
+
+    /// <summary>MRD1, MRD2, fissure height, fissure width, decentration nasal, decentration up, iris to inner canthus (mm), canthal tilt (degrees).</summary>
+    private static void Check(ScaleSweep.Sweep sweep, double[] bounds, ITestOutputHelper output)
     {
-        string? spec = Environment.GetEnvironmentVariable("FD_SWEEP");
-        if (spec is null)
+        (double Change, float From, FaceDefender.Abstractions.EyeSide Eye)[] worst = sweep.WorstSteps();
+        sweep.Measurements.Should().NotContainNulls($"{sweep.Name}: a face is found at every size from 0.5x to 3x");
+        for (int j = 0; j < worst.Length; j++)
+        {
+            worst[j].Change.Should().BeLessThan(bounds[j], ScaleSweep.F($"{sweep.Name}: {ScaleSweep.Measures[j]} between neighbouring sizes (worst at {worst[j].From:F2}x, {worst[j].Eye} eye)"));
+        }
+
+        output.WriteLine(ScaleSweep.Table([sweep]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Kit_render_measurements_change_continuously_from_half_to_three_times_the_size(int scene)
+    {
+        using GroundTruthRender r = ScaleSweep.KitRender(TuningSeed, scene, 640);
+        ScaleSweep.Sweep sweep = ScaleSweep.Run(fixture.Detector, ScaleSweep.F($"kit {TuningSeed}/{scene}"), r.Image, ScaleSweep.Ladder());
+        // Measured worst steps (mm; tilt in degrees), scene 0 / scene 1:
+        // MRD1 0.45 / 0.80, MRD2 0.24 / 0.61, fissure height 0.35 / 0.89, fissure width 0.65 / 1.18, decentration nasal
+        // 0.10 / 0.28, decentration up 0.26 / 0.80, iris to inner canthus 0.40 / 0.31, canthal tilt 1.51 / 2.04.
+        // Before the blend (refinement switched on at an iris radius of 10 px): 1.79, 0.62, 1.23, 2.49, 0.26, 0.72,
+        // 1.41 mm and 5.3 degrees on scene 0. The 0.3 mm target is met by decentration nasal only (see docs/diagnostics.md);
+        // the bounds are 1.5x the larger of the two scenes' values.
+        Check(sweep, [1.2, 0.95, 1.35, 1.8, 0.45, 1.2, 0.6, 3.1], output);
+    }
+
+    [Theory]
+    [InlineData("grace_hopper.jpg")]
+    [InlineData("astronaut.png")]
+    public void Portrait_measurements_change_continuously_from_half_to_three_times_the_size(string file)
+    {
+        using Image<Rgb24> photo = TestImages.Portrait(file);
+        ScaleSweep.Sweep sweep = ScaleSweep.Run(fixture.Detector, file, photo, ScaleSweep.Ladder());
+        // Measured worst steps (mm; tilt in degrees), grace_hopper / astronaut: MRD1 0.41 / 0.39, MRD2 0.25 / 0.21,
+        // fissure height 0.43 / 0.30, fissure width 0.75 / 0.87, decentration nasal 0.42 / 0.47, decentration up
+        // 0.26 / 0.25, iris to inner canthus 0.49 / 0.25, canthal tilt 0.33 / 0.20; every one of them below 0.8x, where
+        // the irises are 7-12 px wide and the models' own points move by half a pixel from one size to the next. Before
+        // the blend grace_hopper jumped by up to 3.85 mm (fissure width) above 1.3x. Bounds 1.5x the larger value.
+        Check(sweep, [0.65, 0.4, 0.65, 1.3, 0.7, 0.4, 0.75, 0.5], output);
+    }
+
+    [Fact]
+    public void Held_out_table()
+    {
+        if (Environment.GetEnvironmentVariable("FD_CONTINUITY_SEED") is not { } seedText)
         {
             return;
         }
 
-        float[] scales = ScaleSweep.Ladder();
+        int seed = int.Parse(seedText, System.Globalization.CultureInfo.InvariantCulture);
+        int n = int.TryParse(Environment.GetEnvironmentVariable("FD_CONTINUITY_N"), out int v) ? v : 4;
         var sweeps = new List<ScaleSweep.Sweep>();
-        foreach (string item in spec.Split(','))
+        for (int i = 0; i < n; i++)
         {
-            string[] p = item.Split(':');
-            if (p[0] == "kit")
-            {
-                using GroundTruthRender r = ScaleSweep.KitRender(int.Parse(p[1]), int.Parse(p[2]), int.Parse(p[3]));
-                sweeps.Add(ScaleSweep.Run(fixture.Detector, item, r.Image, scales));
-            }
-            else
-            {
-                using Image<Rgb24> photo = ScaleSweep.Portrait(p[0]);
-                sweeps.Add(ScaleSweep.Run(fixture.Detector, item, photo, scales));
-            }
+            using GroundTruthRender r = ScaleSweep.KitRender(seed, i, 640);
+            sweeps.Add(ScaleSweep.Run(fixture.Detector, ScaleSweep.F($"kit {seed}/{i}"), r.Image, ScaleSweep.Ladder()));
+        }
 
-            ScaleSweep.Sweep s = sweeps[^1];
-            for (int k = 0; k < scales.Length; k++)
-            {
-                if (s.Measurements[k] is { } m && Environment.GetEnvironmentVariable("FD_SWEEP_VERBOSE") is not null)
-                {
-                    string R = string.Join(" ", ScaleSweep.Values(m.Right).Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
-                    string L = string.Join(" ", ScaleSweep.Values(m.Left).Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
-                    output.WriteLine(ScaleSweep.F($"{item} {scales[k]:F3} R iris {m.Right.IrisDiameterPixels:F1} eff {s.Effective[k].Right:F1} {R} | L iris {m.Left.IrisDiameterPixels:F1} eff {s.Effective[k].Left:F1} {L}"));
-                }
-            }
+        foreach (string file in new[] { "grace_hopper.jpg", "astronaut.png" })
+        {
+            using Image<Rgb24> photo = TestImages.Portrait(file);
+            sweeps.Add(ScaleSweep.Run(fixture.Detector, file, photo, ScaleSweep.Ladder()));
         }
 
         output.WriteLine(ScaleSweep.Table(sweeps));
-        foreach (ScaleSweep.Sweep s in sweeps)
-        {
-            output.WriteLine(s.Name + " eff R: " + string.Join(" ", s.Effective.Select(e => e.Right.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
-            output.WriteLine(s.Name + " eff L: " + string.Join(" ", s.Effective.Select(e => e.Left.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
-        }
+        output.WriteLine("| all | " + string.Join(" | ", Enumerable.Range(0, ScaleSweep.Measures.Length)
+            .Select(j => sweeps.Max(s => s.WorstSteps()[j].Change).ToString("F3", System.Globalization.CultureInfo.InvariantCulture))) + " |");
     }
 }
