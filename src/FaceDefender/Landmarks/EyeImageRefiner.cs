@@ -166,42 +166,58 @@ internal static class EyeImageRefiner
         Vector3[] pointsBefore = (Vector3[])points.Clone();
         Vector3[] contourBefore = (Vector3[])contour.Clone();
         float detail = float.IsFinite(effectiveDiameter) ? effectiveDiameter / RingWidth(points, irisFirst) : 1;
-        bool canthi;
-        if (!s.RefineAtEffectiveResolution || !(detail < s.ResampleBelowDetail))
+        // The resolution the eye is refined at: its own pixels while its detail is at least ResampleBelowDetail of them,
+        // its effective resolution from ResampleOnlyBelowDetail down, linear between (continuous in the detail).
+        float factor = !s.RefineAtEffectiveResolution || !(detail < s.ResampleBelowDetail) ? 1
+            : detail <= s.ResampleOnlyBelowDetail ? MathF.Max(detail, 0.05f)
+            : s.ResampleOnlyBelowDetail + ((detail - s.ResampleOnlyBelowDetail) * (1 - s.ResampleOnlyBelowDetail) / (s.ResampleBelowDetail - s.ResampleOnlyBelowDetail));
+
+        // The refinement at a few nearby resolutions, averaged: each of its choices (an edge found or not, a window widened
+        // or not) flips at a different size for each member, so the mean moves by a fraction of a flip from one photo
+        // size to the next.
+        // Only where the eye is refined below its pixels' resolution (a sharp eye keeps its single full-resolution fit),
+        // with a spread that grows from 0 as the resolution falls below the pixels', so that nothing switches.
+        float spread = Math.Clamp((1 - factor) / (1 - s.ResampleOnlyBelowDetail), 0, 1);
+        ReadOnlySpan<float> members = spread > 0 ? s.ResolutionMembers : [0f];
+        var sumPoints = new Vector3[points.Length];
+        var sumContour = new Vector3[contour.Length];
+        bool canthi = false;
+        for (int m = 0; m < members.Length; m++)
         {
-            canthi = RefineEye(pixels, width, height, points, contour, irisFirst, meshIndices, mode, s);
-        }
-        else if (detail <= s.ResampleOnlyBelowDetail)
-        {
-            canthi = RefineEyeResampled(pixels, width, height, points, contour, irisFirst, meshIndices, mode, s, MathF.Max(detail, 0.05f));
-        }
-        else
-        {
-            // Between the two: both, blended, so that the result does not switch at a level of detail.
-            Vector3[] fullPoints = (Vector3[])points.Clone(), fullContour = (Vector3[])contour.Clone();
-            bool fullCanthi = RefineEye(pixels, width, height, fullPoints, fullContour, irisFirst, meshIndices, mode, s);
-            bool reducedCanthi = RefineEyeResampled(pixels, width, height, points, contour, irisFirst, meshIndices, mode, s, detail);
-            float t = (detail - s.ResampleOnlyBelowDetail) / (s.ResampleBelowDetail - s.ResampleOnlyBelowDetail);
-            if (fullCanthi != reducedCanthi)
+            Vector3[] p = (Vector3[])pointsBefore.Clone(), c = (Vector3[])contourBefore.Clone();
+            float f = factor * (1 - (spread * members[m]));
+            bool memberCanthi = f >= 0.999f
+                ? RefineEye(pixels, width, height, p, c, irisFirst, meshIndices, mode, s)
+                : RefineEyeResampled(pixels, width, height, p, c, irisFirst, meshIndices, mode, s, f);
+            if (!memberCanthi)
             {
-                // The side whose canthus stage did not run holds the unrefined canthi, the face mesh's.
-                Vector3[] without = fullCanthi ? contour : fullContour;
-                without[EyeContour.OuterCanthusIndex] = pointsBefore[meshIndices[EyeContour.OuterCanthusIndex]];
-                without[EyeContour.InnerCanthusIndex] = pointsBefore[meshIndices[EyeContour.InnerCanthusIndex]];
+                // A member whose canthus stage did not run holds the unrefined canthi, the face mesh's.
+                c[EyeContour.OuterCanthusIndex] = pointsBefore[meshIndices[EyeContour.OuterCanthusIndex]];
+                c[EyeContour.InnerCanthusIndex] = pointsBefore[meshIndices[EyeContour.InnerCanthusIndex]];
             }
 
-            for (int i = 0; i < points.Length; i++)
+            canthi |= memberCanthi;
+            for (int i = 0; i < p.Length; i++)
             {
-                points[i] = Vector3.Lerp(points[i], fullPoints[i], t);
+                sumPoints[i] += p[i] - pointsBefore[i]; // moves, so that a point no member moved stays exactly as it was
             }
 
-            for (int i = 0; i < contour.Length; i++)
+            for (int i = 0; i < c.Length; i++)
             {
-                contour[i] = Vector3.Lerp(contour[i], fullContour[i], t);
+                sumContour[i] += c[i] - contourBefore[i];
             }
-
-            canthi = fullCanthi || reducedCanthi;
         }
+
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = pointsBefore[i] + (sumPoints[i] / members.Length);
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            contour[i] = canthi || (i != EyeContour.OuterCanthusIndex && i != EyeContour.InnerCanthusIndex) ? contourBefore[i] + (sumContour[i] / members.Length) : contourBefore[i];
+        }
+
         if (weight >= 1)
         {
             return canthi;
@@ -1543,16 +1559,22 @@ internal sealed record EyeRefinementSettings
     public float BlendStartRadius { get; init; } = 6f;
 
     /// <summary>Effective iris radius (pixels) from which the refinement has full weight.</summary>
-    public float BlendFullRadius { get; init; } = 12f;
+    public float BlendFullRadius { get; init; } = 11f;
 
     /// <summary>Whether an eye with less detail than pixels (enlarged or blurred) is refined on a copy reduced to its effective resolution.</summary>
     public bool RefineAtEffectiveResolution { get; init; } = true;
 
-    /// <summary>Effective / pixel iris diameter below which the reduced copy is refined too (blended with the full-resolution result).</summary>
-    public float ResampleBelowDetail { get; init; } = 0.8f;
+    /// <summary>Effective / pixel iris diameter below which the eye is refined on a reduced copy.</summary>
+    public float ResampleBelowDetail { get; init; } = 0.7f;
 
-    /// <summary>Effective / pixel iris diameter at or below which only the reduced copy is refined.</summary>
-    public float ResampleOnlyBelowDetail { get; init; } = 0.6f;
+    /// <summary>Effective / pixel iris diameter at or below which the eye is refined at its effective resolution.</summary>
+    public float ResampleOnlyBelowDetail { get; init; } = 0.5f;
+
+    /// <summary>
+    /// For an eye refined below its pixels' resolution, the relative reductions (of the chosen resolution, at full spread)
+    /// of the refinements that are averaged.
+    /// </summary>
+    public float[] ResolutionMembers { get; init; } = [0f, 0.09f, 0.17f];
 
     /// <summary>Largest centre move, as a fraction of the model's iris radius (per axis of the eye frame).</summary>
     public float IrisCentreRange { get; init; } = 0.35f;
