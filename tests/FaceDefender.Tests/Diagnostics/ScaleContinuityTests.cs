@@ -51,13 +51,13 @@ public sealed class ScaleContinuityTests(DetectorFixture fixture, ITestOutputHel
     {
         using GroundTruthRender r = ScaleSweep.KitRender(TuningSeed, scene, 640);
         ScaleSweep.Sweep sweep = ScaleSweep.Run(fixture.Detector, ScaleSweep.F($"kit {TuningSeed}/{scene}"), r.Image, ScaleSweep.Ladder());
-        // Measured worst steps (mm; tilt in degrees), scene 0 / scene 1:
-        // MRD1 0.45 / 0.80, MRD2 0.24 / 0.61, fissure height 0.35 / 0.89, fissure width 0.65 / 1.18, decentration nasal
-        // 0.10 / 0.28, decentration up 0.26 / 0.80, iris to inner canthus 0.40 / 0.31, canthal tilt 1.51 / 2.04.
-        // Before the blend (refinement switched on at an iris radius of 10 px): 1.79, 0.62, 1.23, 2.49, 0.26, 0.72,
-        // 1.41 mm and 5.3 degrees on scene 0. The 0.3 mm target is met by decentration nasal only (see docs/diagnostics.md);
-        // the bounds are 1.5x the larger of the two scenes' values.
-        Check(sweep, [1.2, 0.95, 1.35, 1.8, 0.45, 1.2, 0.6, 3.1], output);
+        // Measured worst steps (mm; tilt in degrees), scene 0 / scene 1: MRD1 0.53 / 0.71, MRD2 0.28 / 0.59, fissure
+        // height 0.41 / 1.08, fissure width 0.75 / 1.40, decentration nasal 0.10 / 0.32, decentration up 0.33 / 0.54,
+        // iris to inner canthus 0.44 / 0.38, canthal tilt 1.9 / 2.5. With the refinement switched on at an iris radius of
+        // 10 px (before the blend): 1.79 / 1.95, 0.62 / 1.33, 1.23 / 1.58, 2.49 / 2.17, 0.26 / 0.47, 0.72 / 0.75,
+        // 1.41 / 1.52 mm, 5.3 / 2.7 degrees. The 0.3 mm target is not met (docs/diagnostics.md); the bounds are 1.5x the
+        // larger of the two scenes' values.
+        Check(sweep, [1.07, 0.88, 1.62, 2.1, 0.48, 0.81, 0.66, 3.75], output);
     }
 
     [Theory]
@@ -69,10 +69,11 @@ public sealed class ScaleContinuityTests(DetectorFixture fixture, ITestOutputHel
         ScaleSweep.Sweep sweep = ScaleSweep.Run(fixture.Detector, file, photo, ScaleSweep.Ladder());
         // Measured worst steps (mm; tilt in degrees), grace_hopper / astronaut: MRD1 0.41 / 0.39, MRD2 0.25 / 0.21,
         // fissure height 0.43 / 0.30, fissure width 0.75 / 0.87, decentration nasal 0.42 / 0.47, decentration up
-        // 0.26 / 0.25, iris to inner canthus 0.49 / 0.25, canthal tilt 0.33 / 0.20; every one of them below 0.8x, where
-        // the irises are 7-12 px wide and the models' own points move by half a pixel from one size to the next. Before
-        // the blend grace_hopper jumped by up to 3.85 mm (fissure width) above 1.3x. Bounds 1.5x the larger value.
-        Check(sweep, [0.65, 0.4, 0.65, 1.3, 0.7, 0.4, 0.75, 0.5], output);
+        // 0.26 / 0.25, iris to inner canthus 0.49 / 0.25, canthal tilt 0.34 / 0.20; each worst step lies below 0.8x, where
+        // the irises are 7-12 px wide and the models' own points move by half a pixel from one size to the next. With the
+        // 10 px switch: grace_hopper 0.76, 1.44, 1.46, 3.85, 1.00, 1.80, 1.41 mm, 2.4 degrees, all above 1.3x. Bounds 1.5x
+        // the larger value.
+        Check(sweep, [0.61, 0.38, 0.64, 1.3, 0.7, 0.39, 0.74, 0.52], output);
     }
 
     [Fact]
