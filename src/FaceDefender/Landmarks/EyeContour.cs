@@ -103,7 +103,7 @@ public sealed class EyeContour
     /// Whether points 0 and 8 (the canthi) are the detector's refined canthi: re-read on the image where it shows them
     /// (the outer canthus at the end of the opening, the inner one's height from the refined lid margins), else the
     /// face mesh's. Set by <see cref="MediaPipeLandmarkDetector"/> when <see cref="MediaPipeLandmarkDetectorOptions.EyeImageRefinement"/>
-    /// refines the lids and the eye is large enough (iris radius of at least 10 pixels); false means the iris model's own
+    /// refines the lids and the eye holds enough detail (an effective iris radius above 6 pixels); false means the iris model's own
     /// contour canthi, which lie far from the drawn canthi on the ground-truth kit (docs/diagnostics.md).
     /// </summary>
     public bool HasRefinedCanthi { get; }

@@ -21,8 +21,7 @@ namespace FaceDefender.Landmarks;
 /// cannot gain by shedding weak directions). A coarse grid, a fine grid (directions re-chosen at the coarse optimum)
 /// and a parabolic sub-step give a sub-pixel optimum, then a polish: along each direction the strongest step within
 /// +-0.2 r of that circle, and a circle fitted to those edge points (Gauss-Newton, Huber weights), kept if its
-/// centre is within 0.15 r and its radius within 0.1 r of the grid's. The fit is rejected (the model's points kept) when the iris radius is under 10 pixels (in
-/// the image the models read), fewer than a quarter of the directions are usable, the mean step is under 20 levels
+/// centre is within 0.15 r and its radius within 0.1 r of the grid's. The fit is rejected (the model's points kept) when fewer than a quarter of the directions are usable, the mean step is under 20 levels
 /// overall or on either lateral side (no clear sclera on both sides, e.g. a dark blurred iris with reflexes), or the
 /// optimum lies on the edge of the search range; at the edge of the centre range the search first continues once from
 /// there (<see cref="EyeRefinementSettings.IrisContinuations"/>: an iris decentred under the lids lies further from the
@@ -52,7 +51,14 @@ namespace FaceDefender.Landmarks;
 /// line beyond the sclera; lower lid: the strongest bright-to-dark step).</para>
 /// <para><b>Canthi</b> (with the lid stage): re-read on the image by <see cref="EyeCanthusRefiner"/> into contour points 0
 /// and 8.</para>
-/// <para>All stages run only on irises of at least 10 pixels radius (smaller eyes keep the models' points). Bounds: the
+/// <para><b>Weight and resolution.</b> The result is blended with the models' points by a weight that rises smoothly
+/// from 0 at an effective iris radius of <see cref="EyeRefinementSettings.BlendStartRadius"/> to 1 at
+/// <see cref="EyeRefinementSettings.BlendFullRadius"/> (the effective diameter is the detail the limbus's sharpness
+/// supports, <see cref="LimbusSharpness"/>); the canthi blend from the face mesh's. An eye with less detail than pixels
+/// (effective / pixel width under <see cref="EyeRefinementSettings.ResampleBelowDetail"/>) is refined on a copy reduced
+/// towards its effective resolution, at three nearby resolutions whose results are averaged. So no stage switches on at
+/// an image size: the landmarks change continuously as a photo is scaled.</para>
+/// <para>Bounds: the
 /// iris centre moves at most 0.35 r0 along each eye axis (0.7 r0 with the continuation); a lid point at most
 /// min(<see cref="EyeRefinementSettings.LidSearchRange"/> x eye width, 0.4 r0), twice that (or the farthest edge found
 /// past the limbus) when a wider search placed it.</para>

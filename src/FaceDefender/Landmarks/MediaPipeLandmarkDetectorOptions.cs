@@ -149,13 +149,14 @@ public sealed record MediaPipeLandmarkDetectorOptions
     /// Image-based refinement of the eye landmarks after the iris model (<see cref="Landmarks.EyeImageRefinement"/>):
     /// the lid-margin points of the fine eye contour moved to the lid edges, its canthi re-read on the image and, with
     /// <see cref="EyeImageRefinement.Iris"/> or <see cref="EyeImageRefinement.IrisAndLids"/>, the iris centre to the limbus;
-    /// every move bounded by a fraction of the iris radius or the eye width, only on irises of at least 10 pixels radius
-    /// with a clear edge (session 5: canthi, wider lid searches and the lateral ring; docs/landmarks.md). Default
+    /// every move bounded by a fraction of the iris radius or the eye width, only where the edge is clear, and blended
+    /// with the models' points by a weight that rises smoothly with the eye's effective resolution
+    /// (<see cref="EyeContour.EffectiveIrisDiameterPixels"/>: 0 up to an effective iris radius of 6 px, 1 from 11 px) (session 5: canthi, wider lid searches and the lateral ring; docs/landmarks.md). Default
     /// <see cref="EyeImageRefinement.IrisAndLids"/> (since session 4): on the ground-truth kit the limbus fit brings the
     /// iris centre from about 0.5 mm to 0.15 mm and the lid searches the lid margins to about 0.3 mm. It was not the
     /// default before because it made decentration against the mesh canthi worse on the kit; that came from the kit's
-    /// canonical-mesh eyes being narrower than real ones (fixed in the renderer; docs/diagnostics.md). On small irises
-    /// (under 10 px radius, as in the two shared portraits) nothing moves. <see cref="EyeImageRefinement.None"/> gives the
+    /// canonical-mesh eyes being narrower than real ones (fixed in the renderer; docs/diagnostics.md). On eyes with little detail
+    /// (an effective iris radius of 6 px or less, as in the two shared portraits at any size) nothing moves. <see cref="EyeImageRefinement.None"/> gives the
     /// models' points unchanged.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
