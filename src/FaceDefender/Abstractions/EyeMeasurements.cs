@@ -65,6 +65,28 @@ public sealed class EyeMeasurements
     /// <summary>The iris diameter in pixels that scales this eye (see <see cref="FaceDefender.Diagnostics.IrisScale"/>).</summary>
     public double IrisDiameterPixels { get; }
 
+    /// <summary>
+    /// The iris diameter in pixels that the photo's detail supports (at most <see cref="IrisDiameterPixels"/>): about
+    /// <see cref="IrisDiameterPixels"/> for a sharp photo, less for an enlarged or blurred one (a photo enlarged 2x keeps
+    /// the effective diameter it had before). Read by the landmark detector from the sharpness of the limbus
+    /// (<see cref="FaceDefender.Landmarks.EyeContour.EffectiveIrisDiameterPixels"/>); equal to
+    /// <see cref="IrisDiameterPixels"/> when unknown (landmarks without eye contours, or a limbus too faint to read).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to zero, a negative value or infinity (NaN means unknown).</exception>
+    public double EffectiveIrisDiameterPixels
+    {
+        get => double.IsNaN(field) ? IrisDiameterPixels : Math.Min(field, IrisDiameterPixels);
+        init
+        {
+            if (!double.IsNaN(value) && !(value > 0 && double.IsFinite(value)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(EffectiveIrisDiameterPixels), value, "The effective iris diameter is a positive, finite number of pixels, or NaN when unknown.");
+            }
+
+            field = value;
+        }
+    } = double.NaN;
+
     /// <summary>Millimetres per pixel: assumed iris diameter (mm) / <see cref="IrisDiameterPixels"/>.</summary>
     public double MillimetresPerPixel { get; }
 

@@ -82,9 +82,13 @@ internal static class FindingRules
                 flags.Add(new(CaptureQualityIssue.EyeClosed, e.Side, openness, o.MinEyeOpenness, F($"The {name} eye is closed or nearly so (fissure height {openness:F2} iris diameters < {o.MinEyeOpenness}).")));
             }
 
-            if (!(e.IrisDiameterPixels >= o.MinIrisDiameterPixels))
+            // Judged on the detail the photo holds (an enlarged or blurred photo has fewer effective pixels than pixels).
+            double detail = e.EffectiveIrisDiameterPixels;
+            if (!(detail >= o.MinIrisDiameterPixels))
             {
-                flags.Add(new(CaptureQualityIssue.IrisTooSmall, e.Side, e.IrisDiameterPixels, o.MinIrisDiameterPixels, F($"The {name} iris is {e.IrisDiameterPixels:F1} px wide (< {o.MinIrisDiameterPixels} px): too coarse for mm precision.")));
+                flags.Add(new(CaptureQualityIssue.IrisTooSmall, e.Side, detail, o.MinIrisDiameterPixels, e.IrisDiameterPixels - detail > 0.5
+                    ? F($"The {name} iris is {e.IrisDiameterPixels:F1} px wide but its detail (effective width, from the limbus's sharpness) is that of {detail:F1} px (< {o.MinIrisDiameterPixels} px): the photo was enlarged or is blurred; too coarse for mm precision.")
+                    : F($"The {name} iris is {e.IrisDiameterPixels:F1} px wide (< {o.MinIrisDiameterPixels} px): too coarse for mm precision.")));
             }
         }
 

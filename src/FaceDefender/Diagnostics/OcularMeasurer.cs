@@ -219,6 +219,8 @@ internal static class OcularMeasurer
         {
             Reflex = offset,
             MrdOrigin = origin,
+            // The detail the photo holds (NaN: unknown, then the pixel diameter stands).
+            EffectiveIrisDiameterPixels = (right ? lm.RightEyeContour : lm.LeftEyeContour)?.EffectiveIrisDiameterPixels ?? double.NaN,
         };
     }
 

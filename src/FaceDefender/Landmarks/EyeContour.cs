@@ -103,10 +103,34 @@ public sealed class EyeContour
     /// Whether points 0 and 8 (the canthi) are the detector's refined canthi: re-read on the image where it shows them
     /// (the outer canthus at the end of the opening, the inner one's height from the refined lid margins), else the
     /// face mesh's. Set by <see cref="MediaPipeLandmarkDetector"/> when <see cref="MediaPipeLandmarkDetectorOptions.EyeImageRefinement"/>
-    /// refines the lids and the eye is large enough (iris radius of at least 10 pixels); false means the iris model's own
+    /// refines the lids and the eye holds enough detail (an effective iris radius above 6 pixels); false means the iris model's own
     /// contour canthi, which lie far from the drawn canthi on the ground-truth kit (docs/diagnostics.md).
     /// </summary>
     public bool HasRefinedCanthi { get; }
+
+    /// <summary>
+    /// The iris diameter, in pixels of a sharp photo, that the photo's detail supports: for a sharp photo about the
+    /// iris's pixel width, for an enlarged or blurred one less (an iris enlarged 2x keeps its original effective
+    /// diameter). Read by <see cref="MediaPipeLandmarkDetector"/> from the width of the limbus edge (iris to sclera) on the
+    /// pixels the models read (for an image larger than <see cref="MediaPipeLandmarkDetectorOptions.MaxWorkingSize"/>, its
+    /// reduced working copy); NaN when unknown (the limbus could not be read, or the contour did not come from the
+    /// detector). <see cref="Transform"/> keeps it: mapping the coordinates adds or removes no detail (the measurements
+    /// cap it at the iris's pixel width in the coordinates they are taken in, <see cref="FaceDefender.Abstractions.EyeMeasurements.EffectiveIrisDiameterPixels"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to zero, a negative value or infinity (NaN means unknown).</exception>
+    public float EffectiveIrisDiameterPixels
+    {
+        get;
+        init
+        {
+            if (!float.IsNaN(value) && !(value > 0 && float.IsFinite(value)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(EffectiveIrisDiameterPixels), value, "The effective iris diameter is a positive, finite number of pixels, or NaN when unknown.");
+            }
+
+            field = value;
+        }
+    } = float.NaN;
 
     /// <summary>All 71 points (x, y in pixels; z relative depth), in the model's order.</summary>
     public ReadOnlySpan<Vector3> Points => _points;
@@ -159,6 +183,6 @@ public sealed class EyeContour
             mapped[i] = new Vector3(Vector2.Transform(new Vector2(p.X, p.Y), transform), p.Z * depthScale);
         }
 
-        return new EyeContour(mapped, HasRefinedCanthi);
+        return new EyeContour(mapped, HasRefinedCanthi) { EffectiveIrisDiameterPixels = EffectiveIrisDiameterPixels };
     }
 }

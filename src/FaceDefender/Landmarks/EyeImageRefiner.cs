@@ -21,8 +21,7 @@ namespace FaceDefender.Landmarks;
 /// cannot gain by shedding weak directions). A coarse grid, a fine grid (directions re-chosen at the coarse optimum)
 /// and a parabolic sub-step give a sub-pixel optimum, then a polish: along each direction the strongest step within
 /// +-0.2 r of that circle, and a circle fitted to those edge points (Gauss-Newton, Huber weights), kept if its
-/// centre is within 0.15 r and its radius within 0.1 r of the grid's. The fit is rejected (the model's points kept) when the iris radius is under 10 pixels (in
-/// the image the models read), fewer than a quarter of the directions are usable, the mean step is under 20 levels
+/// centre is within 0.15 r and its radius within 0.1 r of the grid's. The fit is rejected (the model's points kept) when fewer than a quarter of the directions are usable, the mean step is under 20 levels
 /// overall or on either lateral side (no clear sclera on both sides, e.g. a dark blurred iris with reflexes), or the
 /// optimum lies on the edge of the search range; at the edge of the centre range the search first continues once from
 /// there (<see cref="EyeRefinementSettings.IrisContinuations"/>: an iris decentred under the lids lies further from the
@@ -52,7 +51,14 @@ namespace FaceDefender.Landmarks;
 /// line beyond the sclera; lower lid: the strongest bright-to-dark step).</para>
 /// <para><b>Canthi</b> (with the lid stage): re-read on the image by <see cref="EyeCanthusRefiner"/> into contour points 0
 /// and 8.</para>
-/// <para>All stages run only on irises of at least 10 pixels radius (smaller eyes keep the models' points). Bounds: the
+/// <para><b>Weight and resolution.</b> The result is blended with the models' points by a weight that rises smoothly
+/// from 0 at an effective iris radius of <see cref="EyeRefinementSettings.BlendStartRadius"/> to 1 at
+/// <see cref="EyeRefinementSettings.BlendFullRadius"/> (the effective diameter is the detail the limbus's sharpness
+/// supports, <see cref="LimbusSharpness"/>); the canthi blend from the face mesh's. An eye with less detail than pixels
+/// (effective / pixel width under <see cref="EyeRefinementSettings.ResampleBelowDetail"/>) is refined on a copy reduced
+/// towards its effective resolution, at three nearby resolutions whose results are averaged. So no stage switches on at
+/// an image size: the landmarks change continuously as a photo is scaled.</para>
+/// <para>Bounds: the
 /// iris centre moves at most 0.35 r0 along each eye axis (0.7 r0 with the continuation); a lid point at most
 /// min(<see cref="EyeRefinementSettings.LidSearchRange"/> x eye width, 0.4 r0), twice that (or the farthest edge found
 /// past the limbus) when a wider search placed it.</para>
@@ -70,18 +76,332 @@ internal static class EyeImageRefiner
     /// <param name="mode">What to refine.</param>
     /// <param name="settings">Tuning; null for <see cref="EyeRefinementSettings.Default"/>.</param>
     /// <returns>Per eye, whether contour points 0 and 8 now hold the refined canthi (<see cref="EyeCanthusRefiner"/>).</returns>
+    /// <param name="effectiveDiameters">If given (2 elements), receives per eye (right first) the effective iris diameter in
+    /// pixels that the limbus's sharpness supports (<see cref="LimbusSharpness"/>), NaN where it cannot be read.</param>
     public static (bool Right, bool Left) Refine(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[][] contours,
-        EyeImageRefinement mode, EyeRefinementSettings? settings = null)
+        EyeImageRefinement mode, EyeRefinementSettings? settings = null, float[]? effectiveDiameters = null)
     {
-        if (mode == EyeImageRefinement.None || width < 8 || height < 8 || pixels.Length < width * height)
+        if (effectiveDiameters is not null)
+        {
+            effectiveDiameters.AsSpan().Fill(float.NaN);
+        }
+
+        if (width < 8 || height < 8 || pixels.Length < width * height)
         {
             return (false, false);
         }
 
         EyeRefinementSettings s = settings ?? EyeRefinementSettings.Default;
-        bool right = RefineEye(pixels, width, height, points, contours[0], 468, EyeContour.RightEyeMeshIndices, mode, s);
-        bool left = RefineEye(pixels, width, height, points, contours[1], 473, EyeContour.LeftEyeMeshIndices, mode, s);
+        float rightEffective = EffectiveDiameter(pixels, width, height, points, contours[0], 468);
+        float leftEffective = EffectiveDiameter(pixels, width, height, points, contours[1], 473);
+        if (effectiveDiameters is { Length: >= 2 })
+        {
+            effectiveDiameters[0] = rightEffective;
+            effectiveDiameters[1] = leftEffective;
+        }
+
+        if (mode == EyeImageRefinement.None)
+        {
+            return (false, false);
+        }
+
+        bool right = RefineBlended(pixels, width, height, points, contours[0], 468, EyeContour.RightEyeMeshIndices, mode, s, rightEffective);
+        bool left = RefineBlended(pixels, width, height, points, contours[1], 473, EyeContour.LeftEyeMeshIndices, mode, s, leftEffective);
         return (right, left);
+    }
+
+    /// <summary>The model iris's radius (mean distance of the four ring points from the centre).</summary>
+    private static float ModelRadius(Vector3[] points, int irisFirst)
+    {
+        Vector2 c0 = Xy(points[irisFirst]);
+        float r0 = 0;
+        for (int k = 1; k <= 4; k++)
+        {
+            r0 += Vector2.Distance(Xy(points[irisFirst + k]), c0) / 4;
+        }
+
+        return r0;
+    }
+
+    private static float EffectiveDiameter(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour, int irisFirst)
+    {
+        float r0 = ModelRadius(points, irisFirst);
+        Vector2 axis = Xy(contour[EyeContour.InnerCanthusIndex]) - Xy(contour[EyeContour.OuterCanthusIndex]);
+        return LimbusSharpness.EffectiveDiameter(pixels, width, height, Xy(points[irisFirst]), r0, axis, RingWidth(points, irisFirst));
+    }
+
+    /// <summary>The model iris's horizontal diameter: the distance between its two lateral ring points.</summary>
+    private static float RingWidth(Vector3[] points, int irisFirst) => Vector2.Distance(Xy(points[irisFirst + 1]), Xy(points[irisFirst + 3]));
+
+    /// <summary>
+    /// The weight of the image refinement for an eye: 0 up to <see cref="EyeRefinementSettings.BlendStartRadius"/>, 1 from
+    /// <see cref="EyeRefinementSettings.BlendFullRadius"/>, smooth (cubic smoothstep) between, of the effective iris radius
+    /// (half the effective diameter; the model's pixel radius when the limbus could not be read).
+    /// </summary>
+    internal static float BlendWeight(float pixelRadius, float effectiveDiameter, EyeRefinementSettings s)
+    {
+        float r = float.IsFinite(effectiveDiameter) ? MathF.Min(pixelRadius, effectiveDiameter / 2) : pixelRadius;
+        if (!(r > s.BlendStartRadius))
+        {
+            return 0;
+        }
+
+        if (r >= s.BlendFullRadius)
+        {
+            return 1;
+        }
+
+        float t = (r - s.BlendStartRadius) / (s.BlendFullRadius - s.BlendStartRadius);
+        return t * t * (3 - (2 * t));
+    }
+
+    /// <summary>
+    /// Refines one eye and blends the result with the models' points by <see cref="BlendWeight"/>, so that the landmarks
+    /// change continuously with the photo's size and detail (no size at which the refinement switches on at once). The
+    /// canthi blend from the face mesh's (what the measurements use when the contour's canthi are not refined).
+    /// </summary>
+    private static bool RefineBlended(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
+        int irisFirst, ReadOnlySpan<int> meshIndices, EyeImageRefinement mode, EyeRefinementSettings s, float effectiveDiameter)
+    {
+        float weight = BlendWeight(ModelRadius(points, irisFirst), effectiveDiameter, s);
+        if (!(weight > 0))
+        {
+            return false;
+        }
+
+        Vector3[] pointsBefore = (Vector3[])points.Clone();
+        Vector3[] contourBefore = (Vector3[])contour.Clone();
+        float detail = float.IsFinite(effectiveDiameter) ? effectiveDiameter / RingWidth(points, irisFirst) : 1;
+        // The resolution the eye is refined at: its own pixels while its detail is at least ResampleBelowDetail of them,
+        // its effective resolution from ResampleOnlyBelowDetail down, linear between (continuous in the detail).
+        float factor = !s.RefineAtEffectiveResolution || !(detail < s.ResampleBelowDetail) ? 1
+            : detail <= s.ResampleOnlyBelowDetail ? MathF.Max(detail, 0.05f)
+            : s.ResampleOnlyBelowDetail + ((detail - s.ResampleOnlyBelowDetail) * (1 - s.ResampleOnlyBelowDetail) / (s.ResampleBelowDetail - s.ResampleOnlyBelowDetail));
+
+        // The refinement at a few nearby resolutions, averaged: each of its choices (an edge found or not, a window widened
+        // or not) flips at a different size for each member, so the mean moves by a fraction of a flip from one photo
+        // size to the next.
+        // Only where the eye is refined below its pixels' resolution (a sharp eye keeps its single full-resolution fit),
+        // with a spread that grows from 0 as the resolution falls below the pixels', so that nothing switches.
+        float spread = Math.Clamp((1 - factor) / (1 - s.ResampleOnlyBelowDetail), 0, 1);
+        ReadOnlySpan<float> members = spread > 0 ? s.ResolutionMembers : [0f];
+        var sumPoints = new Vector3[points.Length];
+        var sumContour = new Vector3[contour.Length];
+        bool canthi = false;
+        for (int m = 0; m < members.Length; m++)
+        {
+            Vector3[] p = (Vector3[])pointsBefore.Clone(), c = (Vector3[])contourBefore.Clone();
+            float f = factor * (1 - (spread * members[m]));
+            bool memberCanthi = f >= 0.999f
+                ? RefineEye(pixels, width, height, p, c, irisFirst, meshIndices, mode, s)
+                : RefineEyeResampled(pixels, width, height, p, c, irisFirst, meshIndices, mode, s, f);
+            if (!memberCanthi)
+            {
+                // A member whose canthus stage did not run holds the unrefined canthi, the face mesh's.
+                c[EyeContour.OuterCanthusIndex] = pointsBefore[meshIndices[EyeContour.OuterCanthusIndex]];
+                c[EyeContour.InnerCanthusIndex] = pointsBefore[meshIndices[EyeContour.InnerCanthusIndex]];
+            }
+
+            canthi |= memberCanthi;
+            for (int i = 0; i < p.Length; i++)
+            {
+                sumPoints[i] += p[i] - pointsBefore[i]; // moves, so that a point no member moved stays exactly as it was
+            }
+
+            for (int i = 0; i < c.Length; i++)
+            {
+                sumContour[i] += c[i] - contourBefore[i];
+            }
+        }
+
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = pointsBefore[i] + (sumPoints[i] / members.Length);
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            contour[i] = canthi || (i != EyeContour.OuterCanthusIndex && i != EyeContour.InnerCanthusIndex) ? contourBefore[i] + (sumContour[i] / members.Length) : contourBefore[i];
+        }
+
+        if (weight >= 1)
+        {
+            return canthi;
+        }
+
+        if (canthi)
+        {
+            // The unrefined canthi the measurements fall back to are the face mesh's.
+            contourBefore[EyeContour.OuterCanthusIndex] = pointsBefore[meshIndices[EyeContour.OuterCanthusIndex]];
+            contourBefore[EyeContour.InnerCanthusIndex] = pointsBefore[meshIndices[EyeContour.InnerCanthusIndex]];
+        }
+
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = Vector3.Lerp(pointsBefore[i], points[i], weight);
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            contour[i] = Vector3.Lerp(contourBefore[i], contour[i], weight);
+        }
+
+        return canthi;
+    }
+
+    /// <summary>
+    /// <see cref="RefineEye"/> on a copy of the eye's surroundings reduced (area average) by <paramref name="factor"/> to
+    /// the resolution its detail supports: an enlarged or blurred eye is refined on about the same pixels whatever its
+    /// size in the photo, so the refinement's choices (edge found or not, search widened or not) do not change from one
+    /// size to the next. The points the refinement moved are mapped back; the others are left exactly as they were.
+    /// </summary>
+    private static bool RefineEyeResampled(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
+        int irisFirst, ReadOnlySpan<int> meshIndices, EyeImageRefinement mode, EyeRefinementSettings s, float factor)
+    {
+        Vector2 outer = Xy(contour[EyeContour.OuterCanthusIndex]), inner = Xy(contour[EyeContour.InnerCanthusIndex]);
+        Vector2 min = Vector2.Min(outer, inner), max = Vector2.Max(outer, inner);
+        for (int i = 0; i < 16; i++)
+        {
+            min = Vector2.Min(min, Xy(contour[i]));
+            max = Vector2.Max(max, Xy(contour[i]));
+        }
+
+        for (int k = 0; k <= 4; k++)
+        {
+            min = Vector2.Min(min, Xy(points[irisFirst + k]));
+            max = Vector2.Max(max, Xy(points[irisFirst + k]));
+        }
+
+        foreach (int m in new[] { meshIndices[EyeContour.OuterCanthusIndex], meshIndices[EyeContour.InnerCanthusIndex] })
+        {
+            min = Vector2.Min(min, Xy(points[m]));
+            max = Vector2.Max(max, Xy(points[m]));
+        }
+
+        float pad = (0.75f * Vector2.Distance(outer, inner)) + 4;
+        if (!float.IsFinite(min.X) || !float.IsFinite(min.Y) || !float.IsFinite(max.X) || !float.IsFinite(max.Y))
+        {
+            return false;
+        }
+
+        int x0 = Math.Clamp((int)MathF.Floor(min.X - pad), 0, width), y0 = Math.Clamp((int)MathF.Floor(min.Y - pad), 0, height);
+        int x1 = Math.Clamp((int)MathF.Ceiling(max.X + pad), 0, width), y1 = Math.Clamp((int)MathF.Ceiling(max.Y + pad), 0, height);
+        int sw = x1 - x0, sh = y1 - y0;
+        int dw = (int)MathF.Ceiling(sw * factor), dh = (int)MathF.Ceiling(sh * factor);
+        if (dw < 8 || dh < 8)
+        {
+            return false;
+        }
+
+        Rgb24[] small = AreaResample(pixels, width, x0, y0, sw, sh, factor, dw, dh);
+        Vector2 origin = new(x0, y0);
+        Vector3 To(Vector3 p) => new(((p.X - origin.X) * factor), ((p.Y - origin.Y) * factor), p.Z);
+        Vector3 Back(Vector3 p) => new((p.X / factor) + origin.X, (p.Y / factor) + origin.Y, p.Z);
+        Vector3[] localPoints = new Vector3[points.Length], localContour = new Vector3[contour.Length];
+        for (int i = 0; i < points.Length; i++)
+        {
+            localPoints[i] = To(points[i]);
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            localContour[i] = To(contour[i]);
+        }
+
+        Vector3[] pointsIn = (Vector3[])localPoints.Clone(), contourIn = (Vector3[])localContour.Clone();
+        bool canthi = RefineEye(small, dw, dh, localPoints, localContour, irisFirst, meshIndices, mode, s);
+        for (int i = 0; i < points.Length; i++)
+        {
+            if (localPoints[i] != pointsIn[i])
+            {
+                points[i] = Back(localPoints[i]);
+            }
+        }
+
+        for (int i = 0; i < contour.Length; i++)
+        {
+            if (localContour[i] != contourIn[i])
+            {
+                contour[i] = Back(localContour[i]);
+            }
+        }
+
+        return canthi;
+    }
+
+    /// <summary>
+    /// The region (x0, y0, sw x sh) of the image reduced by <paramref name="factor"/> (&lt; 1) by area averaging: output
+    /// pixel (i, j) is the mean of the source area [x0 + i / factor, x0 + (i + 1) / factor) x [y0 + j / factor, ...), clipped
+    /// to the region.
+    /// </summary>
+    private static Rgb24[] AreaResample(ReadOnlySpan<Rgb24> pixels, int width, int x0, int y0, int sw, int sh, float factor, int dw, int dh)
+    {
+        (int First, float[] Weights)[] wx = AreaWeights(sw, dw, factor), wy = AreaWeights(sh, dh, factor);
+
+        // Horizontal pass into floats (dw x sh), then vertical (dw x dh).
+        var rows = new Vector3[dw * sh];
+        for (int y = 0; y < sh; y++)
+        {
+            int o = ((y0 + y) * width) + x0;
+            for (int i = 0; i < dw; i++)
+            {
+                Vector3 sum = Vector3.Zero;
+                (int first, float[] w) = wx[i];
+                for (int k = 0; k < w.Length; k++)
+                {
+                    Rgb24 p = pixels[o + first + k];
+                    sum += w[k] * new Vector3(p.R, p.G, p.B);
+                }
+
+                rows[(y * dw) + i] = sum;
+            }
+        }
+
+        var result = new Rgb24[dw * dh];
+        for (int j = 0; j < dh; j++)
+        {
+            (int first, float[] w) = wy[j];
+            for (int i = 0; i < dw; i++)
+            {
+                Vector3 sum = Vector3.Zero;
+                for (int k = 0; k < w.Length; k++)
+                {
+                    sum += w[k] * rows[((first + k) * dw) + i];
+                }
+
+                Vector3 c = Vector3.Clamp(sum + new Vector3(0.5f), Vector3.Zero, new Vector3(255));
+                result[(j * dw) + i] = new Rgb24((byte)c.X, (byte)c.Y, (byte)c.Z);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Per output pixel of an area reduction of n source pixels to m: the first source pixel and the normalised weights.</summary>
+    private static (int First, float[] Weights)[] AreaWeights(int n, int m, float factor)
+    {
+        var result = new (int, float[])[m];
+        for (int i = 0; i < m; i++)
+        {
+            float a = i / factor, b = MathF.Min((i + 1) / factor, n);
+            int first = Math.Min((int)MathF.Floor(a), n - 1), last = Math.Max(first, Math.Min((int)MathF.Ceiling(b) - 1, n - 1));
+            var w = new float[last - first + 1];
+            float total = 0;
+            for (int k = first; k <= last; k++)
+            {
+                w[k - first] = MathF.Max(0, MathF.Min(b, k + 1) - MathF.Max(a, k));
+                total += w[k - first];
+            }
+
+            for (int k = 0; k < w.Length; k++)
+            {
+                w[k] = total > 0 ? w[k] / total : 1f / w.Length;
+            }
+
+            result[i] = (first, w);
+        }
+
+        return result;
     }
 
     private static bool RefineEye(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[] contour,
@@ -209,6 +529,8 @@ internal static class EyeImageRefiner
         int radiusSteps = s.RefineRadius ? 2 : 0;
         float radiusStep = s.IrisRadiusRange / 2 * r0;
         (Vector2 bestC, float bestR, float best) = (c0, r0, baseScore);
+        int coarseCount = (2 * coarseSteps) + 1, coarseRadii = (2 * radiusSteps) + 1;
+        Span<float> coarseScores = stackalloc float[coarseCount * coarseCount * coarseRadii];
         for (int iy = -coarseSteps; iy <= coarseSteps; iy++)
         {
             for (int ix = -coarseSteps; ix <= coarseSteps; ix++)
@@ -218,11 +540,39 @@ internal static class EyeImageRefiner
                 {
                     float r = r0 + (ir * radiusStep);
                     float score = eval.Score(c, r) - Penalty(c - c0, r - r0, r0, s);
+                    coarseScores[((((iy + coarseSteps) * coarseCount) + ix + coarseSteps) * coarseRadii) + ir + radiusSteps] = score;
                     if (score > best)
                     {
                         (bestC, bestR, best) = (c, r, score);
                     }
                 }
+            }
+        }
+
+        if (s.IrisSoftness > 0 && float.IsFinite(best))
+        {
+            // Soft optimum: candidates weighted by exp((score - best) / softness), so that two nearly equal optima give a
+            // blend that moves continuously as their scores change, not a switch from one to the other.
+            Vector2 sumC = Vector2.Zero;
+            float sumR = 0, sumW = 0;
+            for (int iy = -coarseSteps; iy <= coarseSteps; iy++)
+            {
+                for (int ix = -coarseSteps; ix <= coarseSteps; ix++)
+                {
+                    for (int ir = -radiusSteps; ir <= radiusSteps; ir++)
+                    {
+                        float score = coarseScores[((((iy + coarseSteps) * coarseCount) + ix + coarseSteps) * coarseRadii) + ir + radiusSteps];
+                        float w = float.IsFinite(score) ? MathF.Exp((score - best) / s.IrisSoftness) : 0;
+                        sumC += w * (c0 + (ix * coarse * u) + (iy * coarse * v));
+                        sumR += w * (r0 + (ir * radiusStep));
+                        sumW += w;
+                    }
+                }
+            }
+
+            if (sumW > 0)
+            {
+                (bestC, bestR) = (sumC / sumW, sumR / sumW);
             }
         }
 
@@ -233,6 +583,8 @@ internal static class EyeImageRefiner
         float radius = bestR;
         eval.Select(centre, radius);
         best = eval.Score(centre, radius) - Penalty(centre - c0, radius - r0, r0, s);
+        int fineCount = 9, fineRadii = (2 * fineRadiusSteps) + 1;
+        Span<float> fineScores = stackalloc float[fineCount * fineCount * fineRadii];
         for (int iy = -4; iy <= 4; iy++)
         {
             for (int ix = -4; ix <= 4; ix++)
@@ -242,6 +594,7 @@ internal static class EyeImageRefiner
                 {
                     float r = radius + (ir * fineR);
                     float score = eval.Score(c, r) - Penalty(c - c0, r - r0, r0, s);
+                    fineScores[((((iy + 4) * fineCount) + ix + 4) * fineRadii) + ir + fineRadiusSteps] = score;
                     if (score > best)
                     {
                         (bestC, bestR, best) = (c, r, score);
@@ -250,18 +603,44 @@ internal static class EyeImageRefiner
             }
         }
 
-        // Parabolic sub-step along u, v and r.
-        Vector2 du = fine * u, dv = fine * v;
-        float stepU = Parabola(eval.Score(bestC - du, bestR) - Penalty(bestC - du - c0, bestR - r0, r0, s), best,
-            eval.Score(bestC + du, bestR) - Penalty(bestC + du - c0, bestR - r0, r0, s));
-        float stepV = Parabola(eval.Score(bestC - dv, bestR) - Penalty(bestC - dv - c0, bestR - r0, r0, s), best,
-            eval.Score(bestC + dv, bestR) - Penalty(bestC + dv - c0, bestR - r0, r0, s));
-        float stepR = s.RefineRadius
-            ? Parabola(eval.Score(bestC, bestR - fineR) - Penalty(bestC - c0, bestR - fineR - r0, r0, s), best,
-                eval.Score(bestC, bestR + fineR) - Penalty(bestC - c0, bestR + fineR - r0, r0, s))
-            : 0;
-        Vector2 refined = bestC + (stepU * du) + (stepV * dv);
-        float refinedR = bestR + (stepR * fineR);
+        Vector2 refined;
+        float refinedR;
+        if (s.IrisSoftness > 0 && float.IsFinite(best))
+        {
+            Vector2 sumC = Vector2.Zero;
+            float sumR = 0, sumW = 0;
+            for (int iy = -4; iy <= 4; iy++)
+            {
+                for (int ix = -4; ix <= 4; ix++)
+                {
+                    for (int ir = -fineRadiusSteps; ir <= fineRadiusSteps; ir++)
+                    {
+                        float score = fineScores[((((iy + 4) * fineCount) + ix + 4) * fineRadii) + ir + fineRadiusSteps];
+                        float w = float.IsFinite(score) ? MathF.Exp((score - best) / s.IrisSoftness) : 0;
+                        sumC += w * (centre + (ix * fine * u) + (iy * fine * v));
+                        sumR += w * (radius + (ir * fineR));
+                        sumW += w;
+                    }
+                }
+            }
+
+            (refined, refinedR) = sumW > 0 ? (sumC / sumW, sumR / sumW) : (bestC, bestR);
+        }
+        else
+        {
+            // Parabolic sub-step along u, v and r.
+            Vector2 du = fine * u, dv = fine * v;
+            float stepU = Parabola(eval.Score(bestC - du, bestR) - Penalty(bestC - du - c0, bestR - r0, r0, s), best,
+                eval.Score(bestC + du, bestR) - Penalty(bestC + du - c0, bestR - r0, r0, s));
+            float stepV = Parabola(eval.Score(bestC - dv, bestR) - Penalty(bestC - dv - c0, bestR - r0, r0, s), best,
+                eval.Score(bestC + dv, bestR) - Penalty(bestC + dv - c0, bestR - r0, r0, s));
+            float stepR = s.RefineRadius
+                ? Parabola(eval.Score(bestC, bestR - fineR) - Penalty(bestC - c0, bestR - fineR - r0, r0, s), best,
+                    eval.Score(bestC, bestR + fineR) - Penalty(bestC - c0, bestR + fineR - r0, r0, s))
+                : 0;
+            refined = bestC + (stepU * du) + (stepV * dv);
+            refinedR = bestR + (stepR * fineR);
+        }
 
         // Polish: edge points within +-0.2 r of the grid's circle and a robust circle fit, kept if within 0.15 r of it.
         if (s.IrisEdgeFit && FitLimbusEdges(patch, refined, refinedR, u, dirs, 0.2f, 1, s.RefineRadius, s) is { } polished
@@ -1180,7 +1559,28 @@ internal sealed record EyeRefinementSettings
     public static EyeRefinementSettings Default { get; } = new();
 
     /// <summary>Irises smaller than this radius (pixels, in the image the models read) are left as the model put them.</summary>
-    public float MinIrisRadiusPixels { get; init; } = 10f;
+    public float MinIrisRadiusPixels { get; init; } = 4f;
+
+    /// <summary>Effective iris radius (pixels) up to which the refinement has no weight (<see cref="EyeImageRefiner.BlendWeight"/>).</summary>
+    public float BlendStartRadius { get; init; } = 6f;
+
+    /// <summary>Effective iris radius (pixels) from which the refinement has full weight.</summary>
+    public float BlendFullRadius { get; init; } = 11f;
+
+    /// <summary>Whether an eye with less detail than pixels (enlarged or blurred) is refined on a copy reduced to its effective resolution.</summary>
+    public bool RefineAtEffectiveResolution { get; init; } = true;
+
+    /// <summary>Effective / pixel iris diameter below which the eye is refined on a reduced copy.</summary>
+    public float ResampleBelowDetail { get; init; } = 0.7f;
+
+    /// <summary>Effective / pixel iris diameter at or below which the eye is refined at its effective resolution.</summary>
+    public float ResampleOnlyBelowDetail { get; init; } = 0.5f;
+
+    /// <summary>
+    /// For an eye refined below its pixels' resolution, the relative reductions (of the chosen resolution, at full spread)
+    /// of the refinements that are averaged.
+    /// </summary>
+    public float[] ResolutionMembers { get; init; } = [0f, 0.09f, 0.17f];
 
     /// <summary>Largest centre move, as a fraction of the model's iris radius (per axis of the eye frame).</summary>
     public float IrisCentreRange { get; init; } = 0.35f;
@@ -1232,6 +1632,9 @@ internal sealed record EyeRefinementSettings
 
     /// <summary>After the grid search, polish the centre by edge points near the found circle and a robust circle fit.</summary>
     public bool IrisEdgeFit { get; init; } = true;
+
+    /// <summary>Softness (score levels) of the iris grid's optimum; 0 for the plain best candidate (see <c>RefineIris</c>).</summary>
+    public float IrisSoftness { get; init; } = 1.5f;
 
     /// <summary>Whether the iris is refined.</summary>
     public bool RefineIris { get; init; } = true;

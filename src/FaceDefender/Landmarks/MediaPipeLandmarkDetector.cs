@@ -293,7 +293,8 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
         Vector3[][] contours = RunIris(frame, mesh, points, timings, ref t0);
 
         // Eye image refinement (EyeImageRefiner.cs): limbus and lid-edge fit on the working pixels.
-        (bool rightCanthi, bool leftCanthi) = EyeImageRefiner.Refine(frame.Pixels.Span, frame.Width, frame.Height, points, contours, Options.EyeImageRefinement);
+        float[] effective = new float[2];
+        (bool rightCanthi, bool leftCanthi) = EyeImageRefiner.Refine(frame.Pixels.Span, frame.Width, frame.Height, points, contours, Options.EyeImageRefinement, effectiveDiameters: effective);
         if (Options.LidOpeningCheck)
         {
             // LidOpeningCheck.cs: a lid the image shows over the iris, where the contour leaves it open.
@@ -321,7 +322,10 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
 
         RefineEyeMesh(points, contours[0], EyeContour.RightEyeMeshIndices, Options.EyeMeshRefinement);
         RefineEyeMesh(points, contours[1], EyeContour.LeftEyeMeshIndices, Options.EyeMeshRefinement);
-        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0], rightCanthi), new EyeContour(contours[1], leftCanthi), reflexes);
+        var landmarks = new FaceLandmarks(points, CoordinateSpace.Source,
+            new EyeContour(contours[0], rightCanthi) { EffectiveIrisDiameterPixels = effective[0] },
+            new EyeContour(contours[1], leftCanthi) { EffectiveIrisDiameterPixels = effective[1] },
+            reflexes);
         HeadPose pose = HeadPoseEstimator.Estimate(points);
         Vector2 boxSize = detection.Size * frame.Scale;
         Vector2 boxCenter = detection.Center * frame.Scale;

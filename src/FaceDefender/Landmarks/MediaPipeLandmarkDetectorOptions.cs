@@ -157,11 +157,13 @@ public sealed record MediaPipeLandmarkDetectorOptions
     /// Image-based refinement of the eye landmarks after the iris model (<see cref="Landmarks.EyeImageRefinement"/>):
     /// the lid-margin points of the fine eye contour moved to the lid edges, its canthi re-read on the image and, with
     /// <see cref="EyeImageRefinement.Iris"/> or <see cref="EyeImageRefinement.IrisAndLids"/>, the iris centre to the limbus;
-    /// every move bounded by a fraction of the iris radius or the eye width, only on irises of at least 10 pixels radius
-    /// with a clear edge (docs/landmarks.md). Default <see cref="EyeImageRefinement.IrisAndLids"/>: on the ground-truth kit
-    /// the limbus fit brings the iris centre from about 0.5 mm to 0.15 mm and the lid searches the lid margins to about
-    /// 0.3 mm (docs/diagnostics.md). On small irises
-    /// (under 10 px radius, as in the two shared portraits) nothing moves. <see cref="EyeImageRefinement.None"/> gives the
+    /// every move bounded by a fraction of the iris radius or the eye width, only where the edge is clear, and blended
+    /// with the models' points by a weight that rises smoothly with the eye's effective resolution
+    /// (<see cref="EyeContour.EffectiveIrisDiameterPixels"/>: 0 up to an effective iris radius of 6 px, 1 from 11 px) (canthi, wider lid searches and the lateral ring: docs/landmarks.md). Default
+    /// <see cref="EyeImageRefinement.IrisAndLids"/>: on the ground-truth kit the limbus fit brings the
+    /// iris centre from about 0.5 mm to 0.15 mm and the lid searches the lid margins to about 0.3 mm. See
+    /// docs/diagnostics.md. On eyes with little detail
+    /// (an effective iris radius of 6 px or less, as in the two shared portraits at any size) nothing moves. <see cref="EyeImageRefinement.None"/> gives the
     /// models' points unchanged.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>

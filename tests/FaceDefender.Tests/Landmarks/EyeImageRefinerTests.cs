@@ -197,7 +197,8 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
         var grey = Enumerable.Repeat(new Rgb24(128, 128, 128), W * H).ToArray();
         AssertUnchanged(grey, W, H, ModelPoints(new Vector2(3, -4), -3, 3), EyeImageRefinement.IrisAndLids, "a uniform image has no limbus or lid edge");
 
-        // None, a tiny image, an iris under 10 px radius, and non-finite points: untouched, no exception.
+        // None, a tiny image, an iris under 6 px radius (where the refinement's weight is 0), and non-finite points:
+        // untouched, no exception.
         AssertUnchanged(image, W, H, ModelPoints(new Vector2(3, -4), -3, 3), EyeImageRefinement.None, "refinement is off");
         AssertUnchanged(image.AsSpan(0, 16).ToArray(), 4, 4, ModelPoints(new Vector2(3, -4), -3, 3), EyeImageRefinement.IrisAndLids, "the image is too small");
         (Vector3[] small, Vector3[][] smallContours) = ModelPoints(new Vector2(3, -4), -3, 3);
@@ -206,11 +207,11 @@ public sealed class EyeImageRefinerTests(DetectorFixture fixture, ITestOutputHel
             Vector3 c = small[468 + (5 * k)];
             for (int j = 1; j <= 4; j++)
             {
-                small[468 + (5 * k) + j] = c + ((small[468 + (5 * k) + j] - c) * 0.45f); // radius 9 px
+                small[468 + (5 * k) + j] = c + ((small[468 + (5 * k) + j] - c) * 0.29f); // radius 5.8 px
             }
         }
 
-        AssertUnchanged(image, W, H, (small, smallContours), EyeImageRefinement.IrisAndLids, "the iris is under 10 px in radius");
+        AssertUnchanged(image, W, H, (small, smallContours), EyeImageRefinement.IrisAndLids, "the iris is under 6 px in radius");
         (Vector3[] nan, Vector3[][] nanContours) = ModelPoints(new Vector2(3, -4), -3, 3);
         nan[468] = new Vector3(float.NaN, float.NaN, 0);
         nan[473] = nan[468];
