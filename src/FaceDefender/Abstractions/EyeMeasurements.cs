@@ -124,7 +124,8 @@ public sealed class EyeMeasurements
     public CornealReflexOffset Reflex { get; init; } = CornealReflexOffset.Missing(Landmarks.CornealReflexStatus.NotSearched);
 
     /// <summary>
-    /// Where <see cref="Mrd1"/> and <see cref="Mrd2"/> were measured from: the corneal reflex when this eye has one (the
+    /// Where <see cref="Mrd1"/> and <see cref="Mrd2"/> were measured from: the corneal reflex when both eyes have one and
+    /// their shared gaze is within <see cref="FaceDefender.Diagnostics.DiagnosticOptions.MaxGazeDegrees"/> of the light (the
     /// lid margins then read on the vertical through the reflex), else the limbus centre.
     /// </summary>
     public MarginReflexOrigin MrdOrigin { get; init; } = MarginReflexOrigin.LimbusCentre;

@@ -93,8 +93,19 @@ internal static class OcularMeasurer
         // horizontal width is foreshortened (by the cosine of its turn) and would inflate a large deviation.
         double alignScale = (Math.Max(Vector2.Distance(lm[469], lm[471]), Vector2.Distance(lm[470], lm[472]))
             + Math.Max(Vector2.Distance(lm[474], lm[476]), Vector2.Distance(lm[475], lm[477]))) / 2;
-        EyeMeasurements right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, alignScale);
-        EyeMeasurements left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, alignScale);
+        EyeMeasurements right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, alignScale, mrdFromReflex: true);
+        EyeMeasurements left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, alignScale, mrdFromReflex: true);
+        double meanScaleForAlignment = (rightScale + leftScale) / 2;
+        HirschbergAlignment alignment = Alignment(right, left, meanScaleForAlignment, o, rel);
+
+        // MRD1 / MRD2 are defined with the eyes fixating the light: they are read from the reflexes only when both eyes
+        // have one and their shared gaze is within MaxGazeDegrees of it. A lone highlight (from a window or a lamp, in
+        // one eye, or with the eyes turned away) would move the origin by its own offset.
+        if (!(alignment.IsAvailable && Math.Abs(alignment.GazeRightDegrees) <= o.MaxGazeDegrees && Math.Abs(alignment.GazeUpDegrees) <= o.MaxGazeDegrees))
+        {
+            right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, alignScale, mrdFromReflex: false);
+            left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, alignScale, mrdFromReflex: false);
+        }
 
         double meanScale = (rightScale + leftScale) / 2;
         double ipdPx = Vector2.Distance(lm[468], lm[473]);
@@ -106,7 +117,7 @@ internal static class OcularMeasurer
         HeadPose p = pose ?? HeadPoseEstimator.Estimate(lm.Points);
         return new OcularMeasurements(right, left, ipd, Prism(vergenceMm, o), Prism(verticalMm, o), roll, p, given, o.IrisDiameterMm, o.IrisDiameterSdMm)
         {
-            Hirschberg = Alignment(right, left, meanScale, o, rel),
+            Hirschberg = alignment,
         };
     }
 
@@ -153,7 +164,7 @@ internal static class OcularMeasurer
         new(mm * o.PrismDioptresPerMm, mm * o.PrismDioptresPerMmLow, mm * o.PrismDioptresPerMmHigh);
 
     private static EyeMeasurements Eye(FaceLandmarks lm, EyeGeometry g, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel,
-        CornealReflex? reflex, CornealReflexStatus reflexStatus, double alignScalePx)
+        CornealReflex? reflex, CornealReflexStatus reflexStatus, double alignScalePx, bool mrdFromReflex)
     {
         bool right = side == EyeSide.Right;
         int centreIndex = right ? 468 : 473;
@@ -184,11 +195,14 @@ internal static class OcularMeasurer
         {
             // MRD1 / MRD2 by definition: from the reflex to the lid margins on the vertical through it.
             Vector2 r = reflex.Position;
-            Vector2 up = AtX(g.Upper, f, f.X(r)) ?? upper;
-            Vector2 down = AtX(g.Lower, f, f.X(r)) ?? lower;
-            mrd1 = f.Y(r) - f.Y(up);
-            mrd2 = f.Y(down) - f.Y(r);
-            origin = MarginReflexOrigin.CornealReflex;
+            if (mrdFromReflex)
+            {
+                Vector2 up = AtX(g.Upper, f, f.X(r)) ?? upper;
+                Vector2 down = AtX(g.Lower, f, f.X(r)) ?? lower;
+                mrd1 = f.Y(r) - f.Y(up);
+                mrd2 = f.Y(down) - f.Y(r);
+                origin = MarginReflexOrigin.CornealReflex;
+            }
 
             double nasalPx = nasal * (f.X(r) - f.X(c));
             double upPx = f.Y(c) - f.Y(r);

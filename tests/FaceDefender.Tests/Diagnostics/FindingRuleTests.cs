@@ -99,6 +99,7 @@ public sealed class FindingRuleTests
         // 1.2 mm is asin(1.2 / 5.15) = 13.5 degrees, past the 10-degree gaze limit; 0.9 mm is 10.1 degrees.
         bool off = Math.Abs(shiftX) > 0.87 || Math.Abs(shiftY) > 0.87;
         a.QualityFlags.Any(f => f.Issue == CaptureQualityIssue.OffCentreGaze).Should().Be(off);
+        a.Measurements.Right.MrdOrigin.Should().Be(off ? MarginReflexOrigin.LimbusCentre : MarginReflexOrigin.CornealReflex, "MRD is read from the reflexes only when the eyes look at the light");
         if (shiftX != 0)
         {
             // Reflexes displaced to the image's right mean the eyes turned to the image's left.
@@ -136,7 +137,7 @@ public sealed class FindingRuleTests
         flag.Eye.Should().Be(EyeSide.Left);
         flag.Description.Should().Contain("left");
         a.Measurements.Left.MrdOrigin.Should().Be(MarginReflexOrigin.LimbusCentre);
-        a.Measurements.Right.MrdOrigin.Should().Be(MarginReflexOrigin.CornealReflex);
+        a.Measurements.Right.MrdOrigin.Should().Be(MarginReflexOrigin.LimbusCentre, "a lone highlight in one eye is not taken as the light the eyes fixate");
         a.Findings.Should().OnlyContain(f => f.IsReliable, "a missing reflex bears on no finding");
     }
 
