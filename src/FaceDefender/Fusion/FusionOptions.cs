@@ -8,7 +8,8 @@ namespace FaceDefender.Fusion;
 /// </summary>
 public sealed class FusionOptions
 {
-    /// <summary>The defaults: eyes-only region, a softer feather than the prototype's, its colour-correction size, additive transfer.</summary>
+    /// <summary>The defaults: eyes-only region, a softer feather than the prototype's, its colour-correction size, additive transfer
+    /// referenced to the skin around the eyes, the avatar as rendered.</summary>
     public static FusionOptions Default { get; } = new();
 
     /// <summary>Creates options; every argument is optional.</summary>
@@ -20,6 +21,8 @@ public sealed class FusionOptions
     /// <param name="colorTransferBlur">Fast (default) or exact colour-correction blur.</param>
     /// <param name="colorTransferMode">Additive (default: keeps the patient's detail at its own contrast) or the paper's multiplicative formula.</param>
     /// <param name="syntheticEyes">Options of <see cref="RoiPreset.GeometryOnly"/> (ignored by the other presets); null for the defaults.</param>
+    /// <param name="captureMatching">Whether the avatar around the kept region takes the photo's blur and noise (default <see cref="CaptureMatching.None"/>; ignored by <see cref="RoiPreset.GeometryOnly"/>).</param>
+    /// <param name="colorReference">Which pixels set the transferred colour (default <see cref="ColorReferenceRegion.SurroundingSkin"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A fraction outside its documented range.</exception>
     public FusionOptions(
         RoiPreset roi = RoiPreset.EyesOnly,
@@ -28,8 +31,20 @@ public sealed class FusionOptions
         float colorCorrectionSigmaFraction = 0.09f,
         ColorTransferBlur colorTransferBlur = ColorTransferBlur.Fast,
         ColorTransferMode colorTransferMode = ColorTransferMode.Additive,
-        Synthesis.SyntheticEyeOptions? syntheticEyes = null)
+        Synthesis.SyntheticEyeOptions? syntheticEyes = null,
+        CaptureMatching captureMatching = CaptureMatching.None,
+        ColorReferenceRegion colorReference = ColorReferenceRegion.SurroundingSkin)
     {
+        if (!Enum.IsDefined(captureMatching))
+        {
+            throw new ArgumentOutOfRangeException(nameof(captureMatching), captureMatching, "Unknown capture matching.");
+        }
+
+        if (!Enum.IsDefined(colorReference))
+        {
+            throw new ArgumentOutOfRangeException(nameof(colorReference), colorReference, "Unknown colour reference region.");
+        }
+
         if (!Enum.IsDefined(roi))
         {
             throw new ArgumentOutOfRangeException(nameof(roi), roi, "Unknown ROI preset.");
@@ -46,7 +61,15 @@ public sealed class FusionOptions
         ColorTransferBlur = colorTransferBlur;
         ColorTransferMode = colorTransferMode;
         SyntheticEyes = syntheticEyes ?? Synthesis.SyntheticEyeOptions.Default;
+        CaptureMatching = captureMatching;
+        ColorReference = colorReference;
     }
+
+    /// <summary>Whether the avatar around the kept region takes the photo's blur and noise.</summary>
+    public CaptureMatching CaptureMatching { get; }
+
+    /// <summary>Which pixels set the transferred colour.</summary>
+    public ColorReferenceRegion ColorReference { get; }
 
     /// <summary>Options of the geometry-only eye synthesis (used by <see cref="RoiPreset.GeometryOnly"/>).</summary>
     public Synthesis.SyntheticEyeOptions SyntheticEyes { get; }

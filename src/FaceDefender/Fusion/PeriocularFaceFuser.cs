@@ -60,6 +60,8 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         int n = w * h * 3;
         byte[] warped = ArrayPool<byte>.Shared.Rent(n);
         byte[] corrected = ArrayPool<byte>.Shared.Rent(n);
+        byte[]? background = null;
+        byte[]? weight = null;
         try
         {
             using PixelBuffer av = PixelBuffer.Read(avatar);
@@ -71,6 +73,17 @@ public sealed class PeriocularFaceFuser : IFaceFuser
             }
             else
             {
+                // The avatar as the output's background: as rendered, or degraded to the photo's blur and noise around the mask.
+                ReadOnlySpan<byte> reference = av.Bytes;
+                if (options.CaptureMatching == CaptureMatching.BlurAndNoise)
+                {
+                    (float blur, float noise) = CaptureMatcher.Estimate(pt.Bytes, pt.Width, pt.Height, patientLandmarks);
+                    background = ArrayPool<byte>.Shared.Rent(n);
+                    av.Bytes.CopyTo(background);
+                    CaptureMatcher.Degrade(background.AsSpan(0, n), w, h, avatarLandmarks, ipd, bounds, m, blur, noise);
+                    reference = background.AsSpan(0, n);
+                }
+
                 int support = (int)MathF.Ceiling(3 * colorSigma) + (2 * (int)(colorSigma / 4)) + 2;
                 Rectangle warpRegion = Rectangle.Intersect(
                     Rectangle.FromLTRB(bounds.Left - support, bounds.Top - support, bounds.Right + support, bounds.Bottom + support),
@@ -78,9 +91,20 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                 Array.Clear(warped, 0, n);
                 AffineWarp.WarpRgb24(pt.Bytes, pt.Width, pt.Height, warped.AsSpan(0, n), w, h, AffineWarp.FromContinuousCoordinates(m),
                     WarpBorderMode.Constant, (255, 255, 255), warpRegion);
-                ColorTransfer.Apply(warped.AsSpan(0, n), av.Bytes, mask, corrected.AsSpan(0, n), w, h, colorSigma, options.ColorTransferBlur, 1, options.ColorTransferMode);
-                // Outside the mask's rows the output is the avatar: copy it, then blend only those rows, in place.
-                av.Bytes.CopyTo(o.Bytes);
+                if (options.ColorReference == ColorReferenceRegion.SurroundingSkin)
+                {
+                    weight = ArrayPool<byte>.Shared.Rent(w * h);
+                    BuildSkinWeight(weight.AsSpan(0, w * h), patientLandmarks, avatarLandmarks, m, w, h, ipd, warpRegion);
+                    ColorTransfer.ApplyWeighted(warped.AsSpan(0, n), reference, weight.AsSpan(0, w * h), warpRegion, mask, corrected.AsSpan(0, n), w, h,
+                        colorSigma, options.ColorTransferBlur, options.ColorTransferMode);
+                }
+                else
+                {
+                    ColorTransfer.Apply(warped.AsSpan(0, n), reference, mask, corrected.AsSpan(0, n), w, h, colorSigma, options.ColorTransferBlur, 1, options.ColorTransferMode);
+                }
+
+                // Outside the mask's rows the output is the background: copy it, then blend only those rows, in place.
+                reference.CopyTo(o.Bytes);
                 int first = bounds.Top * w, count = bounds.Height * w;
                 AlphaBlend.Blend(o.Bytes.Slice(3 * first, 3 * count), corrected.AsSpan(3 * first, 3 * count), mask.AsSpan(first, count), o.Bytes.Slice(3 * first, 3 * count));
             }
@@ -94,6 +118,15 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         {
             ArrayPool<byte>.Shared.Return(warped);
             ArrayPool<byte>.Shared.Return(corrected);
+            if (background is not null)
+            {
+                ArrayPool<byte>.Shared.Return(background);
+            }
+
+            if (weight is not null)
+            {
+                ArrayPool<byte>.Shared.Return(weight);
+            }
         }
 
         FaceLandmarks mapped = patientLandmarks.Transform(m, CoordinateSpace.Output);
@@ -120,6 +153,42 @@ public sealed class PeriocularFaceFuser : IFaceFuser
 
         SyntheticEyeResult synthetic = SyntheticEyeRenderer.Render(avatar, avatarLandmarks, mapped, reflexes, options.SyntheticEyes);
         return new FusionResult(synthetic.Image, mapped, sim, synthetic.MaskArray, synthetic.MaskBounds, options, clock.Elapsed, reflexes);
+    }
+
+    /// <summary>
+    /// The colour reference of <see cref="ColorReferenceRegion.SurroundingSkin"/>: 1 inside <paramref name="region"/> except in the
+    /// eye openings of the patient (mapped) and of the avatar, each grown by 4 % of the inter-pupil distance for the lashes.
+    /// </summary>
+    internal static void BuildSkinWeight(Span<byte> weight, FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h,
+        float ipd, Rectangle region)
+    {
+        float[] rented = ArrayPool<float>.Shared.Rent(w * h);
+        Span<float> eyes = rented.AsSpan(0, w * h);
+        eyes.Slice(region.Top * w, region.Height * w).Clear();
+        float grow = 0.04f * ipd;
+        foreach (bool left in new[] { true, false })
+        {
+            int[] group = FusionLandmarkSets.MaskGroup(RoiPreset.EyesOnly, left);
+            Vector2[] fromPatient = patient.Select(group);
+            for (int i = 0; i < fromPatient.Length; i++)
+            {
+                fromPatient[i] = Vector2.Transform(fromPatient[i], patientToOutput);
+            }
+
+            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(fromPatient), grow), eyes, w, h);
+            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), eyes, w, h);
+        }
+
+        weight.Clear();
+        for (int y = region.Top; y < region.Bottom; y++)
+        {
+            for (int x = region.Left; x < region.Right; x++)
+            {
+                weight[(y * w) + x] = eyes[(y * w) + x] < 0.5f ? (byte)1 : (byte)0;
+            }
+        }
+
+        ArrayPool<float>.Shared.Return(rented);
     }
 
     /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown and feathered.</summary>

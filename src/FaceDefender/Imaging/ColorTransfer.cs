@@ -101,6 +101,106 @@ public static class ColorTransfer
         return roi;
     }
 
+    /// <summary>
+    /// <see cref="Apply"/> with the low frequencies taken only where <paramref name="weight"/> is 1 (normalised convolution):
+    /// G(weight·image) / G(weight) for both images, so content excluded from the weight (for example the eye openings,
+    /// whose dark lashes and bright sclera differ between patient and avatar) does not leak into the skin's correction as a rim.
+    /// </summary>
+    /// <param name="warped">The warped patient image, interleaved RGB.</param>
+    /// <param name="reference">The avatar image, same size.</param>
+    /// <param name="weight">One byte a pixel, 0 or 1: which pixels count as reference colour; 0 outside <paramref name="region"/>.</param>
+    /// <param name="region">Where <paramref name="weight"/> may be 1 (the products are formed there only).</param>
+    /// <param name="mask">Where the result is needed (values &gt; 0).</param>
+    /// <param name="destination">The corrected image; only the mask's bounding box is written.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="sigma">Blur sigma in pixels.</param>
+    /// <param name="blur">Exact or fast blur.</param>
+    /// <param name="mode">Additive or multiplicative.</param>
+    internal static Rectangle ApplyWeighted(
+        ReadOnlySpan<byte> warped, ReadOnlySpan<byte> reference, ReadOnlySpan<byte> weight, Rectangle region, ReadOnlySpan<float> mask,
+        Span<byte> destination, int width, int height, float sigma, ColorTransferBlur blur, ColorTransferMode mode)
+    {
+        Rectangle roi = MaskOperations.NonZeroBounds(mask, width, height);
+        if (roi.IsEmpty)
+        {
+            return Rectangle.Empty;
+        }
+
+        int pixels = width * height, count = pixels * 3;
+        byte[] pw = ArrayPool<byte>.Shared.Rent(count);
+        byte[] aw = ArrayPool<byte>.Shared.Rent(count);
+        float[] gp = ArrayPool<float>.Shared.Rent(count);
+        float[] ga = ArrayPool<float>.Shared.Rent(count);
+        float[] gw = ArrayPool<float>.Shared.Rent(pixels);
+        try
+        {
+            Array.Clear(pw, 0, count);
+            Array.Clear(aw, 0, count);
+            for (int y = region.Top; y < region.Bottom; y++)
+            {
+                for (int x = region.Left; x < region.Right; x++)
+                {
+                    int i = (y * width) + x;
+                    if (weight[i] != 0)
+                    {
+                        int j = 3 * i;
+                        pw[j] = warped[j];
+                        pw[j + 1] = warped[j + 1];
+                        pw[j + 2] = warped[j + 2];
+                        aw[j] = reference[j];
+                        aw[j + 1] = reference[j + 1];
+                        aw[j + 2] = reference[j + 2];
+                    }
+                }
+            }
+
+            Blur(pw.AsSpan(0, count), gp, width, height, 3, sigma, blur, roi);
+            Blur(aw.AsSpan(0, count), ga, width, height, 3, sigma, blur, roi);
+            Blur(weight, gw, width, height, 1, sigma, blur, roi);
+            for (int y = roi.Top; y < roi.Bottom; y++)
+            {
+                for (int x = roi.Left; x < roi.Right; x++)
+                {
+                    int i = (y * width) + x;
+                    float norm = MathF.Max(gw[i], 1e-4f);
+                    for (int c = 0; c < 3; c++)
+                    {
+                        int j = (3 * i) + c;
+                        float lp = gp[j] / norm, la = ga[j] / norm;
+                        float v = mode == ColorTransferMode.Additive
+                            ? warped[j] - lp + la
+                            : warped[j] * la / (lp <= 1f ? lp + 128f : lp);
+                        destination[j] = PixelConvert.RoundToByte(v);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pw);
+            ArrayPool<byte>.Shared.Return(aw);
+            ArrayPool<float>.Shared.Return(gp);
+            ArrayPool<float>.Shared.Return(ga);
+            ArrayPool<float>.Shared.Return(gw);
+        }
+
+        return roi;
+    }
+
+    private static void Blur(ReadOnlySpan<byte> src, float[] dst, int w, int h, int channels, float sigma, ColorTransferBlur blur, Rectangle roi)
+    {
+        if (blur == ColorTransferBlur.Exact)
+        {
+            SeparableGaussianBlur.Run<byte, float>(src, dst.AsSpan(0, w * h * channels), w, h, channels, GaussianKernel.Create(sigma),
+                BlurBorderMode.Reflect101, roi, 1, allowSimd: true);
+        }
+        else
+        {
+            LargeSigmaGaussianBlur.BlurToFloat(src, dst.AsSpan(0, w * h * channels), w, h, channels, sigma, BlurBorderMode.Reflect101, roi, 1);
+        }
+    }
+
     private static void Blur(ReadOnlySpan<byte> src, float[] dst, int w, int h, float sigma, ColorTransferBlur blur, Rectangle roi, int dop)
     {
         if (blur == ColorTransferBlur.Exact)

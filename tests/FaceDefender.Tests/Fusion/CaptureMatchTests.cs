@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using FaceDefender.Fusion;
+using Xunit.Abstractions;
+
+namespace FaceDefender.Tests.Fusion;
+
+/// <summary>Runs the full capture table only when FD_CAPTURE_TABLE=1 (96 degraded captures, each fused twice: about a minute).</summary>
+public sealed class CaptureTableFactAttribute : FactAttribute
+{
+    public const string Variable = "FD_CAPTURE_TABLE";
+
+    public CaptureTableFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) != "1")
+        {
+            Skip = $"The full capture table runs only when {Variable}=1.";
+        }
+    }
+}
+
+/// <summary>
+/// How the kept eye patch meets the avatar on degraded captures of the two public-domain portraits: sharpness, noise level
+/// and colour of a ring just inside the mask against a ring just outside it (<see cref="CaptureMatchHarness"/>).
+/// </summary>
+public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<CaptureMatchTests.Fixture>
+{
+    public sealed class Fixture : IDisposable
+    {
+        public CaptureMatchHarness Harness { get; } = new();
+
+        public void Dispose() => Harness.Dispose();
+    }
+
+    /// <summary>The fusion without the capture matching and with the colour reference over the whole blur support.</summary>
+    public static FusionOptions Before => new(captureMatching: CaptureMatching.None, colorReference: ColorReferenceRegion.BlurSupport);
+
+    /// <summary>The defaults, or with FD_CAPTURE_MATCH=1 the avatar matched to the photo's blur and noise.</summary>
+    private static FusionOptions After => Environment.GetEnvironmentVariable("FD_CAPTURE_MATCH") == "1"
+        ? new FusionOptions(captureMatching: CaptureMatching.BlurAndNoise)
+        : FusionOptions.Default;
+
+    [CaptureTableFact]
+    public void Full_table()
+    {
+        var rows = new StringBuilder();
+        var before = new List<SeamMeasures>();
+        var after = new List<SeamMeasures>();
+        foreach (CaptureCase c in CaptureMatchHarness.AllCases())
+        {
+            (SeamMeasures b, FusionResult rb) = fixture.Harness.Run(c, Before);
+            (SeamMeasures a, FusionResult ra) = fixture.Harness.Run(c, After);
+            if (Environment.GetEnvironmentVariable("FD_CAPTURE_DUMP") is { Length: > 0 } dump)
+            {
+                var crop = SixLabors.ImageSharp.Rectangle.Inflate(ra.MaskBounds, 60, 60);
+                crop.Intersect(new SixLabors.ImageSharp.Rectangle(0, 0, 1024, 1024));
+                using var sb = SixLabors.ImageSharp.Processing.ProcessingExtensions.Clone(rb.Image, x => SixLabors.ImageSharp.Processing.CropExtensions.Crop(x, crop));
+                using var sa = SixLabors.ImageSharp.Processing.ProcessingExtensions.Clone(ra.Image, x => SixLabors.ImageSharp.Processing.CropExtensions.Crop(x, crop));
+                SixLabors.ImageSharp.ImageExtensions.SaveAsPng(sb, Path.Combine(dump, c.ToString().Replace(' ', '_') + "_before.png"));
+                SixLabors.ImageSharp.ImageExtensions.SaveAsPng(sa, Path.Combine(dump, c.ToString().Replace(' ', '_') + "_after.png"));
+            }
+
+            rb.Dispose();
+            ra.Dispose();
+            before.Add(b);
+            after.Add(a);
+            rows.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.Noise:0.00} → {a.Noise:0.00} | {b.DeltaE:0.0} → {a.DeltaE:0.0} |"));
+        }
+
+        output.WriteLine("| capture | sharpness in/out | noise in/out | ΔE2000 |");
+        output.WriteLine(rows.ToString());
+        output.WriteLine(Summary("before", before));
+        output.WriteLine(Summary("after", after));
+        after.Count.Should().Be(96);
+    }
+
+    public static TheoryData<CaptureCase> Subset => new()
+    {
+        new CaptureCase("astronaut.png", 30, 90, 0, TestWhiteBalance.Neutral),
+        new CaptureCase("astronaut.png", 45, 60, 6, TestWhiteBalance.Warm),
+        new CaptureCase("grace_hopper.jpg", 60, 90, 0, TestWhiteBalance.Cool),
+    };
+
+    [Theory]
+    [MemberData(nameof(Subset))]
+    public void The_default_fusion_leaves_no_colour_rim(CaptureCase c)
+    {
+        (SeamMeasures m, FusionResult r) = fixture.Harness.Run(c, FusionOptions.Default);
+        r.Dispose();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c}: sharpness {m.Sharpness:0.00}, noise {m.Noise:0.00}, ΔE2000 {m.DeltaE:0.00}"));
+        // Measured ΔE2000 2.5, 2.4 and 2.2 (the colour reference over the whole blur support, eyes included: 4.0, 3.5 and 3.8).
+        m.DeltaE.Should().BeLessThan(3.6, "the skin just inside the mask has the avatar's colour just outside it");
+    }
+
+    private static string Summary(string name, List<SeamMeasures> m)
+    {
+        static double Median(IEnumerable<double> v)
+        {
+            double[] s = v.Order().ToArray();
+            return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[(s.Length / 2) - 1] + s[s.Length / 2]);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{name}: sharpness median {Median(m.Select(x => x.Sharpness)):0.00} [{m.Min(x => x.Sharpness):0.00}, {m.Max(x => x.Sharpness):0.00}], on target {m.Count(x => x.SharpnessOnTarget)}/{m.Count}; "
+            + $"noise median {Median(m.Select(x => x.Noise)):0.00} [{m.Min(x => x.Noise):0.00}, {m.Max(x => x.Noise):0.00}], on target {m.Count(x => x.NoiseOnTarget)}/{m.Count}; "
+            + $"ΔE2000 median {Median(m.Select(x => x.DeltaE)):0.0} max {m.Max(x => x.DeltaE):0.0}, on target {m.Count(x => x.ColorOnTarget)}/{m.Count}");
+    }
+
+    [Fact]
+    public void DeltaE2000_matches_the_published_test_pairs()
+    {
+        // Sharma, Wu and Dalal (2005), table 1, pairs 1, 7 and 17.
+        ColorScience.DeltaE2000([50, 2.6772, -79.7751], [50, 0, -82.7485]).Should().BeApproximately(2.0425, 1e-4);
+        ColorScience.DeltaE2000([50, 0, 0], [50, -1, 2]).Should().BeApproximately(2.3669, 1e-4);
+        ColorScience.DeltaE2000([50, 2.5, 0], [73, 25, -18]).Should().BeApproximately(27.1492, 1e-4);
+    }
+}
