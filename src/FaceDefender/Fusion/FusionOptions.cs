@@ -22,7 +22,7 @@ public sealed class FusionOptions
     /// <param name="colorTransferMode">Additive (default: keeps the patient's detail at its own contrast) or the paper's multiplicative formula.</param>
     /// <param name="syntheticEyes">Options of <see cref="RoiPreset.GeometryOnly"/> (ignored by the other presets); null for the defaults.</param>
     /// <param name="captureMatching">Whether the avatar around the kept region takes the photo's blur and noise (default <see cref="CaptureMatching.None"/>; ignored by <see cref="RoiPreset.GeometryOnly"/>).</param>
-    /// <param name="colorReference">Which pixels set the transferred colour (default <see cref="ColorReferenceRegion.SurroundingSkin"/>).</param>
+    /// <param name="colorReference">Which pixels set the transferred colour (default <see cref="ColorReferenceRegion.BlurSupport"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A fraction outside its documented range.</exception>
     public FusionOptions(
         RoiPreset roi = RoiPreset.EyesOnly,
@@ -33,7 +33,7 @@ public sealed class FusionOptions
         ColorTransferMode colorTransferMode = ColorTransferMode.Additive,
         Synthesis.SyntheticEyeOptions? syntheticEyes = null,
         CaptureMatching captureMatching = CaptureMatching.None,
-        ColorReferenceRegion colorReference = ColorReferenceRegion.SurroundingSkin)
+        ColorReferenceRegion colorReference = ColorReferenceRegion.BlurSupport)
     {
         if (!Enum.IsDefined(captureMatching))
         {
