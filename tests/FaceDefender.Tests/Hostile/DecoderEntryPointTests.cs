@@ -33,6 +33,17 @@ public sealed class DecoderEntryPointTests
     }
 
     [Fact]
+    public void Disposing_a_decoded_image_releases_its_pixels()
+    {
+        DecodedImage d = FaceImageDecoder.Decode(Portrait("grace_hopper.jpg"));
+        var image = d.Image;
+        d.Dispose();
+        FluentActions.Invoking(() => image.Clone()).Should().Throw<ObjectDisposedException>("the pixels are released, not left to the finalizer");
+        FluentActions.Invoking(() => _ = d.Image).Should().Throw<ObjectDisposedException>();
+        FluentActions.Invoking(d.Dispose).Should().NotThrow();
+    }
+
+    [Fact]
     public async Task A_cancelled_token_stays_a_cancellation_on_every_path()
     {
         var cancelled = new CancellationToken(canceled: true);

@@ -27,6 +27,15 @@ public sealed class DecodingOptionsTests
     public void Invalid_options_are_refused(string what, ImageDecodingOptions options) =>
         FluentActions.Invoking(options.Validate).Should().Throw<ArgumentOutOfRangeException>(what);
 
+    [Fact]
+    public void Refusals_say_what_is_expected()
+    {
+        FluentActions.Invoking((D with { AllowedFormats = ImageFormats.None }).Validate)
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*at least one known format*").Which.ParamName.Should().Be("AllowedFormats");
+        FluentActions.Invoking((D with { Timeout = TimeSpan.FromSeconds(-2) }).Validate)
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*positive*InfiniteTimeSpan*").Which.ParamName.Should().Be("Timeout");
+    }
+
     public static TheoryData<string, ImageDecodingOptions> Valid() => new()
     {
         { "defaults", D },

@@ -254,6 +254,64 @@ public sealed class EncodedImageInspectorTests
     }
 
     [Fact]
+    public void The_exif_byte_order_must_be_one_of_the_two_markers()
+    {
+        byte[] mi = Exif(true, 0x0112, 3, 6);
+        mi[0] = (byte)'M'; // "MI" over little-endian data
+        EncodedImageInspector.ExifOrientation(mi).Should().Be(1);
+        byte[] im = Exif(false, 0x0112, 3, 6);
+        im[0] = (byte)'I'; // "IM" over big-endian data
+        EncodedImageInspector.ExifOrientation(im).Should().Be(1);
+    }
+
+    /// <summary>A little-endian EXIF block of <paramref name="size"/> bytes whose IFD0 at <paramref name="ifd"/> declares <paramref name="count"/> entries, then holds a DateTime entry and an orientation-6 entry.</summary>
+    private static byte[] ExifWithIfdAt(int size, int ifd, ushort count)
+    {
+        var t = new byte[size];
+        "II*\0"u8.CopyTo(t);
+        BinaryPrimitives.WriteUInt32LittleEndian(t.AsSpan(4), (uint)ifd);
+        BinaryPrimitives.WriteUInt16LittleEndian(t.AsSpan(ifd), count);
+        ushort[] tags = [0x0132, 0x0112];
+        for (int i = 0; i < tags.Length && ifd + 2 + (12 * (i + 1)) <= size; i++)
+        {
+            Span<byte> e = t.AsSpan(ifd + 2 + (12 * i), 12);
+            BinaryPrimitives.WriteUInt16LittleEndian(e, tags[i]);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[2..], 3);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[4..], 1);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[8..], 6);
+        }
+
+        return t;
+    }
+
+    [Fact]
+    public void The_exif_ifd_is_read_where_its_offset_points_for_as_many_entries_as_it_declares()
+    {
+        EncodedImageInspector.ExifOrientation(ExifWithIfdAt(64, 10, 2)).Should().Be(6, "IFD0 may start after padding");
+        EncodedImageInspector.ExifOrientation(ExifWithIfdAt(64, 10, 1)).Should().Be(1, "an entry past the declared count is not part of the IFD");
+        EncodedImageInspector.ExifOrientation(ExifWithIfdAt(64, 4, 2)).Should().Be(1, "an IFD inside the header is malformed");
+    }
+
+    [Fact]
+    public void The_exif_parse_reads_at_most_64_KiB()
+    {
+        // The orientation entry straddles the 64 KiB mark: within a block that long it would be found, but the read stops there.
+        int ifd = (64 * 1024) - 20;
+        EncodedImageInspector.ExifOrientation(ExifWithIfdAt(70_000, ifd, 2)).Should().Be(1);
+        EncodedImageInspector.ExifOrientation(ExifWithIfdAt(64 * 1024, ifd - 8, 2)).Should().Be(6, "entries wholly inside the first 64 KiB are read");
+    }
+
+    [Fact]
+    public void A_png_declaring_a_side_beyond_2_to_the_31_is_refused_with_the_size_it_declares()
+    {
+        byte[] idat = Chunk("IDAT", new byte[5]), iend = Chunk("IEND", []);
+        FluentActions.Invoking(() => Walk(Png(Ihdr(0x80000000, 1), idat, iend))).Should().Throw<ImageDecodingException>()
+            .WithMessage("*declares 2147483648 x 1 pixels*").Which.Failure.Should().Be(ImageDecodingFailure.TooManyPixels);
+        FluentActions.Invoking(() => Walk(Png(Ihdr(1, 0xFFFFFFFF), idat, iend))).Should().Throw<ImageDecodingException>()
+            .WithMessage("*declares 1 x 4294967295 pixels*").Which.Failure.Should().Be(ImageDecodingFailure.TooManyPixels);
+    }
+
+    [Fact]
     public void Only_the_first_exif_app1_segment_sets_the_orientation()
     {
         byte[] first = Segment(0xE1, [.. "Exif\0\0"u8, .. Exif(true, 0x0112, 3, 6)]);
