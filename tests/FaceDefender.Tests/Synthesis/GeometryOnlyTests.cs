@@ -19,7 +19,9 @@ namespace FaceDefender.Tests.Synthesis;
 /// </summary>
 public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelper output) : IClassFixture<GeometryOnlyTests.Kit>
 {
-    private static readonly FusionOptions Geometry = new(RoiPreset.GeometryOnly);
+    /// <summary>Geometry-only without rounding (<see cref="GeometryPrecision.Exact"/>): these tests measure how faithfully the
+    /// patient's geometry is drawn; GeometryPrecisionTests covers the default rounding.</summary>
+    private static readonly FusionOptions Geometry = new(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(precision: GeometryPrecision.Exact));
 
     public sealed class Kit : IDisposable
     {
