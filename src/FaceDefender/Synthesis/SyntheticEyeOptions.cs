@@ -52,7 +52,11 @@ public sealed class SyntheticEyeOptions
         Precision = precision ?? GeometryPrecision.Default;
     }
 
-    /// <summary>The clinical steps the kept geometry is rounded to before the eyes are drawn (see <see cref="GeometryPrecision"/>).</summary>
+    /// <summary>
+    /// The clinical steps the kept geometry is rounded to before the eyes are drawn (see <see cref="GeometryPrecision"/>).
+    /// Applied by the fusion (<c>RoiPreset.GeometryOnly</c> in <see cref="FaceDefender.Fusion.PeriocularFaceFuser"/>) to the
+    /// mapped patient geometry; <see cref="SyntheticEyeRenderer.Render"/> itself draws the target it is given.
+    /// </summary>
     public GeometryPrecision Precision { get; }
 
     /// <summary>Where each eye is placed.</summary>

@@ -73,7 +73,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         var fuser = new PeriocularFaceFuser();
         using FusionResult with = fuser.Fuse(patient.Image, patient.Landmarks, avatar.Image, avatar.Landmarks, Geometry);
         using FusionResult without = fuser.Fuse(patient.Image, patient.Landmarks, avatar.Image, avatar.Landmarks,
-            new FusionOptions(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(drawReflex: false)));
+            new FusionOptions(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(drawReflex: false, precision: GeometryPrecision.Exact)));
         CornealReflex[] found = new[] { with.Reflexes.Right, with.Reflexes.Left }.OfType<CornealReflex>().ToArray();
         found.Should().NotBeEmpty("the rendered eyes carry a specular highlight inside the iris");
 
