@@ -185,6 +185,11 @@ public static class AuditCommand
         Text(svg, PrivacyAuditPlot.ToSvg(report));
         stdout.WriteLine(markdown);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {json}, {md}, {png} and {svg} ({samples.Count} photos audited, {skipped} skipped)"));
+        if (report.NearDuplicates is { } duplicates)
+        {
+            // The summary's last word: whether the same-tool figures measured the method or copies in the set.
+            stdout.WriteLine(duplicates.Summary());
+        }
         return Program.Ok;
     }
 

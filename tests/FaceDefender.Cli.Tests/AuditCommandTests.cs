@@ -43,6 +43,8 @@ public sealed class AuditCommandTests : IDisposable
         string input = Temp("fd-audit-in");
         string output = Path.Combine(Temp("fd-audit-out"), "report");
         File.Copy(Face("astronaut.png"), Path.Combine(input, "astronaut_1.png"));
+        // A second file of the same capture: the audit must say its same-tool figures are an upper bound from copies.
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "astronaut_2.png"));
         File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "hopper_1.jpg"));
         File.WriteAllText(Path.Combine(input, "broken_1.jpg"), "not an image");
         var stdout = new StringWriter();
@@ -52,13 +54,16 @@ public sealed class AuditCommandTests : IDisposable
 
         code.Should().Be(Program.Ok, err.ToString());
         // Not a terminal: progress as lines, no carriage returns.
-        err.ToString().Should().Contain("skipped").And.Contain("auditing 2/2").And.Contain("photos/s").And.NotContain("\r");
+        err.ToString().Should().Contain("skipped").And.Contain("auditing 3/3").And.Contain("photos/s").And.NotContain("\r");
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "privacy-audit.json")));
         json.RootElement.GetProperty("identities").GetInt32().Should().Be(2);
+        json.RootElement.GetProperty("sameToolIsUpperBoundFromCopies").GetBoolean().Should().BeTrue();
+        json.RootElement.GetProperty("nearDuplicates").GetProperty("pairsChecked").GetInt32().Should().Be(1);
+        stdout.ToString().Should().Contain("UPPER BOUND FROM COPIES");
         int standard = FaceDefender.Privacy.PrivacyAudit.StandardMethods(new FaceDefender.Avatars.ProceduralAvatarProvider()).Count;
         json.RootElement.GetProperty("methods").GetArrayLength().Should().Be(standard);
         string md = File.ReadAllText(Path.Combine(output, "privacy-audit.md"));
-        md.Should().Contain("| ours-eyes-only |").And.Contain("Gallery size for identification: 2").And.Contain("[").And.Contain("privacy-audit.png");
+        md.Should().Contain("(upper bound from copies)").And.Contain("| ours-eyes-only |").And.Contain("Gallery size for identification: 2").And.Contain("[").And.Contain("privacy-audit.png");
         using (var png = SixLabors.ImageSharp.Image.Load(Path.Combine(output, "privacy-audit.png")))
         {
             png.Width.Should().BeGreaterThan(500);

@@ -101,6 +101,21 @@ public sealed class OcularMeasurements
     /// </summary>
     public HirschbergAlignment Hirschberg { get; init; } = HirschbergAlignment.Unavailable(double.NaN);
 
+    /// <summary>
+    /// The clinical steps the measured geometry was rounded to before it was drawn (the geometry-only output's kept
+    /// measurements, <see cref="FaceDefender.Fusion.FusionResult.KeptMeasurements"/>), or null when these are measurements
+    /// of a photo (nothing was rounded).
+    /// </summary>
+    public FaceDefender.Synthesis.GeometryPrecision? Precision { get; init; }
+
+    /// <summary>The same measurements marked as rounded to <paramref name="precision"/>.</summary>
+    internal OcularMeasurements WithPrecision(FaceDefender.Synthesis.GeometryPrecision precision) =>
+        new(Right, Left, InterPupillaryDistance, HorizontalVergencePrism, VerticalDifferencePrism, EyeLineRollDegrees, Pose, PoseFromDetector, IrisDiameterMm, IrisDiameterSdMm)
+        {
+            Hirschberg = Hirschberg,
+            Precision = precision,
+        };
+
     /// <summary>The assumed visible iris diameter in mm.</summary>
     public double IrisDiameterMm { get; }
 

@@ -50,6 +50,13 @@ public sealed class FusionResult : IDisposable
     /// </summary>
     public Landmarks.CornealReflexes Reflexes { get; }
 
+    /// <summary>
+    /// For <see cref="RoiPreset.GeometryOnly"/>: the measurements of the geometry that was drawn (after rounding to
+    /// <see cref="Synthesis.SyntheticEyeOptions.Precision"/>, which <see cref="Abstractions.OcularMeasurements.Precision"/>
+    /// reports), measured with the default diagnostic options and the drawn reflexes. Null for the pixel-keeping presets.
+    /// </summary>
+    public Abstractions.OcularMeasurements? KeptMeasurements { get; internal init; }
+
     /// <summary>The options used.</summary>
     public FusionOptions Options { get; }
 

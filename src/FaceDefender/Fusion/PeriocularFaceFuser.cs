@@ -151,8 +151,20 @@ public sealed class PeriocularFaceFuser : IFaceFuser
             reflexes = new CornealReflexes(reflexes.Right?.Transform(right), reflexes.Left?.Transform(left), reflexes.RightStatus, reflexes.LeftStatus);
         }
 
+        // Round the kept geometry (measured with the detector's own reflexes, carried by the landmarks) to its clinical steps
+        // before anything is drawn: the output carries the rounded values only.
+        GeometryRounding.Result rounded = GeometryRounding.Apply(mapped, reflexes, options.SyntheticEyes.Precision);
+        if (!options.SyntheticEyes.Precision.IsExact)
+        {
+            mapped = rounded.Landmarks;
+            reflexes = rounded.Reflexes;
+        }
+
         SyntheticEyeResult synthetic = SyntheticEyeRenderer.Render(avatar, avatarLandmarks, mapped, reflexes, options.SyntheticEyes);
-        return new FusionResult(synthetic.Image, mapped, sim, synthetic.MaskArray, synthetic.MaskBounds, options, clock.Elapsed, reflexes);
+        return new FusionResult(synthetic.Image, mapped, sim, synthetic.MaskArray, synthetic.MaskBounds, options, clock.Elapsed, reflexes)
+        {
+            KeptMeasurements = rounded.Measurements,
+        };
     }
 
     /// <summary>

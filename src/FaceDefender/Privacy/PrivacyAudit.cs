@@ -129,6 +129,7 @@ public static class PrivacyAudit
         var prot = new float[]?[k, n];
         var protB = new float[]?[k, n];
         var protStrip = new float[]?[k, n];
+        var duplicateFeatures = new NearDuplicateCheck.Features?[n];
         int done = 0;
         // Each photo's images (raw, its eye strip, every method's protected images and strips) are aligned as they
         // are made and embedded together in one batched model run: the batch depends on that photo alone, so the
@@ -159,6 +160,7 @@ public static class PrivacyAudit
         {
             using var batch = new PhotoBatch(embedder);
             int rawJob = batch.Add(image, landmarks);
+            duplicateFeatures[i] = NearDuplicateCheck.Extract(image, landmarks);
             if (batch.Aligned(rawJob))
             {
                 int rawStripJob = options.Periocular ? batch.AddStrip(image, landmarks) : -1;
@@ -278,11 +280,18 @@ public static class PrivacyAudit
                 rawGallery, sameTool, sameImage, stripCos, stripRaw, stripStrip));
         }
 
+        // Copies of one capture within a person make the same-tool attack measure the set, not the method: say so.
+        NearDuplicateCheck.Features?[] embeddedFeatures = [.. Enumerable.Range(0, n).Select(i => raw[i] is null ? null : duplicateFeatures[i])];
+        NearDuplicateCheck nearDuplicates = NearDuplicateCheck.Check(embeddedFeatures, identityOf);
+
         return new PrivacyAuditReport(embedder.Name, ok.Length, n - ok.Length, identities,
             ScoreSummary.Of(impostor),
             genuine.Count > 0 ? ScoreSummary.Of(genuine) : null,
             genuine.Count > 0 ? Auc(genuine, impostor) : null,
-            thresholds, results);
+            thresholds, results)
+        {
+            NearDuplicates = nearDuplicates,
+        };
     }
 
     /// <summary>Cosine similarity of two vectors.</summary>

@@ -67,6 +67,15 @@ public sealed record PrivacyAuditReport(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <summary>
+    /// Whether the photos of one person are copies of one capture (<see cref="NearDuplicateCheck"/>); when they are, the
+    /// same-tool figures are an upper bound from copies. Null when the check was not made (a report built by hand).
+    /// </summary>
+    public NearDuplicateCheck? NearDuplicates { get; init; }
+
+    /// <summary>Whether the same-tool figures of this report are an upper bound from copies of one capture.</summary>
+    public bool SameToolIsUpperBoundFromCopies => NearDuplicates?.SameToolIsUpperBoundFromCopies ?? false;
+
     /// <summary>The report as indented JSON (camelCase).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
@@ -93,6 +102,12 @@ public sealed record PrivacyAuditReport(
             sb.AppendLine(c, $"- threshold at FAR {t.FalseAcceptRate:0.###}: {t.Threshold:F3} (from {t.ImpostorPairs} impostor pairs{(t.ImpostorPairs * t.FalseAcceptRate < 1 ? ", too few for this FAR: the threshold is the largest impostor score region" : "")}){gar}");
         }
 
+        if (NearDuplicates is { } dup)
+        {
+            sb.AppendLine();
+            sb.AppendLine(dup.Summary());
+        }
+
         sb.AppendLine();
         sb.Append("| method | n | cosine to raw: mean [95 % CI] | median |");
         foreach (ThresholdAtFar t in Thresholds)
@@ -100,7 +115,8 @@ public sealed record PrivacyAuditReport(
             sb.Append(c, $" TAR @ FAR {t.FalseAcceptRate:0.###} |");
         }
 
-        sb.AppendLine(" Rank-1 vs raw gallery | Rank-5 vs raw gallery | same-tool Rank-1 | same-tool Rank-5 |");
+        string bound = SameToolIsUpperBoundFromCopies ? " (upper bound from copies)" : "";
+        sb.AppendLine(c, $" Rank-1 vs raw gallery | Rank-5 vs raw gallery | same-tool Rank-1{bound} | same-tool Rank-5{bound} |");
         sb.Append("|---|---|---|---|");
         foreach (ThresholdAtFar unused in Thresholds)
         {

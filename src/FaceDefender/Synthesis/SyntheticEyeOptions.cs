@@ -17,9 +17,11 @@ public sealed class SyntheticEyeOptions
     /// <param name="drawReflex">Draw the patient's corneal reflex (position and size only) when one was found (default true).</param>
     /// <param name="irisTextureAmplitude">Strength of the avatar-seeded radial fibre texture of the synthetic iris, 0..0.5 (default 0.12).</param>
     /// <param name="placement">Where each eye goes: at the patient's positions (default) or onto the avatar's eyes.</param>
+    /// <param name="precision">The clinical steps the kept geometry is rounded to before the eyes are drawn; null for
+    /// <see cref="GeometryPrecision.Default"/> (0.5 mm, 1 PD, 1 degree, IPD 1 mm); <see cref="GeometryPrecision.Exact"/> keeps it unrounded.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value outside its documented range, or the falloff inside the rigid radius.</exception>
     public SyntheticEyeOptions(float rigidRadiusFraction = 0.04f, float falloffRadiusFraction = 0.20f, bool drawReflex = true, float irisTextureAmplitude = 0.12f,
-        EyePlacement placement = EyePlacement.PatientPositions)
+        EyePlacement placement = EyePlacement.PatientPositions, GeometryPrecision? precision = null)
     {
         if (!Enum.IsDefined(placement))
         {
@@ -47,7 +49,15 @@ public sealed class SyntheticEyeOptions
         DrawReflex = drawReflex;
         IrisTextureAmplitude = irisTextureAmplitude;
         Placement = placement;
+        Precision = precision ?? GeometryPrecision.Default;
     }
+
+    /// <summary>
+    /// The clinical steps the kept geometry is rounded to before the eyes are drawn (see <see cref="GeometryPrecision"/>).
+    /// Applied by the fusion (<c>RoiPreset.GeometryOnly</c> in <see cref="FaceDefender.Fusion.PeriocularFaceFuser"/>) to the
+    /// mapped patient geometry; <see cref="SyntheticEyeRenderer.Render"/> itself draws the target it is given.
+    /// </summary>
+    public GeometryPrecision Precision { get; }
 
     /// <summary>Where each eye is placed.</summary>
     public EyePlacement Placement { get; }

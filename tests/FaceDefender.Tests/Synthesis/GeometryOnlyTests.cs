@@ -19,7 +19,9 @@ namespace FaceDefender.Tests.Synthesis;
 /// </summary>
 public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelper output) : IClassFixture<GeometryOnlyTests.Kit>
 {
-    private static readonly FusionOptions Geometry = new(RoiPreset.GeometryOnly);
+    /// <summary>Geometry-only without rounding (<see cref="GeometryPrecision.Exact"/>): these tests measure how faithfully the
+    /// patient's geometry is drawn; GeometryPrecisionTests covers the default rounding.</summary>
+    private static readonly FusionOptions Geometry = new(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(precision: GeometryPrecision.Exact));
 
     public sealed class Kit : IDisposable
     {
@@ -71,7 +73,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         var fuser = new PeriocularFaceFuser();
         using FusionResult with = fuser.Fuse(patient.Image, patient.Landmarks, avatar.Image, avatar.Landmarks, Geometry);
         using FusionResult without = fuser.Fuse(patient.Image, patient.Landmarks, avatar.Image, avatar.Landmarks,
-            new FusionOptions(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(drawReflex: false)));
+            new FusionOptions(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(drawReflex: false, precision: GeometryPrecision.Exact)));
         CornealReflex[] found = new[] { with.Reflexes.Right, with.Reflexes.Left }.OfType<CornealReflex>().ToArray();
         found.Should().NotBeEmpty("the rendered eyes carry a specular highlight inside the iris");
 
