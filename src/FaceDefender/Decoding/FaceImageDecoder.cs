@@ -169,6 +169,8 @@ public static class FaceImageDecoder
         {
             do
             {
+                // Also between reads: a caller's stream may ignore the token it is given.
+                cancellationToken.ThrowIfCancellationRequested();
                 buffer.MakeRoom();
             }
             while (buffer.Advance(await stream.ReadAsync(buffer.Free, cancellationToken).ConfigureAwait(false)));

@@ -114,6 +114,18 @@ public sealed class DecoderReadPathTests
     }
 
     [Fact]
+    public async Task Cancelling_while_a_stream_that_ignores_the_token_is_read_asynchronously_stops_reading()
+    {
+        // The endless stream's ReadAsync ignores the token it is given and cancels the caller's during its first read:
+        // the decoder checks the token between reads itself, so no second read happens.
+        using var cts = new CancellationTokenSource();
+        var endless = new EndlessStream(onRead: cts.Cancel);
+        await FluentActions.Awaiting(() => FaceImageDecoder.DecodeAsync(endless, ImageDecodingOptions.Default with { MaxEncodedBytes = 1 << 20 }, cts.Token))
+            .Should().ThrowAsync<OperationCanceledException>();
+        endless.Reads.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_stream_that_gives_up_on_its_own_is_unreadable_not_a_cancellation()
     {
         // A network body whose own timeout fires throws OperationCanceledException (TaskCanceledException) although the
