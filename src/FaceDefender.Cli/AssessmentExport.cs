@@ -384,12 +384,22 @@ internal static class AssessmentExport
     // A float angle as the shortest double that prints like the float (2.1, not 2.0999999046325684).
     private static double Float(float value) => double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
-    /// <summary>A field quoted as RFC 4180 requires: in double quotes, quotes doubled, when it holds a comma, quote, CR or LF.</summary>
+    /// <summary>
+    /// A text field quoted as RFC 4180 requires (in double quotes, quotes doubled, when it holds a comma, quote, CR or LF),
+    /// after a leading apostrophe is put before text that starts with =, +, -, @, tab or CR, so a spreadsheet opening the
+    /// file shows it as text instead of running it as a formula (a photo named <c>=HYPERLINK(...).jpg</c>). Numbers are
+    /// written by <see cref="CsvNumber"/>, never through here.
+    /// </summary>
     public static string CsvField(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
             return string.Empty;
+        }
+
+        if (text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            text = "'" + text;
         }
 
         return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;

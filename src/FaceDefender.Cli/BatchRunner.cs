@@ -397,7 +397,7 @@ internal static class BatchRunner
         return csv.ToString();
     }
 
-    private static string Csv(string v) => v.Contains(',') || v.Contains('"') || v.Contains('\n') || v.Contains('\r') ? $"\"{v.Replace("\"", "\"\"")}\"" : v;
+    private static string Csv(string v) => AssessmentExport.CsvField(v);
 
     internal sealed record ReportRow(string File, string Status, string Message, string? Output, string? Avatar, double TotalMs, string? Warnings);
 }

@@ -253,6 +253,23 @@ public sealed class AssessExportTests : IDisposable
         AssessmentExport.CsvField(field).Should().Be(written);
 
     [Fact]
+    public void Csv_text_cells_a_spreadsheet_would_run_as_a_formula_get_a_leading_apostrophe_and_numbers_do_not()
+    {
+        AssessmentExport.CsvField("=SUM(A1)").Should().Be("'=SUM(A1)");
+        AssessmentExport.CsvField("+1").Should().Be("'+1");
+        AssessmentExport.CsvField("-x.jpg").Should().Be("'-x.jpg");
+        AssessmentExport.CsvField("@me").Should().Be("'@me");
+        AssessmentExport.CsvField("\tx").Should().Be("'\tx");
+        AssessmentExport.CsvField("=a,b").Should().Be("\"'=a,b\"", "quoting still applies after the apostrophe");
+        AssessmentExport.CsvField("photo.jpg").Should().Be("photo.jpg");
+
+        // Negative numbers are numbers: written without an apostrophe.
+        var stdout = new StringWriter();
+        AssessCommand.Run(_dir, stdout, new StringWriter(), AssessFormat.Csv);
+        stdout.ToString().Should().NotContain(",'-").And.MatchRegex(",-[0-9]");
+    }
+
+    [Fact]
     public void Json_and_csv_together_are_a_usage_error()
     {
         Program.Main(["assess", Path.Combine(_dir, PhotoName), "--json", "--csv"]).Should().Be(Program.Usage);

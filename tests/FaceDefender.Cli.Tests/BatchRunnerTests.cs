@@ -22,6 +22,26 @@ public sealed class BatchRunnerTests : IDisposable
             stdout, stderr);
 
     [Fact]
+    public void A_file_name_a_spreadsheet_would_run_as_a_formula_is_written_as_text_in_report_csv()
+    {
+        // Unreadable files are enough: their names and messages reach report.csv without any face work.
+        string input = Temp("fd-cli-formula");
+        string output = Path.Combine(Temp("fd-cli-formula-out"), "out");
+        File.WriteAllText(Path.Combine(input, "=HYPERLINK(1).jpg"), "not an image");
+        File.WriteAllText(Path.Combine(input, "-2+3.jpg"), "not an image");
+        File.WriteAllText(Path.Combine(input, "plain.jpg"), "not an image");
+        Run(input, output, new PatientInfo(), DeidentificationOptions.Default, overwrite: false, parallel: 1, new StringWriter(), new StringWriter());
+
+        string[] cells = [.. File.ReadAllLines(Path.Combine(output, "report.csv")).Skip(1).Select(l => l.Split(',')[0].Trim('"'))];
+        cells.Should().BeEquivalentTo(["'=HYPERLINK(1).jpg", "'-2+3.jpg", "plain.jpg"]);
+
+        // The JSON report keeps the names as they are.
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
+        report.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("File").GetString())
+            .Should().Contain(["=HYPERLINK(1).jpg", "-2+3.jpg"]);
+    }
+
+    [Fact]
     public void A_bad_file_fails_its_item_the_rest_complete_and_a_rerun_skips_finished_outputs()
     {
         string input = Temp("fd-cli-in");
