@@ -73,7 +73,7 @@ public static class CornealReflexDetector
 
     internal static (CornealReflex? Reflex, CornealReflexStatus Status) DetectEye(ReadOnlySpan<byte> rgb, int width, int height, EyeLandmarks eye, bool strict = true)
     {
-        Vector2 c = eye.IrisCenter;
+        Vector2 c = eye.IrisCentre;
         float radius = eye.IrisDiameter / 2;
         if (!(radius >= 2.5f) || !float.IsFinite(c.X) || !float.IsFinite(c.Y))
         {

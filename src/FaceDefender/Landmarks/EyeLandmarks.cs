@@ -15,11 +15,11 @@ public sealed class EyeLandmarks
         InnerCanthus = face[indices.InnerCanthus];
         UpperLid = face.Select(indices.UpperLid);
         LowerLid = face.Select(indices.LowerLid);
-        IrisCenter = face[indices.IrisCenter];
+        IrisCentre = face[indices.IrisCentre];
         IrisRing = face.Select(indices.IrisRing);
         UpperLidMidpoint = face[indices.UpperLidMidpoint];
         LowerLidMidpoint = face[indices.LowerLidMidpoint];
-        FineContour = indices.IrisCenter == EyeIndices.Right.IrisCenter ? face.RightEyeContour : face.LeftEyeContour;
+        FineContour = indices.IrisCentre == EyeIndices.Right.IrisCentre ? face.RightEyeContour : face.LeftEyeContour;
     }
 
     /// <summary>The landmark indices this eye is read from.</summary>
@@ -53,7 +53,7 @@ public sealed class EyeLandmarks
     public EyeContour? FineContour { get; }
 
     /// <summary>Iris centre from the iris model (landmark 468 right, 473 left).</summary>
-    public Vector2 IrisCenter { get; }
+    public Vector2 IrisCentre { get; }
 
     /// <summary>The four iris boundary points of the iris model (469..472 right, 474..477 left).</summary>
     public IReadOnlyList<Vector2> IrisRing { get; }
@@ -76,10 +76,10 @@ public sealed class EyeLandmarks
 /// <param name="LowerLid">Lower lid, outer to inner.</param>
 /// <param name="UpperLidMidpoint">Upper-lid midpoint.</param>
 /// <param name="LowerLidMidpoint">Lower-lid midpoint.</param>
-/// <param name="IrisCenter">Iris centre.</param>
+/// <param name="IrisCentre">Iris centre.</param>
 /// <param name="IrisRing">Four iris boundary points.</param>
 public sealed record EyeIndices(
-    int OuterCanthus, int InnerCanthus, int[] UpperLid, int[] LowerLid, int UpperLidMidpoint, int LowerLidMidpoint, int IrisCenter, int[] IrisRing)
+    int OuterCanthus, int InnerCanthus, int[] UpperLid, int[] LowerLid, int UpperLidMidpoint, int LowerLidMidpoint, int IrisCentre, int[] IrisRing)
 {
     /// <summary>The subject's right eye (on the image's left).</summary>
     public static EyeIndices Right { get; } = new(

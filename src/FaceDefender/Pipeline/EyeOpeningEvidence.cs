@@ -60,7 +60,7 @@ internal static class EyeOpeningEvidence
 
                     Rgb24 px = row[x];
                     float luma = (0.299f * px.R) + (0.587f * px.G) + (0.114f * px.B);
-                    float d = Vector2.Distance(c, eye.IrisCenter);
+                    float d = Vector2.Distance(c, eye.IrisCentre);
                     if (d <= inner)
                     {
                         iris.Add(luma);

@@ -306,7 +306,7 @@ public static class SyntheticEyeRenderer
         var coverage = new float[lw * lh];
         PolygonRasterizer.FillPolygon(local, coverage, lw, lh);
 
-        Vector2 c = eye.IrisCenter;
+        Vector2 c = eye.IrisCentre;
         // A round iris as wide as the target's horizontal diameter, the size the measurements' mm scale reads.
         float radius = MathF.Max(0.5f, eye.HorizontalIrisDiameter / 2);
         float midX = (minX + maxX) / 2, halfWidth = MathF.Max(1f, (maxX - minX) / 2);
@@ -433,7 +433,7 @@ public static class SyntheticEyeRenderer
         public static AvatarEyeLook Measure(ReadOnlySpan<byte> img, int width, int height, EyeLandmarks eye, ref uint seed)
         {
             Vector2[] opening = [.. eye.Contour];
-            Vector2 c = eye.IrisCenter;
+            Vector2 c = eye.IrisCentre;
             float radius = eye.IrisDiameter / 2;
 
             // Sclera: per band between the lids (s = 0 at the upper lid, 1 at the lower), the median colour of the

@@ -86,7 +86,7 @@ public sealed class CornealReflexDetectorTests
     {
         using GroundTruthRender r = Render();
         EyeLandmarks eye = r.Landmarks.RightEye;
-        Spot(r.Image, eye.IrisCenter + new Vector2(1, -1), 0.45f * eye.IrisDiameter / 2);
+        Spot(r.Image, eye.IrisCentre + new Vector2(1, -1), 0.45f * eye.IrisDiameter / 2);
         CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
         found.RightStatus.Should().Be(CornealReflexStatus.NotCompact, "glasses glare or a washed-out eye");
         AssertNoAlignment(r.Landmarks.WithReflexes(found), EyeSide.Right);
@@ -97,7 +97,7 @@ public sealed class CornealReflexDetectorTests
     {
         using GroundTruthRender r = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 640, Identity = 4 });
         EyeLandmarks eye = r.Landmarks.LeftEye;
-        Spot(r.Image, eye.IrisCenter + new Vector2(-0.7f * eye.IrisDiameter / 2, 0), 1.2f);
+        Spot(r.Image, eye.IrisCentre + new Vector2(-0.7f * eye.IrisDiameter / 2, 0), 1.2f);
         CornealReflexes found = CornealReflexDetector.Detect(r.Image, r.Landmarks);
         found.LeftStatus.Should().Be(CornealReflexStatus.AtIrisEdge);
         found.Left.Should().BeNull();

@@ -244,7 +244,7 @@ public sealed class PublishedFiguresTests(ITestOutputHelper output)
             foreach (JsonElement p in pupils.RootElement.GetProperty("pupils").EnumerateArray().Where(p => p.GetProperty("image").GetString() == file))
             {
                 Vector2 annotated = new(p.GetProperty("x").GetSingle(), p.GetProperty("y").GetSingle());
-                Vector2 centre = p.GetProperty("eye").GetString() == "right" ? found.RightEye.IrisCenter : found.LeftEye.IrisCenter;
+                Vector2 centre = p.GetProperty("eye").GetString() == "right" ? found.RightEye.IrisCentre : found.LeftEye.IrisCentre;
                 pupilDistances.Add(Vector2.Distance(centre, annotated));
             }
         }

@@ -31,11 +31,11 @@ public sealed class DetectionOutcomeTests(DetectorFixture fixture, ITestOutputHe
         lm.Space.Should().Be(CoordinateSpace.Source);
 
         // Subject's right eye is on the image's left; canthi order; iris inside the eye's corners.
-        lm.RightEye.IrisCenter.X.Should().BeLessThan(lm.LeftEye.IrisCenter.X);
+        lm.RightEye.IrisCentre.X.Should().BeLessThan(lm.LeftEye.IrisCentre.X);
         lm.RightEye.OuterCanthus.X.Should().BeLessThan(lm.RightEye.InnerCanthus.X);
         lm.LeftEye.InnerCanthus.X.Should().BeLessThan(lm.LeftEye.OuterCanthus.X);
-        lm.RightEye.IrisCenter.X.Should().BeInRange(lm.RightEye.OuterCanthus.X, lm.RightEye.InnerCanthus.X);
-        lm.LeftEye.IrisCenter.X.Should().BeInRange(lm.LeftEye.InnerCanthus.X, lm.LeftEye.OuterCanthus.X);
+        lm.RightEye.IrisCentre.X.Should().BeInRange(lm.RightEye.OuterCanthus.X, lm.RightEye.InnerCanthus.X);
+        lm.LeftEye.IrisCentre.X.Should().BeInRange(lm.LeftEye.InnerCanthus.X, lm.LeftEye.OuterCanthus.X);
         lm.RightEye.UpperLidMidpoint.Y.Should().BeLessThan(lm.RightEye.LowerLidMidpoint.Y);
 
         // Visible iris diameter is about 11.7 mm and the adult inter-pupil distance about 63 mm:
@@ -51,7 +51,7 @@ public sealed class DetectionOutcomeTests(DetectorFixture fixture, ITestOutputHe
 
         // The face box contains the eyes and the nose tip.
         face.Box.Contains(lm[1].X, lm[1].Y).Should().BeTrue();
-        face.Box.Contains(lm.RightEye.IrisCenter.X, lm.RightEye.IrisCenter.Y).Should().BeTrue();
+        face.Box.Contains(lm.RightEye.IrisCentre.X, lm.RightEye.IrisCentre.Y).Should().BeTrue();
     }
 
     [Fact]

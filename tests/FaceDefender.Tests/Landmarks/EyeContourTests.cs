@@ -40,7 +40,7 @@ public sealed class EyeContourTests(DetectorFixture fixture, ITestOutputHelper o
             // Upper lid above the iris centre, lower lid below it, in the eye's own frame.
             Vector2 along = Vector2.Normalize(eye.InnerCanthus - eye.OuterCanthus);
             Vector2 down = isRight ? new Vector2(-along.Y, along.X) : new Vector2(along.Y, -along.X);
-            float V(Vector2 p) => Vector2.Dot(p - eye.IrisCenter, down);
+            float V(Vector2 p) => Vector2.Dot(p - eye.IrisCentre, down);
             V(contour.UpperLid[4]).Should().BeLessThan(0, "the upper lid is above the iris centre");
             V(contour.LowerLid[4]).Should().BeGreaterThan(0, "the lower lid is below the iris centre");
             contour.UpperLid[0].Should().Be(contour.OuterCanthus);

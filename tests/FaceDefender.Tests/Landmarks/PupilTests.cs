@@ -32,7 +32,7 @@ public sealed class PupilTests(DetectorFixture fixture, ITestOutputHelper output
             string eye = pupil.GetProperty("eye").GetString()!;
             Vector2 annotated = new(pupil.GetProperty("x").GetSingle(), pupil.GetProperty("y").GetSingle());
             float radius = pupil.GetProperty("radius").GetSingle();
-            Vector2 found = eye == "right" ? landmarks.RightEye.IrisCenter : landmarks.LeftEye.IrisCenter;
+            Vector2 found = eye == "right" ? landmarks.RightEye.IrisCentre : landmarks.LeftEye.IrisCentre;
             float distance = Vector2.Distance(found, annotated);
             output.WriteLine($"{file} {eye} eye: iris centre {found}, annotated pupil {annotated} r {radius}: distance {distance:F2} px");
             distance.Should().BeLessThanOrEqualTo(radius, $"the {eye} iris centre lies inside the pupil");

@@ -265,11 +265,11 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
     {
         using GroundTruthRender patient = GroundTruthFaceRenderer.Render(new GroundTruthScene { Identity = 5 });
         EyeLandmarks eye = patient.Landmarks.RightEye;
-        Vector2 spot = eye.IrisCenter + new Vector2(0.3f * eye.IrisDiameter / 2, -0.2f * eye.IrisDiameter / 2);
+        Vector2 spot = eye.IrisCentre + new Vector2(0.3f * eye.IrisDiameter / 2, -0.2f * eye.IrisDiameter / 2);
 
         // A plain dark iris, with and without a 2-px bright spot.
         using Image<Rgb24> plain = patient.Image.Clone();
-        PaintDisc(plain, eye.IrisCenter, eye.IrisDiameter / 2, new Rgb24(70, 50, 40), 0);
+        PaintDisc(plain, eye.IrisCentre, eye.IrisDiameter / 2, new Rgb24(70, 50, 40), 0);
         CornealReflexDetector.Detect(plain, patient.Landmarks).Right.Should().BeNull("a flat iris has no reflex");
         using Image<Rgb24> lit = plain.Clone();
         PaintDisc(lit, spot, 2f, new Rgb24(255, 255, 255), 0);
@@ -280,7 +280,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
 
         // A washed-out eye (half the iris bright) is not a compact reflex.
         using Image<Rgb24> glare = plain.Clone();
-        PaintDisc(glare, eye.IrisCenter, eye.IrisDiameter / 2, new Rgb24(250, 250, 250), eye.IrisCenter.Y);
+        PaintDisc(glare, eye.IrisCentre, eye.IrisDiameter / 2, new Rgb24(250, 250, 250), eye.IrisCentre.Y);
         CornealReflexDetector.Detect(glare, patient.Landmarks).Right.Should().BeNull();
     }
 
