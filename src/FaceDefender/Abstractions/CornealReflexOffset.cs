@@ -31,8 +31,7 @@ public sealed record CornealReflexOffset(
     /// <param name="status">The reason.</param>
     public static CornealReflexOffset Missing(CornealReflexStatus status)
     {
-        var nan = new MeasuredValue(double.NaN, double.NaN, double.NaN, double.NaN);
-        return new(status, null, nan, nan, double.NaN, double.NaN, double.NaN, double.NaN);
+        return new(status, null, MeasuredValue.NotMeasured, MeasuredValue.NotMeasured, double.NaN, double.NaN, double.NaN, double.NaN);
     }
 
     /// <summary>True when the reflex was found.</summary>
@@ -77,8 +76,7 @@ public sealed record HirschbergAlignment(
     /// <param name="kappaMm">The configured angle kappa displacement.</param>
     public static HirschbergAlignment Unavailable(double kappaMm)
     {
-        var nan = new MeasuredValue(double.NaN, double.NaN, double.NaN, double.NaN);
         var nanPrism = new PrismValue(double.NaN, double.NaN, double.NaN);
-        return new(false, nan, nan, nanPrism, nanPrism, double.NaN, double.NaN, kappaMm);
+        return new(false, MeasuredValue.NotMeasured, MeasuredValue.NotMeasured, nanPrism, nanPrism, double.NaN, double.NaN, kappaMm);
     }
 }

@@ -12,6 +12,9 @@ namespace FaceDefender.Abstractions;
 /// </param>
 public readonly record struct MeasuredValue(double Pixels, double IrisDiameters, double Millimetres, double MillimetresUncertainty)
 {
+    /// <summary>A value that could not be measured: NaN in every unit.</summary>
+    internal static MeasuredValue NotMeasured => new(double.NaN, double.NaN, double.NaN, double.NaN);
+
     /// <summary>The value in <paramref name="unit"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A unit that does not apply to a length.</exception>
     public double In(MeasureUnit unit) => unit switch

@@ -93,19 +93,16 @@ internal static class OcularMeasurer
         // horizontal width is foreshortened (by the cosine of its turn) and would inflate a large deviation.
         double alignScale = (Math.Max(Vector2.Distance(lm[469], lm[471]), Vector2.Distance(lm[470], lm[472]))
             + Math.Max(Vector2.Distance(lm[474], lm[476]), Vector2.Distance(lm[475], lm[477]))) / 2;
-        EyeMeasurements right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, alignScale, mrdFromReflex: true);
-        EyeMeasurements left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, alignScale, mrdFromReflex: true);
-        double meanScaleForAlignment = (rightScale + leftScale) / 2;
-        HirschbergAlignment alignment = Alignment(right, left, meanScaleForAlignment, o, rel);
+        CornealReflexOffset rightReflex = Offset(lm, right: true, f, o, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, rightScale, alignScale);
+        CornealReflexOffset leftReflex = Offset(lm, right: false, f, o, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, leftScale, alignScale);
+        HirschbergAlignment alignment = Alignment(rightReflex, leftReflex, (rightScale + leftScale) / 2, o, rel);
 
         // MRD1 / MRD2 are defined with the eyes fixating the light: they are read from the reflexes only when both eyes
         // have one and their shared gaze is within MaxGazeDegrees of it. A lone highlight (from a window or a lamp, in
         // one eye, or with the eyes turned away) would move the origin by its own offset.
-        if (!(alignment.IsAvailable && Math.Abs(alignment.GazeRightDegrees) <= o.MaxGazeDegrees && Math.Abs(alignment.GazeUpDegrees) <= o.MaxGazeDegrees))
-        {
-            right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, alignScale, mrdFromReflex: false);
-            left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, alignScale, mrdFromReflex: false);
-        }
+        bool mrdFromReflex = alignment.IsAvailable && Math.Abs(alignment.GazeRightDegrees) <= o.MaxGazeDegrees && Math.Abs(alignment.GazeUpDegrees) <= o.MaxGazeDegrees;
+        EyeMeasurements right = Eye(lm, rightEye, f, o, EyeSide.Right, rightScale, rightWidth, rel, rightReflex, mrdFromReflex);
+        EyeMeasurements left = Eye(lm, leftEye, f, o, EyeSide.Left, leftScale, leftWidth, rel, leftReflex, mrdFromReflex);
 
         double meanScale = (rightScale + leftScale) / 2;
         double ipdPx = Vector2.Distance(lm[468], lm[473]);
@@ -128,18 +125,18 @@ internal static class OcularMeasurer
     private static double Rotation(double displacementMm, double prismPerMm) =>
         Math.Asin(Math.Clamp(displacementMm / CorneaToLimbusMm(prismPerMm), -1, 1));
 
-    private static HirschbergAlignment Alignment(EyeMeasurements right, EyeMeasurements left, double meanScalePx, DiagnosticOptions o, double rel)
+    private static HirschbergAlignment Alignment(CornealReflexOffset right, CornealReflexOffset left, double meanScalePx, DiagnosticOptions o, double rel)
     {
         double kappa = o.AngleKappaMillimetres;
-        if (!right.Reflex.IsFound || !left.Reflex.IsFound)
+        if (!right.IsFound || !left.IsFound)
         {
             return HirschbergAlignment.Unavailable(kappa);
         }
 
         // An eye turned towards the nose moves its limbus nasally, so the reflex lies temporal of it: the nasal rotation
         // is the temporal displacement beyond the normal (kappa) nasal one. Up likewise.
-        double rn = kappa - right.Reflex.Nasal.Millimetres, ln = kappa - left.Reflex.Nasal.Millimetres;
-        double ru = -right.Reflex.Up.Millimetres, lu = -left.Reflex.Up.Millimetres;
+        double rn = kappa - right.Nasal.Millimetres, ln = kappa - left.Nasal.Millimetres;
+        double ru = -right.Up.Millimetres, lu = -left.Up.Millimetres;
         PrismValue PrismOf(double a, double b, bool sum) => new(
             Pd(a, b, sum, o.ReflexPrismDioptresPerMm), Pd(a, b, sum, o.PrismDioptresPerMmLow), Pd(a, b, sum, o.PrismDioptresPerMmHigh));
         static double Pd(double a, double b, bool sum, double ratio)
@@ -163,8 +160,32 @@ internal static class OcularMeasurer
     public static PrismValue Prism(double mm, DiagnosticOptions o) =>
         new(mm * o.PrismDioptresPerMm, mm * o.PrismDioptresPerMmLow, mm * o.PrismDioptresPerMmHigh);
 
+    /// <summary>
+    /// One eye's reflex against its limbus centre, in the frame, scaled by <paramref name="alignScalePx"/> (the larger iris
+    /// diameter, both eyes' mean); missing without a reflex or a usable scale.
+    /// </summary>
+    private static CornealReflexOffset Offset(FaceLandmarks lm, bool right, Frame f, DiagnosticOptions o, double rel, CornealReflex? reflex, CornealReflexStatus status,
+        double eyeScalePx, double alignScalePx)
+    {
+        if (reflex is null || !(eyeScalePx > 0) || !(alignScalePx > 0))
+        {
+            return CornealReflexOffset.Missing(status);
+        }
+
+        double nasal = right ? 1 : -1; // nasal is +u for the right eye, -u for the left
+        Vector2 c = lm[right ? 468 : 473];
+        Vector2 r = reflex.Position;
+        double nasalPx = nasal * (f.X(r) - f.X(c));
+        double upPx = f.Y(c) - f.Y(r);
+        MeasuredValue n = Value(nasalPx, alignScalePx, o.IrisDiameterMm, rel), u = Value(upPx, alignScalePx, o.IrisDiameterMm, rel);
+        double radius = alignScalePx / 2;
+        double ratio = o.ReflexPrismDioptresPerMm;
+        return new CornealReflexOffset(CornealReflexStatus.Found, r, n, u, nasalPx / radius, upPx / radius,
+            Rotation(o.AngleKappaMillimetres - n.Millimetres, ratio) * (180 / Math.PI), Rotation(-u.Millimetres, ratio) * (180 / Math.PI));
+    }
+
     private static EyeMeasurements Eye(FaceLandmarks lm, EyeGeometry g, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel,
-        CornealReflex? reflex, CornealReflexStatus reflexStatus, double alignScalePx, bool mrdFromReflex)
+        CornealReflexOffset offset, bool mrdFromReflex)
     {
         bool right = side == EyeSide.Right;
         int centreIndex = right ? 468 : 473;
@@ -190,28 +211,16 @@ internal static class OcularMeasurer
         double mrd1 = f.Y(c) - f.Y(upper);
         double mrd2 = f.Y(lower) - f.Y(c);
         var origin = MarginReflexOrigin.LimbusCentre;
-        CornealReflexOffset offset = CornealReflexOffset.Missing(reflexStatus);
-        if (reflex is not null && scalePx > 0 && alignScalePx > 0)
+        if (mrdFromReflex && offset.Position is { } r)
         {
             // MRD1 / MRD2 by definition: from the reflex to the lid margins on the vertical through it.
-            Vector2 r = reflex.Position;
-            if (mrdFromReflex)
-            {
-                Vector2 up = AtX(g.Upper, f, f.X(r)) ?? upper;
-                Vector2 down = AtX(g.Lower, f, f.X(r)) ?? lower;
-                mrd1 = f.Y(r) - f.Y(up);
-                mrd2 = f.Y(down) - f.Y(r);
-                origin = MarginReflexOrigin.CornealReflex;
-            }
-
-            double nasalPx = nasal * (f.X(r) - f.X(c));
-            double upPx = f.Y(c) - f.Y(r);
-            MeasuredValue n = Value(nasalPx, alignScalePx, mm, rel), u = Value(upPx, alignScalePx, mm, rel);
-            double radius = alignScalePx / 2;
-            double ratio = o.ReflexPrismDioptresPerMm;
-            offset = new CornealReflexOffset(CornealReflexStatus.Found, r, n, u, nasalPx / radius, upPx / radius,
-                Rotation(o.AngleKappaMillimetres - n.Millimetres, ratio) * (180 / Math.PI), Rotation(-u.Millimetres, ratio) * (180 / Math.PI));
+            Vector2 up = AtX(g.Upper, f, f.X(r)) ?? upper;
+            Vector2 down = AtX(g.Lower, f, f.X(r)) ?? lower;
+            mrd1 = f.Y(r) - f.Y(up);
+            mrd2 = f.Y(down) - f.Y(r);
+            origin = MarginReflexOrigin.CornealReflex;
         }
+
         double toInner = right ? f.X(inner) - f.X(c) : f.X(c) - f.X(inner);
         double decNasal = nasal * (f.X(c) - f.X(mid));
         double decUp = f.Y(mid) - f.Y(c);

@@ -177,19 +177,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         float[] rented = ArrayPool<float>.Shared.Rent(w * h);
         Span<float> eyes = rented.AsSpan(0, w * h);
         eyes.Slice(region.Top * w, region.Height * w).Clear();
-        float grow = 0.04f * ipd;
-        foreach (bool left in new[] { true, false })
-        {
-            int[] group = FusionLandmarkSets.MaskGroup(RoiPreset.EyesOnly, left);
-            Vector2[] fromPatient = patient.Select(group);
-            for (int i = 0; i < fromPatient.Length; i++)
-            {
-                fromPatient[i] = Vector2.Transform(fromPatient[i], patientToOutput);
-            }
-
-            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(fromPatient), grow), eyes, w, h);
-            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), eyes, w, h);
-        }
+        FillGrownHulls(eyes, patient, avatar, patientToOutput, w, h, RoiPreset.EyesOnly, 0.04f * ipd);
 
         weight.Clear();
         for (int y = region.Top; y < region.Bottom; y++)
@@ -203,25 +191,34 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         ArrayPool<float>.Shared.Return(rented);
     }
 
-    /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown and feathered.</summary>
-    internal static float[] BuildMask(FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h, float ipd, FusionOptions options)
+    /// <summary>
+    /// Fills, for each eye, the convex hull of the preset's landmark group of the patient (mapped to the output) and of the
+    /// avatar, each grown by <paramref name="grow"/> pixels.
+    /// </summary>
+    private static void FillGrownHulls(Span<float> target, FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h,
+        RoiPreset roi, float grow)
     {
-        float[] rented = ArrayPool<float>.Shared.Rent(w * h);
-        Span<float> hard = rented.AsSpan(0, w * h);
-        hard.Clear();
-        float grow = options.MaskDilationFraction * ipd;
         foreach (bool left in new[] { true, false })
         {
-            int[] group = FusionLandmarkSets.MaskGroup(options.Roi, left);
+            int[] group = FusionLandmarkSets.MaskGroup(roi, left);
             Vector2[] fromPatient = patient.Select(group);
             for (int i = 0; i < fromPatient.Length; i++)
             {
                 fromPatient[i] = Vector2.Transform(fromPatient[i], patientToOutput);
             }
 
-            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(fromPatient), grow), hard, w, h);
-            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), hard, w, h);
+            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(fromPatient), grow), target, w, h);
+            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), target, w, h);
         }
+    }
+
+    /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown and feathered.</summary>
+    internal static float[] BuildMask(FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h, float ipd, FusionOptions options)
+    {
+        float[] rented = ArrayPool<float>.Shared.Rent(w * h);
+        Span<float> hard = rented.AsSpan(0, w * h);
+        hard.Clear();
+        FillGrownHulls(hard, patient, avatar, patientToOutput, w, h, options.Roi, options.MaskDilationFraction * ipd);
 
         // Feather only around the hulls: beyond the kernel radius the blur of zeros is exactly zero.
         var feathered = new float[w * h];

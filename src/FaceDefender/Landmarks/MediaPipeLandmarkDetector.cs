@@ -301,10 +301,9 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
             LidOpeningCheck.Apply(frame.Pixels.Span, frame.Width, frame.Height, points, contours);
         }
 
-        // Corneal light reflexes on the working pixels, with the refined iris and lids.
+        // Corneal light reflexes on the working pixels, with the refined iris and the mesh lids (the search reads no contour).
         CornealReflexes reflexes = CornealReflexDetector.Detect(
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(frame.Pixels.Span), frame.Width, frame.Height,
-            new FaceLandmarks(points, CoordinateSpace.Source, new EyeContour(contours[0]), new EyeContour(contours[1])))
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(frame.Pixels.Span), frame.Width, frame.Height, new FaceLandmarks(points))
             .Transform(Matrix3x2.CreateScale(frame.Scale));
 
         for (int i = 0; i < points.Length; i++)

@@ -8,7 +8,6 @@ using static FaceDefender.Avatars.Rendering.RenderMath;
 
 namespace FaceDefender.Avatars.Rendering;
 
-/// <summary>Head pose in degrees (see <see cref="FaceRasterizer"/> for the sign conventions).</summary>
 /// <summary>Head pose for the renderer, in degrees, with <see cref="FaceDefender.Abstractions.HeadPose"/>'s sign conventions (pitch positive looks down).</summary>
 internal readonly record struct PoseDegrees(float Roll, float Yaw, float Pitch);
 
