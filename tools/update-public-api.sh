@@ -5,7 +5,7 @@
 # member as removed (*REMOVED*...) are kept. Uses the SDK's `dotnet format`; about a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in src/FaceDefender.Statistics/FaceDefender.Statistics.csproj src/FaceDefender/FaceDefender.csproj; do
+for project in src/FaceDefender.Statistics/FaceDefender.Statistics.csproj src/FaceDefender/FaceDefender.csproj src/FaceDefender.Video/FaceDefender.Video.csproj; do
   unshipped="$(dirname "$project")/PublicAPI.Unshipped.txt"
   { echo '#nullable enable'; grep '^\*REMOVED\*' "$unshipped" 2>/dev/null || true; } > "$unshipped.new"
   mv "$unshipped.new" "$unshipped"
