@@ -13,8 +13,10 @@ namespace FaceDefender.Diagnostics;
 /// sit on top of an optional image reference, so nothing is burned into the photo.
 /// </summary>
 /// <remarks>
-/// Colours: iris circle and centre cyan; canthus-to-canthus (fissure width) yellow; MRD1 green; MRD2
-/// blue; eye line white. Coordinates are the assessment's landmark pixels: draw on the image the
+/// Colours: iris circle and centre cyan; corneal light reflex magenta (a ring around each reflex that was found);
+/// canthus-to-canthus (fissure width) yellow; MRD1 green; MRD2 blue, both drawn from where they were measured (the
+/// corneal reflex, or the iris centre when the eye has no trustworthy reflex: <see cref="EyeMeasurements.MrdOrigin"/>);
+/// eye line white. Coordinates are the assessment's landmark pixels: draw on the image the
 /// landmarks refer to (<see cref="OcularAssessment.Space"/>). Thread-safe: no state.
 /// </remarks>
 public static class MeasurementOverlay
@@ -24,6 +26,7 @@ public static class MeasurementOverlay
     private static readonly Rgb24 Green = new(40, 220, 60);
     private static readonly Rgb24 Blue = new(40, 90, 255);
     private static readonly Rgb24 White = new(255, 255, 255);
+    private static readonly Rgb24 Magenta = new(255, 60, 220);
 
     /// <summary>Returns a new image: <paramref name="image"/> with the measures drawn on it. The caller disposes it.</summary>
     /// <exception cref="ArgumentNullException">A null argument.</exception>
@@ -42,8 +45,13 @@ public static class MeasurementOverlay
             float c = width * 3;
             Line(canvas, p.IrisCentre - new Vector2(c, 0), p.IrisCentre + new Vector2(c, 0), Cyan, width);
             Line(canvas, p.IrisCentre - new Vector2(0, c), p.IrisCentre + new Vector2(0, c), Cyan, width);
-            Line(canvas, p.IrisCentre, Foot(p.IrisCentre, p.UpperLid, m), Green, width);
-            Line(canvas, p.IrisCentre, Foot(p.IrisCentre, p.LowerLid, m), Blue, width);
+            Vector2 origin = MrdOrigin(e);
+            Line(canvas, origin, Foot(origin, p.UpperLid, m), Green, width);
+            Line(canvas, origin, Foot(origin, p.LowerLid, m), Blue, width);
+            if (e.Reflex.Position is { } reflex)
+            {
+                Circle(canvas, reflex, width * 2.5f, Magenta, width);
+            }
         }
 
         Line(canvas, Mid(m.Right), Mid(m.Left), White, Math.Max(1, width / 2));
@@ -80,9 +88,16 @@ public static class MeasurementOverlay
             string eye = e.Side == EyeSide.Right ? "right" : "left";
             SvgLine(sb, p.InnerCanthus, p.OuterCanthus, "#ffd200", $"{eye} fissure width {e.FissureWidth.Millimetres:F2} mm");
             sb.Append(F($"<circle cx=\"{p.IrisCentre.X:0.##}\" cy=\"{p.IrisCentre.Y:0.##}\" r=\"{e.IrisDiameterPixels / 2:0.##}\" stroke=\"#00dcff\"><title>{eye} iris {e.IrisWidth.Pixels:F1} px</title></circle>\n"));
-            Vector2 up = Foot(p.IrisCentre, p.UpperLid, m), down = Foot(p.IrisCentre, p.LowerLid, m);
-            SvgLine(sb, p.IrisCentre, up, "#28dc3c", $"{eye} MRD1 {e.Mrd1.Millimetres:F2} mm");
-            SvgLine(sb, p.IrisCentre, down, "#285aff", $"{eye} MRD2 {e.Mrd2.Millimetres:F2} mm");
+            if (e.Reflex.Position is { } reflex)
+            {
+                sb.Append(F($"<circle cx=\"{reflex.X:0.##}\" cy=\"{reflex.Y:0.##}\" r=\"{sw * 2.5:0.##}\" stroke=\"#ff3cdc\"><title>{eye} corneal reflex, nasal {e.Reflex.Nasal.Millimetres:F2} mm, up {e.Reflex.Up.Millimetres:F2} mm</title></circle>\n"));
+            }
+
+            Vector2 origin = MrdOrigin(e);
+            string from = e.MrdOrigin == MarginReflexOrigin.CornealReflex ? "from the corneal reflex" : "from the iris centre";
+            Vector2 up = Foot(origin, p.UpperLid, m), down = Foot(origin, p.LowerLid, m);
+            SvgLine(sb, origin, up, "#28dc3c", $"{eye} MRD1 {e.Mrd1.Millimetres:F2} mm ({from})");
+            SvgLine(sb, origin, down, "#285aff", $"{eye} MRD2 {e.Mrd2.Millimetres:F2} mm ({from})");
             double tx = p.OuterCanthus.X, ty = Math.Max(p.OuterCanthus.Y, p.LowerLid.Y) + (2 * font);
             string anchor = e.Side == EyeSide.Right ? "end" : "start";
             sb.Append(F($"<text x=\"{tx:0.##}\" y=\"{ty:0.##}\" fill=\"#ffffff\" stroke=\"none\" text-anchor=\"{anchor}\">"));
@@ -96,6 +111,11 @@ public static class MeasurementOverlay
         double y0 = Math.Min(a.Y, b.Y) - (3 * font);
         sb.Append(F($"<text x=\"{(a.X + b.X) / 2:0.##}\" y=\"{y0:0.##}\" fill=\"#ffffff\" stroke=\"none\" text-anchor=\"middle\">"));
         sb.Append(F($"<tspan x=\"{(a.X + b.X) / 2:0.##}\">IPD {m.InterPupillaryDistance.Millimetres:F1} mm; horizontal {m.HorizontalVergence.Millimetres:F2} mm ({m.HorizontalVergencePrism}); vertical {m.VerticalDifference.Millimetres:F2} mm ({m.VerticalDifferencePrism})</tspan>"));
+        if (m.Hirschberg.IsAvailable)
+        {
+            sb.Append(F($"<tspan x=\"{(a.X + b.X) / 2:0.##}\" dy=\"-1.2em\">Hirschberg horizontal {m.Hirschberg.HorizontalPrism.Dioptres:F1} PD, vertical {m.Hirschberg.VerticalPrism.Dioptres:F1} PD</tspan>"));
+        }
+
         foreach (DiagnosticFinding f in assessment.Findings)
         {
             sb.Append(F($"<tspan x=\"{(a.X + b.X) / 2:0.##}\" dy=\"-1.2em\" fill=\"#ff5050\">{Escape(f.Kind.ToString())} ({f.Eye}): {Escape(f.Measure.ToString())}</tspan>"));
@@ -113,6 +133,10 @@ public static class MeasurementOverlay
         float d = Vector2.Dot(lid - centre, v);
         return centre + (v * d);
     }
+
+    // MRD1 and MRD2 start where they were measured: the corneal reflex when the measurement used it.
+    private static Vector2 MrdOrigin(EyeMeasurements e) =>
+        e.MrdOrigin == MarginReflexOrigin.CornealReflex && e.Reflex.Position is { } reflex ? reflex : e.Points.IrisCentre;
 
     private static Vector2 Mid(EyeMeasurements e) => (e.Points.InnerCanthus + e.Points.OuterCanthus) / 2;
 

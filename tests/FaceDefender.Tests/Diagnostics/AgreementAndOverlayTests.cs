@@ -73,16 +73,30 @@ public sealed class AgreementAndOverlayTests
         // The iris circle of the right eye (centre (392, 498), radius 20) passes through (372, 498); the
         // canthus line through (390, 498); MRD1 runs up from the centre.
         drawn[372, 498].Should().NotBe(new Rgb24(10, 10, 10));
-        drawn[392, 490].G.Should().BeGreaterThan(100);
         drawn[100, 100].Should().Be(new Rgb24(10, 10, 10));
+
+        // Both reflexes were found, so MRD1 and MRD2 were measured from them and are drawn from them: the right reflex
+        // is 0.3 mm (1.03 px) nasal of the limbus centre, at (393.03, 498). A magenta ring of radius 2.5 px marks it.
+        Vector2 reflex = a.Measurements.Right.Reflex.Position!.Value;
+        a.Measurements.Right.MrdOrigin.Should().Be(MarginReflexOrigin.CornealReflex);
+        reflex.X.Should().BeApproximately(393.03f, 0.01f);
+        drawn[393, 490].G.Should().BeGreaterThan(90, "MRD1 (green, about half coverage here: 120) runs up from the reflex");
+        drawn[391, 490].G.Should().BeLessThan(60, "not from the limbus centre one pixel to the side");
+        Rgb24 ring = drawn[393, 500];
+        ((int)ring.R).Should().BeGreaterThan(150, "the reflex ring is magenta");
+        ((int)ring.B).Should().BeGreaterThan(150, "the reflex ring is magenta");
 
         string svg = MeasurementOverlay.ToSvg(a, 1000, 800, "photo.png");
         XDocument doc = XDocument.Parse(svg);
         XNamespace ns = "http://www.w3.org/2000/svg";
         doc.Root!.Name.Should().Be(ns + "svg");
-        doc.Descendants(ns + "circle").Should().HaveCount(2);
+        doc.Descendants(ns + "circle").Should().HaveCount(4, "two irises and two corneal reflexes");
         doc.Descendants(ns + "line").Should().HaveCount(7);
-        svg.Should().Contain("MRD1 4.68 mm").And.Contain("Esotropia (Left)").And.Contain("href=\"photo.png\"");
+        XElement mrd1 = doc.Descendants(ns + "line").Single(l => l.Value.StartsWith("right MRD1", StringComparison.Ordinal));
+        ((string)mrd1.Attribute("x1")!).Should().Be("393.03", "MRD1 is drawn from the reflex");
+        mrd1.Value.Should().Contain("from the corneal reflex");
+        svg.Should().Contain("MRD1 4.68 mm").And.Contain("Esotropia (Left)").And.Contain("href=\"photo.png\"")
+            .And.Contain($"Hirschberg horizontal {a.Measurements.Hirschberg.HorizontalPrism.Dioptres.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} PD");
     }
 
     [Fact]
