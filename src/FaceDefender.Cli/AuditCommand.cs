@@ -33,24 +33,32 @@ public static class AuditCommand
         var parallel = new Option<int>("--parallel") { Description = "Photos processed at once (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var noPeriocular = new Option<bool>("--no-periocular") { Description = "Skip the eye-strip leakage measurement." };
         var noSameTool = new Option<bool>("--no-same-tool") { Description = "Skip the same-tool attack." };
+        var noGeometry = new Option<bool>("--no-geometry-attacker")
+        {
+            Description = "Skip the second audit, with the eye-measurement (geometry) attacker, that runs beside the chosen recogniser by default (every preset keeps the eye geometry).",
+        };
         var cmd = new Command("audit", "Measure how well each protection method (ours per ROI preset, blur, pixelation, black face with eye strip, raw) hides identity from a face-recognition model. Reports ranks, accept rates and similarities with 95 % intervals; it never certifies safety.")
         {
-            folder, output, embedderOption, model, preset, parallel, noPeriocular, noSameTool,
+            folder, output, embedderOption, model, preset, parallel, noPeriocular, noSameTool, noGeometry,
         };
         cmd.SetAction(pr => Run(
             pr.GetValue(folder)!, pr.GetValue(output)!, pr.GetValue(model), pr.GetValue(preset)!, pr.GetValue(parallel),
             !pr.GetValue(noPeriocular), !pr.GetValue(noSameTool), Console.Out, Console.Error,
-            progressBar: !Console.IsErrorRedirected, embedderName: pr.GetValue(embedderOption)!));
+            progressBar: !Console.IsErrorRedirected, embedderName: pr.GetValue(embedderOption)!, geometryAttacker: !pr.GetValue(noGeometry)));
         return cmd;
     }
 
     /// <summary>Runs the audit; returns the exit code (0 done, 1 nothing usable, 2 usage error).</summary>
     /// <remarks>
     /// Progress goes to <paramref name="stderr"/>: a bar redrawn in place when <paramref name="progressBar"/> (stderr is a
-    /// terminal), else a line every tenth of the work (logs, pipes).
+    /// terminal), else a line every tenth of the work (logs, pipes). Unless <paramref name="geometryAttacker"/> is false or the
+    /// chosen embedder is the geometry attacker itself, a second audit with <see cref="EyeGeometryEmbedder"/> runs on the
+    /// same photos and is written beside the first (privacy-audit-geometry.*): every preset keeps the eye geometry, so an
+    /// appearance recogniser alone does not bound what an attacker holding eye measurements finds.
     /// </remarks>
     internal static int Run(string folder, string outputDir, string? modelPath, string preset, int parallel,
-        bool periocular, bool sameTool, TextWriter stdout, TextWriter stderr, bool progressBar = false, string embedderName = "dlib")
+        bool periocular, bool sameTool, TextWriter stdout, TextWriter stderr, bool progressBar = false, string embedderName = "dlib",
+        bool geometryAttacker = true)
     {
         string embedderKind = embedderName.ToLowerInvariant();
         if (modelPath is null && embedderKind is not ("dlib" or "faceres" or "geometry"))
@@ -156,41 +164,80 @@ public static class AuditCommand
             : embedderKind == "geometry" ? new EyeGeometryEmbedder()
             : new DlibFaceEmbedder();
         var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 256));
-        var auditing = new ProgressReporter(stderr, "auditing", progressBar);
-        // Reported from the worker threads: the reporter serialises the writes.
-        var progress = new SynchronousProgress(p => auditing.Report(p.Completed, p.Total));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        PrivacyAuditReport report = PrivacyAudit.Run(samples, PrivacyAudit.StandardMethods(avatars), embedder,
-            new PrivacyAuditOptions(maxDegreeOfParallelism: parallel, periocular: periocular, sameToolAttack: sameTool), progress);
-        double seconds = clock.Elapsed.TotalSeconds;
-        auditing.Finish();
-        stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"audited {samples.Count} photos x {report.Methods.Count} methods in {seconds:F1} s ({samples.Count / seconds:F2} photos/s, {parallel} at once, {embedder.Name})"));
+        var options = new PrivacyAuditOptions(maxDegreeOfParallelism: parallel, periocular: periocular, sameToolAttack: sameTool);
         Directory.CreateDirectory(outputDir);
-        string json = Path.Combine(outputDir, "privacy-audit.json");
-        string md = Path.Combine(outputDir, "privacy-audit.md");
-        string png = Path.Combine(outputDir, "privacy-audit.png");
-        string svg = Path.Combine(outputDir, "privacy-audit.svg");
-        // Each report file appears whole or not at all (written to a temporary file in the folder, then renamed).
-        static void Text(string path, string text) => Pipeline.AtomicFile.Write(path, overwrite: true, st => st.Write(System.Text.Encoding.UTF8.GetBytes(text)));
-        Text(json, report.ToJson());
-        string markdown = report.ToMarkdown();
-        Text(md, markdown + Environment.NewLine + "![privacy audit plot](privacy-audit.png) (labelled version: privacy-audit.svg)" +
-            Environment.NewLine + Environment.NewLine + PrivacyAuditPlot.Caption + Environment.NewLine);
-        using (Image<Rgb24> plot = PrivacyAuditPlot.Render(report))
+        PrivacyAuditReport report = AuditAndWrite(samples, avatars, embedder, options, outputDir, "privacy-audit", "auditing", progressBar, stdout, stderr);
+        PrivacyAuditReport? geometry = null;
+        if (geometryAttacker && embedder is not EyeGeometryEmbedder)
         {
-            Pipeline.AtomicFile.Write(png, overwrite: true, st => plot.SaveAsPng(st));
+            using var attacker = new EyeGeometryEmbedder();
+            geometry = AuditAndWrite(samples, avatars, attacker, options, outputDir, "privacy-audit-geometry", "geometry attacker", progressBar, stdout, stderr);
         }
 
-        Text(svg, PrivacyAuditPlot.ToSvg(report));
-        stdout.WriteLine(markdown);
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {json}, {md}, {png} and {svg} ({samples.Count} photos audited, {skipped} skipped)"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{samples.Count} photos audited, {skipped} skipped; reports in {outputDir}: privacy-audit.* ({embedder.Name}){(geometry is null ? "" : ", privacy-audit-geometry.* (eye-geometry attacker)")}"));
+        if (geometry is not null && GeometryOnlyComparison(report, geometry) is { } comparison)
+        {
+            stdout.WriteLine(comparison);
+        }
+
         if (report.NearDuplicates is { } duplicates)
         {
             // The summary's last word: whether the same-tool figures measured the method or copies in the set.
             stdout.WriteLine(duplicates.Summary());
         }
+
         return Program.Ok;
+    }
+
+    /// <summary>
+    /// The geometry-only promise checked on this set: an appearance recogniser's same-tool attack on geometry-only outputs
+    /// should find no more than the eye-geometry attacker alone, since the output is meant to carry nothing of the patient
+    /// but the kept measurements. Null when either report lacks the same-tool figures of the geometry-only method.
+    /// </summary>
+    internal static string? GeometryOnlyComparison(PrivacyAuditReport appearance, PrivacyAuditReport geometry)
+    {
+        const string method = "ours-geometry-only";
+        ProportionEstimate? a = appearance.Methods.FirstOrDefault(m => m.Method == method)?.SameToolAttack?.Rank1;
+        ProportionEstimate? g = geometry.Methods.FirstOrDefault(m => m.Method == method)?.SameToolAttack?.Rank1;
+        if (a is null || g is null)
+        {
+            return null;
+        }
+
+        string verdict = a.Successes <= g.Successes
+            ? "the appearance recogniser finds no more than the measurements alone"
+            : "the appearance recogniser finds MORE than the measurements alone: the geometry-only output carries more of the patient than the kept measurements";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"geometry-only, same-tool Rank-1: {appearance.Embedder} {a.Successes}/{a.Trials}, eye-geometry attacker {g.Successes}/{g.Trials}: {verdict}.");
+    }
+
+    // Runs one audit and writes its JSON, Markdown, PNG plot and SVG plot as <name>.*; each file appears whole or not at all.
+    private static PrivacyAuditReport AuditAndWrite(List<AuditPhoto> samples, IAvatarProvider avatars, IFaceEmbedder embedder, PrivacyAuditOptions options,
+        string outputDir, string name, string label, bool progressBar, TextWriter stdout, TextWriter stderr)
+    {
+        var auditing = new ProgressReporter(stderr, label, progressBar);
+        // Reported from the worker threads: the reporter serialises the writes.
+        var progress = new SynchronousProgress(p => auditing.Report(p.Completed, p.Total));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        PrivacyAuditReport report = PrivacyAudit.Run(samples, PrivacyAudit.StandardMethods(avatars), embedder, options, progress);
+        double seconds = clock.Elapsed.TotalSeconds;
+        auditing.Finish();
+        stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"audited {samples.Count} photos x {report.Methods.Count} methods in {seconds:F1} s ({samples.Count / seconds:F2} photos/s, {options.MaxDegreeOfParallelism} at once, {embedder.Name})"));
+        static void Text(string path, string text) => Pipeline.AtomicFile.Write(path, overwrite: true, st => st.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+        Text(Path.Combine(outputDir, name + ".json"), report.ToJson());
+        string markdown = report.ToMarkdown();
+        Text(Path.Combine(outputDir, name + ".md"), markdown + Environment.NewLine + $"![privacy audit plot]({name}.png) (labelled version: {name}.svg)" +
+            Environment.NewLine + Environment.NewLine + PrivacyAuditPlot.Caption + Environment.NewLine);
+        using (Image<Rgb24> plot = PrivacyAuditPlot.Render(report))
+        {
+            Pipeline.AtomicFile.Write(Path.Combine(outputDir, name + ".png"), overwrite: true, st => plot.SaveAsPng(st));
+        }
+
+        Text(Path.Combine(outputDir, name + ".svg"), PrivacyAuditPlot.ToSvg(report));
+        stdout.WriteLine(markdown);
+        return report;
     }
 
     /// <summary>The person a file belongs to: its first sub-folder under the root, else its name up to the first underscore.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceDefender.Privacy;
 
 namespace FaceDefender.Cli.Tests;
 
@@ -70,6 +71,54 @@ public sealed class AuditCommandTests : IDisposable
         }
 
         File.ReadAllText(Path.Combine(output, "privacy-audit.svg")).Should().StartWith("<svg").And.Contain("ours-eyes-only");
+
+        // Beside the recogniser, by default, the eye-geometry attacker on the same photos, with its own report files and
+        // the geometry-only comparison of the two in the summary.
+        using JsonDocument geometry = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "privacy-audit-geometry.json")));
+        geometry.RootElement.GetProperty("embedder").GetString().Should().Be("eye-geometry");
+        geometry.RootElement.GetProperty("methods").GetArrayLength().Should().Be(standard);
+        File.ReadAllText(Path.Combine(output, "privacy-audit-geometry.md")).Should().Contain("privacy-audit-geometry.png");
+        File.Exists(Path.Combine(output, "privacy-audit-geometry.png")).Should().BeTrue();
+        err.ToString().Should().Contain("geometry attacker 3/3");
+        stdout.ToString().Should().Contain("geometry-only, same-tool Rank-1: dlib-resnet").And.Contain("eye-geometry attacker");
+    }
+
+    [Fact]
+    public void The_geometry_attacker_can_be_left_out_and_is_not_run_twice()
+    {
+        string input = Temp("fd-audit-nogeo-in");
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "astronaut_1.png"));
+        File.Copy(Face("grace_hopper.jpg"), Path.Combine(input, "hopper_1.jpg"));
+        string without = Path.Combine(Temp("fd-audit-nogeo-out"), "report");
+        AuditCommand.Run(input, without, null, "arcface", 2, periocular: false, sameTool: false, new StringWriter(), new StringWriter(), geometryAttacker: false)
+            .Should().Be(Program.Ok);
+        File.Exists(Path.Combine(without, "privacy-audit.json")).Should().BeTrue();
+        Directory.EnumerateFiles(without, "privacy-audit-geometry.*").Should().BeEmpty("--no-geometry-attacker leaves it out");
+
+        string geometryOnly = Path.Combine(Temp("fd-audit-geoonly-out"), "report");
+        AuditCommand.Run(input, geometryOnly, null, "arcface", 2, periocular: false, sameTool: false, new StringWriter(), new StringWriter(), embedderName: "geometry")
+            .Should().Be(Program.Ok);
+        Directory.EnumerateFiles(geometryOnly, "privacy-audit-geometry.*").Should().BeEmpty("the chosen embedder already is the geometry attacker");
+    }
+
+    [Theory]
+    [InlineData(5, 9, "no more than the measurements alone")]
+    [InlineData(9, 9, "no more than the measurements alone")]
+    [InlineData(10, 9, "finds MORE than the measurements alone")]
+    public void The_geometry_only_comparison_says_which_attack_found_more(int appearance, int geometry, string verdict)
+    {
+        static PrivacyAuditReport Report(string embedder, int sameToolHits)
+        {
+            var p = new ProportionEstimate(sameToolHits, 24, sameToolHits / 24.0, 0, 1);
+            var id = new IdentificationResult(6, p, p, 1 / 6.0, 5 / 6.0);
+            var summary = new ScoreSummary(1, 0, 0, 0, 0, 0, 0, 0);
+            MethodAuditResult Method(string name) => new(name, 24, 0, null, [], id, id, 0, null, null, null);
+            return new PrivacyAuditReport(embedder, 24, 0, 6, summary, null, null, [], [Method("ours-eyes-only"), Method("ours-geometry-only")]);
+        }
+
+        string line = AuditCommand.GeometryOnlyComparison(Report("dlib-resnet", appearance), Report("eye-geometry", geometry))!;
+        line.Should().Contain($"dlib-resnet {appearance}/24, eye-geometry attacker {geometry}/24").And.Contain(verdict);
+        AuditCommand.GeometryOnlyComparison(Report("dlib-resnet", 1) with { Methods = [] }, Report("eye-geometry", 1)).Should().BeNull();
     }
 
     [Fact]
