@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches @vladmandic/face-api with npm, verifies the tarball against face-api.integrity, builds the
 # ONNX graph of dlib's ResNet face recogniser from model/face_recognition_model.bin with
-# tools/FaceDefender.DlibModelBuilder, and writes it and its provenance to src/FaceDefender/Models/.
+# tools/FaceDefender.DlibModelBuilder, and writes it and its provenance to src/FaceDefender.Privacy/Models/.
 # Regenerating reproduces a byte-identical file.
 #
 # Options:
@@ -12,7 +12,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-models_out="$repo/src/FaceDefender/Models"
+models_out="$repo/src/FaceDefender.Privacy/Models"
 # shellcheck source=npm-fetch.sh
 source "$here/npm-fetch.sh"
 parse_model_script_options "$@"

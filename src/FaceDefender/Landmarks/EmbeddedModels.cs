@@ -14,13 +14,17 @@ internal static class EmbeddedModels
     /// <summary>MediaPipe iris landmark model, 71 + 5 points, 64 x 64 NHWC input in [0, 1].</summary>
     public const string Iris = "FaceDefender.Models.iris.onnx";
 
-    /// <summary>Reads an embedded model into memory.</summary>
+    /// <summary>Reads a model embedded in this assembly into memory.</summary>
     /// <exception cref="FaceDefenderException">The resource is missing (a broken build).</exception>
-    public static byte[] Read(string resourceName)
+    public static byte[] Read(string resourceName) => Read(resourceName, typeof(EmbeddedModels).Assembly);
+
+    /// <summary>Reads a model embedded in <paramref name="assembly"/> (another FaceDefender package's) into memory.</summary>
+    /// <exception cref="FaceDefenderException">The resource is missing (a broken build).</exception>
+    public static byte[] Read(string resourceName, Assembly assembly)
     {
-        using Stream? stream = typeof(EmbeddedModels).Assembly.GetManifestResourceStream(resourceName)
+        using Stream? stream = assembly.GetManifestResourceStream(resourceName)
             ?? throw new FaceDefenderException(
-                $"Embedded model '{resourceName}' is missing from {typeof(EmbeddedModels).Assembly.GetName().Name}; the package is damaged: reinstall it.");
+                $"Embedded model '{resourceName}' is missing from {assembly.GetName().Name}; the package is damaged: reinstall it.");
         using var memory = new MemoryStream(checked((int)stream.Length));
         stream.CopyTo(memory);
         return memory.ToArray();

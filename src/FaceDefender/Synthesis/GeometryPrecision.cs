@@ -22,7 +22,7 @@ namespace FaceDefender.Synthesis;
 /// bars step by 1-2 PD at small angles, canthal tilt is written in whole degrees and the inter-pupillary distance in
 /// whole millimetres. At the default, no kept quantity moves by more than half its step (0.25 mm, 0.5 PD, 0.5 degree,
 /// 0.5 mm), below the 0.5 mm in which lid measurements are recorded. What this rounding does and does not hide from
-/// an attacker who measures eyes is reported by <see cref="FaceDefender.Privacy.GeometryAttackSimulation"/>
+/// an attacker who measures eyes is reported by <c>GeometryAttackSimulation</c> in the FaceDefender.Privacy package
 /// (docs/privacy.md).</para>
 /// </remarks>
 public sealed class GeometryPrecision : IEquatable<GeometryPrecision>

@@ -5,7 +5,7 @@ namespace FaceDefender.Privacy;
 /// <summary>
 /// The default embedder, shipped inside the package: dlib's ResNet face recogniser
 /// (dlib_face_recognition_resnet_model_v1, public domain; 128-D; 99.38 % on LFW as published by
-/// its author). Provenance in Models/PROVENANCE-dlib.md.
+/// its author). Provenance in Models/PROVENANCE-dlib.md of the FaceDefender.Privacy project.
 /// </summary>
 /// <remarks>Thread-safe; dispose it.</remarks>
 public sealed class DlibFaceEmbedder : OnnxFaceEmbedder
@@ -16,7 +16,7 @@ public sealed class DlibFaceEmbedder : OnnxFaceEmbedder
     /// <summary>Loads the embedded model.</summary>
     /// <param name="sessionOptions">ONNX Runtime options; null = one thread per call.</param>
     public DlibFaceEmbedder(Microsoft.ML.OnnxRuntime.SessionOptions? sessionOptions = null)
-        : base(EmbeddedModels.Read(Resource), sessionOptions is null
+        : base(EmbeddedModels.Read(Resource, typeof(DlibFaceEmbedder).Assembly), sessionOptions is null
             ? OnnxFaceEmbedderOptions.DlibResNet
             : OnnxFaceEmbedderOptions.DlibResNet.WithSessionOptions(sessionOptions))
     {
