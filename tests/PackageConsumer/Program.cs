@@ -7,7 +7,19 @@ if (args.Length != 2)
     return 2;
 }
 
-using var deidentifier = new FaceDeidentifier();
+FaceDeidentifier deidentifierOrNull;
+try
+{
+    deidentifierOrNull = new FaceDeidentifier();
+}
+catch (FaceDefender.FaceDefenderException e)
+{
+    // A deployment error, such as no native ONNX Runtime in the application: the library says what to add.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 3;
+}
+
+using FaceDeidentifier deidentifier = deidentifierOrNull;
 using DeidentificationResult result = deidentifier.Deidentify(args[0], new PatientInfo(PseudonymKey: "package-consumer"));
 Console.WriteLine($"{result.Status}: {result.Message}");
 if (!result.Succeeded)

@@ -38,6 +38,8 @@ public static class OnnxRuntimeTelemetry
     }
 
     /// <summary>Sets the switch if ONNX Runtime has not decided yet. Called before every model session the library creates.</summary>
+    /// <exception cref="FaceDefenderException">The application has no native ONNX Runtime (add the package
+    /// Microsoft.ML.OnnxRuntime, or Microsoft.ML.OnnxRuntime.Gpu).</exception>
     public static void EnsureDisabled()
     {
         lock (Gate)
@@ -50,6 +52,8 @@ public static class OnnxRuntimeTelemetry
             SetNativeVariable();
             bool alreadyCreated = OrtEnv.IsCreated;
             _disabled = !alreadyCreated || _hostValue?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
+            // Creates the environment now, with the switch set, or says clearly that the native runtime is missing.
+            OnnxRuntimeNative.EnsureAvailable();
             if (OperatingSystem.IsWindows())
             {
                 OrtEnv.Instance().DisableTelemetryEvents();
