@@ -30,8 +30,55 @@ internal sealed record BatchSettings
     /// <summary>HMAC key for pseudonyms and opaque names; null uses the documented default key (with a warning).</summary>
     public byte[]? Key { get; init; }
 
+    /// <summary>This worker's part of the inputs (index from 0, count of workers), or null for all of them.</summary>
+    public BatchShard? Shard { get; init; }
+
     /// <summary>Test seam: runs before each photo with its source path (tests make it throw to stand in for a bug).</summary>
     internal Action<string>? BeforePhoto { get; init; }
+}
+
+/// <summary>One of <see cref="Count"/> workers over one input folder: it takes the inputs whose relative path hashes to
+/// <see cref="Index"/>, so the workers' parts are disjoint and together cover the folder.</summary>
+internal sealed record BatchShard(int Index, int Count)
+{
+    /// <summary>Parses "i/n" (0 &lt;= i &lt; n), the form Kubernetes Indexed Jobs give as JOB_COMPLETION_INDEX and completions.</summary>
+    public static bool TryParse(string? text, out BatchShard? shard, out string? error)
+    {
+        shard = null;
+        error = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        string[] parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+        {
+            error = $"--shard '{text}': give INDEX/COUNT, for example 0/4 (indices start at 0).";
+            return false;
+        }
+
+        if (n < 1 || n > 100_000 || i >= n)
+        {
+            error = $"--shard '{text}': the index must be at least 0 and below the count, and the count between 1 and 100000.";
+            return false;
+        }
+
+        shard = new BatchShard(i, n);
+        return true;
+    }
+
+    /// <summary>The worker an input belongs to: SHA-256 of its relative path ('/' separators, UTF-8), first 8 bytes
+    /// big-endian, modulo the count. Depends on nothing but the path, so every worker agrees.</summary>
+    public static int Of(string relative, int count)
+    {
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(relative.Replace('\\', '/')));
+        return (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) % (ulong)count);
+    }
+
+    /// <summary>The report file name of this worker: report-shard-INDEX-of-COUNT.</summary>
+    public string ReportName => string.Create(CultureInfo.InvariantCulture, $"report-shard-{Index}-of-{Count}");
 }
 
 /// <summary>
@@ -99,6 +146,18 @@ internal static class BatchRunner
 
         // Output names are fixed before any work: unique (case-insensitively too), so no photo can take another's output.
         string[] targets = settings.NameMapFile is null ? OutputNames(files.Select(f => f.Relative).ToList()) : OpaqueNames(files.Select(f => f.Relative).ToList(), settings.Key);
+        // Names come from the whole listing (above), so a worker names its part exactly as a single run would.
+        List<(string Source, string Relative)> allFiles = files;
+        string[] allTargets = targets;
+        int[] indices = Enumerable.Range(0, files.Count).ToArray();
+        if (settings.Shard is { } shard)
+        {
+            indices = indices.Where(i => BatchShard.Of(files[i].Relative, shard.Count) == shard.Index).ToArray();
+            files = indices.Select(i => allFiles[i]).ToList();
+            targets = indices.Select(i => allTargets[i]).ToArray();
+            stderr.WriteLine($"note: shard {shard.Index}/{shard.Count}: {files.Count} of {allFiles.Count} inputs.");
+        }
+
         var rows = new ReportRow[files.Count];
         using var detector = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
         IAvatarProvider avatars;
@@ -116,7 +175,11 @@ internal static class BatchRunner
         try
         {
             Directory.CreateDirectory(outputFull);
-            int stale = AtomicFile.RemoveStaleTemporaryFiles(outputFull, recursive: true);
+            // Workers of one sharded run share the output folder: only temporary files older than any photo takes are
+            // another run's leftovers, not a running worker's.
+            int stale = settings.Shard is null
+                ? AtomicFile.RemoveStaleTemporaryFiles(outputFull, recursive: true)
+                : AtomicFile.RemoveStaleTemporaryFiles(outputFull, recursive: true, olderThan: TimeSpan.FromHours(1));
             if (stale > 0)
             {
                 stderr.WriteLine($"note: removed {stale} temporary file(s) left by an interrupted run.");
@@ -124,7 +187,8 @@ internal static class BatchRunner
 
             if (settings.NameMapFile is { } mapFile)
             {
-                WriteNameMap(mapFile, files, targets);
+                // The whole map, the same from every worker.
+                WriteNameMap(mapFile, allFiles, allTargets);
             }
 
             RunPhotos(detector, avatars, files, targets, rows, outputFull, info, options, settings, stderr, cancellationToken);
@@ -135,11 +199,11 @@ internal static class BatchRunner
             stderr.WriteLine($"error: the run stopped: {e.GetType().Name}: {Scrub(e.Message, files, input, outputFull)}");
             FillNotProcessed(rows, files, settings, $"The run stopped before this photo ({e.GetType().Name}).");
 
-            WriteReportsSomewhere(outputFull, rows, stdout, stderr);
+            WriteReportsSomewhere(outputFull, rows, settings.Shard, indices, allFiles.Count, stdout, stderr);
             return Program.RunFailed;
         }
 
-        bool written = WriteReportsSomewhere(outputFull, rows, stdout, stderr);
+        bool written = WriteReportsSomewhere(outputFull, rows, settings.Shard, indices, allFiles.Count, stdout, stderr);
         int ok = rows.Count(r => r.Status is "Success" or "Skipped");
         stdout.WriteLine($"{ok} of {rows.Length} photos de-identified or already done.");
         if (!written || cancellationToken.IsCancellationRequested)
@@ -350,12 +414,25 @@ internal static class BatchRunner
         return message.Replace(output, "<output>", StringComparison.Ordinal).Replace(Path.GetFullPath(input), "<input>", StringComparison.Ordinal);
     }
 
-    private static bool WriteReportsSomewhere(string dir, ReportRow[] rows, TextWriter stdout, TextWriter stderr)
+    private static bool WriteReportsSomewhere(string dir, ReportRow[] rows, BatchShard? shard, int[] indices, int total, TextWriter stdout, TextWriter stderr)
     {
         try
         {
-            WriteReports(dir, rows);
-            stdout.WriteLine($"reports: {Path.Combine(dir, "report.json")}, report.csv");
+            if (shard is null)
+            {
+                WriteReports(dir, rows);
+                stdout.WriteLine($"reports: {Path.Combine(dir, "report.json")}, report.csv");
+            }
+            else
+            {
+                // Each worker its own report; `facedefender report merge` makes report.json and report.csv of them all.
+                string name = shard.ReportName;
+                AtomicFile.Write(Path.Combine(dir, name + ".json"), overwrite: true,
+                    s => JsonSerializer.Serialize(s, new ShardReport(Stamp(), shard.Index, shard.Count, total, indices, rows), ReportJson));
+                AtomicFile.Write(Path.Combine(dir, name + ".csv"), overwrite: true, s => s.Write(Encoding.UTF8.GetBytes(Csv(rows))));
+                stdout.WriteLine($"reports: {Path.Combine(dir, name + ".json")}, {name}.csv (merge the shards with: facedefender report merge {dir})");
+            }
+
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -377,13 +454,20 @@ internal static class BatchRunner
         }
     }
 
-    private static void WriteReports(string dir, ReportRow[] rows)
+    internal static void WriteReports(string dir, ReportRow[] rows)
     {
-        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        string stamp = Stamp();
         AtomicFile.Write(Path.Combine(dir, "report.json"), overwrite: true,
-            s => JsonSerializer.Serialize(s, new { generated = stamp, items = rows }, new JsonSerializerOptions { WriteIndented = true }));
+            s => JsonSerializer.Serialize(s, new { generated = stamp, items = rows }, ReportJson));
         AtomicFile.Write(Path.Combine(dir, "report.csv"), overwrite: true, s => s.Write(Encoding.UTF8.GetBytes(Csv(rows))));
     }
+
+    private static string Stamp() => DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+
+    internal static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true };
+
+    /// <summary>One worker's report: its rows and where each stands in the whole listing (ordinal by relative path).</summary>
+    internal sealed record ShardReport(string Generated, int Shard, int Shards, int Total, int[] Indices, ReportRow[] Items);
 
     private static string Csv(ReportRow[] rows)
     {

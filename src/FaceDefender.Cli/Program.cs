@@ -49,6 +49,7 @@ public static class Program
         root.Subcommands.Add(AssessCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(DemoCommand());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 
@@ -68,10 +69,14 @@ public static class Program
         var maxMemory = new Option<int?>("--max-memory") { Description = "Memory budget in MiB shared by the parallel photos (default: half the memory available, at most 8 GiB)." };
         var formats = new Option<string?>("--formats") { Description = "Accepted formats, comma-separated: jpeg,png (default), or add gif, bmp, tiff, webp, tga, pbm (older decoders with more known vulnerabilities; first frame only)." };
         var follow = new Option<bool>("--follow-symlinks") { Description = "Follow symbolic links to folders (each real folder once). Default: not followed." };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Process one part of the inputs: INDEX/COUNT (index from 0), chosen by a hash of each input's relative path, so COUNT workers over one folder share the work without overlap. Each writes report-shard-INDEX-of-COUNT.*; merge them with `facedefender report merge <output>`.",
+        };
         var opaque = new Option<string?>("--opaque-names") { Description = "Name outputs by a keyed hash (nothing of the input names) and write the input-to-output map to this CSV file, which must lie outside the output folder." };
         var cmd = new Command("deidentify", "De-identify photos: replace the face with a synthetic avatar keeping the patient's eye region. " + ExitCodes)
         {
-            input, output, sex, age, skin, roi, pseudonym, key, avatarSet, overwrite, parallel, maxMemory, formats, follow, opaque,
+            input, output, sex, age, skin, roi, pseudonym, key, avatarSet, overwrite, parallel, maxMemory, formats, follow, opaque, shard,
         };
         cmd.SetAction((pr, ct) =>
         {
@@ -102,6 +107,12 @@ public static class Program
                 return Task.FromResult(Usage);
             }
 
+            if (!BatchShard.TryParse(pr.GetValue(shard), out BatchShard? part, out string? shardError))
+            {
+                Console.Error.WriteLine($"error: {shardError}");
+                return Task.FromResult(Usage);
+            }
+
             MemoryBudget budget = memory is { } mb ? new MemoryBudget(mb * 1024L * 1024) : MemoryBudget.ForThisMachine();
             var info = new PatientInfo(pr.GetValue(sex), ageYears, pr.GetValue(skin), pr.GetValue(pseudonym));
             var options = new DeidentificationOptions(new FusionOptions(pr.GetValue(roi)),
@@ -110,6 +121,7 @@ public static class Program
             {
                 Overwrite = pr.GetValue(overwrite), Parallel = pr.GetValue(parallel), AvatarFolder = pr.GetValue(avatarSet), ProgressBar = !Console.IsErrorRedirected,
                 FollowSymlinks = pr.GetValue(follow), NameMapFile = pr.GetValue(opaque), Key = keyText is null ? null : System.Text.Encoding.UTF8.GetBytes(keyText),
+                Shard = part,
             };
             return Task.FromResult(BatchRunner.Run(pr.GetValue(input)!, pr.GetValue(output)!, info, options, settings, Console.Out, Console.Error, ct));
         });

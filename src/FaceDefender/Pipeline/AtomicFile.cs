@@ -55,9 +55,21 @@ public static partial class AtomicFile
     /// <param name="folder">The folder; nothing happens when it does not exist.</param>
     /// <param name="recursive">Also clean the sub-folders.</param>
     /// <returns>How many files were removed.</returns>
-    public static int RemoveStaleTemporaryFiles(string folder, bool recursive)
+    public static int RemoveStaleTemporaryFiles(string folder, bool recursive) => RemoveStaleTemporaryFiles(folder, recursive, TimeSpan.Zero);
+
+    /// <summary>
+    /// Removes the temporary files a killed writer left that were last written more than <paramref name="olderThan"/> ago,
+    /// so writers still running in the same folder (other workers of a sharded run) keep theirs.
+    /// </summary>
+    /// <param name="folder">The folder; nothing happens when it does not exist.</param>
+    /// <param name="recursive">Also clean the sub-folders.</param>
+    /// <param name="olderThan">Only files whose last write is at least this long ago; zero removes every one.</param>
+    /// <returns>How many files were removed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="olderThan"/> is negative.</exception>
+    public static int RemoveStaleTemporaryFiles(string folder, bool recursive, TimeSpan olderThan)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.Zero);
         if (!Directory.Exists(folder))
         {
             return 0;
@@ -70,7 +82,8 @@ public static partial class AtomicFile
         int removed = 0;
         foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp", options))
         {
-            if (StaleName().IsMatch(Path.GetFileName(file)))
+            if (StaleName().IsMatch(Path.GetFileName(file))
+                && (olderThan == TimeSpan.Zero || DateTime.UtcNow - File.GetLastWriteTimeUtc(file) >= olderThan))
             {
                 try
                 {
