@@ -106,14 +106,17 @@ public sealed class FfmpegVideoSinkTests(FfmpegFixture ff)
     public async Task Output_carries_no_metadata_or_audio_from_a_tagged_source_and_keeps_audio_only_on_request()
     {
         var folder = ff.NewFolder();
-        var tagged = Path.Combine(folder, "tagged.mov");
+        // Matroska keeps every tag given (global and per stream), including the QuickTime-style keys.
+        var tagged = Path.Combine(folder, "tagged.mkv");
         ff.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=300:duration=1",
             "-frames:v", "30", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
             "-metadata", "creation_time=2024-05-01T10:00:00Z", "-metadata", "title=Patient Jane Doe",
             "-metadata", "location=+51.5072-000.1276/", "-metadata", "com.apple.quicktime.location.ISO6709=+51.5072-000.1276/",
-            "-metadata:s:v", "handler_name=Clinic camera", "-movflags", "use_metadata_tags", tagged);
+            "-metadata:s:v", "handler_name=Clinic camera",
+            // Tags on the audio stream, which KeepAudioFrom maps (ffmpeg would copy a mapped stream's tags by default).
+            "-metadata:s:a", "handler_name=Clinic microphone", "-metadata:s:a", "title=Jane Doe voice", tagged);
         var sourceProbe = ff.ProbeText(tagged);
-        sourceProbe.Should().Contain("creation_time").And.Contain("Jane Doe").And.Contain("+51.5072");
+        sourceProbe.Should().Contain("creation_time").And.Contain("Jane Doe voice").And.Contain("Clinic microphone").And.Contain("+51.5072");
 
         var plain = Path.Combine(folder, "plain.mp4");
         var withAudio = Path.Combine(folder, "audio.mp4");
@@ -134,7 +137,7 @@ public sealed class FfmpegVideoSinkTests(FfmpegFixture ff)
         {
             var text = ff.ProbeText(output);
             text.Should().NotContain("creation_time").And.NotContain("Jane Doe").And.NotContain("title")
-                .And.NotContain("\"location").And.NotContain("51.5072").And.NotContain("ISO6709").And.NotContain("Clinic camera");
+                .And.NotContain("\"location").And.NotContain("51.5072").And.NotContain("ISO6709").And.NotContain("Clinic camera").And.NotContain("Clinic microphone");
             // FFmpeg's constant, version-free names ("Lavc libx264", "Lavf", "VideoHandler") may remain; no version does.
             text.Should().NotMatchRegex(@"Lav[cf]\d");
             ff.Probe(output).GetProperty("chapters").GetArrayLength().Should().Be(0);
