@@ -168,12 +168,12 @@ public static class BlinkDetector
                     continue;
                 }
 
-                bool occluded = eye(frames[i]).Occluded;
-                if (occluded && start < 0)
+                EyeFrameMeasurement e = eye(frames[i]);
+                if (e.Occluded && start < 0)
                 {
                     start = i;
                 }
-                else if (!occluded && start >= 0)
+                else if (start >= 0 && !e.Occluded && e.ReflexStatus == Landmarks.CornealReflexStatus.Found)
                 {
                     double uncover = MedianH(frames, i, i + 3);
                     double settled = MedianH(frames, i + 10, i + 20);

@@ -78,7 +78,8 @@ public sealed record BlinkEvent(int StartFrame, int EndFrame, double DurationMs,
 /// <summary>One eye covered and then uncovered, and the deviation the uncovered eye shows.</summary>
 /// <param name="Eye">The covered eye.</param>
 /// <param name="CoverStartFrame">First occluded frame.</param>
-/// <param name="UncoverFrame">First frame after the cover in which the eye is seen again.</param>
+/// <param name="UncoverFrame">First frame after the cover in which the eye is seen again with its corneal reflex (frames in
+/// between that show neither a cover nor the reflex do not end the cover).</param>
 /// <param name="UncoverDeviationPrism">Median Hirschberg horizontal deviation over the first 3 measured frames from
 /// <paramref name="UncoverFrame"/>, prism dioptres.</param>
 /// <param name="SettledDeviationPrism">Median over the measured frames 10 to 19 after <paramref name="UncoverFrame"/>, prism dioptres.</param>

@@ -99,9 +99,10 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
         maxOnsetError.Should().BeLessThanOrEqualTo(1);
         blinkRate.Should().BeApproximately(4 / 3.0 * 60 / 1, 0.01, "4 blinks in 3 s");
 
-        // MRD1 per frame against the kit's reflex-based truth, eyes open: measured MAE 0.39 (id 3) and 0.30 (id 8) mm.
-        // The target is 0.35 mm; the bound is the measured worst x 1.5.
-        mrd1Mae.Should().BeLessThan(0.6);
+        // MRD1 per frame against the kit's reflex-based truth, eyes open: measured MAE 0.51 (id 3) and 0.46 (id 8) mm, a
+        // bias of the detected upper lid (about 0.4 mm low), not jitter. This MISSES the 0.35 mm target; the bound is the
+        // measured worst x 1.5 so that a regression still fails.
+        mrd1Mae.Should().BeLessThan(0.75);
     }
 
     private async Task<(double Recall, double Precision, int MaxOnsetError, double Mrd1Mae, double BlinkRate)> BlinkRun(int identity)
@@ -152,7 +153,7 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
     {
         double refixation = await CoverRun(3);
 
-        // Measured: -11.1 PD for a -12 PD phoria (error 0.9 PD); the target is within 3 PD.
+        // Measured: -11.8 PD for a -12 PD phoria (error 0.2 PD); the target is within 3 PD.
         refixation.Should().BeApproximately(-12, 3);
     }
 
@@ -177,8 +178,10 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
 
         occludedLeft.Should().BeGreaterThanOrEqualTo(14);
         falseCover.Should().Be(0);
+        Enumerable.Range(15, 15).Should().OnlyContain(i => double.IsNaN(m[i].HirschbergHorizontalPrism), "the covered eye shows no reflex");
         CoverEvent cover = report.Summary.Covers.Should().ContainSingle().Subject;
         cover.Eye.Should().Be(Abstractions.EyeSide.Left);
+        cover.CoverStartFrame.Should().Be(15);
         cover.UncoverFrame.Should().Be(30);
         return cover.RefixationPrism;
     }
@@ -202,8 +205,8 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
 
         output.WriteLine($"gaze error mean {errors.Average():F2} max {errors.Max():F2} degrees");
 
-        // Measured: max 3.0 degrees; bound 5.
-        errors.Max().Should().BeLessThan(5);
+        // Measured: mean 0.52, max 1.61 degrees; bound 3.
+        errors.Max().Should().BeLessThan(3);
     }
 
     [Fact]
@@ -223,8 +226,8 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
         report.TrackedFrames.Should().BeGreaterThan(clip.Count / 2);
         report.FullDetections.Should().Be((clip.Count + 14) / 15 + report.TrackingLosses);
 
-        // Measured: MRD1 MAE 0.33 mm under ±10° yaw; bound 0.6.
-        errors.Average().Should().BeLessThan(0.6);
+        // Measured: MRD1 MAE 0.44 mm under ±10° yaw (misses the 0.35 mm target, as on the still clips); bound 0.65.
+        errors.Average().Should().BeLessThan(0.65);
     }
 
     [Fact]
@@ -235,7 +238,7 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
         double smooth = Jitter((await fixture.RunAsync(clip)).Fuser);
         output.WriteLine($"eye-region jitter frame to frame, output pixels (1024 canvas): raw {raw:F3}, smoothed {smooth:F3} px RMS");
 
-        // Measured: raw 0.52 px, smoothed 0.17 px RMS; target 0.3 px.
+        // Measured: raw 0.51 px, smoothed 0.15 px RMS (output pixels of the 1024 canvas); target 0.3 px.
         smooth.Should().BeLessThan(0.3);
         smooth.Should().BeLessThan(raw / 2);
     }
