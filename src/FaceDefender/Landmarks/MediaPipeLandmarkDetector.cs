@@ -288,6 +288,75 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
             return null;
         }
 
+        Vector2 boxSize = detection.Size * frame.Scale;
+        Vector2 boxCenter = detection.Center * frame.Scale;
+        var box = new RectangleF(boxCenter.X - (boxSize.X / 2), boxCenter.Y - (boxSize.Y / 2), boxSize.X, boxSize.Y);
+        return Finish(frame, mesh, score, box, detection.Score, timings, ref t0);
+    }
+
+    /// <summary>
+    /// Tracking mode: runs the face mesh on the region of interest given by the previous frame's landmarks (as MediaPipe's
+    /// face-mesh graph does between detections), without the face detector, then the same iris model, eye refinement,
+    /// corneal-reflex search and head pose as <see cref="Detect(Image{Rgb24})"/>.
+    /// </summary>
+    /// <remarks>
+    /// The crop is the one <see cref="Detect(Image{Rgb24})"/>'s refinement pass computes: rotated so the outer eye corners of
+    /// <paramref name="previous"/> are level, its side the landmarks' extent x <see cref="MediaPipeLandmarkDetectorOptions.RefinedCropScale"/>;
+    /// the mesh runs once on it. A face-presence score below <see cref="MediaPipeLandmarkDetectorOptions.MinLandmarkScore"/>
+    /// (the face left the crop, turned away or is covered) gives <see cref="FaceDetectionStatus.LowConfidence"/> with no face:
+    /// the caller then detects again. Tracking never reports <see cref="FaceDetectionStatus.SeveralFaces"/> (it looks at one
+    /// face only); a found face's <see cref="DetectedFace.Box"/> is the landmarks' bounding box and its
+    /// <see cref="DetectedFace.Confidence"/> the mesh score (no detector ran).
+    /// </remarks>
+    /// <param name="image">The frame (the same size as the one <paramref name="previous"/> was found in, or at least in its coordinates).</param>
+    /// <param name="previous">The landmarks of the same face in the previous frame, in source pixels.</param>
+    /// <returns><see cref="FaceDetectionStatus.Found"/> with one face, or <see cref="FaceDetectionStatus.LowConfidence"/> with none.</returns>
+    /// <exception cref="ArgumentNullException">A null argument.</exception>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> is not in source coordinates.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public FaceDetection Track(Image<Rgb24> image, FaceLandmarks previous) => Track(image, previous, null);
+
+    internal FaceDetection Track(Image<Rgb24> image, FaceLandmarks previous, LandmarkTimings? timings)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(previous);
+        if (previous.Space != CoordinateSpace.Source)
+        {
+            throw new ArgumentException($"Tracking needs the previous landmarks in source pixels, not {previous.Space}.", nameof(previous));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long t0 = Stopwatch.GetTimestamp();
+        SourceFrame frame = WorkingFrame(image);
+        var working = new Vector3[FaceLandmarks.MeshCount];
+        ReadOnlySpan<Vector3> points = previous.Points;
+        for (int i = 0; i < working.Length; i++)
+        {
+            working[i] = points[i] / frame.Scale; // source pixels to working pixels
+        }
+
+        (Vector2 center, float side, float angle) = RoiFromLandmarks(working);
+        (Vector3[] mesh, float score) = RunMesh(frame, center, side, angle, timings, ref t0);
+        if (score < Options.MinLandmarkScore)
+        {
+            return Result(FaceDetectionStatus.LowConfidence, [], frame);
+        }
+
+        Vector2 min = new(float.MaxValue), max = new(float.MinValue);
+        foreach (Vector3 p in mesh)
+        {
+            min = Vector2.Min(min, new Vector2(p.X, p.Y));
+            max = Vector2.Max(max, new Vector2(p.X, p.Y));
+        }
+
+        var box = new RectangleF(min.X * frame.Scale, min.Y * frame.Scale, (max.X - min.X) * frame.Scale, (max.Y - min.Y) * frame.Scale);
+        DetectedFace face = Finish(frame, mesh, score, box, score, timings, ref t0);
+        return Result(FaceDetectionStatus.Found, [face], frame);
+    }
+
+    /// <summary>The post-processing shared by detection and tracking: iris model, eye refinement, reflexes, pose.</summary>
+    private DetectedFace Finish(SourceFrame frame, Vector3[] mesh, float score, RectangleF box, float confidence, LandmarkTimings? timings, ref long t0)
+    {
         var points = new Vector3[FaceLandmarks.Count];
         mesh.CopyTo(points, 0);
         Vector3[][] contours = RunIris(frame, mesh, points, timings, ref t0);
@@ -326,10 +395,7 @@ public sealed class MediaPipeLandmarkDetector : ILandmarkDetector
             new EyeContour(contours[1], leftCanthi) { EffectiveIrisDiameterPixels = effective[1] },
             reflexes);
         HeadPose pose = HeadPoseEstimator.Estimate(points);
-        Vector2 boxSize = detection.Size * frame.Scale;
-        Vector2 boxCenter = detection.Center * frame.Scale;
-        var box = new RectangleF(boxCenter.X - (boxSize.X / 2), boxCenter.Y - (boxSize.Y / 2), boxSize.X, boxSize.Y);
-        var face = new DetectedFace(box, detection.Score, score, landmarks, pose);
+        var face = new DetectedFace(box, confidence, score, landmarks, pose);
         timings?.Add(ref timings.Postprocess, ref t0);
         return face;
     }

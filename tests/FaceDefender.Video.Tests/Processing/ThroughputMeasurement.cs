@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars.GroundTruth;
+using FaceDefender.Video.Processing;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using Xunit.Abstractions;
+
+namespace FaceDefender.Video.Tests.Processing;
+
+/// <summary>
+/// Per-frame cost at 1280 x 720 (no codec): tracking against full detection, and the whole pipeline in frames per second.
+/// A measurement, not a test: it runs only with FACEDEFENDER_VIDEO_THROUGHPUT=1 (docs/video.md gives the command), since
+/// unit tests make no timing assertions.
+/// </summary>
+public sealed class ThroughputMeasurement(PipelineFixture fixture, ITestOutputHelper output) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public async Task Measure_throughput_at_720p()
+    {
+        if (Environment.GetEnvironmentVariable("FACEDEFENDER_VIDEO_THROUGHPUT") != "1")
+        {
+            return;
+        }
+
+        using GroundTruthRender r = GroundTruthFaceRenderer.Render(KitClips.Scene(8) with { ImageSize = 720, Scale = 0.8f });
+        using var frame = new Image<Rgb24>(1280, 720, new Rgb24(100, 100, 100));
+        frame.Mutate(x => x.DrawImage(r.Image, new Point(280, 0), 1f));
+
+        FaceDetection first = fixture.Detector.Detect(frame);
+        first.Status.Should().Be(FaceDetectionStatus.Found);
+        const int n = 40;
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++)
+        {
+            fixture.Detector.Detect(frame);
+        }
+
+        double detectMs = sw.Elapsed.TotalMilliseconds / n;
+        sw.Restart();
+        for (int i = 0; i < n; i++)
+        {
+            fixture.Detector.Track(frame, first.Face!.Landmarks);
+        }
+
+        double trackMs = sw.Elapsed.TotalMilliseconds / n;
+        output.WriteLine($"1280x720: full detection {detectMs:F1} ms/frame, tracking {trackMs:F1} ms/frame");
+
+        const int frames = 120;
+        var producers = Enumerable.Range(0, frames).Select(_ => (Func<Image<Rgb24>>)(() => frame.Clone())).ToList();
+        foreach ((string name, VideoDeidentificationOptions options) in new[]
+        {
+            ("1024 output, measurements", VideoDeidentificationOptions.Default),
+            ("512 output, measurements", new VideoDeidentificationOptions(outputSize: 512)),
+            ("512 output, no measurements", new VideoDeidentificationOptions(outputSize: 512, measurements: false)),
+        })
+        {
+            using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars);
+            await using var source = new InMemorySource(new VideoInfo(1280, 720, new FrameRate(30, 1), frames, null, null, null, 0, false, false), producers);
+            var sink = new RecordingSink(keep: false);
+            sw.Restart();
+            VideoDeidentificationReport report = await pipeline.DeidentifyAsync(source, sink, options);
+            output.WriteLine($"pipeline ({name}): {frames / sw.Elapsed.TotalSeconds:F1} frames/s over {frames} frames ({report.FullDetections} full detections, {report.FailedFrames.Count} failed)");
+            sink.Written.Should().Be(frames);
+        }
+    }
+}
