@@ -43,7 +43,7 @@ namespace FaceDefender.Video.Processing;
 /// without a light at the camera no eye is ever marked covered.</para>
 /// <para>Thread-safe: one instance can process several videos at once.</para>
 /// </remarks>
-public sealed class VideoDeidentifier : IDisposable
+public sealed partial class VideoDeidentifier : IDisposable
 {
     private readonly MediaPipeLandmarkDetector _detector;
     private readonly bool _ownsDetector;
