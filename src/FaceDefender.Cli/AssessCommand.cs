@@ -13,12 +13,13 @@ internal static class AssessCommand
 
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "A JPEG/PNG photo, or a folder searched recursively." };
+        var input = new Argument<string>("input") { Description = "A JPEG/PNG photo, a folder searched recursively for photos, or a video (recognised by its content; needs FFmpeg): its measurements over time." };
+        var plot = new Option<string?>("--plot") { Description = "For a video: also write the plot of MRD1, blinks and the Hirschberg deviation over time to this SVG file." };
         var json = new Option<bool>("--json") { Description = "Write every measurement, finding and quality flag as one JSON document on stdout (see docs/cli.md)." };
         var csv = new Option<bool>("--csv") { Description = "Write them as CSV on stdout, one row per photo and measure and unit (see docs/cli.md)." };
-        var cmd = new Command("assess", "Measure the eye region (iris-to-canthus, fissure, MRD1/MRD2, decentration, pose) and report findings against the default reference standard.")
+        var cmd = new Command("assess", "Measure the eye region (iris-to-canthus, fissure, MRD1/MRD2, decentration, pose) and report findings against the default reference standard; for a video, the measurements over time, blinks and cover-uncover events.")
         {
-            input, json, csv,
+            input, json, csv, plot,
         };
         cmd.SetAction((pr, ct) =>
         {
@@ -29,7 +30,20 @@ internal static class AssessCommand
                 return Task.FromResult(Program.Usage);
             }
 
-            return Task.FromResult(Run(pr.GetValue(input)!, Console.Out, Console.Error, asJson ? AssessFormat.Json : asCsv ? AssessFormat.Csv : AssessFormat.Text, ct));
+            AssessFormat format = asJson ? AssessFormat.Json : asCsv ? AssessFormat.Csv : AssessFormat.Text;
+            string path = pr.GetValue(input)!;
+            if (File.Exists(path) && MediaSniffer.IsVideo(path))
+            {
+                return Task.FromResult(AssessVideo.Run(path, Path.GetFileName(path), Console.Out, Console.Error, format, pr.GetValue(plot), !Console.IsErrorRedirected, ct));
+            }
+
+            if (pr.GetValue(plot) is not null)
+            {
+                Console.Error.WriteLine("error: --plot is for a video; the input is not one.");
+                return Task.FromResult(Program.Usage);
+            }
+
+            return Task.FromResult(Run(path, Console.Out, Console.Error, format, ct));
         });
         return cmd;
     }

@@ -8,6 +8,8 @@ using FaceDefender.Avatars;
 using FaceDefender.Decoding;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
+using FaceDefender.Video.IO;
+using FaceDefender.Video.Processing;
 
 namespace FaceDefender.Cli;
 
@@ -124,7 +126,8 @@ internal static class BatchRunner
         }
         else if (Directory.Exists(input))
         {
-            InputWalker.Listing listing = InputWalker.Walk(input, outputFull, extensions, settings.FollowSymlinks);
+            // Photos by their extension, videos by their content (whatever their names).
+            InputWalker.Listing listing = InputWalker.Walk(input, outputFull, extensions, settings.FollowSymlinks, MediaSniffer.IsVideo);
             files = listing.Files;
             problems = listing.Problems;
         }
@@ -146,6 +149,15 @@ internal static class BatchRunner
 
         // Output names are fixed before any work: unique (case-insensitively too), so no photo can take another's output.
         string[] targets = settings.NameMapFile is null ? OutputNames(files.Select(f => f.Relative).ToList()) : OpaqueNames(files.Select(f => f.Relative).ToList(), settings.Key);
+        bool[] isVideo = files.Select(f => MediaSniffer.IsVideo(f.Source)).ToArray();
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (isVideo[i])
+            {
+                targets[i] = targets[i][..^".png".Length] + ".mp4"; // NAME.deid.mp4: the same unique stem
+            }
+        }
+
         // Names come from the whole listing (above), so a worker names its part exactly as a single run would.
         List<(string Source, string Relative)> allFiles = files;
         string[] allTargets = targets;
@@ -155,6 +167,8 @@ internal static class BatchRunner
             indices = indices.Where(i => BatchShard.Of(files[i].Relative, shard.Count) == shard.Index).ToArray();
             files = indices.Select(i => allFiles[i]).ToList();
             targets = indices.Select(i => allTargets[i]).ToArray();
+            bool[] allIsVideo = isVideo;
+            isVideo = indices.Select(i => allIsVideo[i]).ToArray();
             stderr.WriteLine($"note: shard {shard.Index}/{shard.Count}: {files.Count} of {allFiles.Count} inputs.");
         }
 
@@ -191,7 +205,8 @@ internal static class BatchRunner
                 WriteNameMap(mapFile, allFiles, allTargets);
             }
 
-            RunPhotos(detector, avatars, files, targets, rows, outputFull, info, options, settings, stderr, cancellationToken);
+            RunPhotos(detector, avatars, files, targets, isVideo, rows, outputFull, info, options, settings, stderr, cancellationToken);
+            RunVideos(detector, avatars, files, targets, isVideo, rows, outputFull, info, options, settings, stderr, cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -205,7 +220,9 @@ internal static class BatchRunner
 
         bool written = WriteReportsSomewhere(outputFull, rows, settings.Shard, indices, allFiles.Count, stdout, stderr);
         int ok = rows.Count(r => r.Status is "Success" or "Skipped");
-        stdout.WriteLine($"{ok} of {rows.Length} photos de-identified or already done.");
+        int videoCount = isVideo.Count(v => v);
+        string what = videoCount == 0 ? "photos" : $"inputs ({videoCount} video{(videoCount == 1 ? "" : "s")})";
+        stdout.WriteLine($"{ok} of {rows.Length} {what} de-identified or already done.");
         if (!written || cancellationToken.IsCancellationRequested)
         {
             return Program.RunFailed;
@@ -227,16 +244,26 @@ internal static class BatchRunner
         return set;
     }
 
-    private static void RunPhotos(ILandmarkDetector detector, IAvatarProvider avatars, List<(string Source, string Relative)> files, string[] targets, ReportRow[] rows,
-        string outputFull, PatientInfo info, DeidentificationOptions options, BatchSettings settings, TextWriter stderr, CancellationToken cancellationToken)
+    private static void RunPhotos(ILandmarkDetector detector, IAvatarProvider avatars, List<(string Source, string Relative)> files, string[] targets, bool[] isVideo,
+        ReportRow[] rows, string outputFull, PatientInfo info, DeidentificationOptions options, BatchSettings settings, TextWriter stderr, CancellationToken cancellationToken)
     {
-        int done = 0;
+        int done = 0, photos = isVideo.Count(v => !v);
+        if (photos == 0)
+        {
+            return;
+        }
+
         using var pipeline = new FaceDeidentifier(detector, avatars, options: options);
         var bar = settings.ProgressBar ? new ProgressReporter(stderr, "de-identifying", bar: true) : null;
         try
         {
             Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel, CancellationToken = cancellationToken }, i =>
             {
+                if (isVideo[i])
+                {
+                    return; // after the photos, one at a time (a video uses every core itself)
+                }
+
                 (string source, string relative) = files[i];
                 string target = Path.Combine(outputFull, targets[i]);
                 string shown = Shown(relative, settings);
@@ -260,7 +287,7 @@ internal static class BatchRunner
                 int n = Interlocked.Increment(ref done);
                 if (bar is null)
                 {
-                    stderr.WriteLine($"[{n}/{files.Count}] {row.Status,-16} {shown}");
+                    stderr.WriteLine($"[{n}/{photos}] {row.Status,-16} {shown}");
                 }
                 else
                 {
@@ -269,7 +296,7 @@ internal static class BatchRunner
                         bar.Message($"{row.Status,-16} {shown}: {row.Message}");
                     }
 
-                    bar.Report(n, files.Count);
+                    bar.Report(n, photos);
                 }
             });
         }
@@ -279,6 +306,81 @@ internal static class BatchRunner
         }
 
         bar?.Finish();
+    }
+
+    private static void RunVideos(MediaPipeLandmarkDetector detector, IAvatarProvider avatars, List<(string Source, string Relative)> files, string[] targets, bool[] isVideo,
+        ReportRow[] rows, string outputFull, PatientInfo info, DeidentificationOptions options, BatchSettings settings, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (!isVideo.Any(v => v))
+        {
+            return;
+        }
+
+        using var videos = new VideoDeidentifier(detector, avatars);
+        var fileOptions = new VideoFileOptions
+        {
+            Processing = new VideoDeidentificationOptions(deidentification: options, patient: info),
+            Write = new VideoWriteOptions { Overwrite = settings.Overwrite },
+        };
+        for (int i = 0; i < files.Count; i++)
+        {
+            if (!isVideo[i])
+            {
+                continue;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            (string source, string relative) = files[i];
+            string target = Path.Combine(outputFull, targets[i]);
+            string shown = Shown(relative, settings);
+            var progress = new ProgressReporter(stderr, $"video {shown}", settings.ProgressBar);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            ReportRow row;
+            try
+            {
+                settings.BeforePhoto?.Invoke(source);
+                if (!settings.Overwrite && File.Exists(target))
+                {
+                    row = new ReportRow(shown, "Skipped", "Output exists (use --overwrite to redo).", targets[i], null, 0, null);
+                }
+                else
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    VideoFileResult r = videos.DeidentifyFileAsync(source, target, fileOptions,
+                        new FrameProgress(p => progress.Report(p.FramesWritten, (int)Math.Min(int.MaxValue, p.TotalFrames ?? 0))), cancellationToken)
+                        .GetAwaiter().GetResult();
+                    progress.Finish();
+                    string? warnings = r.Report is { FailedFrames.Count: > 0 } report ? $"FailedFrames={report.FailedFrames.Count}" : null;
+                    row = new ReportRow(shown, r.Succeeded ? "Success" : r.Status.ToString(), r.Message.Replace(source, shown, StringComparison.Ordinal),
+                        r.Succeeded ? targets[i] : null, r.Report?.Avatar.Id, clock.Elapsed.TotalMilliseconds,
+                        r.Status == VideoFileStatus.InputEndedEarly ? Join(warnings, "InputEndedEarly") : warnings);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                row = new ReportRow(shown, "NotProcessed", "The run was cancelled.", null, null, 0, null);
+            }
+            catch (Exception e)
+            {
+                // A bug or an environment failure on this video: its row says so, and the batch goes on.
+                row = new ReportRow(shown, "Error", $"{e.GetType().Name}: {Scrub(e.Message, files, source, outputFull)}", null, null, 0, null);
+            }
+
+            rows[i] = row;
+            stderr.WriteLine($"[video] {row.Status,-16} {shown}{(row.Status is "Success" or "Skipped" ? "" : ": " + row.Message)}");
+        }
+
+        static string Join(string? a, string b) => a is null ? b : $"{a}, {b}";
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread.</summary>
+    private sealed class FrameProgress(Action<VideoProgress> report) : IProgress<VideoProgress>
+    {
+        public void Report(VideoProgress value) => report(value);
     }
 
     private static void FillNotProcessed(ReportRow[] rows, List<(string Source, string Relative)> files, BatchSettings settings, string why)

@@ -2,14 +2,15 @@ namespace FaceDefender.Cli;
 
 /// <summary>
 /// Lists the photos of a folder tree for a batch: no directory symbolic links unless asked (then each real folder once, so
-/// loops end), the output folder left out when it lies inside the input, and only names with a photo extension.
+/// loops end), the output folder left out when it lies inside the input, and only names with a photo extension or, when a
+/// content test is given, files it accepts (videos, whatever their names).
 /// Unreadable sub-folders are reported, not fatal. Order is ordinal by relative path, so runs are reproducible.
 /// </summary>
 internal static class InputWalker
 {
     public sealed record Listing(List<(string Source, string Relative)> Files, List<string> Problems);
 
-    public static Listing Walk(string root, string? excludeFolder, IReadOnlyCollection<string> extensions, bool followSymlinks)
+    public static Listing Walk(string root, string? excludeFolder, IReadOnlyCollection<string> extensions, bool followSymlinks, Func<string, bool>? alsoInclude = null)
     {
         root = Path.GetFullPath(root);
         string? exclude = excludeFolder is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(excludeFolder));
@@ -64,7 +65,8 @@ internal static class InputWalker
 
                     pending.Push(full);
                 }
-                else if (extensions.Contains(Path.GetExtension(entry.Name).ToLowerInvariant()))
+                else if (extensions.Contains(Path.GetExtension(entry.Name).ToLowerInvariant())
+                    || (alsoInclude is not null && entry is FileInfo && alsoInclude(entry.FullName)))
                 {
                     files.Add((entry.FullName, Path.GetRelativePath(root, entry.FullName)));
                 }
