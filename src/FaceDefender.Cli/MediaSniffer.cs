@@ -1,9 +1,12 @@
+using FaceDefender.Decoding;
+
 namespace FaceDefender.Cli;
 
 /// <summary>
 /// Tells videos from everything else by their first bytes, not their names: MP4/MOV/M4V/3GP (an ISO base media box
-/// such as <c>ftyp</c> at offset 4), Matroska/WebM (the EBML signature), AVI (RIFF ... AVI). A file that cannot be read is
-/// not a video (it goes down the photo path, which reports it as unreadable).
+/// such as <c>ftyp</c> at offset 4), Matroska/WebM (the EBML signature), AVI (RIFF ... AVI). A file that cannot be read, and
+/// anything that is not a regular file (a FIFO is never opened blocking), is not a video (it goes down the photo path,
+/// which reports it as unreadable).
 /// </summary>
 internal static class MediaSniffer
 {
@@ -15,7 +18,7 @@ internal static class MediaSniffer
         Span<byte> head = stackalloc byte[12];
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            using FileStream stream = RegularFile.OpenRead(path);
             int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             return IsVideo(head[..n]);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using FaceDefender.Decoding;
 using FFMpegCore;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -88,6 +89,10 @@ public sealed class FfmpegVideoSource : IVideoFrameSource
             if (!file.Exists)
             {
                 return new VideoOpenResult(VideoOpenStatus.NotFound, $"There is no file at '{path}'.");
+            }
+
+            using (RegularFile.OpenRead(file.FullName))
+            {
             }
 
             if (file.Length == 0)

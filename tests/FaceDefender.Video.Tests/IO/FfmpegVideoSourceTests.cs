@@ -142,6 +142,24 @@ public sealed class FfmpegVideoSourceTests(FfmpegFixture ff)
         (await FfmpegVideoSource.OpenAsync(new MemoryStream())).Status.Should().Be(VideoOpenStatus.Empty);
     }
 
+    [Fact]
+    public async Task A_fifo_named_like_a_video_is_refused_without_blocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var fifo = ff.PathFor("camera.mp4");
+        System.Diagnostics.Process.Start("mkfifo", [fifo])!.WaitForExit();
+        Task<VideoOpenResult> open = FfmpegVideoSource.OpenAsync(fifo);
+        Task first = await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(60)));
+        first.Should().BeSameAs(open, "a FIFO without a writer must not block the probe");
+        VideoOpenResult result = await open;
+        result.Status.Should().Be(VideoOpenStatus.Unreadable);
+        result.Message.Should().Contain("not a regular file");
+    }
+
     [Theory]
     [InlineData("cut.mp4")]
     [InlineData("cut.mkv")]
