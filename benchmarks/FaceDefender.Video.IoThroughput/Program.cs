@@ -1,13 +1,33 @@
-// Decode-only and encode-only throughput of the FFmpeg video I/O layer (docs/video.md, "Reading and writing video").
+// Decode-only and encode-only throughput of the FFmpeg video I/O layer, and the whole file pipeline end to end
+// (docs/video.md, "Throughput").
 // Usage: dotnet run -c Release --project benchmarks/FaceDefender.Video.IoThroughput [-- frames [preset ...]]
-// Generates a 1280x720 H.264 clip with ffmpeg (testsrc2) in a temporary folder, then times
+//        dotnet run -c Release --project benchmarks/FaceDefender.Video.IoThroughput -- e2e [seconds ...] [--size 1024|512]
+// The first form generates a 1280x720 H.264 clip with ffmpeg (testsrc2) in a temporary folder, then times
 //   decode: FfmpegVideoSource reading every frame into one reused image;
 //   encode: FfmpegVideoSink writing that many frames (30 decoded frames, cycled) with each preset, and FFV1.
+// The second renders a ground-truth kit face moving on a 1280x720 frame (10 s at 30 frames/s, H.264), loops it to each
+// length asked for (default 10 and 60 s), and de-identifies each into H.264 with VideoDeidentifier.DeidentifyFileAsync
+// in a child process of its own, printing frames per second, decode and encode included, and the child's peak memory.
 using System.Diagnostics;
+using System.Globalization;
+using FaceDefender.Abstractions;
+using FaceDefender.Avatars.GroundTruth;
 using FaceDefender.Video;
 using FaceDefender.Video.IO;
+using FaceDefender.Video.Processing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+if (args.Length >= 3 && args[0] == "run-one")
+{
+    return await EndToEnd.RunOneAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+}
+
+if (args.Length >= 1 && args[0] == "e2e")
+{
+    return await EndToEnd.RunAsync(args[1..]);
+}
 
 int frames = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 300;
 var presets = args.Length > 1 ? args[1..] : ["ultrafast", "superfast", "veryfast", "faster", "medium"];
@@ -71,4 +91,133 @@ try
 finally
 {
     Directory.Delete(folder, recursive: true);
+}
+
+return 0;
+
+/// <summary>The end-to-end measurement: a moving kit face in, de-identified H.264 out.</summary>
+internal static class EndToEnd
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int size = 1024;
+        var seconds = new List<int>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--size")
+            {
+                size = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                seconds.Add(int.Parse(args[i], CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (seconds.Count == 0)
+        {
+            seconds.AddRange([10, 60]);
+        }
+
+        string folder = Path.Combine(Path.GetTempPath(), "fd-video-e2e-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string clip = Path.Combine(folder, "face-10s.mp4");
+            await WriteFaceClipAsync(clip, 300);
+            Console.WriteLine($"{Environment.ProcessorCount} logical CPUs; a kit face moving on 1280x720, H.264; output {size} x {size}");
+            foreach (int s in seconds)
+            {
+                string input = clip;
+                if (s != 10)
+                {
+                    input = Path.Combine(folder, $"face-{s}s.mp4");
+                    Ffmpeg("-stream_loop", ((s + 9) / 10 - 1).ToString(CultureInfo.InvariantCulture), "-i", clip, "-c", "copy",
+                        "-frames:v", (s * 30).ToString(CultureInfo.InvariantCulture), input);
+                }
+
+                string self = Environment.ProcessPath!;
+                var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+                if (Path.GetFileNameWithoutExtension(self) is "dotnet")
+                {
+                    start.ArgumentList.Add(typeof(EndToEnd).Assembly.Location);
+                }
+
+                foreach (string a in new[] { "run-one", input, size.ToString(CultureInfo.InvariantCulture) })
+                {
+                    start.ArgumentList.Add(a);
+                }
+
+                using Process child = Process.Start(start)!;
+                string result = await child.StandardOutput.ReadToEndAsync();
+                await child.WaitForExitAsync();
+                Console.WriteLine($"{s,4} s of video: {result.Trim()}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> RunOneAsync(string input, int size)
+    {
+        string output = Path.Combine(Path.GetDirectoryName(input)!, Path.GetFileNameWithoutExtension(input) + ".deid.mp4");
+        using var video = new VideoDeidentifier();
+        var options = new VideoFileOptions
+        {
+            Processing = new VideoDeidentificationOptions(outputSize: size),
+            Write = new VideoWriteOptions { Overwrite = true },
+        };
+        var sw = Stopwatch.StartNew();
+        VideoFileResult result = await video.DeidentifyFileAsync(input, output, options);
+        sw.Stop();
+        if (result.Status != VideoFileStatus.Success)
+        {
+            Console.WriteLine($"{result.Status}: {result.Message}");
+            return 1;
+        }
+
+        int n = result.Report!.FrameCount;
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{n} frames in {sw.Elapsed.TotalSeconds:F1} s = {n / sw.Elapsed.TotalSeconds:F1} frames/s ({result.Report.FailedFrames.Count} failed, {result.Report.FullDetections} full detections); peak working set {self.PeakWorkingSet64 / (1024 * 1024)} MiB; CPU in this process {self.TotalProcessorTime.TotalSeconds:F1} s"));
+        return 0;
+    }
+
+    private static async Task WriteFaceClipAsync(string path, int frames)
+    {
+        using GroundTruthRender render = GroundTruthFaceRenderer.Render(new GroundTruthScene
+        {
+            ImageSize = 720,
+            Scale = 0.8f,
+            Identity = 8,
+            Sex = AvatarSex.Female,
+            CameraLight = CameraLight.Default,
+        });
+        using var frame = new Image<Rgb24>(1280, 720);
+        await using var sink = FfmpegVideoSink.Create(path, 1280, 720, new FrameRate(30, 1), new VideoWriteOptions { Overwrite = true });
+        for (int i = 0; i < frames; i++)
+        {
+            // A slow sway: ±40 px sideways over 4 s, ±10 px up and down over 3 s.
+            int dx = (int)Math.Round(40 * Math.Sin(2 * Math.PI * i / 120.0));
+            int dy = (int)Math.Round(10 * Math.Sin(2 * Math.PI * i / 90.0));
+            frame.Mutate(x => x.BackgroundColor(new Rgb24(100, 100, 100)).DrawImage(render.Image, new Point(280 + dx, dy), 1f));
+            await sink.WriteAsync(frame);
+        }
+
+        await sink.CompleteAsync();
+    }
+
+    private static void Ffmpeg(params string[] args)
+    {
+        using Process p = Process.Start("ffmpeg", ["-hide_banner", "-v", "error", "-y", .. args])!;
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException("ffmpeg failed: " + string.Join(' ', args));
+        }
+    }
 }

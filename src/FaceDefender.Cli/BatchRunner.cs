@@ -148,7 +148,7 @@ internal static class BatchRunner
         }
 
         // Output names are fixed before any work: unique (case-insensitively too), so no photo can take another's output.
-        string[] targets = settings.NameMapFile is null ? OutputNames(files.Select(f => f.Relative).ToList()) : OpaqueNames(files.Select(f => f.Relative).ToList(), settings.Key);
+        string[] targets = settings.NameMapFile is null ? BatchNaming.OutputNames(files.Select(f => f.Relative).ToList()) : OpaqueNames(files.Select(f => f.Relative).ToList(), settings.Key);
         bool[] isVideo = files.Select(f => MediaSniffer.IsVideo(f.Source)).ToArray();
         for (int i = 0; i < targets.Length; i++)
         {
@@ -247,62 +247,57 @@ internal static class BatchRunner
     private static void RunPhotos(ILandmarkDetector detector, IAvatarProvider avatars, List<(string Source, string Relative)> files, string[] targets, bool[] isVideo,
         ReportRow[] rows, string outputFull, PatientInfo info, DeidentificationOptions options, BatchSettings settings, TextWriter stderr, CancellationToken cancellationToken)
     {
-        int done = 0, photos = isVideo.Count(v => !v);
-        if (photos == 0)
+        if (isVideo.All(v => v))
         {
             return;
         }
 
         using var pipeline = new FaceDeidentifier(detector, avatars, options: options);
         var bar = settings.ProgressBar ? new ProgressReporter(stderr, "de-identifying", bar: true) : null;
-        try
+        int[] photoIndex = Enumerable.Range(0, files.Count).Where(i => !isVideo[i]).ToArray();
+        var items = photoIndex.Select(i => new BatchItem(files[i].Source, Path.Combine(outputFull, targets[i]))).ToList();
+        var batchOptions = new BatchOptions { Overwrite = settings.Overwrite, MaxDegreeOfParallelism = settings.Parallel, Patient = info, BeforeItem = settings.BeforePhoto };
+        var byItem = new Dictionary<BatchItem, int>(ReferenceEqualityComparer.Instance);
+        for (int k = 0; k < items.Count; k++)
         {
-            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel, CancellationToken = cancellationToken }, i =>
-            {
-                if (isVideo[i])
-                {
-                    return; // after the photos, one at a time (a video uses every core itself)
-                }
-
-                (string source, string relative) = files[i];
-                string target = Path.Combine(outputFull, targets[i]);
-                string shown = Shown(relative, settings);
-                ReportRow row;
-                try
-                {
-                    settings.BeforePhoto?.Invoke(source);
-                    row = OnePhoto(pipeline, source, target, shown, targets[i], info, settings.Overwrite, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    row = new ReportRow(shown, "NotProcessed", "The run was cancelled.", null, null, 0, null);
-                }
-                catch (Exception e)
-                {
-                    // A bug or an environment failure on this photo: its row says so, and the batch goes on.
-                    row = new ReportRow(shown, "Error", $"{e.GetType().Name}: {Scrub(e.Message, files, source, outputFull)}", null, null, 0, null);
-                }
-
-                rows[i] = row;
-                int n = Interlocked.Increment(ref done);
-                if (bar is null)
-                {
-                    stderr.WriteLine($"[{n}/{photos}] {row.Status,-16} {shown}");
-                }
-                else
-                {
-                    if (row.Status is not ("Success" or "Skipped"))
-                    {
-                        bar.Message($"{row.Status,-16} {shown}: {row.Message}");
-                    }
-
-                    bar.Report(n, photos);
-                }
-            });
+            byItem[items[k]] = photoIndex[k];
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        ReportRow Row(BatchItemResult r)
         {
-            FillNotProcessed(rows, files, settings, "The run was cancelled before this photo.");
+            int i = byItem[r.Item];
+            string shown = Shown(files[i].Relative, settings);
+            return r.Outcome switch
+            {
+                BatchOutcome.Done or BatchOutcome.Failed => new ReportRow(shown, r.Status!.Value.ToString(), r.Message.Replace(files[i].Source, shown, StringComparison.Ordinal),
+                    r.Outcome == BatchOutcome.Done ? targets[i] : null, r.AvatarId, r.TotalMs, r.Warnings == DeidentificationWarnings.None ? null : r.Warnings.ToString()),
+                BatchOutcome.Skipped => new ReportRow(shown, "Skipped", "Output exists (use --overwrite to redo).", targets[i], null, 0, null),
+                BatchOutcome.Error => new ReportRow(shown, "Error", Scrub(r.Message, files, files[i].Source, outputFull), null, null, 0, null),
+                _ => new ReportRow(shown, "NotProcessed", "The run was cancelled before this photo was done.", null, null, 0, null),
+            };
+        }
+
+        var progress = new SynchronousProgress<BatchProgress>(p =>
+        {
+            ReportRow row = Row(p.Latest);
+            if (bar is null)
+            {
+                stderr.WriteLine($"[{p.Completed}/{p.Total}] {row.Status,-16} {row.File}");
+            }
+            else
+            {
+                if (row.Status is not ("Success" or "Skipped"))
+                {
+                    bar.Message($"{row.Status,-16} {row.File}: {row.Message}");
+                }
+
+                bar.Report(p.Completed, p.Total);
+            }
+        });
+        BatchResult result = new BatchDeidentifier(pipeline).RunAsync(items, batchOptions, progress, cancellationToken).GetAwaiter().GetResult();
+        foreach (BatchItemResult r in result.Items)
+        {
+            rows[byItem[r.Item]] = Row(r);
         }
 
         bar?.Finish();
@@ -351,7 +346,7 @@ internal static class BatchRunner
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     VideoFileResult r = videos.DeidentifyFileAsync(source, target, fileOptions,
-                        new FrameProgress(p => progress.Report(p.FramesWritten, (int)Math.Min(int.MaxValue, p.TotalFrames ?? 0))), cancellationToken)
+                        new SynchronousProgress<VideoProgress>(p => progress.Report(p.FramesWritten, (int)Math.Min(int.MaxValue, p.TotalFrames ?? 0))), cancellationToken)
                         .GetAwaiter().GetResult();
                     progress.Finish();
                     string? warnings = r.Report is { FailedFrames.Count: > 0 } report ? $"FailedFrames={report.FailedFrames.Count}" : null;
@@ -378,9 +373,10 @@ internal static class BatchRunner
     }
 
     /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread.</summary>
-    private sealed class FrameProgress(Action<VideoProgress> report) : IProgress<VideoProgress>
+    /// <summary>Reports on the calling thread, at once (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(VideoProgress value) => report(value);
+        public void Report(T value) => report(value);
     }
 
     private static void FillNotProcessed(ReportRow[] rows, List<(string Source, string Relative)> files, BatchSettings settings, string why)
@@ -391,89 +387,11 @@ internal static class BatchRunner
         }
     }
 
-    private static ReportRow OnePhoto(FaceDeidentifier pipeline, string source, string target, string shown, string relativeTarget, PatientInfo info, bool overwrite,
-        CancellationToken cancellationToken)
-    {
-        if (!overwrite && File.Exists(target))
-        {
-            return new ReportRow(shown, "Skipped", "Output exists (use --overwrite to redo).", relativeTarget, null, 0, null);
-        }
-
-        using DeidentificationResult r = pipeline.Deidentify(source, info, cancellationToken);
-        string message = r.Message.Replace(source, shown, StringComparison.Ordinal);
-        if (r.Succeeded)
-        {
-            r.SavePng(target, overwrite);
-        }
-
-        string? warnings = r.Warnings == DeidentificationWarnings.None ? null : r.Warnings.ToString();
-        return new ReportRow(shown, r.Status.ToString(), message, r.Succeeded ? relativeTarget : null, r.Avatar?.Id, r.Timings.TotalMs, warnings);
-    }
-
-    /// <summary>
-    /// <c>NAME.deid.png</c> beside the input's relative folder; inputs whose names collide (<c>a.jpg</c> and <c>a.png</c>, or
-    /// names equal but for case) keep their extension (<c>a.jpg.deid.png</c>), and a number is added if that still collides.
-    /// Names too long for the file system are shortened with a hash.
-    /// </summary>
-    internal static string[] OutputNames(IReadOnlyList<string> relatives)
-    {
-        string Plain(string rel) => Path.ChangeExtension(rel, null) + ".deid.png";
-        var groups = relatives.Select((r, i) => (i, name: Plain(r))).GroupBy(x => x.name, StringComparer.OrdinalIgnoreCase).ToList();
-        var names = new string[relatives.Count];
-        foreach (var g in groups)
-        {
-            bool collide = g.Count() > 1;
-            foreach ((int i, string name) in g)
-            {
-                names[i] = Fit(collide ? relatives[i] + ".deid.png" : name);
-            }
-        }
-
-        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < names.Length; i++)
-        {
-            string candidate = names[i];
-            for (int k = 2; !taken.Add(candidate); k++)
-            {
-                candidate = Fit(Path.ChangeExtension(names[i], null)[..^".deid".Length] + $"-{k}.deid.png");
-            }
-
-            names[i] = candidate;
-        }
-
-        return names;
-    }
-
     /// <summary>Keyed-hash names (<c>&lt;20 hex&gt;.deid.png</c>, flat): they reveal nothing of the input names.</summary>
     internal static string[] OpaqueNames(IReadOnlyList<string> relatives, byte[]? key)
     {
         byte[] k = key ?? AvatarPseudonym.DefaultKey.ToArray();
         return relatives.Select(r => Convert.ToHexStringLower(HMACSHA256.HashData(k, Encoding.UTF8.GetBytes("output-name\n" + r)))[..20] + ".deid.png").ToArray();
-    }
-
-    private static string Fit(string relative)
-    {
-        // Keep each path component within 255 UTF-8 bytes.
-        string dir = Path.GetDirectoryName(relative) ?? string.Empty;
-        string file = Path.GetFileName(relative);
-        if (Encoding.UTF8.GetByteCount(file) <= 255)
-        {
-            return relative;
-        }
-
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(file)))[..12];
-        var sb = new StringBuilder();
-        foreach (Rune r in file.EnumerateRunes())
-        {
-            if (Encoding.UTF8.GetByteCount(sb.ToString()) + r.Utf8SequenceLength > 200)
-            {
-                break;
-            }
-
-            sb.Append(r.ToString());
-        }
-
-        return Path.Combine(dir, $"{sb}~{hash}.deid.png");
     }
 
     private static string Shown(string relative, BatchSettings settings) =>
