@@ -19,7 +19,7 @@ namespace FaceDefender.Imaging;
 /// <para>All methods are thread-safe and allocate nothing on the managed heap beyond small pooled row tables.
 /// Source and destination must not overlap.</para>
 /// </remarks>
-public static class AffineWarp
+internal static class AffineWarp
 {
     private const int InterBits = 5;
     private const int InterScale = 1 << InterBits;

@@ -18,7 +18,7 @@ namespace FaceDefender.Imaging;
 /// instead of blended, and not touched at all when the destination is that buffer; runs of them are scanned 64 pixels
 /// a step, the background copied in the same pass. Thread-safe.</para>
 /// </remarks>
-public static class AlphaBlend
+internal static class AlphaBlend
 {
     private const int MaskOne = 1 << 14;
 

@@ -40,7 +40,7 @@ public enum ColorTransferMode
 /// Gaussian blur. Where G(warped) ≤ 1 it is raised by 128 first, so dark areas never divide by ~0.
 /// </summary>
 /// <remarks>Thread-safe. Scratch buffers come from <see cref="ArrayPool{T}.Shared"/>.</remarks>
-public static class ColorTransfer
+internal static class ColorTransfer
 {
     /// <summary>
     /// Computes the corrected image inside the bounding box of the mask's non-zero pixels

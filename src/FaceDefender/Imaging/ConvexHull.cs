@@ -3,7 +3,7 @@ using System.Numerics;
 namespace FaceDefender.Imaging;
 
 /// <summary>Convex hulls of point sets (Andrew's monotone chain, O(n log n)).</summary>
-public static class ConvexHull
+internal static class ConvexHull
 {
     /// <summary>Computes the convex hull, counter-clockwise in a y-up frame (clockwise on screen), without repeated points.</summary>
     /// <param name="points">At least one point; all coordinates finite.</param>

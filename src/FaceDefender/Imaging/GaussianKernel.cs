@@ -2,7 +2,7 @@ namespace FaceDefender.Imaging;
 
 /// <summary>A normalised, symmetric, truncated 1-D Gaussian kernel.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>
-public sealed class GaussianKernel
+internal sealed class GaussianKernel
 {
     private readonly float[] _weights;
     private readonly int[] _fixedHalf;

@@ -9,7 +9,7 @@ namespace FaceDefender.Imaging;
 /// the caller disposes; inputs are never modified. For in-place use inside <c>Mutate</c>, see
 /// <see cref="Processors.FaceDefenderProcessingExtensions"/>.
 /// </summary>
-public static class ImageKernels
+internal static class ImageKernels
 {
     /// <summary>Warps <paramref name="source"/> into a new image of <paramref name="size"/> (bilinear, inverse mapping).</summary>
     /// <param name="source">The image to warp.</param>

@@ -16,7 +16,7 @@ namespace FaceDefender.Imaging;
 /// error can reach a few grey levels. Below σ = 8 the exact blur runs instead.</para>
 /// <para>Thread-safe; scratch memory comes from <see cref="ArrayPool{T}.Shared"/>.</para>
 /// </remarks>
-public static class LargeSigmaGaussianBlur
+internal static class LargeSigmaGaussianBlur
 {
     /// <summary>Sigma below which the exact separable blur is used.</summary>
     public const float ExactBelowSigma = 8f;

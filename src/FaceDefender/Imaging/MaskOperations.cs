@@ -5,7 +5,7 @@ namespace FaceDefender.Imaging;
 
 /// <summary>Operations on float masks (values 0 to 1, row-major, one value a pixel).</summary>
 /// <remarks>Thread-safe.</remarks>
-public static class MaskOperations
+internal static class MaskOperations
 {
     /// <summary>Union of two masks: <paramref name="destination"/>[i] = max(<paramref name="other"/>[i], <paramref name="destination"/>[i]).</summary>
     /// <param name="other">The mask to merge in.</param>

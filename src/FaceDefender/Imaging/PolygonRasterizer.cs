@@ -7,7 +7,7 @@ namespace FaceDefender.Imaging;
 /// <see cref="SubScanlines"/> lines per pixel vertically, with the non-zero winding rule.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public static class PolygonRasterizer
+internal static class PolygonRasterizer
 {
     /// <summary>Vertical samples per pixel row.</summary>
     public const int SubScanlines = 8;

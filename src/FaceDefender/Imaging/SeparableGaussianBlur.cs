@@ -21,7 +21,7 @@ namespace FaceDefender.Imaging;
 /// All methods are thread-safe. Source and destination may be the same buffer only for float
 /// planes blurred without a region: otherwise they must not overlap.
 /// </remarks>
-public static class SeparableGaussianBlur
+internal static class SeparableGaussianBlur
 {
     /// <summary>Blurs an interleaved RGB image (3 bytes a pixel, rows contiguous), bit-exact with OpenCV's 8-bit <c>GaussianBlur</c>.</summary>
     /// <param name="source">Source pixels, width x height x 3 bytes.</param>

@@ -39,7 +39,7 @@ public readonly record struct SimilarityTransform(double Scale, double Rotation,
 
 /// <summary>Least-squares transforms from point correspondences.</summary>
 /// <remarks>Thread-safe; all arithmetic in double precision.</remarks>
-public static class TransformEstimation
+internal static class TransformEstimation
 {
     /// <summary>
     /// The similarity transform mapping <paramref name="source"/> onto <paramref name="destination"/> in the

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace FaceDefender.Pipeline;
 
 /// <summary>Writes files atomically: to a temporary file in the destination folder, then renamed into place.</summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     /// <summary>Prefix of the temporary files (hidden on Unix): <c>.fdtmp-</c>, then 32 hex digits and <c>.tmp</c>.</summary>
     public const string TemporaryPrefix = ".fdtmp-";

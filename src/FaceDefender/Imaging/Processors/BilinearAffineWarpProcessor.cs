@@ -7,7 +7,7 @@ namespace FaceDefender.Imaging.Processors;
 /// Bilinear affine warp (<see cref="AffineWarp"/>) as an ImageSharp processor that keeps the image size;
 /// use <see cref="ImageKernels.Warp"/> for a different output size.
 /// </summary>
-public sealed class BilinearAffineWarpProcessor : Rgb24KernelProcessor
+internal sealed class BilinearAffineWarpProcessor : Rgb24KernelProcessor
 {
     /// <summary>Creates the processor; a NaN or singular matrix throws here, before any pixel is touched.</summary>
     /// <param name="sourceToDestination">Forward transform.</param>

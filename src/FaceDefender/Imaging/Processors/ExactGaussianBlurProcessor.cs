@@ -3,7 +3,7 @@ using SixLabors.ImageSharp;
 namespace FaceDefender.Imaging.Processors;
 
 /// <summary>Exact separable Gaussian blur (<see cref="SeparableGaussianBlur"/>) as an ImageSharp processor.</summary>
-public sealed class ExactGaussianBlurProcessor : Rgb24KernelProcessor
+internal sealed class ExactGaussianBlurProcessor : Rgb24KernelProcessor
 {
     /// <summary>Creates the processor; the kernel is built and validated here.</summary>
     /// <param name="sigma">Sigma in pixels, greater than 0.</param>

@@ -8,7 +8,7 @@ namespace FaceDefender.Imaging.Processors;
 /// FaceDefender's kernels as <c>image.Mutate(ctx =&gt; ...)</c> verbs. Names differ from ImageSharp's own
 /// (<c>GaussianBlur</c>, <c>Transform</c>) so both can be used side by side.
 /// </summary>
-public static class FaceDefenderProcessingExtensions
+internal static class FaceDefenderProcessingExtensions
 {
     /// <summary>Exact separable Gaussian blur with radius ceil(3σ).</summary>
     /// <param name="source">The processing context.</param>

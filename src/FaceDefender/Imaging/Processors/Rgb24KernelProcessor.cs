@@ -10,7 +10,7 @@ namespace FaceDefender.Imaging.Processors;
 /// object is validated on construction; the pixel work runs on contiguous RGB bytes (other pixel types
 /// are converted to Rgb24 and back).
 /// </summary>
-public abstract class Rgb24KernelProcessor : IImageProcessor
+internal abstract class Rgb24KernelProcessor : IImageProcessor
 {
     /// <summary>Runs the kernel on interleaved RGB bytes of the whole frame.</summary>
     /// <param name="source">A copy of the frame's pixels.</param>
