@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceDefender.Avatars.GroundTruth;
 using FaceDefender.Fusion;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
@@ -316,6 +317,28 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
         report.FailedFrames.Select(f => f.Reason).Should().Equal(Enumerable.Repeat(FrameFailureReason.NoFace, 4));
         sink.Frames.Should().HaveCount(4).And.OnlyContain(f => f.SequenceEqual(avatar));
         sink.Width.Should().Be(256);
+    }
+
+    [Fact]
+    public async Task Frames_turned_beyond_the_pose_limit_are_the_avatar_alone_and_the_frames_around_them_are_fused()
+    {
+        // 10 frontal frames, 8 turned 30 degrees (the default limit is 20; the kit renders up to 30), 10 frontal again.
+        GroundTruthScene front = KitClips.Scene(3);
+        GroundTruthScene turned = front with { YawDegrees = 30 };
+        var frames = Enumerable.Range(0, 28).Select(i => KitClips.Frame(i is >= 10 and < 18 ? turned : front, 7000 + (ulong)i)).ToList();
+        var options = new VideoDeidentificationOptions(outputSize: 256, measurements: false);
+        using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars);
+        var sink = new RecordingSink();
+        await using var source = new InMemorySource(new VideoInfo(KitClips.Size, KitClips.Size, new FrameRate(30, 1), 28, null, null, null, 0, false, false), frames);
+        VideoDeidentificationReport report = await pipeline.DeidentifyAsync(source, sink, options);
+
+        report.FailedFrames.Select(f => f.Frame).Should().Equal(Enumerable.Range(10, 8), "exactly the turned frames fail closed");
+        report.FailedFrames.Count(f => f.Reason == FrameFailureReason.PoseOutOfRange).Should().BeGreaterThanOrEqualTo(6, "a 30 degree turn is read as beyond the limit");
+        Rgb24[] avatar = fixture.AvatarFrame(report, options);
+        for (int i = 0; i < 28; i++)
+        {
+            sink.Frames[i].SequenceEqual(avatar).Should().Be(i is >= 10 and < 18, $"frame {i} is {(i is >= 10 and < 18 ? "the avatar alone" : "fused")}");
+        }
     }
 
     [Fact]
