@@ -138,6 +138,7 @@ internal static class EndToEnd
 
                 string self = Environment.ProcessPath!;
                 var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+                start.Environment["FD_E2E_MEMORY_TRACE"] = Environment.GetEnvironmentVariable("FD_E2E_MEMORY_TRACE") ?? "0";
                 if (Path.GetFileNameWithoutExtension(self) is "dotnet")
                 {
                     start.ArgumentList.Add(typeof(EndToEnd).Assembly.Location);
@@ -172,8 +173,22 @@ internal static class EndToEnd
             Write = new VideoWriteOptions { Overwrite = true },
         };
         var sw = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        bool trace = Environment.GetEnvironmentVariable("FD_E2E_MEMORY_TRACE") == "1";
+        Task sampler = Task.Run(async () =>
+        {
+            while (trace && !sampling.IsCancellationRequested)
+            {
+                using var p = Process.GetCurrentProcess();
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{sw.Elapsed.TotalSeconds,6:F0} s: working set {p.WorkingSet64 >> 20} MiB, GC heap {GC.GetGCMemoryInfo().HeapSizeBytes >> 20} MiB, managed live {GC.GetTotalMemory(false) >> 20} MiB, gen2 collections {GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB"));
+                await Task.Delay(5000, sampling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        });
         VideoFileResult result = await video.DeidentifyFileAsync(input, output, options);
         sw.Stop();
+        await sampling.CancelAsync();
+        await sampler;
         if (result.Status != VideoFileStatus.Success)
         {
             Console.WriteLine($"{result.Status}: {result.Message}");
