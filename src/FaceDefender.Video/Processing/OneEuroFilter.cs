@@ -13,8 +13,8 @@ namespace FaceDefender.Video.Processing;
 /// <para>Units: <see cref="Beta"/> is per unit of speed (value units per second), so its meaning depends on the units of
 /// the values. <see cref="VideoDeidentifier"/> feeds landmark positions in inter-pupillary distances (IPD) of the first
 /// frame of a track, so the defaults below mean the same at every face size.</para>
-/// <para>Defaults: <see cref="DefaultMinCutoffHz"/> 1.5 Hz (at 30 frames/s α = 0.24 at rest: frame-to-frame jitter of a
-/// still face drops about 3-fold; the lag of a slow drift is τ ≈ 0.1 s), <see cref="DefaultBeta"/> 10 per IPD/s (a blink moves
+/// <para>Defaults: <see cref="DefaultMinCutoffHz"/> 2.5 Hz (at 30 frames/s α = 0.34 at rest: frame-to-frame jitter of a
+/// still face drops about 2.5-fold, and the lag of a slow drift is τ = 1 / (2π × 2.5 Hz) = 64 ms, under two frames), <see cref="DefaultBeta"/> 10 per IPD/s (a blink moves
 /// the lid at roughly 2-4 IPD/s, which raises the cutoff to 20-40 Hz: α above 0.8, under one frame of lag, so blinks keep
 /// their onset frame), <see cref="DefaultDerivativeCutoffHz"/> 1 Hz (the value of the original paper).</para>
 /// <para>Not thread-safe: one instance filters one sequence.</para>
@@ -22,7 +22,7 @@ namespace FaceDefender.Video.Processing;
 public sealed class OneEuroFilter
 {
     /// <summary>Default minimum cutoff frequency, Hz.</summary>
-    public const double DefaultMinCutoffHz = 1.5;
+    public const double DefaultMinCutoffHz = 2.5;
 
     /// <summary>Default speed coefficient, per unit of speed (in IPD per second for landmark positions).</summary>
     public const double DefaultBeta = 10;
