@@ -83,7 +83,7 @@ public class AuditThroughputBenchmarks
         }
 
         _embedder = new DlibFaceEmbedder();
-        _methods = PrivacyAudit.StandardMethods(new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 256)));
+        _methods = PrivacyAudit.StandardMethods(new ProceduralAvatarProvider(new ProceduralAvatarOptions { IdentitiesPerGroup = 64, CacheCapacity = 256 }));
     }
 
     private readonly List<double> _cpuPerPhoto = [];
@@ -110,7 +110,7 @@ public class AuditThroughputBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Photos, Description = "audit, per photo")]
-    public PrivacyAuditReport Audit() => PrivacyAudit.Run(_samples, _methods, _embedder, new PrivacyAuditOptions(maxDegreeOfParallelism: Parallel));
+    public PrivacyAuditReport Audit() => PrivacyAudit.Run(_samples, _methods, _embedder, new PrivacyAuditOptions { MaxDegreeOfParallelism = Parallel });
 
     private static string FacesFolder()
     {

@@ -50,8 +50,8 @@ public class FusionBenchmarks
         }
 
         _avatar = new ProceduralAvatarProvider().Select(new AvatarQuery(AvatarSex.Female, 40, SkinTone.Light));
-        _options = new FusionOptions(Roi);
-        _pipeline = new FaceDeidentifier(options: new DeidentificationOptions(_options));
+        _options = new FusionOptions { Roi = Roi };
+        _pipeline = new FaceDeidentifier(options: new DeidentificationOptions { Fusion = _options });
         WriteInputs();
     }
 

@@ -169,7 +169,7 @@ internal static class EndToEnd
         using var video = new VideoDeidentifier();
         var options = new VideoFileOptions
         {
-            Processing = new VideoDeidentificationOptions(outputSize: size),
+            Processing = new VideoDeidentificationOptions { OutputSize = size },
             Write = new VideoWriteOptions { Overwrite = true },
         };
         var sw = Stopwatch.StartNew();

@@ -33,7 +33,7 @@ internal static class AssessVideo
             using var pipeline = new VideoDeidentifier();
             var progress = new ProgressReporter(stderr, $"assessing {shown}", progressBar);
             // The smallest output: the frames are discarded, only the measurements are kept.
-            var options = new VideoDeidentificationOptions(outputSize: 128, measurements: true);
+            var options = new VideoDeidentificationOptions { OutputSize = 128, Measurements = true };
             report = pipeline.DeidentifyAsync(source, new DiscardingSink(), options,
                 new FrameProgress(p => progress.Report(p.FramesWritten, (int)Math.Min(int.MaxValue, p.TotalFrames ?? 0))), cancellationToken).GetAwaiter().GetResult();
             progress.Finish();

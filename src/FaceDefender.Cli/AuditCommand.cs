@@ -163,8 +163,8 @@ public static class AuditCommand
             : embedderKind == "faceres" ? FaceResModel.Load()
             : embedderKind == "geometry" ? new EyeGeometryEmbedder()
             : new DlibFaceEmbedder();
-        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 256));
-        var options = new PrivacyAuditOptions(maxDegreeOfParallelism: parallel, periocular: periocular, sameToolAttack: sameTool);
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions { IdentitiesPerGroup = 64, CacheCapacity = 256 });
+        var options = new PrivacyAuditOptions { MaxDegreeOfParallelism = parallel, Periocular = periocular, SameToolAttack = sameTool };
         Directory.CreateDirectory(outputDir);
         PrivacyAuditReport report = AuditAndWrite(samples, avatars, embedder, options, outputDir, "privacy-audit", "auditing", progressBar, stdout, stderr);
         PrivacyAuditReport? geometry = null;

@@ -235,7 +235,7 @@ internal static class BatchRunner
     {
         if (settings.AvatarFolder is null)
         {
-            return new ProceduralAvatarProvider(new ProceduralAvatarOptions(settings.Key));
+            return new ProceduralAvatarProvider(settings.Key is null ? ProceduralAvatarOptions.Default : new ProceduralAvatarOptions { PseudonymHmacKey = settings.Key });
         }
 
         // Validate the whole set (manifest, files, one face each) before touching any photo.
@@ -314,7 +314,7 @@ internal static class BatchRunner
         using var videos = new VideoDeidentifier(detector, avatars);
         var fileOptions = new VideoFileOptions
         {
-            Processing = new VideoDeidentificationOptions(deidentification: options, patient: info),
+            Processing = new VideoDeidentificationOptions { Deidentification = options, Patient = info },
             Write = new VideoWriteOptions { Overwrite = settings.Overwrite },
         };
         for (int i = 0; i < files.Count; i++)

@@ -115,8 +115,7 @@ public static class Program
 
             MemoryBudget budget = memory is { } mb ? new MemoryBudget(mb * 1024L * 1024) : MemoryBudget.ForThisMachine();
             var info = new PatientInfo(pr.GetValue(sex), ageYears, pr.GetValue(skin), pr.GetValue(pseudonym));
-            var options = new DeidentificationOptions(new FusionOptions(pr.GetValue(roi)),
-                decoding: ImageDecodingOptions.Default with { AllowedFormats = allowed }, memoryBudget: budget);
+            var options = new DeidentificationOptions { Fusion = new FusionOptions { Roi = pr.GetValue(roi) }, Decoding = ImageDecodingOptions.Default with { AllowedFormats = allowed }, MemoryBudget = budget };
             var settings = new BatchSettings
             {
                 Overwrite = pr.GetValue(overwrite), Parallel = pr.GetValue(parallel), AvatarFolder = pr.GetValue(avatarSet), ProgressBar = !Console.IsErrorRedirected,

@@ -35,7 +35,7 @@ public sealed class FusionProtection : IProtectionMethod
         ArgumentNullException.ThrowIfNull(avatars);
         _avatars = avatars;
         _fuser = fuser ?? new PeriocularFaceFuser();
-        _options = new FusionOptions(roi);
+        _options = new FusionOptions { Roi = roi };
         _sex = sex;
         _age = ageYears;
         _skinTone = skinTone;

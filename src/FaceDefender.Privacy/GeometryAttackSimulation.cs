@@ -283,76 +283,60 @@ public static class GeometryAttackSimulation
     }
 }
 
-/// <summary>Options of <see cref="GeometryAttackSimulation"/>. Immutable; validated on construction.</summary>
-public sealed class GeometryAttackSimulationOptions
+/// <summary>Options of <see cref="GeometryAttackSimulation"/>. Immutable; each value is checked when it is set.</summary>
+public sealed record GeometryAttackSimulationOptions
 {
-    /// <summary>Creates options; every argument is optional.</summary>
-    /// <param name="seed">Seed of the population and visits (default 1): the same seed and options give the same report.</param>
-    /// <param name="gallerySizes">Gallery sizes (people), each 2 .. 100,000; default 10, 100 and 1,000.</param>
-    /// <param name="precisions">Precisions of the protected probe; default exact, the default precision, 1 mm and 2 mm steps.</param>
-    /// <param name="probesPerGallerySize">About this many probes per gallery size (trials = this / size, at least
-    /// <paramref name="minimumTrials"/>); 10 .. 10,000,000, default 20,000.</param>
-    /// <param name="minimumTrials">Fewest independent galleries per size (2 .. 100,000; default 20).</param>
-    /// <param name="reliability">Test-retest intraclass correlation of the measures without a published noise, 0.5 .. 0.999 (default 0.9).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A value outside its range.</exception>
-    /// <exception cref="ArgumentException">No gallery size or no precision, or a null precision.</exception>
-    public GeometryAttackSimulationOptions(int seed = 1, IEnumerable<int>? gallerySizes = null, IEnumerable<GeometryPrecision>? precisions = null,
-        int probesPerGallerySize = 20_000, int minimumTrials = 20, double reliability = 0.9)
-    {
-        GallerySizes = [.. gallerySizes ?? [10, 100, 1000]];
-        Precisions = [.. precisions ?? DefaultPrecisions];
-        if (GallerySizes.IsEmpty || GallerySizes.Any(s => s < 2 || s > 100_000))
-        {
-            throw new ArgumentOutOfRangeException(nameof(gallerySizes), "Give at least one gallery size, each between 2 and 100,000.");
-        }
-
-        if (Precisions.IsEmpty || Precisions.Any(p => p is null))
-        {
-            throw new ArgumentException("Give at least one precision and no null.", nameof(precisions));
-        }
-
-        if (probesPerGallerySize < 10 || probesPerGallerySize > 10_000_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(probesPerGallerySize), probesPerGallerySize, "Must be between 10 and 10,000,000.");
-        }
-
-        if (minimumTrials < 2 || minimumTrials > 100_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(minimumTrials), minimumTrials, "Must be between 2 and 100,000.");
-        }
-
-        if (!(reliability >= 0.5 && reliability <= 0.999))
-        {
-            throw new ArgumentOutOfRangeException(nameof(reliability), reliability, "Must be between 0.5 and 0.999.");
-        }
-
-        Seed = seed;
-        ProbesPerGallerySize = probesPerGallerySize;
-        MinimumTrials = minimumTrials;
-        Reliability = reliability;
-    }
-
     /// <summary>The default precisions: exact, <see cref="GeometryPrecision.Default"/>, and every step 1 mm / 2 PD / 2 deg / 2 mm and 2 mm / 5 PD / 5 deg / 5 mm.</summary>
     public static ImmutableArray<GeometryPrecision> DefaultPrecisions { get; } =
         [GeometryPrecision.Exact, GeometryPrecision.Default, new GeometryPrecision(1, 2, 2, 2), new GeometryPrecision(2, 5, 5, 5)];
 
-    /// <summary>The seed.</summary>
-    public int Seed { get; }
+    /// <summary>Seed of the population and visits (default 1): the same seed and options give the same report.</summary>
+    public int Seed { get; init; } = 1;
 
-    /// <summary>The gallery sizes.</summary>
-    public ImmutableArray<int> GallerySizes { get; }
+    /// <summary>Gallery sizes (people), one or more, each 2 .. 100,000; default 10, 100 and 1,000.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No size, or a size outside 2 .. 100,000.</exception>
+    public ImmutableArray<int> GallerySizes
+    {
+        get;
+        init => field = !value.IsDefaultOrEmpty && value.All(s => s is >= 2 and <= 100_000)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(GallerySizes), "Give at least one gallery size, each between 2 and 100,000.");
+    } = [10, 100, 1000];
 
-    /// <summary>The precisions of the protected probe.</summary>
-    public ImmutableArray<GeometryPrecision> Precisions { get; }
+    /// <summary>Precisions of the protected probe, one or more; default <see cref="DefaultPrecisions"/>.</summary>
+    /// <exception cref="ArgumentException">No precision, or a null one.</exception>
+    public ImmutableArray<GeometryPrecision> Precisions
+    {
+        get;
+        init => field = !value.IsDefaultOrEmpty && value.All(p => p is not null)
+            ? value
+            : throw new ArgumentException("Give at least one precision and no null.", nameof(Precisions));
+    } = DefaultPrecisions;
 
-    /// <summary>About how many probes per gallery size.</summary>
-    public int ProbesPerGallerySize { get; }
+    /// <summary>About this many probes per gallery size (trials = this / size, at least <see cref="MinimumTrials"/>);
+    /// 10 .. 10,000,000, default 20,000.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 10 .. 10,000,000.</exception>
+    public int ProbesPerGallerySize
+    {
+        get;
+        init => field = value is >= 10 and <= 10_000_000 ? value : throw new ArgumentOutOfRangeException(nameof(ProbesPerGallerySize), value, "Must be between 10 and 10,000,000.");
+    } = 20_000;
 
-    /// <summary>Fewest independent galleries per size.</summary>
-    public int MinimumTrials { get; }
+    /// <summary>Fewest independent galleries per size, 2 .. 100,000; default 20.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 2 .. 100,000.</exception>
+    public int MinimumTrials
+    {
+        get;
+        init => field = value is >= 2 and <= 100_000 ? value : throw new ArgumentOutOfRangeException(nameof(MinimumTrials), value, "Must be between 2 and 100,000.");
+    } = 20;
 
-    /// <summary>Test-retest intraclass correlation of the measures without a published noise.</summary>
-    public double Reliability { get; }
+    /// <summary>Test-retest intraclass correlation of the measures without a published noise, 0.5 .. 0.999; default 0.9.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 0.5 .. 0.999.</exception>
+    public double Reliability
+    {
+        get;
+        init => field = value >= 0.5 && value <= 0.999 ? value : throw new ArgumentOutOfRangeException(nameof(Reliability), value, "Must be between 0.5 and 0.999.");
+    } = 0.9;
 }
 
 /// <summary>One simulated measure.</summary>

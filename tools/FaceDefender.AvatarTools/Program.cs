@@ -93,7 +93,7 @@ public static class Program
 
     private static void Strip(string path, AvatarSex sex, SkinTone tone, int[] ages, int size, int identity)
     {
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(cacheCapacity: 1));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { CacheCapacity = 1 });
         using var sheet = new Image<Rgb24>(ages.Length * size, size, new Rgb24(255, 255, 255));
         for (int i = 0; i < ages.Length; i++)
         {
@@ -122,8 +122,8 @@ public static class Program
         var fuser = new FaceDefender.Fusion.PeriocularFaceFuser();
         (Image<Rgb24> normalised, FaceLandmarks normLm, _) = FaceDefender.Fusion.FaceNormalizer.Normalize(image, face.Landmarks);
         using (normalised)
-        using (var eyes = fuser.Fuse(image, face.Landmarks, avatar.Image, avatar.Landmarks, new FaceDefender.Fusion.FusionOptions(FaceDefender.Fusion.RoiPreset.EyesOnly)))
-        using (var geometry = fuser.Fuse(image, face.Landmarks, avatar.Image, avatar.Landmarks, new FaceDefender.Fusion.FusionOptions(FaceDefender.Fusion.RoiPreset.GeometryOnly)))
+        using (var eyes = fuser.Fuse(image, face.Landmarks, avatar.Image, avatar.Landmarks, new FaceDefender.Fusion.FusionOptions { Roi = FaceDefender.Fusion.RoiPreset.EyesOnly }))
+        using (var geometry = fuser.Fuse(image, face.Landmarks, avatar.Image, avatar.Landmarks, new FaceDefender.Fusion.FusionOptions { Roi = FaceDefender.Fusion.RoiPreset.GeometryOnly }))
         {
             Rectangle Strip(FaceLandmarks l)
             {
@@ -157,7 +157,7 @@ public static class Program
     private static int Quality(int identities)
     {
         using var detector = new MediaPipeLandmarkDetector();
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(cacheCapacity: 1));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { CacheCapacity = 1 });
         double minScore = 1, maxEyeMean = 0, maxEyeMax = 0, maxAll = 0;
         int failures = 0, count = 0;
         Console.WriteLine("| avatar | faces | score | eye-region mean | eye-region max (landmark) | all 468 mean |");

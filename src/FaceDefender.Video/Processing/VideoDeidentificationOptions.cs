@@ -3,104 +3,104 @@ using FaceDefender.Pipeline;
 
 namespace FaceDefender.Video.Processing;
 
-/// <summary>Options of <see cref="VideoDeidentifier"/>. Immutable; validated on construction.</summary>
-public sealed class VideoDeidentificationOptions
+/// <summary>Options of <see cref="VideoDeidentifier"/>. Immutable; each value is checked when it is set.</summary>
+public sealed record VideoDeidentificationOptions
 {
     /// <summary>The defaults.</summary>
     public static VideoDeidentificationOptions Default { get; } = new();
 
-    /// <summary>Creates options; every argument is optional.</summary>
-    /// <param name="deidentification">The still pipeline's options the video shares: fusion preset (every preset, geometry-only
-    /// included), pose limits, default avatar sex and age. Default <see cref="DeidentificationOptions.Default"/>. Its eye-opening
-    /// checks are not applied to video: a closed eye (a blink) is clinical content, not a failure.</param>
-    /// <param name="patient">What the record says about the patient (sex, age, skin tone, pseudonym) for the one avatar of the
-    /// video; null for none. Without a skin tone it is read from the first usable frame.</param>
-    /// <param name="outputSize">Side of the square output frames: 1024 (the avatar canvas, default) or a smaller divisor of
-    /// it (512, 256 or 128), reached by averaging whole blocks of pixels (2x2, 4x4, 8x8).</param>
-    /// <param name="detectionInterval">Full face detection at least every this many frames (default 15, half a second at
-    /// 30 frames/s); between them the landmarks are tracked from the previous frame. A lost face is detected again at once.
-    /// 1 detects every frame.</param>
-    /// <param name="smoothing">Whether landmarks are smoothed over time (default true).</param>
-    /// <param name="minCutoffHz">One Euro minimum cutoff (see <see cref="OneEuroFilter"/>).</param>
-    /// <param name="beta">One Euro speed coefficient, per IPD/s.</param>
-    /// <param name="derivativeCutoffHz">One Euro derivative cutoff.</param>
-    /// <param name="measurements">Whether eye measurements are taken on every frame (default true).</param>
-    /// <param name="blinkThreshold">A frame is part of a blink when the fissure height is below this fraction of the
-    /// baseline (default 0.5; see <see cref="BlinkDetector"/>).</param>
-    /// <param name="channelCapacity">Frames held between two stages (read, landmarks, fusion, write); default 4. Memory is
-    /// bounded by about 3 x capacity frames.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A value outside its range.</exception>
-    public VideoDeidentificationOptions(
-        DeidentificationOptions? deidentification = null,
-        PatientInfo? patient = null,
-        int outputSize = Avatar.CanvasSize,
-        int detectionInterval = 15,
-        bool smoothing = true,
-        double minCutoffHz = OneEuroFilter.DefaultMinCutoffHz,
-        double beta = OneEuroFilter.DefaultBeta,
-        double derivativeCutoffHz = OneEuroFilter.DefaultDerivativeCutoffHz,
-        bool measurements = true,
-        double blinkThreshold = BlinkDetector.DefaultThreshold,
-        int channelCapacity = 4)
+    /// <summary>The still pipeline's options the video shares: fusion preset (every preset, geometry-only included), pose
+    /// limits, default avatar sex and age. Default <see cref="DeidentificationOptions.Default"/>. Its eye-opening checks are
+    /// not applied to video: a closed eye (a blink) is clinical content, not a failure.</summary>
+    public DeidentificationOptions Deidentification
     {
-        if (outputSize is not (1024 or 512 or 256 or 128))
-        {
-            throw new ArgumentOutOfRangeException(nameof(outputSize), outputSize, "The output side is 1024 (the avatar canvas) or 512, 256 or 128.");
-        }
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Deidentification));
+    } = DeidentificationOptions.Default;
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(detectionInterval, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(detectionInterval, 1000);
-        OneEuroFilter.CheckParameters(minCutoffHz, beta, derivativeCutoffHz);
-        if (!(blinkThreshold > 0 && blinkThreshold < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(blinkThreshold), blinkThreshold, "The blink threshold is a fraction of the baseline fissure height in (0, 1).");
-        }
+    /// <summary>What the record says about the patient (sex, age, skin tone, pseudonym) for the one avatar of the video;
+    /// default none. Without a skin tone it is read from the first usable frame.</summary>
+    public PatientInfo Patient
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Patient));
+    } = new();
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(channelCapacity, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(channelCapacity, 64);
-        Deidentification = deidentification ?? DeidentificationOptions.Default;
-        Patient = patient ?? new PatientInfo();
-        OutputSize = outputSize;
-        DetectionInterval = detectionInterval;
-        Smoothing = smoothing;
-        MinCutoffHz = minCutoffHz;
-        Beta = beta;
-        DerivativeCutoffHz = derivativeCutoffHz;
-        Measurements = measurements;
-        BlinkThreshold = blinkThreshold;
-        ChannelCapacity = channelCapacity;
-    }
+    /// <summary>Side of the square output frames: 1024 (the avatar canvas, default) or a smaller divisor of it (512, 256 or
+    /// 128), reached by averaging whole blocks of pixels (2x2, 4x4, 8x8).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Another size.</exception>
+    public int OutputSize
+    {
+        get;
+        init => field = value is 1024 or 512 or 256 or 128
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(OutputSize), value, "The output side is 1024 (the avatar canvas) or 512, 256 or 128.");
+    } = Avatar.CanvasSize;
 
-    /// <summary>The still pipeline's options (fusion, pose limits, avatar defaults).</summary>
-    public DeidentificationOptions Deidentification { get; }
+    /// <summary>Full face detection at least every this many frames, 1 to 1000 (default 15, half a second at 30 frames/s);
+    /// between them the landmarks are tracked from the previous frame. A lost face is detected again at once. 1 detects
+    /// every frame.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 1 to 1000.</exception>
+    public int DetectionInterval
+    {
+        get;
+        init => field = value is >= 1 and <= 1000 ? value : throw new ArgumentOutOfRangeException(nameof(DetectionInterval), value, "Must be between 1 and 1000 frames.");
+    } = 15;
 
-    /// <summary>What the record says about the patient.</summary>
-    public PatientInfo Patient { get; }
+    /// <summary>Whether landmarks are smoothed over time (default true).</summary>
+    public bool Smoothing { get; init; } = true;
 
-    /// <summary>Side of the square output frames.</summary>
-    public int OutputSize { get; }
+    /// <summary>One Euro minimum cutoff, Hz, positive (see <see cref="OneEuroFilter"/>); default
+    /// <see cref="OneEuroFilter.DefaultMinCutoffHz"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and finite.</exception>
+    public double MinCutoffHz
+    {
+        get;
+        init => field = value > 0 && double.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MinCutoffHz), value, "The minimum cutoff is a positive, finite frequency in Hz.");
+    } = OneEuroFilter.DefaultMinCutoffHz;
 
-    /// <summary>Full detection at least every this many frames.</summary>
-    public int DetectionInterval { get; }
+    /// <summary>One Euro speed coefficient, per IPD/s, 0 or positive; default <see cref="OneEuroFilter.DefaultBeta"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative or not finite.</exception>
+    public double Beta
+    {
+        get;
+        init => field = value >= 0 && double.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Beta), value, "Beta is 0 or a positive, finite number.");
+    } = OneEuroFilter.DefaultBeta;
 
-    /// <summary>Whether landmarks are smoothed over time.</summary>
-    public bool Smoothing { get; }
+    /// <summary>One Euro derivative cutoff, Hz, positive; default <see cref="OneEuroFilter.DefaultDerivativeCutoffHz"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and finite.</exception>
+    public double DerivativeCutoffHz
+    {
+        get;
+        init => field = value > 0 && double.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(DerivativeCutoffHz), value, "The derivative cutoff is a positive, finite frequency in Hz.");
+    } = OneEuroFilter.DefaultDerivativeCutoffHz;
 
-    /// <summary>One Euro minimum cutoff, Hz.</summary>
-    public double MinCutoffHz { get; }
+    /// <summary>Whether eye measurements are taken on every frame (default true).</summary>
+    public bool Measurements { get; init; } = true;
 
-    /// <summary>One Euro speed coefficient, per IPD/s.</summary>
-    public double Beta { get; }
+    /// <summary>A frame is part of a blink when the fissure height is below this fraction of the baseline, in (0, 1)
+    /// (default 0.5; see <see cref="BlinkDetector"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside (0, 1).</exception>
+    public double BlinkThreshold
+    {
+        get;
+        init => field = value > 0 && value < 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(BlinkThreshold), value, "The blink threshold is a fraction of the baseline fissure height in (0, 1).");
+    } = BlinkDetector.DefaultThreshold;
 
-    /// <summary>One Euro derivative cutoff, Hz.</summary>
-    public double DerivativeCutoffHz { get; }
-
-    /// <summary>Whether eye measurements are taken on every frame.</summary>
-    public bool Measurements { get; }
-
-    /// <summary>Blink threshold as a fraction of the baseline fissure height.</summary>
-    public double BlinkThreshold { get; }
-
-    /// <summary>Frames held between two stages.</summary>
-    public int ChannelCapacity { get; }
+    /// <summary>Frames held between two stages (read, landmarks, fusion, write), 1 to 64; default 4. Memory is bounded by
+    /// about 3 x capacity frames.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 1 to 64.</exception>
+    public int ChannelCapacity
+    {
+        get;
+        init => field = value is >= 1 and <= 64 ? value : throw new ArgumentOutOfRangeException(nameof(ChannelCapacity), value, "Must be between 1 and 64.");
+    } = 4;
 }

@@ -1,41 +1,42 @@
 namespace FaceDefender.Avatars;
 
-/// <summary>Options of <see cref="ProceduralAvatarProvider"/>. Immutable; validated on construction.</summary>
-public sealed class ProceduralAvatarOptions
+/// <summary>Options of <see cref="ProceduralAvatarProvider"/>. Immutable; each value is checked when it is set.</summary>
+public sealed record ProceduralAvatarOptions
 {
     /// <summary>Default options: the documented default key, 8 identities per group, 32 cached avatars.</summary>
     public static ProceduralAvatarOptions Default { get; } = new();
 
-    /// <summary>Creates options.</summary>
-    /// <param name="pseudonymHmacKey">
-    /// Secret HMAC key for pseudonyms (copied); null uses <see cref="AvatarPseudonym.DefaultKey"/>.
-    /// </param>
-    /// <param name="identitiesPerGroup">How many different synthetic identities each (sex, age, tone) group offers to pseudonyms, 1 to 64. Default 8.</param>
-    /// <param name="cacheCapacity">How many rendered avatars (about 3 MB each) to keep in memory, 1 to 1024. Default 32.</param>
+    /// <summary>The secret HMAC key for pseudonyms; default <see cref="AvatarPseudonym.DefaultKey"/>. The value set is
+    /// copied, and reading returns a copy.</summary>
     /// <exception cref="ArgumentException">An empty key.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A count outside its range.</exception>
-    public ProceduralAvatarOptions(byte[]? pseudonymHmacKey = null, int identitiesPerGroup = 8, int cacheCapacity = 32)
+    public byte[] PseudonymHmacKey
     {
-        if (pseudonymHmacKey is { Length: 0 })
+        get => (byte[])field.Clone();
+        init
         {
-            throw new ArgumentException("The pseudonym key must not be empty; pass null for the default key.", nameof(pseudonymHmacKey));
+            ArgumentNullException.ThrowIfNull(value, nameof(PseudonymHmacKey));
+            if (value.Length == 0)
+            {
+                throw new ArgumentException("The pseudonym key must not be empty; leave it unset for the default key.", nameof(PseudonymHmacKey));
+            }
+
+            field = (byte[])value.Clone();
         }
+    } = AvatarPseudonym.DefaultKey.ToArray();
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(identitiesPerGroup, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(identitiesPerGroup, 64);
-        ArgumentOutOfRangeException.ThrowIfLessThan(cacheCapacity, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(cacheCapacity, 1024);
-        PseudonymHmacKey = pseudonymHmacKey is null ? AvatarPseudonym.DefaultKey.ToArray() : (byte[])pseudonymHmacKey.Clone();
-        IdentitiesPerGroup = identitiesPerGroup;
-        CacheCapacity = cacheCapacity;
-    }
+    /// <summary>How many different synthetic identities each (sex, age, tone) group offers to pseudonyms, 1 to 64; default 8.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 1 to 64.</exception>
+    public int IdentitiesPerGroup
+    {
+        get;
+        init => field = value is >= 1 and <= 64 ? value : throw new ArgumentOutOfRangeException(nameof(IdentitiesPerGroup), value, "Must be between 1 and 64.");
+    } = 8;
 
-    /// <summary>The HMAC key used for pseudonyms (a copy).</summary>
-    public byte[] PseudonymHmacKey { get; }
-
-    /// <summary>Synthetic identities per (sex, age bucket, tone) group.</summary>
-    public int IdentitiesPerGroup { get; }
-
-    /// <summary>Rendered avatars kept in memory.</summary>
-    public int CacheCapacity { get; }
+    /// <summary>How many rendered avatars (about 3 MB each) to keep in memory, 1 to 1024; default 32.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 1 to 1024.</exception>
+    public int CacheCapacity
+    {
+        get;
+        init => field = value is >= 1 and <= 1024 ? value : throw new ArgumentOutOfRangeException(nameof(CacheCapacity), value, "Must be between 1 and 1024.");
+    } = 32;
 }

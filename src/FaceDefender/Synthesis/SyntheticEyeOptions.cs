@@ -2,77 +2,78 @@ namespace FaceDefender.Synthesis;
 
 /// <summary>
 /// Options of the geometry-only eye synthesis (<see cref="SyntheticEyeRenderer"/>). Distances are fractions of the
-/// avatar's inter-pupil distance (IPD). Immutable; validated on construction.
+/// avatar's inter-pupil distance (IPD). Immutable; each value is checked when it is set, the pair of radii where the options are used.
 /// </summary>
-public sealed class SyntheticEyeOptions
+public sealed record SyntheticEyeOptions
 {
     /// <summary>The defaults.</summary>
     public static SyntheticEyeOptions Default { get; } = new();
 
-    /// <summary>Creates options; every argument is optional.</summary>
-    /// <param name="rigidRadiusFraction">Mesh vertices within this distance of an eye opening move all the way to the
-    /// patient's positions (default 0.04 IPD: the lid margins and the first ring of lid skin).</param>
-    /// <param name="falloffRadiusFraction">Beyond this distance the avatar is untouched (default 0.20 IPD: below the
-    /// brows); in between the displacement fades smoothly, so there is no seam.</param>
-    /// <param name="drawReflex">Draw the patient's corneal reflex (position and size only) when one was found (default true).</param>
-    /// <param name="irisTextureAmplitude">Strength of the avatar-seeded radial fibre texture of the synthetic iris, 0..0.5 (default 0.12).</param>
-    /// <param name="placement">Where each eye goes: at the patient's positions (default) or onto the avatar's eyes.</param>
-    /// <param name="precision">The clinical steps the kept geometry is rounded to before the eyes are drawn; null for
-    /// <see cref="GeometryPrecision.Default"/> (0.5 mm, 1 PD, 1 degree, IPD 1 mm); <see cref="GeometryPrecision.Exact"/> keeps it unrounded.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A value outside its documented range, or the falloff inside the rigid radius.</exception>
-    public SyntheticEyeOptions(float rigidRadiusFraction = 0.04f, float falloffRadiusFraction = 0.20f, bool drawReflex = true, float irisTextureAmplitude = 0.12f,
-        EyePlacement placement = EyePlacement.PatientPositions, GeometryPrecision? precision = null)
+    /// <summary>The clinical steps the kept geometry is rounded to before the eyes are drawn; default
+    /// <see cref="GeometryPrecision.Default"/> (0.5 mm, 1 PD, 1 degree, IPD 1 mm); <see cref="GeometryPrecision.Exact"/>
+    /// keeps it unrounded.</summary>
+    public GeometryPrecision Precision
     {
-        if (!Enum.IsDefined(placement))
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Precision));
+    } = GeometryPrecision.Default;
+
+    /// <summary>Where each eye goes: at the patient's positions (default) or onto the avatar's eyes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An undefined value.</exception>
+    public EyePlacement Placement
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Placement), value, "Unknown eye placement.");
+    } = EyePlacement.PatientPositions;
+
+    /// <summary>Mesh vertices within this distance (fraction of IPD, 0 to 0.3) of an eye opening move all the way to the
+    /// patient's positions (default 0.04: the lid margins and the first ring of lid skin).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 0 to 0.3.</exception>
+    public float RigidRadiusFraction
+    {
+        get;
+        init => field = value >= 0f && value <= 0.3f
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(RigidRadiusFraction), value, "Must be between 0 and 0.3 (a fraction of the inter-pupil distance).");
+    } = 0.04f;
+
+    /// <summary>Beyond this distance (fraction of IPD, at most 0.6, and at least 0.02 beyond the rigid radius) the avatar is
+    /// untouched (default 0.20: below the brows); in between the displacement fades smoothly, so there is no seam. The
+    /// pair is checked where the options are used.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 0 to 0.6.</exception>
+    public float FalloffRadiusFraction
+    {
+        get;
+        init => field = value > 0f && value <= 0.6f
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(FalloffRadiusFraction), value, "Must be above 0 and at most 0.6 (a fraction of the inter-pupil distance).");
+    } = 0.20f;
+
+    /// <summary>Whether the patient's corneal reflex is drawn (position and size only) when one was found (default true).</summary>
+    public bool DrawReflex { get; init; } = true;
+
+    /// <summary>Strength of the avatar-seeded radial fibre texture of the synthetic iris, 0 to 0.5 (default 0.12).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 0 to 0.5.</exception>
+    public float IrisTextureAmplitude
+    {
+        get;
+        init => field = value >= 0f && value <= 0.5f
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(IrisTextureAmplitude), value, "Must be between 0 and 0.5.");
+    } = 0.12f;
+
+    /// <summary>Checks what the setters cannot check alone: the falloff lies at least 0.02 IPD beyond the rigid radius.</summary>
+    /// <exception cref="ArgumentException">The falloff is inside or too close to the rigid radius.</exception>
+    internal SyntheticEyeOptions Validated()
+    {
+        if (!(FalloffRadiusFraction > RigidRadiusFraction + 0.02f))
         {
-            throw new ArgumentOutOfRangeException(nameof(placement), placement, "Unknown eye placement.");
+            throw new ArgumentException(
+                $"SyntheticEyeOptions.FalloffRadiusFraction ({FalloffRadiusFraction}) must exceed RigidRadiusFraction ({RigidRadiusFraction}) by at least 0.02.");
         }
 
-        if (!(rigidRadiusFraction >= 0f && rigidRadiusFraction <= 0.3f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rigidRadiusFraction), rigidRadiusFraction, "Must be between 0 and 0.3 (a fraction of the inter-pupil distance).");
-        }
-
-        if (!(falloffRadiusFraction > rigidRadiusFraction + 0.02f && falloffRadiusFraction <= 0.6f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(falloffRadiusFraction), falloffRadiusFraction,
-                $"Must exceed the rigid radius ({rigidRadiusFraction}) by at least 0.02 and be at most 0.6 (a fraction of the inter-pupil distance).");
-        }
-
-        if (!(irisTextureAmplitude >= 0f && irisTextureAmplitude <= 0.5f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(irisTextureAmplitude), irisTextureAmplitude, "Must be between 0 and 0.5.");
-        }
-
-        RigidRadiusFraction = rigidRadiusFraction;
-        FalloffRadiusFraction = falloffRadiusFraction;
-        DrawReflex = drawReflex;
-        IrisTextureAmplitude = irisTextureAmplitude;
-        Placement = placement;
-        Precision = precision ?? GeometryPrecision.Default;
+        return this;
     }
-
-    /// <summary>
-    /// The clinical steps the kept geometry is rounded to before the eyes are drawn (see <see cref="GeometryPrecision"/>).
-    /// Applied by the fusion (<c>RoiPreset.GeometryOnly</c> in <see cref="FaceDefender.Fusion.PeriocularFaceFuser"/>) to the
-    /// mapped patient geometry; <see cref="SyntheticEyeRenderer.Render"/> itself draws the target it is given.
-    /// </summary>
-    public GeometryPrecision Precision { get; }
-
-    /// <summary>Where each eye is placed.</summary>
-    public EyePlacement Placement { get; }
-
-    /// <summary>Distance (fraction of IPD) within which mesh vertices take the patient's positions exactly.</summary>
-    public float RigidRadiusFraction { get; }
-
-    /// <summary>Distance (fraction of IPD) beyond which the avatar is untouched.</summary>
-    public float FalloffRadiusFraction { get; }
-
-    /// <summary>Whether the patient's corneal reflex is drawn.</summary>
-    public bool DrawReflex { get; }
-
-    /// <summary>Strength of the synthetic iris's fibre texture.</summary>
-    public float IrisTextureAmplitude { get; }
 }
 
 /// <summary>Where the geometry-only synthesis puts each eye.</summary>

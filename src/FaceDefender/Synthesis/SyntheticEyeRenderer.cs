@@ -53,7 +53,7 @@ public static class SyntheticEyeRenderer
         ArgumentNullException.ThrowIfNull(avatar);
         ArgumentNullException.ThrowIfNull(avatarLandmarks);
         ArgumentNullException.ThrowIfNull(target);
-        options ??= SyntheticEyeOptions.Default;
+        options = (options ?? SyntheticEyeOptions.Default).Validated();
         var output = new Image<Rgb24>(avatar.Width, avatar.Height);
         try
         {

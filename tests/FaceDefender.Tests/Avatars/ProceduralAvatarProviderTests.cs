@@ -115,7 +115,7 @@ public class ProceduralAvatarProviderTests : IClassFixture<RenderedAvatarFixture
     [Fact]
     public void Pseudonym_always_gets_the_same_identity_across_ages()
     {
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(cacheCapacity: 2));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { CacheCapacity = 2 });
         using Avatar first = provider.Select(new AvatarQuery(AvatarSex.Male, 52, SkinTone.Dark, "patient-001"));
         using Avatar second = provider.Select(new AvatarQuery(AvatarSex.Male, 58, SkinTone.Dark, "patient-001"));
         first.Metadata.Id.Should().Be("procedural-male-60-dark-2", "HMAC of 'patient-001' modulo 8 is 2 (see AvatarPseudonymTests)");
@@ -149,8 +149,8 @@ public class ProceduralAvatarProviderTests : IClassFixture<RenderedAvatarFixture
         notBucket.Should().Throw<ArgumentException>().WithParameterName("ageBucket");
         var identity = () => provider.Get(AvatarSex.Male, 30, SkinTone.Light, 8);
         identity.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("identity");
-        var options = () => new ProceduralAvatarOptions(pseudonymHmacKey: []);
-        options.Should().Throw<ArgumentException>().WithParameterName("pseudonymHmacKey");
+        var options = () => new ProceduralAvatarOptions { PseudonymHmacKey = [] };
+        options.Should().Throw<ArgumentException>().WithParameterName("PseudonymHmacKey");
     }
 
     internal static Vector2 Mean(FaceLandmarks l, params int[] idx) => idx.Aggregate(Vector2.Zero, (s, i) => s + l[i]) / idx.Length;

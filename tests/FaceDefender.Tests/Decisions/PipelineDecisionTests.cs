@@ -37,7 +37,7 @@ public sealed class PipelineDecisionTests(DetectorFixture fixture, ITestOutputHe
         spy.Last.PseudonymKey.Should().Be("study-9/p-17");
 
         // Defaults fill what the record lacks; the skin tone comes from the photo.
-        var options = new DeidentificationOptions(defaultSex: AvatarSex.Male, defaultAgeYears: 33);
+        var options = new DeidentificationOptions { DefaultSex = AvatarSex.Male, DefaultAgeYears = 33 };
         using var withDefaults = new FaceDeidentifier(fixture.Detector, spy, options: options, diagnostics: FaceDeidentifier.NoDiagnostics);
         using (DeidentificationResult r = withDefaults.Deidentify(Face("astronaut.png")))
         {
@@ -112,13 +112,13 @@ public sealed class PipelineDecisionTests(DetectorFixture fixture, ITestOutputHe
         float Ratio(EyeLandmarks e) => Vector2.Distance(e.UpperLidMidpoint, e.LowerLidMidpoint) / Vector2.Distance(e.OuterCanthus, e.InnerCanthus);
         float smallest = Math.Min(Ratio(lm.RightEye), Ratio(lm.LeftEye));
         output.WriteLine($"smallest opening ratio {smallest:F4}");
-        using (var below = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions(minEyeOpening: smallest - 0.01f), diagnostics: FaceDeidentifier.NoDiagnostics))
+        using (var below = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions { MinEyeOpening = smallest - 0.01f }, diagnostics: FaceDeidentifier.NoDiagnostics))
         using (DeidentificationResult r = below.Deidentify(Face("grace_hopper.jpg")))
         {
             r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
         }
 
-        using (var above = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions(minEyeOpening: smallest + 0.01f), diagnostics: FaceDeidentifier.NoDiagnostics))
+        using (var above = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions { MinEyeOpening = smallest + 0.01f }, diagnostics: FaceDeidentifier.NoDiagnostics))
         using (DeidentificationResult r = above.Deidentify(Face("grace_hopper.jpg")))
         {
             r.Status.Should().Be(DeidentificationStatus.EyesClosed);
@@ -131,7 +131,7 @@ public sealed class PipelineDecisionTests(DetectorFixture fixture, ITestOutputHe
     [InlineData(RoiPreset.Paper)]
     public void The_mask_is_feathered_with_no_hard_seam(RoiPreset roi)
     {
-        using var pipeline = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions(new FusionOptions(roi)), diagnostics: FaceDeidentifier.NoDiagnostics);
+        using var pipeline = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions { Fusion = new FusionOptions { Roi = roi } }, diagnostics: FaceDeidentifier.NoDiagnostics);
         using DeidentificationResult r = pipeline.Deidentify(Face("astronaut.png"));
         r.Status.Should().Be(DeidentificationStatus.Success);
         float[] mask = r.Fusion!.Mask.ToArray();

@@ -33,12 +33,12 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
     }
 
     /// <summary>The fusion without the capture matching and with the colour reference over the whole blur support.</summary>
-    public static FusionOptions Before => new(captureMatching: CaptureMatching.None, colorReference: ColorReferenceRegion.BlurSupport);
+    public static FusionOptions Before => new() { CaptureMatching = CaptureMatching.None, ColorReference = ColorReferenceRegion.BlurSupport };
 
     /// <summary>The skin colour reference, with FD_CAPTURE_MATCH=1 also the avatar matched to the photo's blur and noise.</summary>
     private static FusionOptions After => Environment.GetEnvironmentVariable("FD_CAPTURE_MATCH") == "1"
-        ? new FusionOptions(captureMatching: CaptureMatching.BlurAndNoise, colorReference: ColorReferenceRegion.SurroundingSkin)
-        : new FusionOptions(colorReference: ColorReferenceRegion.SurroundingSkin);
+        ? new FusionOptions { CaptureMatching = CaptureMatching.BlurAndNoise, ColorReference = ColorReferenceRegion.SurroundingSkin }
+        : new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin };
 
     [CaptureTableFact]
     public void Full_table()
@@ -86,7 +86,7 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
     [MemberData(nameof(Subset))]
     public void The_skin_colour_reference_leaves_no_colour_rim(CaptureCase c)
     {
-        (SeamMeasures m, FusionResult r) = fixture.Harness.Run(c, new FusionOptions(colorReference: ColorReferenceRegion.SurroundingSkin));
+        (SeamMeasures m, FusionResult r) = fixture.Harness.Run(c, new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin });
         r.Dispose();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c}: sharpness {m.Sharpness:0.00}, noise {m.Noise:0.00}, ΔE2000 {m.DeltaE:0.00}"));
         // Measured ΔE2000 2.5, 2.4 and 2.2 (the colour reference over the whole blur support, eyes included: 4.0, 3.5 and 3.8).

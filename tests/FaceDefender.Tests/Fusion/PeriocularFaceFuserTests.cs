@@ -55,7 +55,7 @@ public sealed class PeriocularFaceFuserTests : IClassFixture<PeriocularFaceFuser
     {
         (Image<Rgb24> avatar, FaceLandmarks avatarLm) = FlatAvatar();
         using (avatar)
-        using (FusionResult r = new PeriocularFaceFuser().Fuse(_p.Image, _p.Landmarks, avatar, avatarLm, new FusionOptions(roi)))
+        using (FusionResult r = new PeriocularFaceFuser().Fuse(_p.Image, _p.Landmarks, avatar, avatarLm, new FusionOptions { Roi = roi }))
         {
             _output.WriteLine(FormattableString.Invariant($"{roi}: scale error {Math.Abs(r.Transform.Scale - Known.Scale):E2}, rotation error {Math.Abs(r.Transform.Rotation - Known.Rotation):E2} rad, iris 468 {Vector2.Distance(r.PatientLandmarks[468], avatarLm[468]):E2} px"));
             // Measured (all three presets): scale error 2.75e-8, rotation error 2.65e-9 rad, iris 468 1.53e-5 px; bounds 2x those
@@ -107,7 +107,7 @@ public sealed class PeriocularFaceFuserTests : IClassFixture<PeriocularFaceFuser
         {
             double Area(RoiPreset p)
             {
-                using FusionResult r = new PeriocularFaceFuser().Fuse(_p.Image, _p.Landmarks, avatar, lm, new FusionOptions(p));
+                using FusionResult r = new PeriocularFaceFuser().Fuse(_p.Image, _p.Landmarks, avatar, lm, new FusionOptions { Roi = p });
                 return r.Mask.ToArray().Sum();
             }
 
@@ -143,8 +143,8 @@ public sealed class PeriocularFaceFuserTests : IClassFixture<PeriocularFaceFuser
     {
         var fuser = new PeriocularFaceFuser();
         FluentActions.Invoking(() => fuser.Fuse(null!, _p.Landmarks, _p.Image, _p.Landmarks)).Should().Throw<ArgumentNullException>().WithParameterName("patient");
-        FluentActions.Invoking(() => new FusionOptions(featherSigmaFraction: 0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("featherSigmaFraction");
-        FluentActions.Invoking(() => new FusionOptions((RoiPreset)42)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("roi");
+        FluentActions.Invoking(() => new FusionOptions { FeatherSigmaFraction = 0 }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("FeatherSigmaFraction");
+        FluentActions.Invoking(() => new FusionOptions { Roi = (RoiPreset)42 }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Roi");
     }
 
     private static float Value(float[] mask, Vector2 p) => mask[((int)MathF.Round(p.Y) * 1024) + (int)MathF.Round(p.X)];

@@ -166,7 +166,7 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
     [InlineData("grace_hopper.jpg")]
     public void Geometry_only_runs_end_to_end_and_reports_the_same_assessment(string file)
     {
-        using var pipeline = new FaceDeidentifier(_s.Detector, options: new DeidentificationOptions(new FaceDefender.Fusion.FusionOptions(FaceDefender.Fusion.RoiPreset.GeometryOnly)));
+        using var pipeline = new FaceDeidentifier(_s.Detector, options: new DeidentificationOptions { Fusion = new FaceDefender.Fusion.FusionOptions { Roi = FaceDefender.Fusion.RoiPreset.GeometryOnly } });
         using DeidentificationResult g = pipeline.Deidentify(Face(file), new PatientInfo(AvatarSex.Male, 40));
         using DeidentificationResult e = _s.Pipeline.Deidentify(Face(file), new PatientInfo(AvatarSex.Male, 40));
         g.Status.Should().Be(DeidentificationStatus.Success, g.Message);

@@ -27,7 +27,7 @@ public sealed class HostileInputPipelineTests(DetectorFixture fixture)
         cut.Status.Should().Be(DeidentificationStatus.Success, cut.Message);
         cut.Warnings.Should().HaveFlag(DeidentificationWarnings.TruncatedImage);
 
-        using var strict = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions(decoding: ImageDecodingOptions.Default with { RejectTruncated = true }),
+        using var strict = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions { Decoding = ImageDecodingOptions.Default with { RejectTruncated = true } },
             diagnostics: FaceDeidentifier.NoDiagnostics);
         using DeidentificationResult refused = strict.Deidentify(new MemoryStream(HostileImages.TruncatedCopy(Bytes("grace_hopper.jpg"), 0.99)));
         refused.Status.Should().Be(DeidentificationStatus.UnreadableImage);
@@ -92,7 +92,7 @@ public sealed class HostileInputPipelineTests(DetectorFixture fixture)
     {
         var budget = new MemoryBudget(4L * 1024 * 1024 * 1024);
         var spy = new BudgetSpy(fixture.Detector, budget);
-        using var pipeline = new FaceDeidentifier(spy, options: new DeidentificationOptions(memoryBudget: budget), diagnostics: FaceDeidentifier.NoDiagnostics);
+        using var pipeline = new FaceDeidentifier(spy, options: new DeidentificationOptions { MemoryBudget = budget }, diagnostics: FaceDeidentifier.NoDiagnostics);
         using DeidentificationResult r = pipeline.Deidentify(new MemoryStream(Bytes("astronaut.png")));
         r.Status.Should().Be(DeidentificationStatus.Success);
 

@@ -109,7 +109,7 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
         }
 
         // The same photo with the check off passes: the refusal above is the image evidence, not the geometric opening.
-        using FaceDeidentifier lenient = Pipeline(new DeidentificationOptions(minEyeContrast: 0));
+        using FaceDeidentifier lenient = Pipeline(new DeidentificationOptions { MinEyeContrast = 0 });
         using DeidentificationResult again = lenient.Deidentify(photo);
         if (variant != "black bar")
         {
@@ -142,14 +142,14 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
     public void Pose_limits_hold_for_either_sign_and_name_the_angle(float yaw, float pitch, string angle)
     {
         using GroundTruthRender render = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 640, Identity = 3, YawDegrees = yaw, PitchDegrees = pitch });
-        using FaceDeidentifier strict = Pipeline(new DeidentificationOptions(maxYawDegrees: 7, maxPitchDegrees: 7));
+        using FaceDeidentifier strict = Pipeline(new DeidentificationOptions { MaxYawDegrees = 7, MaxPitchDegrees = 7 });
         using DeidentificationResult refused = strict.Deidentify(render.Image);
         output.WriteLine($"yaw {yaw} pitch {pitch}: {refused.Status}: {refused.Message}");
         refused.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
         refused.Message.Should().MatchRegex($@"{angle} [+-]\d+\.\d° is beyond ±7\.0°");
         System.Text.RegularExpressions.Regex.Count(refused.Message, "is beyond").Should().Be(1, "only the exceeded limit is named as exceeded");
 
-        using FaceDeidentifier lenient = Pipeline(new DeidentificationOptions(maxYawDegrees: 25, maxPitchDegrees: 25));
+        using FaceDeidentifier lenient = Pipeline(new DeidentificationOptions { MaxYawDegrees = 25, MaxPitchDegrees = 25 });
         using DeidentificationResult accepted = lenient.Deidentify(render.Image);
         accepted.Status.Should().Be(DeidentificationStatus.Success, accepted.Message);
     }

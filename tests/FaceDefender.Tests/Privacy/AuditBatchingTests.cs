@@ -36,13 +36,13 @@ public sealed class AuditBatchingTests(ITestOutputHelper output)
     {
         // Two people (the shared portraits), two photos each (original; crop + rotation): small, to stay fast.
         AuditSample[] samples = PrivacyTestData.TwoPeopleTwoPhotos();
-        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 32));
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions { IdentitiesPerGroup = 64, CacheCapacity = 32 });
         IProtectionMethod[] methods = [new BaselineProtection(BaselineKind.Raw), new BaselineProtection(BaselineKind.GaussianBlur), new FusionProtection(avatars, RoiPreset.EyesOnly)];
         using var dlib = new DlibFaceEmbedder();
 
-        PrivacyAuditReport serial = PrivacyAudit.Run(samples, methods, dlib, new PrivacyAuditOptions(maxDegreeOfParallelism: 1, variantPoolSize: 4));
-        PrivacyAuditReport parallel = PrivacyAudit.Run(samples, methods, dlib, new PrivacyAuditOptions(maxDegreeOfParallelism: 2, variantPoolSize: 4));
-        PrivacyAuditReport unbatched = PrivacyAudit.Run(samples, methods, new OneAtATime(dlib), new PrivacyAuditOptions(maxDegreeOfParallelism: 2, variantPoolSize: 4));
+        PrivacyAuditReport serial = PrivacyAudit.Run(samples, methods, dlib, new PrivacyAuditOptions { MaxDegreeOfParallelism = 1, VariantPoolSize = 4 });
+        PrivacyAuditReport parallel = PrivacyAudit.Run(samples, methods, dlib, new PrivacyAuditOptions { MaxDegreeOfParallelism = 2, VariantPoolSize = 4 });
+        PrivacyAuditReport unbatched = PrivacyAudit.Run(samples, methods, new OneAtATime(dlib), new PrivacyAuditOptions { MaxDegreeOfParallelism = 2, VariantPoolSize = 4 });
 
         parallel.ToJson().Should().Be(serial.ToJson(), "the report must not depend on scheduling");
         unbatched.Images.Should().Be(serial.Images);
@@ -89,7 +89,7 @@ public sealed class FileBackedAuditTests : IDisposable
 
         IProtectionMethod[] methods = [new BaselineProtection(BaselineKind.Raw), new BaselineProtection(BaselineKind.GaussianBlur)];
         using var dlib = new DlibFaceEmbedder();
-        var options = new PrivacyAuditOptions(maxDegreeOfParallelism: 2, variantPoolSize: 4);
+        var options = new PrivacyAuditOptions { MaxDegreeOfParallelism = 2, VariantPoolSize = 4 };
         PrivacyAuditReport fromImages = PrivacyAudit.Run(samples, methods, dlib, options);
         PrivacyAuditReport fromFiles = PrivacyAudit.Run(photos, methods, dlib, options);
         fromFiles.ToJson().Should().Be(fromImages.ToJson(), "the same pixels, decoded when needed");

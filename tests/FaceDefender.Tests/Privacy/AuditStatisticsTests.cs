@@ -57,7 +57,7 @@ public sealed class AuditStatisticsTests
         using var embedder = new CodeEmbedder();
         IProtectionMethod[] methods = [new CodeMethod("leak", i => i), new CodeMethod("swap", i => 100 + i)];
 
-        PrivacyAuditReport r = PrivacyAudit.Run(samples, methods, embedder, new PrivacyAuditOptions(periocular: false, maxDegreeOfParallelism: 2));
+        PrivacyAuditReport r = PrivacyAudit.Run(samples, methods, embedder, new PrivacyAuditOptions { Periocular = false, MaxDegreeOfParallelism = 2 });
 
         r.Identities.Should().Be(3);
         r.Genuine!.Count.Should().Be(3);

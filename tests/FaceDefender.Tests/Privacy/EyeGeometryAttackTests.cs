@@ -22,13 +22,13 @@ public sealed class EyeGeometryAttackTests(ITestOutputHelper output)
     internal static readonly Lazy<PrivacyAuditReport> Report = new(() =>
     {
         using var embedder = new EyeGeometryEmbedder();
-        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 128));
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions { IdentitiesPerGroup = 64, CacheCapacity = 128 });
         IProtectionMethod[] methods =
         [
             new FusionProtection(avatars, RoiPreset.EyesOnly),
             new FusionProtection(avatars, RoiPreset.GeometryOnly),
         ];
-        return PrivacyAudit.Run(PrivacyTestData.Samples, methods, embedder, new PrivacyAuditOptions(periocular: false));
+        return PrivacyAudit.Run(PrivacyTestData.Samples, methods, embedder, new PrivacyAuditOptions { Periocular = false });
     });
 
     /// <summary>

@@ -144,7 +144,7 @@ public sealed class FaceResAuditTests(ITestOutputHelper output)
     {
         using OnnxFaceEmbedder embedder = FaceResModel.Load();
         PrivacyAuditReport report = PrivacyAudit.Run(PrivacyTestData.Samples, [new BaselineProtection(BaselineKind.Raw)], embedder,
-            new PrivacyAuditOptions(periocular: false, sameToolAttack: false));
+            new PrivacyAuditOptions { Periocular = false, SameToolAttack = false });
 
         output.WriteLine(report.ToMarkdown());
         report.Images.Should().Be(PrivacyTestData.Samples.Count);

@@ -52,9 +52,9 @@ public sealed class FullAuditReportTests(ITestOutputHelper output)
         using (embedder)
         {
             IReadOnlyList<AuditSample> samples = PrivacyTestData.Samples;
-            var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 128));
+            var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions { IdentitiesPerGroup = 64, CacheCapacity = 128 });
             IReadOnlyList<IProtectionMethod> methods = PrivacyAudit.StandardMethods(avatars);
-            var options = new PrivacyAuditOptions(maxDegreeOfParallelism: Environment.ProcessorCount);
+            var options = new PrivacyAuditOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
             var clock = Stopwatch.StartNew();
             PrivacyAuditReport report = PrivacyAudit.Run(samples, methods, embedder, options);
             double seconds = clock.Elapsed.TotalSeconds;

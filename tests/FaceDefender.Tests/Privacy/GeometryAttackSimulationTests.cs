@@ -13,12 +13,12 @@ namespace FaceDefender.Tests.Privacy;
 public sealed class GeometryAttackSimulationTests(ITestOutputHelper output)
 {
     private static GeometryAttackSimulationOptions Small(int seed = 1) =>
-        new(seed, gallerySizes: [10, 100], probesPerGallerySize: 2_000, minimumTrials: 10);
+        new() { Seed = seed, GallerySizes = [10, 100], ProbesPerGallerySize = 2_000, MinimumTrials = 10 };
 
     [Fact]
     public void The_same_seed_gives_the_same_report_and_another_seed_another()
     {
-        static GeometryAttackSimulationOptions Tiny(int seed) => new(seed, gallerySizes: [10, 30], probesPerGallerySize: 300, minimumTrials: 5);
+        static GeometryAttackSimulationOptions Tiny(int seed) => new() { Seed = seed, GallerySizes = [10, 30], ProbesPerGallerySize = 300, MinimumTrials = 5 };
         GeometryAttackSimulationReport a = GeometryAttackSimulation.Run(Tiny(1)), b = GeometryAttackSimulation.Run(Tiny(1));
         a.ToMarkdown().Should().Be(b.ToMarkdown());
         GeometryAttackSimulation.Run(Tiny(2)).ToMarkdown().Should().NotBe(a.ToMarkdown());
@@ -60,8 +60,8 @@ public sealed class GeometryAttackSimulationTests(ITestOutputHelper output)
         mrd1.NoiseSource.Should().Contain("Bodnar");
         // MRD1 asymmetry within ±2 mm: rho = 1 - (2/1.96)^2 / (2 x 0.893^2) = 0.347.
         GeometryAttackSimulation.Mrd1InterEyeCorrelation.Should().BeApproximately(0.347, 2e-3);
-        FluentActions.Invoking(() => new GeometryAttackSimulationOptions(gallerySizes: [1])).Should().Throw<ArgumentOutOfRangeException>();
-        FluentActions.Invoking(() => new GeometryAttackSimulationOptions(reliability: 1)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new GeometryAttackSimulationOptions { GallerySizes = [1] }).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new GeometryAttackSimulationOptions { Reliability = 1 }).Should().Throw<ArgumentOutOfRangeException>();
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class GeometryAttackSimulationTests(ITestOutputHelper output)
         // published noise; default 0.9.
         double icc = double.TryParse(Environment.GetEnvironmentVariable("FACEDEFENDER_GEOMETRY_SIMULATION_ICC"), System.Globalization.NumberStyles.Float,
             System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : 0.9;
-        GeometryAttackSimulationReport report = GeometryAttackSimulation.Run(new GeometryAttackSimulationOptions(reliability: icc));
+        GeometryAttackSimulationReport report = GeometryAttackSimulation.Run(new GeometryAttackSimulationOptions { Reliability = icc });
         output.WriteLine(report.ToMarkdown());
         foreach (SimulatedMeasure m in report.Measures)
         {

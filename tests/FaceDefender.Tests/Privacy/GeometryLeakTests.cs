@@ -27,7 +27,7 @@ public sealed class GeometryLeakTests(ITestOutputHelper output)
     internal static readonly Lazy<PrivacyAuditReport> Report = new(() =>
     {
         using var embedder = new DlibFaceEmbedder();
-        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 128));
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions { IdentitiesPerGroup = 64, CacheCapacity = 128 });
         IProtectionMethod[] methods =
         [
             new Driven(avatars, "geometry (patient positions)", Part.All, EyePlacement.PatientPositions),

@@ -16,7 +16,7 @@ public sealed class PrivacyAuditTests(ITestOutputHelper output)
     internal static readonly Lazy<PrivacyAuditReport> Report = new(() =>
     {
         using var embedder = new DlibFaceEmbedder();
-        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 128));
+        var avatars = new ProceduralAvatarProvider(new ProceduralAvatarOptions { IdentitiesPerGroup = 64, CacheCapacity = 128 });
         return PrivacyAudit.Run(PrivacyTestData.Samples, PrivacyAudit.StandardMethods(avatars), embedder);
     });
 

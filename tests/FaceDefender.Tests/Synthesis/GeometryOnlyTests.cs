@@ -21,7 +21,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
 {
     /// <summary>Geometry-only without rounding (<see cref="GeometryPrecision.Exact"/>): these tests measure how faithfully the
     /// patient's geometry is drawn; GeometryPrecisionTests covers the default rounding.</summary>
-    private static readonly FusionOptions Geometry = new(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(precision: GeometryPrecision.Exact));
+    private static readonly FusionOptions Geometry = new() { Roi = RoiPreset.GeometryOnly, SyntheticEyes = new SyntheticEyeOptions { Precision = GeometryPrecision.Exact } };
 
     public sealed class Kit : IDisposable
     {
@@ -52,7 +52,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
     public void Output_does_not_depend_on_patient_pixels_except_through_the_reflex_geometry()
     {
         using Avatar avatar = kit.Avatars.Get(AvatarSex.Female, AvatarAgeBuckets.Map(42), SkinTone.Light, 1);
-        var noReflex = new FusionOptions(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(drawReflex: false));
+        var noReflex = new FusionOptions { Roi = RoiPreset.GeometryOnly, SyntheticEyes = new SyntheticEyeOptions { DrawReflex = false } };
 
         // The same landmarks on a different image: pure noise everywhere.
         using Image<Rgb24> noise = NoiseLike(kit.Portrait, 7);
@@ -73,7 +73,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         var fuser = new PeriocularFaceFuser();
         using FusionResult with = fuser.Fuse(patient.Image, patient.Landmarks, avatar.Image, avatar.Landmarks, Geometry);
         using FusionResult without = fuser.Fuse(patient.Image, patient.Landmarks, avatar.Image, avatar.Landmarks,
-            new FusionOptions(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(drawReflex: false, precision: GeometryPrecision.Exact)));
+            new FusionOptions { Roi = RoiPreset.GeometryOnly, SyntheticEyes = new SyntheticEyeOptions { DrawReflex = false, Precision = GeometryPrecision.Exact } });
         CornealReflex[] found = new[] { with.Reflexes.Right, with.Reflexes.Left }.OfType<CornealReflex>().ToArray();
         found.Should().NotBeEmpty("the rendered eyes carry a specular highlight inside the iris");
 
@@ -287,11 +287,15 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
     [Fact]
     public void Options_are_validated()
     {
-        FluentActions.Invoking(() => new SyntheticEyeOptions(rigidRadiusFraction: -0.1f)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("rigidRadiusFraction");
-        FluentActions.Invoking(() => new SyntheticEyeOptions(rigidRadiusFraction: 0.1f, falloffRadiusFraction: 0.1f)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("falloffRadiusFraction");
-        FluentActions.Invoking(() => new SyntheticEyeOptions(irisTextureAmplitude: 2f)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("irisTextureAmplitude");
+        FluentActions.Invoking(() => new SyntheticEyeOptions { RigidRadiusFraction = -0.1f }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("RigidRadiusFraction");
+        var inside = new SyntheticEyeOptions { RigidRadiusFraction = 0.1f, FalloffRadiusFraction = 0.1f };
+        FluentActions.Invoking(() => new FusionOptions { SyntheticEyes = inside }).Should().Throw<ArgumentException>().WithMessage("*FalloffRadiusFraction*must exceed*");
+        FluentActions.Invoking(() => new SyntheticEyeOptions { FalloffRadiusFraction = 0.7f }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("FalloffRadiusFraction");
+        FluentActions.Invoking(() => new SyntheticEyeOptions { IrisTextureAmplitude = 2f }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("IrisTextureAmplitude");
         using Avatar avatar = kit.Avatars.Get(AvatarSex.Female, AvatarAgeBuckets.Map(42), SkinTone.Light, 1);
         FluentActions.Invoking(() => SyntheticEyeRenderer.Render(avatar.Image, avatar.Landmarks, null!, CornealReflexes.None)).Should().Throw<ArgumentNullException>().WithParameterName("target");
+        FluentActions.Invoking(() => SyntheticEyeRenderer.Render(avatar.Image, avatar.Landmarks, avatar.Landmarks, CornealReflexes.None, inside))
+            .Should().Throw<ArgumentException>().WithMessage("*FalloffRadiusFraction*must exceed*");
     }
 
     private static readonly (string Name, Func<EyeMeasurements, MeasuredValue> Get)[] Measures =

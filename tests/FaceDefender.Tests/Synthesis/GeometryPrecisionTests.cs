@@ -97,7 +97,7 @@ public sealed class GeometryPrecisionTests(GeometryOnlyTests.Kit kit, ITestOutpu
     {
         using Avatar avatar = kit.Avatars.Get(AvatarSex.Female, AvatarAgeBuckets.Map(42), SkinTone.Light, 1);
         var fuser = new PeriocularFaceFuser();
-        using FusionResult r = fuser.Fuse(kit.Portrait, kit.PortraitFace.Landmarks, avatar.Image, avatar.Landmarks, new FusionOptions(RoiPreset.GeometryOnly));
+        using FusionResult r = fuser.Fuse(kit.Portrait, kit.PortraitFace.Landmarks, avatar.Image, avatar.Landmarks, new FusionOptions { Roi = RoiPreset.GeometryOnly });
         r.KeptMeasurements.Should().NotBeNull();
         r.KeptMeasurements!.Precision.Should().Be(GeometryPrecision.Default);
         // What was drawn (the result's landmarks and reflexes) measures on the grid.
@@ -105,7 +105,7 @@ public sealed class GeometryPrecisionTests(GeometryOnlyTests.Kit kit, ITestOutpu
         GeometryRounding.Residual(drawn, GeometryPrecision.Default, new DiagnosticOptions()).Should().BeLessThan(0.01);
 
         // The pixel-keeping presets keep no rounded measurements.
-        using FusionResult eyes = fuser.Fuse(kit.Portrait, kit.PortraitFace.Landmarks, avatar.Image, avatar.Landmarks, new FusionOptions(RoiPreset.EyesOnly));
+        using FusionResult eyes = fuser.Fuse(kit.Portrait, kit.PortraitFace.Landmarks, avatar.Image, avatar.Landmarks, new FusionOptions { Roi = RoiPreset.EyesOnly });
         eyes.KeptMeasurements.Should().BeNull();
 
         // Re-detected on the output, each kept measure is its rounded value within half a step (the lines between grid
@@ -113,7 +113,7 @@ public sealed class GeometryPrecisionTests(GeometryOnlyTests.Kit kit, ITestOutpu
         // unrounded (exact) output of the same photo and avatar, plus 0.5 for the two renders' own differences.
         // Measured on this portrait: at most 0.32 (left fissure width, mm) beyond the exact output's error plus half a step.
         using FusionResult exact = fuser.Fuse(kit.Portrait, kit.PortraitFace.Landmarks, avatar.Image, avatar.Landmarks,
-            new FusionOptions(RoiPreset.GeometryOnly, syntheticEyes: new SyntheticEyeOptions(precision: GeometryPrecision.Exact)));
+            new FusionOptions { Roi = RoiPreset.GeometryOnly, SyntheticEyes = new SyntheticEyeOptions { Precision = GeometryPrecision.Exact } });
         exact.KeptMeasurements!.Precision.Should().Be(GeometryPrecision.Exact);
         OcularMeasurements seenExact = Redetect(exact), seen = Redetect(r);
         foreach (EyeSide side in new[] { EyeSide.Right, EyeSide.Left })

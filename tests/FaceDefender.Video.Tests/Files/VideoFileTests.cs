@@ -17,7 +17,7 @@ public sealed class VideoFileTests(FfmpegFixture ffmpeg) : IClassFixture<Pipelin
 {
     private const int Frames = 20;
 
-    private static readonly VideoFileOptions Small = new() { Processing = new VideoDeidentificationOptions(outputSize: 256) };
+    private static readonly VideoFileOptions Small = new() { Processing = new VideoDeidentificationOptions { OutputSize = 256 } };
 
     /// <summary>The kit clip written as H.264 (no audio, no tags), then muxed with a sine "voice" and identifying tags.</summary>
     private async Task<string> PatientVideoAsync(string folder, string container = "mp4")

@@ -74,7 +74,7 @@ public sealed class FilterAndWriterTests(PipelineFixture fixture) : IClassFixtur
     public async Task Csv_json_and_svg_hold_every_frame_and_the_blinks()
     {
         KitClip clip = KitClips.Blinks(8, [6], count: 24);
-        (VideoDeidentificationReport report, _, _) = await fixture.RunAsync(clip, new VideoDeidentificationOptions(outputSize: 256));
+        (VideoDeidentificationReport report, _, _) = await fixture.RunAsync(clip, new VideoDeidentificationOptions { OutputSize = 256 });
         report.Blinks.Should().ContainSingle();
 
         using var csv = new StringWriter();

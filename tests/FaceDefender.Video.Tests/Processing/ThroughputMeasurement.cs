@@ -81,8 +81,8 @@ public sealed class ThroughputMeasurement(PipelineFixture fixture, ITestOutputHe
         foreach ((string name, VideoDeidentificationOptions options) in new[]
         {
             ("1024 output, measurements", VideoDeidentificationOptions.Default),
-            ("512 output, measurements", new VideoDeidentificationOptions(outputSize: 512)),
-            ("512 output, no measurements", new VideoDeidentificationOptions(outputSize: 512, measurements: false)),
+            ("512 output, measurements", new VideoDeidentificationOptions { OutputSize = 512 }),
+            ("512 output, no measurements", new VideoDeidentificationOptions { OutputSize = 512, Measurements = false }),
         })
         {
             using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars);

@@ -22,7 +22,7 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
     public async Task Failed_frames_are_the_avatar_alone_and_fused_frames_equal_the_avatar_outside_the_mask(RoiPreset preset, int size)
     {
         KitClip clip = KitClips.WithFailures(3, out int[] blank, out (int From, int To) two);
-        var options = new VideoDeidentificationOptions(new DeidentificationOptions(new FusionOptions(preset)), outputSize: size);
+        var options = new VideoDeidentificationOptions { Deidentification = new DeidentificationOptions { Fusion = new FusionOptions { Roi = preset } }, OutputSize = size };
         (VideoDeidentificationReport report, RecordingSink sink, RecordingFuser fuser) = await fixture.RunAsync(clip, options, keepFrames: true);
         Rgb24[] avatar = fixture.AvatarFrame(report, options);
 
@@ -235,7 +235,7 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
     public async Task Smoothing_holds_the_kept_eye_region_of_a_still_noisy_face()
     {
         KitClip clip = KitClips.StaticNoisy(8);
-        double raw = Jitter((await fixture.RunAsync(clip, new VideoDeidentificationOptions(smoothing: false))).Fuser);
+        double raw = Jitter((await fixture.RunAsync(clip, new VideoDeidentificationOptions { Smoothing = false })).Fuser);
         double smooth = Jitter((await fixture.RunAsync(clip)).Fuser);
         output.WriteLine($"eye-region jitter frame to frame, output pixels (1024 canvas): raw {raw:F3}, smoothed {smooth:F3} px RMS");
 
@@ -296,7 +296,7 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
         var progress = new List<VideoProgress>();
         using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars);
         await using InMemorySource source = clip.Source();
-        VideoDeidentificationReport report = await pipeline.DeidentifyAsync(source, new RecordingSink(false), new VideoDeidentificationOptions(measurements: false),
+        VideoDeidentificationReport report = await pipeline.DeidentifyAsync(source, new RecordingSink(false), new VideoDeidentificationOptions { Measurements = false },
             new SynchronousProgress(progress.Add));
         progress.Select(p => p.FramesWritten).Should().Equal(Enumerable.Range(1, clip.Count));
         report.Measurements.Should().BeNull();
@@ -307,7 +307,7 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
     public async Task A_video_without_any_face_is_all_avatar_frames()
     {
         var frames = Enumerable.Range(0, 4).Select(_ => (Func<SixLabors.ImageSharp.Image<Rgb24>>)(() => new SixLabors.ImageSharp.Image<Rgb24>(320, 240))).ToList();
-        var options = new VideoDeidentificationOptions(outputSize: 256);
+        var options = new VideoDeidentificationOptions { OutputSize = 256 };
         using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars);
         var sink = new RecordingSink();
         await using var source = new InMemorySource(new VideoInfo(320, 240, new FrameRate(25, 1), null, null, null, null, 0, false, false), frames);
@@ -326,7 +326,7 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
         GroundTruthScene front = KitClips.Scene(3);
         GroundTruthScene turned = front with { YawDegrees = 30 };
         var frames = Enumerable.Range(0, 28).Select(i => KitClips.Frame(i is >= 10 and < 18 ? turned : front, 7000 + (ulong)i)).ToList();
-        var options = new VideoDeidentificationOptions(outputSize: 256, measurements: false);
+        var options = new VideoDeidentificationOptions { OutputSize = 256, Measurements = false };
         using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars);
         var sink = new RecordingSink();
         await using var source = new InMemorySource(new VideoInfo(KitClips.Size, KitClips.Size, new FrameRate(30, 1), 28, null, null, null, 0, false, false), frames);
@@ -348,9 +348,9 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
         await using var bad = new InMemorySource(new VideoInfo(320, 240, new FrameRate(0, 1), null, null, null, null, 0, false, false), []);
         await FluentActions.Awaiting(() => pipeline.DeidentifyAsync(bad, new RecordingSink())).Should().ThrowAsync<ArgumentException>().WithMessage("*frame rate*");
         await FluentActions.Awaiting(() => pipeline.DeidentifyAsync(null!, new RecordingSink())).Should().ThrowAsync<ArgumentNullException>();
-        FluentActions.Invoking(() => new VideoDeidentificationOptions(outputSize: 500)).Should().Throw<ArgumentOutOfRangeException>();
-        FluentActions.Invoking(() => new VideoDeidentificationOptions(detectionInterval: 0)).Should().Throw<ArgumentOutOfRangeException>();
-        FluentActions.Invoking(() => new VideoDeidentificationOptions(blinkThreshold: 1.2)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new VideoDeidentificationOptions { OutputSize = 500 }).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new VideoDeidentificationOptions { DetectionInterval = 0 }).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new VideoDeidentificationOptions { BlinkThreshold = 1.2 }).Should().Throw<ArgumentOutOfRangeException>();
     }
 
     [Fact]
