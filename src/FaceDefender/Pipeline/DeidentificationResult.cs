@@ -79,6 +79,27 @@ public sealed class DeidentificationResult : IDisposable
         AtomicFile.Write(path, overwrite, s => image.Save(s, FastPng));
     }
 
+    /// <summary>
+    /// Writes the de-identified image as PNG (no metadata) to <paramref name="destination"/>, for example an HTTP response
+    /// body or a blob upload stream, asynchronously. The stream is not closed.
+    /// </summary>
+    /// <param name="destination">A writable stream.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="ArgumentException">The stream is not writable.</exception>
+    /// <exception cref="InvalidOperationException">The result has no image.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public Task SavePngAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(destination));
+        }
+
+        Image<Rgb24> image = Image ?? throw new InvalidOperationException($"There is no image to save: status {Status} ({Message}).");
+        return image.SaveAsync(destination, FastPng, cancellationToken);
+    }
+
     /// <inheritdoc />
     public void Dispose() => Fusion?.Dispose();
 

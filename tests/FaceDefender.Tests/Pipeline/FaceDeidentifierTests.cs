@@ -232,7 +232,7 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
     }
 
     [Fact]
-    public void Exif_rotated_file_gives_the_same_result_and_metadata_never_reaches_the_output()
+    public async Task Exif_rotated_file_gives_the_same_result_and_metadata_never_reaches_the_output()
     {
         string dir = Directory.CreateTempSubdirectory("fd-exif").FullName;
         try
@@ -257,6 +257,19 @@ public sealed class FaceDeidentifierTests : IClassFixture<FaceDeidentifierTests.
             using Image saved = Image.Load(outPath);
             saved.Metadata.ExifProfile.Should().BeNull();
             FluentActions.Invoking(() => b.SavePng(outPath)).Should().Throw<IOException>().WithMessage("*already exists*");
+
+            // The same image to a stream (an HTTP response, an upload): PNG, the same pixels, no metadata, the stream left open.
+            using var stream = new MemoryStream();
+            await b.SavePngAsync(stream);
+            stream.CanWrite.Should().BeTrue();
+            stream.Position = 0;
+            using Image<Rgb24> fromStream = Image.Load<Rgb24>(stream);
+            fromStream.Metadata.ExifProfile.Should().BeNull();
+            using Image<Rgb24> fromFile = Image.Load<Rgb24>(outPath);
+            fromStream.DangerousTryGetSinglePixelMemory(out Memory<Rgb24> p1).Should().BeTrue();
+            fromFile.DangerousTryGetSinglePixelMemory(out Memory<Rgb24> p2).Should().BeTrue();
+            p1.Span.SequenceEqual(p2.Span).Should().BeTrue();
+            await FluentActions.Awaiting(() => b.SavePngAsync(new MemoryStream([], writable: false))).Should().ThrowAsync<ArgumentException>();
         }
         finally
         {
