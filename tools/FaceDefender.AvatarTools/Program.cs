@@ -18,6 +18,8 @@ namespace FaceDefender.AvatarTools;
 ///                                   landmark agreement with the exact landmarks, in % of the inter-pupil distance.
 ///   strip OUT.png SEX TONE AGES [SIZE] [IDENTITY]   avatars of one sex and tone at the comma-separated AGES,
 ///                                   side by side, SIZE px each (default 384): for looking at faces closely.
+///   identities [IDENTITIES] [BUCKETS] [--groups]   dlib identity distances within each sex x bucket x tone
+///                                   group (identities 0 .. IDENTITIES-1, default 8; BUCKETS comma-separated, default all).
 ///   geometry-figure PHOTO OUT.png   the eye region of PHOTO (normalised), then fused with EyesOnly, then with
 ///                                   GeometryOnly, onto the same avatar, stacked top to bottom (docs/images).
 /// </summary>
@@ -57,12 +59,20 @@ public static class Program
             return 0;
         }
 
+        if (args.Length >= 1 && args[0] == "identities")
+        {
+            string[] rest = args.Skip(1).Where(a => a != "--groups").ToArray();
+            int identities = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 8;
+            int[] buckets = rest.Length > 1 ? rest[1].Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray() : [.. AvatarAgeBuckets.All];
+            return IdentityReadout.Run(identities, buckets, args.Contains("--groups"));
+        }
+
         if (args.Length >= 3 && args[0] == "geometry-figure")
         {
             return GeometryFigure(args[1], args[2]);
         }
 
-        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | geometry-figure PHOTO OUT.png");
+        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | identities [IDENTITIES] [BUCKETS] [--groups] | geometry-figure PHOTO OUT.png");
         return 2;
     }
 
