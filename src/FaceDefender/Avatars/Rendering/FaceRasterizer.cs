@@ -1608,6 +1608,11 @@ internal sealed partial class FaceRasterizer
             needs |= InBox(_wrinkleBox, x, y) & (forehead | crow | fold | marionette);
         }
 
+        if (look.Glabella > 0f)
+        {
+            needs |= Vector256.LessThan(ax, Vector256.Create(0.9f)) & Vector256.GreaterThan(y, Vector256.Create(3.4f)) & Vector256.LessThan(y, Vector256.Create(5.2f));
+        }
+
         needs |= Vector256.LessThan(ax, Vector256.Create(1.3f)) & Vector256.LessThan(y, Vector256.Create(-1.2f)) & Vector256.GreaterThan(y, Vector256.Create(-2.7f));
         Vector256<float> stubble = Vector256<float>.Zero;
         if (look.Stubble > 0f)
@@ -1684,6 +1689,11 @@ internal sealed partial class FaceRasterizer
                     return true;
                 }
             }
+
+            if (look.Glabella > 0f && ax < 0.9f && y > 3.4f && y < 5.2f)
+            {
+                return true; // frown lines
+            }
         }
 
         if (ax < 1.3f && y < -1.2f && y > -2.7f)
@@ -1732,7 +1742,14 @@ internal sealed partial class FaceRasterizer
             float x = cv[i].X, y = cv[i].Y, ax = MathF.Abs(x);
             float nx = x + look.NoiseOffset.X, ny = y + look.NoiseOffset.Y;
             float mottle = 0.65f * ValueNoise.Sample(nx * 1.6f, ny * 1.6f) + 0.35f * ValueNoise.Sample(nx * 4.1f + 7f, ny * 4.1f);
-            float shade = 1f + 0.07f * mottle;
+            float shade = 1f + (0.07f + look.Mottling) * mottle;
+            if (look.Mottling > 0f)
+            {
+                // Age spots: a few darker blotches, larger than the mesh spacing.
+                float spots = Smoothstep(0.45f, 0.8f, ValueNoise.Sample(nx * 2.3f + 31f, ny * 2.3f - 17f));
+                shade *= 1f - 1.6f * look.Mottling * spots;
+            }
+
             float red = (0.13f + 0.07f * look.Youth) * Gauss(ax - 3.9f, y + 0.6f, 1.5f, 1.2f) + 0.10f * Gauss(x, y + 0.9f, 0.9f, 1.0f) + 0.05f * Gauss(x, y + 8.2f, 1.5f, 0.9f);
             shade *= 1f - Gauss(ax - 3.1f, y - 2.3f, 1.5f, 0.85f) * _orbitDarkening;
             _vertexTint[i] = shade * new Vector3(1f + 0.5f * red, 1f - 0.35f * red, 1f - 0.3f * red);
@@ -1831,6 +1848,13 @@ internal sealed partial class FaceRasterizer
             float crease = above ? Gauss(du - 0.62f - 0.1f * look.Ageing, 0f, 0.1f, 1f) * taper : 0f;
             albedo *= 1f - 0.16f * crease;
             ao *= 1f - 0.2f * crease;
+            if (look.Hooding > 0f && above)
+            {
+                // A hooded lid: the skin fold over the lateral lid casts a soft shadow just above the lash line.
+                float hood = Gauss(du - 0.32f, 0f, 0.16f, 1f) * taper * (0.4f + 0.6f * lateral);
+                albedo *= 1f - 0.3f * look.Hooding * hood;
+                ao *= 1f - 0.3f * look.Hooding * hood;
+            }
             spec *= 1f - 0.8f * lash;
         }
 
@@ -1842,12 +1866,20 @@ internal sealed partial class FaceRasterizer
         AvatarLook look = _look;
         float age = look.Ageing;
         float w = 0f;
+        float depth = 1f + look.WrinkleBoost; // 1 in the kit
+        float wide = SaturateFast(look.WrinkleBoost); // 0 in the kit: the original line widths
 
         // Nasolabial folds (slight in all adults, deeper with age).
         if (ax > 1.3f && ax < 3.3f && y < -1.0f && y > -5f)
         {
             float nl = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(1.75f, -1.45f), new Vector2(2.85f, -4.55f), out float tnl);
-            w += (0.05f * (1f - look.Youth) + 0.22f * age) * SmoothstepFast(0.22f + 0.1f * age, 0.0f, nl) * (1f - SmoothstepFast(0.85f, 1f, tnl));
+            w += (0.05f * (1f - look.Youth) + 0.22f * age * depth) * SmoothstepFast(0.22f + 0.1f * age + 0.08f * wide * age, 0.0f, nl) * (1f - SmoothstepFast(0.85f, 1f, tnl));
+        }
+
+        if (look.Glabella > 0f && ax < 0.9f && y > 3.4f && y < 5.2f)
+        {
+            float g = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(0.42f, 3.75f), new Vector2(0.52f, 4.85f), out _);
+            w += 0.28f * look.Glabella * SmoothstepFast(0.09f, 0f, g);
         }
 
         if (age <= 0f)
@@ -1860,8 +1892,8 @@ internal sealed partial class FaceRasterizer
         {
             float wave = y + 0.18f * ValueNoise.Sample(x * 0.6f + look.NoiseOffset.X, 3f);
             float s = MathF.Sin(wave * MathF.Tau / 0.62f);
-            float line = SmoothstepFast(0.75f, 0.98f, s) * SmoothstepFast(5.5f, 3.5f, ax) * SaturateFast(0.6f + ValueNoise.Sample(x * 0.9f, y * 0.3f + 9f));
-            w += 0.16f * age * line;
+            float line = SmoothstepFast(0.75f - 0.3f * wide, 0.98f, s) * SmoothstepFast(5.5f, 3.5f, ax) * SaturateFast(0.6f + ValueNoise.Sample(x * 0.9f, y * 0.3f + 9f));
+            w += 0.16f * age * depth * line;
         }
 
         // Crow's feet: short radial lines fanning from the outer canthus.
@@ -1871,21 +1903,21 @@ internal sealed partial class FaceRasterizer
         {
             float r = MathF.Sqrt(r2);
             float ang = FastAtan2(d.Y, d.X);
-            float fan = SmoothstepFast(0.8f, 0.98f, MathF.Sin(ang * 11f + ValueNoise.Sample(r * 2f, 5f)));
-            w += 0.09f * age * fan * SmoothstepFast(1.2f, 0.5f, r);
+            float fan = SmoothstepFast(0.8f - 0.3f * wide, 0.98f, MathF.Sin(ang * 11f + ValueNoise.Sample(r * 2f, 5f)));
+            w += 0.09f * age * depth * fan * SmoothstepFast(1.2f, 0.5f, r);
         }
 
         // Lower-lid fold and marionette lines.
         if (ax > 2.2f && ax < 4.3f)
         {
             float fold = MathF.Abs(y - (2.0f - 0.25f * (ax - 3.2f) * (ax - 3.2f)));
-            w += 0.08f * age * SmoothstepFast(0.08f, 0f, fold) * SmoothstepFast(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
+            w += 0.08f * age * depth * SmoothstepFast(0.08f + 0.04f * wide, 0f, fold) * SmoothstepFast(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
         }
 
         if (ax > 2.4f && ax < 3.3f && y < -4.6f && y > -6.9f)
         {
             float mar = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(2.7f, -4.9f), new Vector2(3.0f, -6.6f), out _);
-            w += 0.14f * age * age * SmoothstepFast(0.15f, 0f, mar);
+            w += 0.14f * age * age * depth * SmoothstepFast(0.15f + 0.08f * wide, 0f, mar);
         }
 
         return w;
