@@ -18,6 +18,7 @@ namespace FaceDefender.AvatarTools;
 ///                                   landmark agreement with the exact landmarks, in % of the inter-pupil distance.
 ///   strip OUT.png SEX TONE AGES [SIZE] [IDENTITY]   avatars of one sex and tone at the comma-separated AGES,
 ///                                   side by side, SIZE px each (default 384): for looking at faces closely.
+///   identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT]   identities 0 .. COUNT-1 (default 8) of one group side by side.
 ///   identities [IDENTITIES] [BUCKETS] [--groups]   dlib identity distances within each sex x bucket x tone
 ///                                   group (identities 0 .. IDENTITIES-1, default 8; BUCKETS comma-separated, default all).
 ///   geometry-figure PHOTO OUT.png   the eye region of PHOTO (normalised), then fused with EyesOnly, then with
@@ -59,6 +60,17 @@ public static class Program
             return 0;
         }
 
+        if (args.Length >= 5 && args[0] == "identity-strip")
+        {
+            AvatarSex sex = Enum.Parse<AvatarSex>(args[2], ignoreCase: true);
+            SkinTone tone = Enum.Parse<SkinTone>(args[3], ignoreCase: true);
+            int age = int.Parse(args[4], CultureInfo.InvariantCulture);
+            int size = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 256;
+            int count = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 8;
+            IdentityStrip(args[1], sex, tone, age, size, count);
+            return 0;
+        }
+
         if (args.Length >= 1 && args[0] == "identities")
         {
             string[] rest = args.Skip(1).Where(a => a != "--groups").ToArray();
@@ -72,7 +84,7 @@ public static class Program
             return GeometryFigure(args[1], args[2]);
         }
 
-        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | identities [IDENTITIES] [BUCKETS] [--groups] | geometry-figure PHOTO OUT.png");
+        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT] | identities [IDENTITIES] [BUCKETS] [--groups] | geometry-figure PHOTO OUT.png");
         return 2;
     }
 
@@ -108,6 +120,22 @@ public static class Program
         for (int i = 0; i < ages.Length; i++)
         {
             using Avatar a = provider.Get(sex, AvatarAgeBuckets.Map(ages[i]), tone, identity);
+            using Image<Rgb24> small = a.Image.Clone(x => x.Resize(size, size, KnownResamplers.Lanczos3));
+            int col = i;
+            sheet.Mutate(x => x.DrawImage(small, new Point(col * size, 0), 1f));
+        }
+
+        sheet.SaveAsPng(path);
+        Console.WriteLine($"wrote {path} ({sheet.Width} x {sheet.Height})");
+    }
+
+    private static void IdentityStrip(string path, AvatarSex sex, SkinTone tone, int age, int size, int count)
+    {
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: Math.Max(count, 8), cacheCapacity: 1));
+        using var sheet = new Image<Rgb24>(count * size, size, new Rgb24(255, 255, 255));
+        for (int i = 0; i < count; i++)
+        {
+            using Avatar a = provider.Get(sex, AvatarAgeBuckets.Map(age), tone, i);
             using Image<Rgb24> small = a.Image.Clone(x => x.Resize(size, size, KnownResamplers.Lanczos3));
             int col = i;
             sheet.Mutate(x => x.DrawImage(small, new Point(col * size, 0), 1f));

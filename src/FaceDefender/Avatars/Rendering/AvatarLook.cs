@@ -143,8 +143,8 @@ internal sealed record AvatarLook
             SkinTone.Medium => new Vector3(205, 152, 112),
             _ => new Vector3(120, 80, 58),
         };
-        float value = rng.Range(0.93f, 1.05f) * (1f + 0.05f * shape.SkinValue);
-        float warm = rng.Range(-0.04f, 0.04f) + 0.03f * shape.SkinWarmth;
+        float value = rng.Range(0.93f, 1.05f) * (1f + 0.08f * shape.SkinValue);
+        float warm = rng.Range(-0.04f, 0.04f) + 0.05f * shape.SkinWarmth;
         skinSrgb = new Vector3(skinSrgb.X * value * (1f + warm), skinSrgb.Y * value, skinSrgb.Z * value * (1f - warm));
         skinSrgb *= 1f - 0.05f * sag; // older skin slightly sallower
         if (!kit)
@@ -243,16 +243,16 @@ internal sealed record AvatarLook
             BackgroundTop = Srgb(bg.X * 1.04f, bg.Y * 1.04f, bg.Z * 1.04f),
             BackgroundBottom = Srgb(bg.X * 0.86f, bg.Y * 0.86f, bg.Z * 0.86f),
             Clothing = Srgb(cloth.X, cloth.Y, cloth.Z),
-            FaceWidth = (male ? 0.99f : 0.94f) * rng.Range(0.97f, 1.03f) * (1f + 0.02f * child) * (1f + 0.035f * shape.FaceWidth),
-            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.16f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag + 0.07f * shape.JawWidth + 0.06f * boy,
-            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.22f * child) * rng.Range(0.97f, 1.03f) * (1f + 0.04f * shape.LowerFaceLength),
+            FaceWidth = (male ? 0.99f : 0.94f) * rng.Range(0.97f, 1.03f) * (1f + 0.02f * child) * (1f + 0.065f * shape.FaceWidth),
+            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.16f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag + 0.11f * shape.JawWidth + 0.06f * boy,
+            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.22f * child) * rng.Range(0.97f, 1.03f) * (1f + 0.075f * shape.LowerFaceLength),
             UpperFaceLength = 1f + 0.1f * child,
-            NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.26f * child) * rng.Range(0.93f, 1.07f) * (1f + 0.1f * shape.NoseSize),
-            NoseLength = (1f - 0.2f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag) * (1f + 0.12f * shape.NoseLength + (kit ? 0f : 0.08f * sag)),
-            LipFullness = (male ? 0.0f : 0.12f) * (1f - child) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing + 0.1f * child + 0.1f * shape.LipFullness - (kit ? 0f : 0.22f * sag) - 0.1f * boy,
-            BrowRidge = (male ? 0.22f : 0.02f) * (1f - child) + rng.Range(0f, 0.08f) + 0.08f * shape.BrowRidge + 0.08f * boy,
-            CheekFullness = 0.3f * child + rng.Range(-0.05f, 0.12f) - 0.1f * ageing + 0.14f * shape.CheekFullness - (kit ? 0f : 0.12f * sag),
-            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f) + 0.04f * child + 0.07f * shape.ChinWidth + 0.05f * boy,
+            NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.26f * child) * rng.Range(0.93f, 1.07f) * (1f + 0.18f * shape.NoseSize),
+            NoseLength = (1f - 0.2f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag) * (1f + 0.22f * shape.NoseLength + (kit ? 0f : 0.08f * sag)),
+            LipFullness = (male ? 0.0f : 0.12f) * (1f - child) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing + 0.1f * child + 0.18f * shape.LipFullness - (kit ? 0f : 0.22f * sag) - 0.1f * boy,
+            BrowRidge = (male ? 0.22f : 0.02f) * (1f - child) + rng.Range(0f, 0.08f) + 0.14f * shape.BrowRidge + 0.08f * boy,
+            CheekFullness = 0.3f * child + rng.Range(-0.05f, 0.12f) - 0.1f * ageing + 0.24f * shape.CheekFullness - (kit ? 0f : 0.12f * sag),
+            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f) + 0.04f * child + 0.12f * shape.ChinWidth + 0.05f * boy,
             NeckWidth = (male ? 5.6f : 4.7f) * (1f - 0.2f * child),
             Youth = child,
             CraniumScale = 1f + 0.09f * child,
@@ -261,7 +261,7 @@ internal sealed record AvatarLook
             PupilRadius = 0.585f * (1f + 0.18f * child) * rng.Range(0.30f, 0.38f),
             UpperLidUpMm = 1.9f - 1.2f * sag + 0.6f * child + rng.Range(-0.3f, 0.3f),
             LowerLidDownMm = 0.5f + 0.5f * sag + rng.Range(-0.2f, 0.2f),
-            BrowThickness = (male ? 1.05f : 0.75f) * rng.Range(0.9f, 1.1f) * (1f - 0.2f * child) * (1f + 0.15f * shape.BrowThickness + 0.12f * boy),
+            BrowThickness = (male ? 1.05f : 0.75f) * rng.Range(0.9f, 1.1f) * (1f - 0.2f * child) * (1f + 0.3f * shape.BrowThickness + 0.12f * boy),
             BrowDensity = (male ? 0.9f : 0.8f) * (1f - 0.25f * grey) * (1f - 0.2f * child) * (1f + 0.1f * boy),
             HairlineY = 9.3f + rng.Range(0f, 0.8f) + 1.6f * balding,
             HairBottomY = hairBottom,
@@ -282,7 +282,7 @@ internal sealed record AvatarLook
             ForeheadHeight = shape.ForeheadHeight,
             UpperLipShare = shape.UpperLipShare,
             Sagging = kit ? 0f : sag,
-            WrinkleBoost = kit ? 0f : 1.6f,
+            WrinkleBoost = kit ? 0f : 1.6f * Saturate((age - 24f) / 30f),
             Glabella = kit ? 0f : Saturate((age - 28f) / 40f) * (0.6f + 0.4f * shape.Frown),
             Mottling = kit ? 0f : 0.08f * sag,
             Hooding = kit ? 0f : Saturate((age - 40f) / 40f),

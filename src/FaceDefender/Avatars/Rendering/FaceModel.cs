@@ -290,34 +290,34 @@ internal sealed class FaceModel
 
         // Identity shape (avatars only; all zero in the kit). Every term fades out before the eye openings, so the
         // periocular geometry the patient's eye region is fused onto stays the canonical one.
-        if (look.Cheekbones != 0f || look.JawAngle != 0f || look.ChinHeight != 0f || look.ForeheadHeight != 0f)
+        // (Exact no-ops when the terms are zero, as in the kit: x + 0 and x * 1.)
         {
+            float bx = MathF.Abs(x); // ax itself stays as the kit has always read it in the terms below
             // Cheekbones: the zygomatic arch wider and more forward (or flatter), below and lateral to the orbit.
-            float zyg = Gauss(ax - 5.4f, y - 0.3f, 1.5f, 1.0f);
-            x += sx * 0.35f * look.Cheekbones * zyg;
-            z += 0.3f * look.Cheekbones * Gauss(ax - 4.6f, y - 0.2f, 1.3f, 0.9f);
+            float zyg = Gauss(bx - 5.4f, y - 0.3f, 1.5f, 1.0f);
+            x += sx * 0.6f * look.Cheekbones * zyg;
+            z += 0.5f * look.Cheekbones * Gauss(bx - 4.6f, y - 0.2f, 1.3f, 0.9f);
 
             // Nose: a higher or flatter dorsum, wider or narrower alae.
             float dorsum = Gauss(x, y - 0.6f, 0.7f, 1.3f) * Smoothstep(4.2f, 5.6f, z);
-            z += 0.3f * look.NoseBridge * dorsum;
+            z += 0.55f * look.NoseBridge * dorsum;
             float alae = Gauss(x, y + 1.3f, 2.0f, 0.8f) * Smoothstep(3.0f, 4.8f, z);
-            x *= 1f + 0.18f * look.NoseWidth * alae;
+            x *= 1f + 0.3f * look.NoseWidth * alae;
 
             // Mouth width, and the share of the upper lip in the lip height.
-            x *= 1f + 0.12f * look.MouthWidth * Gauss(x, y - mouthY, 3.2f, 0.9f);
-            y += 0.12f * look.UpperLipShare * Gauss(x, y + 3.7f, 2.0f, 0.35f);
+            x *= 1f + 0.2f * look.MouthWidth * Gauss(x, y - mouthY, 3.2f, 0.9f);
+            y += 0.2f * look.UpperLipShare * Gauss(x, y + 3.7f, 2.0f, 0.35f);
 
             // Longer or shorter philtrum: everything below the nose moves down or up.
-            y -= 0.35f * look.PhiltrumLength * Smoothstep(-2.1f, -3.5f, y);
+            y -= 0.6f * look.PhiltrumLength * Smoothstep(-2.1f, -3.5f, y);
 
             // Chin: height and projection; jaw angle: the gonial flare.
-            y -= 0.45f * look.ChinHeight * Smoothstep(-5.6f, -9.4f, y) * Smoothstep(6f, 2f, ax);
-            z += 0.45f * look.ChinProjection * Smoothstep(-6.5f, -8.8f, y) * Smoothstep(3.8f, 0.8f, ax);
-            x += sx * 0.45f * look.JawAngle * Gauss(ax - 6.3f, y + 5.6f, 1.6f, 1.7f);
+            y -= 0.7f * look.ChinHeight * Smoothstep(-5.6f, -9.4f, y) * Smoothstep(6f, 2f, bx);
+            z += 0.8f * look.ChinProjection * Smoothstep(-6.5f, -8.8f, y) * Smoothstep(3.8f, 0.8f, bx);
+            x += sx * 0.65f * look.JawAngle * Gauss(bx - 6.3f, y + 5.6f, 1.6f, 1.7f);
 
             // Forehead height (above the brows only).
-            y += 0.7f * look.ForeheadHeight * Smoothstep(5.6f, 8.3f, y);
-            ax = MathF.Abs(x);
+            y += 1.2f * look.ForeheadHeight * Smoothstep(5.6f, 8.3f, y);
         }
 
         // Avatars' further ageing (zero in the kit): deeper jowls and a softer jaw line, the cheek mass bulging over the
