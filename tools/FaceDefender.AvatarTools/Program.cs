@@ -21,6 +21,12 @@ namespace FaceDefender.AvatarTools;
 ///   identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT]   identities 0 .. COUNT-1 (default 8) of one group side by side.
 ///   identities [IDENTITIES] [BUCKETS] [--groups]   dlib identity distances within each sex x bucket x tone
 ///                                   group (identities 0 .. IDENTITIES-1, default 8; BUCKETS comma-separated, default all).
+///   apparent-age [IDENTITIES] [--model PATH] [--portrait FILE]...   how old and which sex every built-in avatar
+///                                   (3 tones x IDENTITIES, default 4, per sex and bucket) looks to face-api's age and
+///                                   gender network (tools/models/fetch-age-gender.sh puts it in the local model cache;
+///                                   never shipped): mean apparent age and share read as the intended sex per sex and
+///                                   bucket, Spearman's rank correlation with the intended age, share within one bucket;
+///                                   each --portrait (a photo) is estimated first, to show how reliable the estimator is.
 ///   geometry-figure PHOTO OUT.png   the eye region of PHOTO (normalised), then fused with EyesOnly, then with
 ///                                   GeometryOnly, onto the same avatar, stacked top to bottom (docs/images).
 /// </summary>
@@ -71,6 +77,30 @@ public static class Program
             return 0;
         }
 
+        if (args.Length >= 1 && args[0] == "apparent-age")
+        {
+            var portraits = new List<string>();
+            string model = ApparentAgeReadout.DefaultModelPath();
+            int identities = 4;
+            for (int i = 1; i < args.Length; i++)
+            {
+                if (args[i] == "--model" && i + 1 < args.Length)
+                {
+                    model = args[++i];
+                }
+                else if (args[i] == "--portrait" && i + 1 < args.Length)
+                {
+                    portraits.Add(args[++i]);
+                }
+                else
+                {
+                    identities = int.Parse(args[i], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return ApparentAgeReadout.Run(model, identities, portraits);
+        }
+
         if (args.Length >= 1 && args[0] == "identities")
         {
             string[] rest = args.Skip(1).Where(a => a != "--groups").ToArray();
@@ -84,7 +114,7 @@ public static class Program
             return GeometryFigure(args[1], args[2]);
         }
 
-        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT] | identities [IDENTITIES] [BUCKETS] [--groups] | geometry-figure PHOTO OUT.png");
+        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT] | identities [IDENTITIES] [BUCKETS] [--groups] | apparent-age [IDENTITIES] [--model PATH] [--portrait FILE]... | geometry-figure PHOTO OUT.png");
         return 2;
     }
 
