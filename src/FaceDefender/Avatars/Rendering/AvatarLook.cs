@@ -23,6 +23,9 @@ internal sealed record AvatarLook
     public required Vector3 IrisInner { get; init; }
     public required Vector3 HairColour { get; init; }
     public required Vector3 BrowColour { get; init; }
+
+    /// <summary>Colour of the stubble (the scalp hair's in the kit; darker and greying later in the avatars).</summary>
+    public required Vector3 BeardColour { get; init; }
     public required Vector3 BackgroundTop { get; init; }
     public required Vector3 BackgroundBottom { get; init; }
     public required Vector3 Clothing { get; init; }
@@ -113,6 +116,9 @@ internal sealed record AvatarLook
     /// <summary>0 .. 1: shadow of a hooded upper lid below the brow (painted only: the lid margins do not move).</summary>
     public float Hooding { get; init; }
 
+    /// <summary>Extra amplitude of the fine pore texture (coarser skin with age), 0 = the original.</summary>
+    public float Pores { get; init; }
+
     /// <summary>Builds the avatar look of identity <paramref name="identitySeed"/> at the given sex, age and tone.</summary>
     public static AvatarLook Create(AvatarSex sex, float age, SkinTone tone, ulong identitySeed) => Create(sex, age, tone, identitySeed, kit: false);
 
@@ -165,7 +171,8 @@ internal sealed record AvatarLook
         lipSrgb = Lerp(lipSrgb, skinSrgb * new Vector3(0.97f, 0.8f, 0.8f), 0.35f * child); // children's lips: paler, closer to the skin
         if (!kit)
         {
-            lipSrgb = Lerp(lipSrgb, skinSrgb * new Vector3(0.9f, 0.78f, 0.8f), 0.45f * sag); // older lips lose their colour
+            // Men's and boys' lips are close to the skin colour; everyone's lips lose colour with age.
+            lipSrgb = Lerp(lipSrgb, skinSrgb * new Vector3(0.9f, 0.76f, 0.76f), (male ? 0.45f : 0f) + 0.45f * sag * (male ? 0.55f : 1f));
         }
 
         // Hair: dark tones mostly black / dark brown; light tones span blond to dark brown.
@@ -189,6 +196,8 @@ internal sealed record AvatarLook
         // Brows grey later than scalp hair and always stay darker than the skin around them.
         Vector3 browFinal = Lerp(hairSrgb * 0.8f, greySrgb * 0.7f, Saturate(grey * 0.35f));
         browFinal = Vector3.Min(browFinal, skinSrgb * 0.55f);
+        // Stubble greys later than scalp hair and stays darker than the skin, so it shows on older men too.
+        Vector3 beardFinal = Vector3.Min(Lerp(hairSrgb * 0.7f, greySrgb * 0.75f, Saturate(grey * 0.6f)), skinSrgb * 0.5f);
 
         Vector3[] irisPalette = tone switch
         {
@@ -240,6 +249,7 @@ internal sealed record AvatarLook
             IrisInner = Srgb(MathF.Min(255, irisSrgb.X * 1.35f), MathF.Min(255, irisSrgb.Y * 1.25f), MathF.Min(255, irisSrgb.Z * 1.1f)),
             HairColour = Srgb(hairFinal.X, hairFinal.Y, hairFinal.Z),
             BrowColour = Srgb(browFinal.X, browFinal.Y, browFinal.Z),
+            BeardColour = kit ? Srgb(hairFinal.X, hairFinal.Y, hairFinal.Z) : Srgb(beardFinal.X, beardFinal.Y, beardFinal.Z),
             BackgroundTop = Srgb(bg.X * 1.04f, bg.Y * 1.04f, bg.Z * 1.04f),
             BackgroundBottom = Srgb(bg.X * 0.86f, bg.Y * 0.86f, bg.Z * 0.86f),
             Clothing = Srgb(cloth.X, cloth.Y, cloth.Z),
@@ -268,7 +278,7 @@ internal sealed record AvatarLook
             HairVolume = male ? rng.Range(0.35f, 0.8f) : rng.Range(0.6f, 1.1f),
             Balding = balding,
             PartingX = rng.Range(-2.5f, 2.5f),
-            Stubble = (male && child < 0.1f ? 1f : 0f) * rng.Range(0f, 1f) * (1f - 0.3f * ageing),
+            Stubble = (male && child < 0.1f ? 1f : 0f) * (kit ? rng.Range(0f, 1f) : 0.8f + 0.8f * rng.Range(0f, 1f)) * (1f - 0.3f * ageing),
             Grey = Saturate(grey),
             NoiseOffset = new Vector2(rng.Range(0f, 200f), rng.Range(0f, 200f)),
             Cheekbones = shape.Cheekbones,
@@ -282,10 +292,11 @@ internal sealed record AvatarLook
             ForeheadHeight = shape.ForeheadHeight,
             UpperLipShare = shape.UpperLipShare,
             Sagging = kit ? 0f : sag,
-            WrinkleBoost = kit ? 0f : 1.6f * Saturate((age - 24f) / 30f),
+            WrinkleBoost = kit ? 0f : 2.2f * Saturate((age - 24f) / 30f),
             Glabella = kit ? 0f : Saturate((age - 28f) / 40f) * (0.6f + 0.4f * shape.Frown),
             Mottling = kit ? 0f : 0.08f * sag,
             Hooding = kit ? 0f : Saturate((age - 40f) / 40f),
+            Pores = kit ? 0f : 0.04f * sag,
         };
     }
 

@@ -1323,7 +1323,7 @@ internal sealed partial class FaceRasterizer
         var batch = new SkinLightBatch(_w);
         // With AVX2 the face's plain skin (no painted feature) gets its pores 8 pixels at a time (PaintPlainSkin).
         SkinLightBatch? meshBatch = Avx2.IsSupported ? new SkinLightBatch(_w) : null;
-        float poreAmount = 0.035f - 0.018f * _look.Youth;
+        float poreAmount = 0.035f - 0.018f * _look.Youth + _look.Pores; // Pores: 0 in the kit
         float[] vignette3 = new float[3 * _w]; // the vignette repeated for R, G and B
         for (int x = 0; x < _w; x++)
         {
@@ -1385,7 +1385,7 @@ internal sealed partial class FaceRasterizer
 
             if (meshBatch is not null)
             {
-                meshBatch.PaintPlainSkin(_look.SkinAlbedo, poreAmount, _look.NoiseOffset, _look.Stubble, _look.HairColour);
+                meshBatch.PaintPlainSkin(_look.SkinAlbedo, poreAmount, _look.NoiseOffset, _look.Stubble, _look.BeardColour);
                 meshBatch.Light(_colour);
             }
 
@@ -1768,7 +1768,7 @@ internal sealed partial class FaceRasterizer
 
         // Fine pores on top of the per-vertex mottling, redness and orbit shading.
         float pores = ValueNoise.Sample(nx * 28f, ny * 28f);
-        float shade = 1f + (0.035f - 0.018f * look.Youth) * pores; // children's skin is smoother
+        float shade = 1f + (0.035f - 0.018f * look.Youth + look.Pores) * pores; // children's skin is smoother, older skin coarser
         gloss = 22f;
 
         // Wrinkles and folds darken thin lines (and add a little cavity occlusion).
@@ -1799,7 +1799,7 @@ internal sealed partial class FaceRasterizer
             {
                 float dots = SaturateFast(0.5f + 0.8f * ValueNoise.Sample(nx * 55f, ny * 55f));
                 float s = look.Stubble * beard * (0.05f + 0.12f * dots);
-                albedo = Lerp(albedo, look.HairColour * 0.5f + albedo * 0.35f, s);
+                albedo = Lerp(albedo, look.BeardColour * 0.5f + albedo * 0.35f, s);
             }
         }
 
