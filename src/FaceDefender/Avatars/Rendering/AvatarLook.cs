@@ -119,6 +119,9 @@ internal sealed record AvatarLook
     /// <summary>Extra amplitude of the fine pore texture (coarser skin with age), 0 = the original.</summary>
     public float Pores { get; init; }
 
+    /// <summary>Extra darkening of the orbits (hollows and shadows under the eyes with age), 0 = the original.</summary>
+    public float OrbitShadow { get; init; }
+
     /// <summary>Builds the avatar look of identity <paramref name="identitySeed"/> at the given sex, age and tone.</summary>
     public static AvatarLook Create(AvatarSex sex, float age, SkinTone tone, ulong identitySeed) => Create(sex, age, tone, identitySeed, kit: false);
 
@@ -294,9 +297,10 @@ internal sealed record AvatarLook
             Sagging = kit ? 0f : sag,
             WrinkleBoost = kit ? 0f : 2.2f * Saturate((age - 24f) / 30f),
             Glabella = kit ? 0f : Saturate((age - 28f) / 40f) * (0.6f + 0.4f * shape.Frown),
-            Mottling = kit ? 0f : 0.08f * sag,
+            Mottling = kit ? 0f : 0.22f * sag,
             Hooding = kit ? 0f : Saturate((age - 40f) / 40f),
             Pores = kit ? 0f : 0.04f * sag,
+            OrbitShadow = kit ? 0f : 0.2f * sag,
         };
     }
 

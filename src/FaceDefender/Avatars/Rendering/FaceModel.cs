@@ -322,7 +322,7 @@ internal sealed class FaceModel
 
         // Avatars' further ageing (zero in the kit): deeper jowls and a softer jaw line, the cheek mass bulging over the
         // nasolabial fold, hollow temples.
-        float ptosis = look.Sagging;
+        float ptosis = 2.2f * look.Sagging;
         if (ptosis > 0f)
         {
             float jowl2 = Gauss(ax - 4.4f, y + 6.4f, 1.5f, 1.2f);

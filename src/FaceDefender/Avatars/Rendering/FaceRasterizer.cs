@@ -270,7 +270,7 @@ internal sealed partial class FaceRasterizer
         _lidBoxR = Box.Around(_upperR.Concat(_lowerR), 0.2f, 0.12f, 1.0f);
         _lidBoxL = Box.Around(_upperL.Concat(_lowerL), 0.2f, 0.12f, 1.0f);
         _lipBox = Box.Around(_outerLips, 0.08f, 0.08f, 0.08f);
-        _orbitDarkening = 0.10f * (1f - 0.4f * look.Youth) + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f);
+        _orbitDarkening = 0.10f * (1f - 0.4f * look.Youth) + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f) + look.OrbitShadow;
         _wrinkleBox = new Box(-6f, -7f, 6f, 8.7f);
         PrecomputeVertexSkin();
         for (int i = 0; i < v.Length; i++)
