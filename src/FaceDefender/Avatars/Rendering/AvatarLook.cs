@@ -119,6 +119,9 @@ internal sealed record AvatarLook
     /// <summary>Extra amplitude of the fine pore texture (coarser skin with age), 0 = the original.</summary>
     public float Pores { get; init; }
 
+    /// <summary>Darkness of the painted lash lines, 1 = the original (the kit); lighter for men and boys, whose dark lash band read as eyeliner.</summary>
+    public float LashWeight { get; init; } = 1f;
+
     /// <summary>Extra darkening of the orbits (hollows and shadows under the eyes with age), 0 = the original.</summary>
     public float OrbitShadow { get; init; }
 
@@ -226,9 +229,9 @@ internal sealed record AvatarLook
         float maleLong = rng.Range(-8f, -4f), baldingDraw = rng.Range(0f, 1f);
         bool longHair = male ? child <= 0.5f && hairStyle < 0.1f : hairStyle < 0.85f;
         float hairBottom = male ? (longHair ? maleLong : 3.0f - shortLength) : (longHair ? longLength : bobLength);
-        if (!kit && male && child > 0f)
+        if (!kit && male && !longHair)
         {
-            hairBottom = 3.4f - 0.6f * shortLength; // boys: short hair, the ears and temples free
+            hairBottom = 4.6f - 0.6f * shortLength; // men and boys: short hair, the ears and temples free
         }
 
         float balding = male ? Saturate((age - 45f) / 35f) * baldingDraw : 0f;
@@ -301,6 +304,7 @@ internal sealed record AvatarLook
             Hooding = kit ? 0f : Saturate((age - 40f) / 40f),
             Pores = kit ? 0f : 0.04f * sag,
             OrbitShadow = kit ? 0f : 0.2f * sag,
+            LashWeight = kit || !male ? 1f : 0.6f,
         };
     }
 

@@ -1840,7 +1840,7 @@ internal sealed partial class FaceRasterizer
             float lateral = 1f - tu; // the polylines start at the outer canthus
             bool above = lid.AboveUpper >= -0.01f;
             float lash = SmoothstepFast(0.10f + 0.06f * lateral, 0.02f, du) * (above ? 1f : 0.35f);
-            albedo = Lerp(albedo, new Vector3(0.012f, 0.009f, 0.008f), 0.92f * lash);
+            albedo = Lerp(albedo, new Vector3(0.012f, 0.009f, 0.008f), 0.92f * look.LashWeight * lash);
             float dl = lid.LowerDistance;
             float lowerLash = SmoothstepFast(0.06f, 0.0f, dl) * (lid.AboveLower <= 0.01f ? 1f : 0f);
             albedo *= 1f - 0.35f * lowerLash;
@@ -2487,7 +2487,7 @@ internal sealed partial class FaceRasterizer
                 float lash = _look.MeasurementEyes
                     ? SmoothstepFast(lashPx * (0.35f + 0.2f * lashNoise), lashPx * 0.08f, u)
                     : SmoothstepFast(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
-                shade *= 1f - 0.85f * lash;
+                shade *= 1f - 0.85f * _look.LashWeight * lash;
                 if (down <= 1)
                 {
                     shade *= 0.8f;
