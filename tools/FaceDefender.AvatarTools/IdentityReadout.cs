@@ -93,4 +93,21 @@ internal static class IdentityReadout
         var s = values.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[(s.Length / 2) - 1] + s[s.Length / 2]);
     }
+
+    /// <summary>The dlib distance between two avatars, each given as SEX-BUCKET-TONE-IDENTITY (e.g. female-30-light-0).</summary>
+    public static int Pair(string a, string b)
+    {
+        using var embedder = new DlibFaceEmbedder();
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 1));
+        float[] Raw(string spec)
+        {
+            string[] p = spec.Split('-');
+            using Avatar av = provider.Get(Enum.Parse<AvatarSex>(p[0], true), int.Parse(p[1], CultureInfo.InvariantCulture), Enum.Parse<SkinTone>(p[2], true), int.Parse(p[3], CultureInfo.InvariantCulture));
+            using Image<Rgb24> chip = embedder.Align(av.Image, av.Landmarks);
+            return embedder.RawDescriptor(chip);
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"{a} vs {b}: dlib distance {TensorPrimitives.Distance(Raw(a), Raw(b)):F3}"));
+        return 0;
+    }
 }

@@ -21,6 +21,7 @@ namespace FaceDefender.AvatarTools;
 ///   identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT]   identities 0 .. COUNT-1 (default 8) of one group side by side.
 ///   identities [IDENTITIES] [BUCKETS] [--groups]   dlib identity distances within each sex x bucket x tone
 ///                                   group (identities 0 .. IDENTITIES-1, default 8; BUCKETS comma-separated, default all).
+///   dlib-pair A B                   the dlib distance between two avatars named SEX-BUCKET-TONE-IDENTITY.
 ///   apparent-age [IDENTITIES] [--model PATH] [--portrait FILE]...   how old and which sex every built-in avatar
 ///                                   (3 tones x IDENTITIES, default 4, per sex and bucket) looks to face-api's age and
 ///                                   gender network (tools/models/fetch-age-gender.sh puts it in the local model cache;
@@ -99,6 +100,11 @@ public static class Program
             }
 
             return ApparentAgeReadout.Run(model, identities, portraits);
+        }
+
+        if (args.Length >= 3 && args[0] == "dlib-pair")
+        {
+            return IdentityReadout.Pair(args[1], args[2]);
         }
 
         if (args.Length >= 1 && args[0] == "identities")
