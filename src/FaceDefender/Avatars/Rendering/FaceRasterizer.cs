@@ -1746,7 +1746,10 @@ internal sealed partial class FaceRasterizer
             if (look.Mottling > 0f)
             {
                 // Age spots: a few darker blotches, larger than the mesh spacing.
+                // Age spots on the forehead, temples and cheeks, not along the face's outline or the jaw, where they
+                // mislead the landmark detector about the border of the face.
                 float spots = Smoothstep(0.45f, 0.8f, ValueNoise.Sample(nx * 2.3f + 31f, ny * 2.3f - 17f));
+                spots *= Smoothstep(6.8f, 5.2f, ax) * Smoothstep(-6.5f, -4.5f, y);
                 shade *= 1f - 1.6f * look.Mottling * spots;
             }
 
