@@ -146,7 +146,7 @@ internal sealed record AvatarLook
         float ageing = kit ? Saturate((age - 30f) / 55f) : Saturate((age - 18f) / 67f);
         float sag = kit ? Saturate((age - 35f) / 50f) : MathF.Pow(ageing, 1.3f);
         var idRng = new SeededRandom(SeededRandom.Mix(identitySeed, 0x1D5A9EUL, (ulong)sex + 5, (ulong)tone + 17));
-        IdentityShape shape = kit ? default : IdentityShape.Draw(idRng);
+        IdentityShape shape = kit ? default : IdentityShape.Draw(idRng).LimitLowerFace();
 
         // Skin base colours (sRGB) per tone, with a little per-identity variation in hue and value.
         Vector3 skinSrgb = tone switch
@@ -318,6 +318,27 @@ internal sealed record AvatarLook
         float ChinProjection, float ChinHeight, float JawAngle, float ForeheadHeight, float UpperLipShare, float BrowThickness,
         float SkinValue, float SkinWarmth, float Frown)
     {
+        /// <summary>
+        /// Caps how much a long lower face, a long philtrum and a tall chin add up to: together they put the chin of the
+        /// framed canvas (scaled by eye and mouth, not chin) at its bottom edge, where the landmark detector lost it.
+        /// </summary>
+        public IdentityShape LimitLowerFace()
+        {
+            float total = MathF.Max(0f, LowerFaceLength) + MathF.Max(0f, PhiltrumLength) + MathF.Max(0f, ChinHeight);
+            if (total <= 1f)
+            {
+                return this;
+            }
+
+            float k = 1f / total;
+            return this with
+            {
+                LowerFaceLength = LowerFaceLength > 0f ? LowerFaceLength * k : LowerFaceLength,
+                PhiltrumLength = PhiltrumLength > 0f ? PhiltrumLength * k : PhiltrumLength,
+                ChinHeight = ChinHeight > 0f ? ChinHeight * k : ChinHeight,
+            };
+        }
+
         public static IdentityShape Draw(SeededRandom r)
         {
             float U() => r.Range(-1f, 1f);

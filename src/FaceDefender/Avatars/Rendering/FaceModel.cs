@@ -325,10 +325,10 @@ internal sealed class FaceModel
         float ptosis = 2.2f * look.Sagging;
         if (ptosis > 0f)
         {
-            // The jowls move less than the rest: moved further, the landmark detector no longer follows the jaw line.
+            // The jowls move less than the rest (0.8): moved further, the landmark detector no longer follows the jaw line.
             float jowl2 = Gauss(ax - 4.4f, y + 6.4f, 1.5f, 1.2f);
-            y -= 0.45f * 1.3f * look.Sagging * jowl2;
-            x += sx * 0.3f * 1.3f * look.Sagging * jowl2;
+            y -= 0.45f * 0.8f * look.Sagging * jowl2;
+            x += sx * 0.3f * 0.8f * look.Sagging * jowl2;
             z -= 0.15f * ptosis * Gauss(ax - 5.8f, y + 5.6f, 1.2f, 1.0f);
             z += 0.32f * ptosis * Gauss(ax - 2.9f, y + 2.7f, 0.55f, 1.0f);
             z -= 0.3f * ptosis * Gauss(ax - 6.3f, y - 4.6f, 0.9f, 1.2f) * Smoothstep(4.5f, 5.5f, ax);
