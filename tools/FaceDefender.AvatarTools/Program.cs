@@ -259,8 +259,6 @@ public static class Program
                         float ipd = Vector2.Distance(truth[468], truth[473]);
                         double all = Enumerable.Range(0, 468).Average(i => Vector2.Distance(truth[i], found[i])) / ipd;
                         double eyeMean = EyeRegion.Average(i => Vector2.Distance(truth[i], found[i])) / ipd;
-                        }
-
                         int worst = EyeRegion.MaxBy(i => Vector2.Distance(truth[i], found[i]));
                         double eyeMax = Vector2.Distance(truth[worst], found[worst]) / ipd;
                         Console.WriteLine(FormattableString.Invariant($"| {a.Metadata.Id} | 1 | {f.Confidence:F3} | {eyeMean * 100:F2} % | {eyeMax * 100:F2} % ({worst}) | {all * 100:F2} % |"));
