@@ -18,6 +18,16 @@ namespace FaceDefender.AvatarTools;
 ///                                   landmark agreement with the exact landmarks, in % of the inter-pupil distance.
 ///   strip OUT.png SEX TONE AGES [SIZE] [IDENTITY]   avatars of one sex and tone at the comma-separated AGES,
 ///                                   side by side, SIZE px each (default 384): for looking at faces closely.
+///   identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT]   identities 0 .. COUNT-1 (default 8) of one group side by side.
+///   identities [IDENTITIES] [BUCKETS] [--groups]   dlib identity distances within each sex x bucket x tone
+///                                   group (identities 0 .. IDENTITIES-1, default 8; BUCKETS comma-separated, default all).
+///   dlib-pair A B                   the dlib distance between two avatars named SEX-BUCKET-TONE-IDENTITY.
+///   apparent-age [IDENTITIES] [--model PATH] [--portrait FILE]...   how old and which sex every built-in avatar
+///                                   (3 tones x IDENTITIES, default 4, per sex and bucket) looks to face-api's age and
+///                                   gender network (tools/models/fetch-age-gender.sh puts it in the local model cache;
+///                                   never shipped): mean apparent age and share read as the intended sex per sex and
+///                                   bucket, Spearman's rank correlation with the intended age, share within one bucket;
+///                                   each --portrait (a photo) is estimated first, to show how reliable the estimator is.
 ///   geometry-figure PHOTO OUT.png   the eye region of PHOTO (normalised), then fused with EyesOnly, then with
 ///                                   GeometryOnly, onto the same avatar, stacked top to bottom (docs/images).
 /// </summary>
@@ -57,12 +67,60 @@ public static class Program
             return 0;
         }
 
+        if (args.Length >= 5 && args[0] == "identity-strip")
+        {
+            AvatarSex sex = Enum.Parse<AvatarSex>(args[2], ignoreCase: true);
+            SkinTone tone = Enum.Parse<SkinTone>(args[3], ignoreCase: true);
+            int age = int.Parse(args[4], CultureInfo.InvariantCulture);
+            int size = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 256;
+            int count = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 8;
+            IdentityStrip(args[1], sex, tone, age, size, count);
+            return 0;
+        }
+
+        if (args.Length >= 1 && args[0] == "apparent-age")
+        {
+            var portraits = new List<string>();
+            string model = ApparentAgeReadout.DefaultModelPath();
+            int identities = 4;
+            for (int i = 1; i < args.Length; i++)
+            {
+                if (args[i] == "--model" && i + 1 < args.Length)
+                {
+                    model = args[++i];
+                }
+                else if (args[i] == "--portrait" && i + 1 < args.Length)
+                {
+                    portraits.Add(args[++i]);
+                }
+                else
+                {
+                    identities = int.Parse(args[i], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return ApparentAgeReadout.Run(model, identities, portraits);
+        }
+
+        if (args.Length >= 3 && args[0] == "dlib-pair")
+        {
+            return IdentityReadout.Pair(args[1], args[2]);
+        }
+
+        if (args.Length >= 1 && args[0] == "identities")
+        {
+            string[] rest = args.Skip(1).Where(a => a != "--groups").ToArray();
+            int identities = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 8;
+            int[] buckets = rest.Length > 1 ? rest[1].Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray() : [.. AvatarAgeBuckets.All];
+            return IdentityReadout.Run(identities, buckets, args.Contains("--groups"));
+        }
+
         if (args.Length >= 3 && args[0] == "geometry-figure")
         {
             return GeometryFigure(args[1], args[2]);
         }
 
-        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | geometry-figure PHOTO OUT.png");
+        Console.Error.WriteLine("usage: contact-sheet OUT.png [THUMB] | quality [IDENTITIES] | strip OUT.png SEX TONE AGES [SIZE] [IDENTITY] | identity-strip OUT.png SEX TONE AGE [SIZE] [COUNT] | identities [IDENTITIES] [BUCKETS] [--groups] | apparent-age [IDENTITIES] [--model PATH] [--portrait FILE]... | geometry-figure PHOTO OUT.png");
         return 2;
     }
 
@@ -98,6 +156,22 @@ public static class Program
         for (int i = 0; i < ages.Length; i++)
         {
             using Avatar a = provider.Get(sex, AvatarAgeBuckets.Map(ages[i]), tone, identity);
+            using Image<Rgb24> small = a.Image.Clone(x => x.Resize(size, size, KnownResamplers.Lanczos3));
+            int col = i;
+            sheet.Mutate(x => x.DrawImage(small, new Point(col * size, 0), 1f));
+        }
+
+        sheet.SaveAsPng(path);
+        Console.WriteLine($"wrote {path} ({sheet.Width} x {sheet.Height})");
+    }
+
+    private static void IdentityStrip(string path, AvatarSex sex, SkinTone tone, int age, int size, int count)
+    {
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: Math.Max(count, 8), cacheCapacity: 1));
+        using var sheet = new Image<Rgb24>(count * size, size, new Rgb24(255, 255, 255));
+        for (int i = 0; i < count; i++)
+        {
+            using Avatar a = provider.Get(sex, AvatarAgeBuckets.Map(age), tone, i);
             using Image<Rgb24> small = a.Image.Clone(x => x.Resize(size, size, KnownResamplers.Lanczos3));
             int col = i;
             sheet.Mutate(x => x.DrawImage(small, new Point(col * size, 0), 1f));

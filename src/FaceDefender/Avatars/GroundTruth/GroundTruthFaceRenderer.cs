@@ -29,7 +29,7 @@ public static class GroundTruthFaceRenderer
         ArgumentNullException.ThrowIfNull(scene);
         scene.Validate();
         int bucket = AvatarAgeBuckets.Map(scene.AgeYears);
-        AvatarLook look = AvatarLook.Create(scene.Sex, bucket, scene.SkinTone, ProceduralAvatarProvider.IdentitySeed(scene.Identity));
+        AvatarLook look = AvatarLook.CreateForKit(scene.Sex, bucket, scene.SkinTone, ProceduralAvatarProvider.IdentitySeed(scene.Identity));
         float irisRadiusCm = scene.IrisDiameterMm / 20f;
         look = look with { IrisRadius = irisRadiusCm, PupilRadius = irisRadiusCm * 0.34f, MeasurementEyes = true };
         var pose = new PoseDegrees(scene.RollDegrees, scene.YawDegrees, scene.PitchDegrees);

@@ -23,6 +23,9 @@ internal sealed record AvatarLook
     public required Vector3 IrisInner { get; init; }
     public required Vector3 HairColour { get; init; }
     public required Vector3 BrowColour { get; init; }
+
+    /// <summary>Colour of the stubble (the scalp hair's in the kit; darker and greying later in the avatars).</summary>
+    public required Vector3 BeardColour { get; init; }
     public required Vector3 BackgroundTop { get; init; }
     public required Vector3 BackgroundBottom { get; init; }
     public required Vector3 Clothing { get; init; }
@@ -83,15 +86,67 @@ internal sealed record AvatarLook
     // Noise offsets so two identities do not share skin texture.
     public required Vector2 NoiseOffset { get; init; }
 
-    /// <summary>Builds the look of identity <paramref name="identitySeed"/> at the given sex, age and tone.</summary>
-    public static AvatarLook Create(AvatarSex sex, float age, SkinTone tone, ulong identitySeed)
+    // Identity shape terms of the avatars (each about -1 .. 1; 0 = the canonical shape). The ground-truth kit leaves them
+    // at 0. None of them moves the eye openings: they fade out before the periocular region (FaceModel.Deform).
+    public float Cheekbones { get; init; }
+    public float NoseBridge { get; init; }
+    public float NoseWidth { get; init; }
+    public float MouthWidth { get; init; }
+    public float PhiltrumLength { get; init; }
+    public float ChinProjection { get; init; }
+    public float ChinHeight { get; init; }
+    public float JawAngle { get; init; }
+    public float ForeheadHeight { get; init; }
+    public float UpperLipShare { get; init; }
+
+    // Ageing detail of the avatars (0 in the ground-truth kit, whose faces keep the look its figures were measured with).
+
+    /// <summary>0 .. 1: soft-tissue descent beyond the shared ageing terms (deeper jowls, a blurred jaw line, a drooping nose tip, hollow temples).</summary>
+    public float Sagging { get; init; }
+
+    /// <summary>Extra depth of the painted wrinkles and folds, 0 = the original depth.</summary>
+    public float WrinkleBoost { get; init; }
+
+    /// <summary>0 .. 1: vertical frown lines between the brows.</summary>
+    public float Glabella { get; init; }
+
+    /// <summary>Extra amplitude of the broad skin mottling (uneven pigment with age), 0 = the original.</summary>
+    public float Mottling { get; init; }
+
+    /// <summary>0 .. 1: shadow of a hooded upper lid below the brow (painted only: the lid margins do not move).</summary>
+    public float Hooding { get; init; }
+
+    /// <summary>Extra amplitude of the fine pore texture (coarser skin with age), 0 = the original.</summary>
+    public float Pores { get; init; }
+
+    /// <summary>Darkness of the painted lash lines, 1 = the original (the kit); lighter for men and boys, whose dark lash band read as eyeliner.</summary>
+    public float LashWeight { get; init; } = 1f;
+
+    /// <summary>Extra darkening of the orbits (hollows and shadows under the eyes with age), 0 = the original.</summary>
+    public float OrbitShadow { get; init; }
+
+    /// <summary>Builds the avatar look of identity <paramref name="identitySeed"/> at the given sex, age and tone.</summary>
+    public static AvatarLook Create(AvatarSex sex, float age, SkinTone tone, ulong identitySeed) => Create(sex, age, tone, identitySeed, kit: false);
+
+    /// <summary>
+    /// The ground-truth kit's look: the avatars' first design (no identity shape terms, ageing from 30 years), kept so that
+    /// the kit's renders and the accuracy figures measured on them do not change when the avatars' look does.
+    /// </summary>
+    public static AvatarLook CreateForKit(AvatarSex sex, float age, SkinTone tone, ulong identitySeed) => Create(sex, age, tone, identitySeed, kit: true);
+
+    private static AvatarLook Create(AvatarSex sex, float age, SkinTone tone, ulong identitySeed, bool kit)
     {
         var rng = new SeededRandom(SeededRandom.Mix(identitySeed, (ulong)sex + 1, (ulong)tone + 11));
         bool male = sex == AvatarSex.Male;
         // 1 at 5 years (and younger), 2/3 at 10, 1/3 at 15, 0 from 20: a 15-year-old keeps a third of a child's proportions.
         float child = Saturate((20f - age) / 15f);
-        float ageing = Saturate((age - 30f) / 55f);
-        float sag = Saturate((age - 35f) / 50f);
+
+        // Ageing. The avatars age continuously from 18 years, so every bucket from 20 on differs from the next (the
+        // kit's first design started at 30 and 35 years, which made 20 and 30 identical).
+        float ageing = kit ? Saturate((age - 30f) / 55f) : Saturate((age - 18f) / 67f);
+        float sag = kit ? Saturate((age - 35f) / 50f) : MathF.Pow(ageing, 1.3f);
+        var idRng = new SeededRandom(SeededRandom.Mix(identitySeed, 0x1D5A9EUL, (ulong)sex + 5, (ulong)tone + 17));
+        IdentityShape shape = kit ? default : IdentityShape.Draw(idRng).LimitLowerFace();
 
         // Skin base colours (sRGB) per tone, with a little per-identity variation in hue and value.
         Vector3 skinSrgb = tone switch
@@ -100,10 +155,16 @@ internal sealed record AvatarLook
             SkinTone.Medium => new Vector3(205, 152, 112),
             _ => new Vector3(120, 80, 58),
         };
-        float value = rng.Range(0.93f, 1.05f);
-        float warm = rng.Range(-0.04f, 0.04f);
+        float value = rng.Range(0.93f, 1.05f) * (1f + 0.08f * shape.SkinValue);
+        float warm = rng.Range(-0.04f, 0.04f) + 0.05f * shape.SkinWarmth;
         skinSrgb = new Vector3(skinSrgb.X * value * (1f + warm), skinSrgb.Y * value, skinSrgb.Z * value * (1f - warm));
         skinSrgb *= 1f - 0.05f * sag; // older skin slightly sallower
+        if (!kit)
+        {
+            // Older skin: less red and saturated, a little yellower; young adults' skin slightly rosier.
+            float grey0 = (skinSrgb.X + skinSrgb.Y + skinSrgb.Z) / 3f;
+            skinSrgb = Lerp(skinSrgb, new Vector3(grey0 * 1.04f, grey0 * 1.0f, grey0 * 0.9f), 0.22f * ageing);
+        }
         Vector3 skin = Srgb(skinSrgb.X, skinSrgb.Y, skinSrgb.Z);
 
         Vector3 lipSrgb = tone switch
@@ -114,6 +175,11 @@ internal sealed record AvatarLook
         };
         lipSrgb *= rng.Range(0.94f, 1.04f);
         lipSrgb = Lerp(lipSrgb, skinSrgb * new Vector3(0.97f, 0.8f, 0.8f), 0.35f * child); // children's lips: paler, closer to the skin
+        if (!kit)
+        {
+            // Men's and boys' lips are close to the skin colour; everyone's lips lose colour with age.
+            lipSrgb = Lerp(lipSrgb, skinSrgb * new Vector3(0.9f, 0.76f, 0.76f), (male ? 0.45f : 0f) + 0.45f * sag * (male ? 0.55f : 1f));
+        }
 
         // Hair: dark tones mostly black / dark brown; light tones span blond to dark brown.
         Vector3[] hairPalette = tone switch
@@ -129,13 +195,15 @@ internal sealed record AvatarLook
             hairSrgb = new Vector3(170, 130, 80); // many light-skinned children are fairer
         }
 
-        float grey = Saturate((age - 40f) / 40f);
+        float grey = kit ? Saturate((age - 40f) / 40f) : Saturate((age - 33f) / 42f);
         grey = grey * grey * rng.Range(0.8f, 1.1f);
         Vector3 greySrgb = new(200, 198, 196);
         Vector3 hairFinal = Lerp(hairSrgb, greySrgb, Saturate(grey));
         // Brows grey later than scalp hair and always stay darker than the skin around them.
         Vector3 browFinal = Lerp(hairSrgb * 0.8f, greySrgb * 0.7f, Saturate(grey * 0.35f));
         browFinal = Vector3.Min(browFinal, skinSrgb * 0.55f);
+        // Stubble greys later than scalp hair and stays darker than the skin, so it shows on older men too.
+        Vector3 beardFinal = Vector3.Min(Lerp(hairSrgb * 0.7f, greySrgb * 0.75f, Saturate(grey * 0.6f)), skinSrgb * 0.5f);
 
         Vector3[] irisPalette = tone switch
         {
@@ -161,7 +229,19 @@ internal sealed record AvatarLook
         float maleLong = rng.Range(-8f, -4f), baldingDraw = rng.Range(0f, 1f);
         bool longHair = male ? child <= 0.5f && hairStyle < 0.1f : hairStyle < 0.85f;
         float hairBottom = male ? (longHair ? maleLong : 3.0f - shortLength) : (longHair ? longLength : bobLength);
+        if (!kit && male && !longHair)
+        {
+            hairBottom = 4.6f - 0.6f * shortLength; // men and boys: short hair, the ears and temples free
+        }
+
         float balding = male ? Saturate((age - 45f) / 35f) * baldingDraw : 0f;
+        if (!kit && male)
+        {
+            balding = Saturate((age - 35f) / 40f) * (0.25f + 0.75f * baldingDraw);
+        }
+
+        // Boys keep more of the male brow and jaw and less of the child's full lips, so they read as boys.
+        float boy = !kit && male ? child : 0f;
 
         return new AvatarLook
         {
@@ -175,19 +255,20 @@ internal sealed record AvatarLook
             IrisInner = Srgb(MathF.Min(255, irisSrgb.X * 1.35f), MathF.Min(255, irisSrgb.Y * 1.25f), MathF.Min(255, irisSrgb.Z * 1.1f)),
             HairColour = Srgb(hairFinal.X, hairFinal.Y, hairFinal.Z),
             BrowColour = Srgb(browFinal.X, browFinal.Y, browFinal.Z),
+            BeardColour = kit ? Srgb(hairFinal.X, hairFinal.Y, hairFinal.Z) : Srgb(beardFinal.X, beardFinal.Y, beardFinal.Z),
             BackgroundTop = Srgb(bg.X * 1.04f, bg.Y * 1.04f, bg.Z * 1.04f),
             BackgroundBottom = Srgb(bg.X * 0.86f, bg.Y * 0.86f, bg.Z * 0.86f),
             Clothing = Srgb(cloth.X, cloth.Y, cloth.Z),
-            FaceWidth = (male ? 0.99f : 0.94f) * rng.Range(0.97f, 1.03f) * (1f + 0.02f * child),
-            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.16f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag,
-            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.22f * child) * rng.Range(0.97f, 1.03f),
+            FaceWidth = (male ? 0.99f : 0.94f) * rng.Range(0.97f, 1.03f) * (1f + 0.02f * child) * (1f + 0.065f * shape.FaceWidth),
+            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.16f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag + 0.11f * shape.JawWidth + 0.06f * boy,
+            LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.22f * child) * rng.Range(0.97f, 1.03f) * (1f + 0.075f * shape.LowerFaceLength),
             UpperFaceLength = 1f + 0.1f * child,
-            NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.26f * child) * rng.Range(0.93f, 1.07f),
-            NoseLength = (1f - 0.2f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag),
-            LipFullness = (male ? 0.0f : 0.12f) * (1f - child) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing + 0.1f * child,
-            BrowRidge = (male ? 0.22f : 0.02f) * (1f - child) + rng.Range(0f, 0.08f),
-            CheekFullness = 0.3f * child + rng.Range(-0.05f, 0.12f) - 0.1f * ageing,
-            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f) + 0.04f * child,
+            NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.26f * child) * rng.Range(0.93f, 1.07f) * (1f + 0.18f * shape.NoseSize),
+            NoseLength = (1f - 0.2f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag) * (1f + 0.22f * shape.NoseLength + (kit ? 0f : 0.08f * sag)),
+            LipFullness = (male ? 0.0f : 0.12f) * (1f - child) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing + 0.1f * child + 0.18f * shape.LipFullness - (kit ? 0f : 0.22f * sag) - 0.1f * boy,
+            BrowRidge = (male ? 0.22f : 0.02f) * (1f - child) + rng.Range(0f, 0.08f) + 0.14f * shape.BrowRidge + 0.08f * boy,
+            CheekFullness = 0.3f * child + rng.Range(-0.05f, 0.12f) - 0.1f * ageing + 0.24f * shape.CheekFullness - (kit ? 0f : 0.12f * sag),
+            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f) + 0.04f * child + 0.12f * shape.ChinWidth + 0.05f * boy,
             NeckWidth = (male ? 5.6f : 4.7f) * (1f - 0.2f * child),
             Youth = child,
             CraniumScale = 1f + 0.09f * child,
@@ -196,16 +277,72 @@ internal sealed record AvatarLook
             PupilRadius = 0.585f * (1f + 0.18f * child) * rng.Range(0.30f, 0.38f),
             UpperLidUpMm = 1.9f - 1.2f * sag + 0.6f * child + rng.Range(-0.3f, 0.3f),
             LowerLidDownMm = 0.5f + 0.5f * sag + rng.Range(-0.2f, 0.2f),
-            BrowThickness = (male ? 1.05f : 0.75f) * rng.Range(0.9f, 1.1f) * (1f - 0.2f * child),
-            BrowDensity = (male ? 0.9f : 0.8f) * (1f - 0.25f * grey) * (1f - 0.2f * child),
+            BrowThickness = (male ? 1.05f : 0.75f) * rng.Range(0.9f, 1.1f) * (1f - 0.2f * child) * (1f + 0.3f * shape.BrowThickness + 0.12f * boy),
+            BrowDensity = (male ? 0.9f : 0.8f) * (1f - 0.25f * grey) * (1f - 0.2f * child) * (1f + 0.1f * boy),
             HairlineY = 9.3f + rng.Range(0f, 0.8f) + 1.6f * balding,
             HairBottomY = hairBottom,
             HairVolume = male ? rng.Range(0.35f, 0.8f) : rng.Range(0.6f, 1.1f),
             Balding = balding,
             PartingX = rng.Range(-2.5f, 2.5f),
-            Stubble = (male && child < 0.1f ? 1f : 0f) * rng.Range(0f, 1f) * (1f - 0.3f * ageing),
+            Stubble = (male && child < 0.1f ? 1f : 0f) * (kit ? rng.Range(0f, 1f) : 0.8f + 0.8f * rng.Range(0f, 1f)) * (1f - 0.3f * ageing),
             Grey = Saturate(grey),
             NoiseOffset = new Vector2(rng.Range(0f, 200f), rng.Range(0f, 200f)),
+            Cheekbones = shape.Cheekbones,
+            NoseBridge = shape.NoseBridge,
+            NoseWidth = shape.NoseWidth,
+            MouthWidth = shape.MouthWidth,
+            PhiltrumLength = shape.PhiltrumLength,
+            ChinProjection = shape.ChinProjection,
+            ChinHeight = shape.ChinHeight,
+            JawAngle = shape.JawAngle,
+            ForeheadHeight = shape.ForeheadHeight,
+            UpperLipShare = shape.UpperLipShare,
+            Sagging = kit ? 0f : sag,
+            WrinkleBoost = kit ? 0f : 2.2f * Saturate((age - 24f) / 30f),
+            Glabella = kit ? 0f : Saturate((age - 28f) / 40f) * (0.6f + 0.4f * shape.Frown),
+            Mottling = kit ? 0f : 0.22f * sag,
+            Hooding = kit ? 0f : Saturate((age - 40f) / 40f),
+            Pores = kit ? 0f : 0.04f * sag,
+            OrbitShadow = kit ? 0f : 0.2f * sag,
+            LashWeight = kit || !male ? 1f : 0.6f,
         };
+    }
+
+    /// <summary>
+    /// One identity's shape and colouring draws, each uniform in -1 .. 1, from a generator of their own (so the look's
+    /// other draws, and the kit's faces, are unchanged). All zero for the kit.
+    /// </summary>
+    private readonly record struct IdentityShape(
+        float FaceWidth, float JawWidth, float LowerFaceLength, float NoseSize, float NoseLength, float LipFullness, float BrowRidge,
+        float CheekFullness, float ChinWidth, float Cheekbones, float NoseBridge, float NoseWidth, float MouthWidth, float PhiltrumLength,
+        float ChinProjection, float ChinHeight, float JawAngle, float ForeheadHeight, float UpperLipShare, float BrowThickness,
+        float SkinValue, float SkinWarmth, float Frown)
+    {
+        /// <summary>
+        /// Caps how much a long lower face, a long philtrum and a tall chin add up to: together they put the chin of the
+        /// framed canvas (scaled by eye and mouth, not chin) at its bottom edge, where the landmark detector lost it.
+        /// </summary>
+        public IdentityShape LimitLowerFace()
+        {
+            float total = MathF.Max(0f, LowerFaceLength) + MathF.Max(0f, PhiltrumLength) + MathF.Max(0f, ChinHeight);
+            if (total <= 1f)
+            {
+                return this;
+            }
+
+            float k = 1f / total;
+            return this with
+            {
+                LowerFaceLength = LowerFaceLength > 0f ? LowerFaceLength * k : LowerFaceLength,
+                PhiltrumLength = PhiltrumLength > 0f ? PhiltrumLength * k : PhiltrumLength,
+                ChinHeight = ChinHeight > 0f ? ChinHeight * k : ChinHeight,
+            };
+        }
+
+        public static IdentityShape Draw(SeededRandom r)
+        {
+            float U() => r.Range(-1f, 1f);
+            return new IdentityShape(U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U(), U());
+        }
     }
 }

@@ -207,7 +207,7 @@ internal sealed class FaceModel
             TorsoCentre = new Vector3(0f, -27f, -4.5f),
             TorsoRadii = new Vector3(look.Sex == Abstractions.AvatarSex.Male ? 22f : 19f, 12.5f, 10f),
             EarCentre = new Vector3(7.35f * look.FaceWidth * (0.5f + 0.5f * look.CraniumScale), 1.0f, -3.6f),
-            EarRadii = new Vector3(0.9f, 3.0f, 1.7f),
+            EarRadii = new Vector3(0.9f, 3.0f * (1f + 0.12f * look.Sagging), 1.7f),
         };
     }
 
@@ -287,6 +287,53 @@ internal sealed class FaceModel
         y -= 0.25f * sag * midCheek;
         float bags = Gauss(ax - 3.1f, y - 1.75f, 0.9f, 0.35f);
         z += 0.18f * sag * bags;
+
+        // Identity shape (avatars only; all zero in the kit). Every term fades out before the eye openings, so the
+        // periocular geometry the patient's eye region is fused onto stays the canonical one.
+        // (Exact no-ops when the terms are zero, as in the kit: x + 0 and x * 1.)
+        {
+            float bx = MathF.Abs(x); // ax itself stays as the kit has always read it in the terms below
+            // Cheekbones: the zygomatic arch wider and more forward (or flatter), below and lateral to the orbit.
+            float zyg = Gauss(bx - 5.4f, y - 0.3f, 1.5f, 1.0f);
+            x += sx * 0.6f * look.Cheekbones * zyg;
+            z += 0.5f * look.Cheekbones * Gauss(bx - 4.6f, y - 0.2f, 1.3f, 0.9f);
+
+            // Nose: a higher or flatter dorsum, wider or narrower alae.
+            float dorsum = Gauss(x, y - 0.6f, 0.7f, 1.3f) * Smoothstep(4.2f, 5.6f, z);
+            z += 0.55f * look.NoseBridge * dorsum;
+            float alae = Gauss(x, y + 1.3f, 2.0f, 0.8f) * Smoothstep(3.0f, 4.8f, z);
+            x *= 1f + 0.3f * look.NoseWidth * alae;
+
+            // Mouth width, and the share of the upper lip in the lip height.
+            x *= 1f + 0.2f * look.MouthWidth * Gauss(x, y - mouthY, 3.2f, 0.9f);
+            y += 0.2f * look.UpperLipShare * Gauss(x, y + 3.7f, 2.0f, 0.35f);
+
+            // Longer or shorter philtrum: everything below the nose moves down or up.
+            y -= 0.6f * look.PhiltrumLength * Smoothstep(-2.1f, -3.5f, y);
+
+            // Chin: height and projection; jaw angle: the gonial flare.
+            y -= 0.7f * look.ChinHeight * Smoothstep(-5.6f, -9.4f, y) * Smoothstep(6f, 2f, bx);
+            z += 0.8f * look.ChinProjection * Smoothstep(-6.5f, -8.8f, y) * Smoothstep(3.8f, 0.8f, bx);
+            x += sx * 0.65f * look.JawAngle * Gauss(bx - 6.3f, y + 5.6f, 1.6f, 1.7f);
+
+            // Forehead height (above the brows only).
+            y += 1.2f * look.ForeheadHeight * Smoothstep(5.6f, 8.3f, y);
+        }
+
+        // Avatars' further ageing (zero in the kit): deeper jowls and a softer jaw line, the cheek mass bulging over the
+        // nasolabial fold, hollow temples.
+        float ptosis = 2.2f * look.Sagging;
+        if (ptosis > 0f)
+        {
+            // The jowls move less than the rest (0.8): moved further, the landmark detector no longer follows the jaw line.
+            float jowl2 = Gauss(ax - 4.4f, y + 6.4f, 1.5f, 1.2f);
+            y -= 0.45f * 0.8f * look.Sagging * jowl2;
+            x += sx * 0.3f * 0.8f * look.Sagging * jowl2;
+            z -= 0.15f * ptosis * Gauss(ax - 5.8f, y + 5.6f, 1.2f, 1.0f);
+            z += 0.32f * ptosis * Gauss(ax - 2.9f, y + 2.7f, 0.55f, 1.0f);
+            z -= 0.3f * ptosis * Gauss(ax - 6.3f, y - 4.6f, 0.9f, 1.2f) * Smoothstep(4.5f, 5.5f, ax);
+            ax = MathF.Abs(x);
+        }
 
         // Palpebral fissures (ground-truth kit only, AvatarLook.MeasurementEyes): the canonical mesh's inner canthi
         // are 37 mm apart and its fissures 26 mm long, where adults average about 31-34 mm and 28-31 mm

@@ -270,7 +270,7 @@ internal sealed partial class FaceRasterizer
         _lidBoxR = Box.Around(_upperR.Concat(_lowerR), 0.2f, 0.12f, 1.0f);
         _lidBoxL = Box.Around(_upperL.Concat(_lowerL), 0.2f, 0.12f, 1.0f);
         _lipBox = Box.Around(_outerLips, 0.08f, 0.08f, 0.08f);
-        _orbitDarkening = 0.10f * (1f - 0.4f * look.Youth) + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f);
+        _orbitDarkening = 0.10f * (1f - 0.4f * look.Youth) + 0.12f * look.Ageing + (look.Tone == Abstractions.SkinTone.Dark ? 0.08f : 0.03f) + look.OrbitShadow;
         _wrinkleBox = new Box(-6f, -7f, 6f, 8.7f);
         PrecomputeVertexSkin();
         for (int i = 0; i < v.Length; i++)
@@ -1323,7 +1323,7 @@ internal sealed partial class FaceRasterizer
         var batch = new SkinLightBatch(_w);
         // With AVX2 the face's plain skin (no painted feature) gets its pores 8 pixels at a time (PaintPlainSkin).
         SkinLightBatch? meshBatch = Avx2.IsSupported ? new SkinLightBatch(_w) : null;
-        float poreAmount = 0.035f - 0.018f * _look.Youth;
+        float poreAmount = 0.035f - 0.018f * _look.Youth + _look.Pores; // Pores: 0 in the kit
         float[] vignette3 = new float[3 * _w]; // the vignette repeated for R, G and B
         for (int x = 0; x < _w; x++)
         {
@@ -1385,7 +1385,7 @@ internal sealed partial class FaceRasterizer
 
             if (meshBatch is not null)
             {
-                meshBatch.PaintPlainSkin(_look.SkinAlbedo, poreAmount, _look.NoiseOffset, _look.Stubble, _look.HairColour);
+                meshBatch.PaintPlainSkin(_look.SkinAlbedo, poreAmount, _look.NoiseOffset, _look.Stubble, _look.BeardColour);
                 meshBatch.Light(_colour);
             }
 
@@ -1608,6 +1608,11 @@ internal sealed partial class FaceRasterizer
             needs |= InBox(_wrinkleBox, x, y) & (forehead | crow | fold | marionette);
         }
 
+        if (look.Glabella > 0f)
+        {
+            needs |= Vector256.LessThan(ax, Vector256.Create(0.9f)) & Vector256.GreaterThan(y, Vector256.Create(3.4f)) & Vector256.LessThan(y, Vector256.Create(5.2f));
+        }
+
         needs |= Vector256.LessThan(ax, Vector256.Create(1.3f)) & Vector256.LessThan(y, Vector256.Create(-1.2f)) & Vector256.GreaterThan(y, Vector256.Create(-2.7f));
         Vector256<float> stubble = Vector256<float>.Zero;
         if (look.Stubble > 0f)
@@ -1684,6 +1689,11 @@ internal sealed partial class FaceRasterizer
                     return true;
                 }
             }
+
+            if (look.Glabella > 0f && ax < 0.9f && y > 3.4f && y < 5.2f)
+            {
+                return true; // frown lines
+            }
         }
 
         if (ax < 1.3f && y < -1.2f && y > -2.7f)
@@ -1732,7 +1742,17 @@ internal sealed partial class FaceRasterizer
             float x = cv[i].X, y = cv[i].Y, ax = MathF.Abs(x);
             float nx = x + look.NoiseOffset.X, ny = y + look.NoiseOffset.Y;
             float mottle = 0.65f * ValueNoise.Sample(nx * 1.6f, ny * 1.6f) + 0.35f * ValueNoise.Sample(nx * 4.1f + 7f, ny * 4.1f);
-            float shade = 1f + 0.07f * mottle;
+            float shade = 1f + (0.07f + look.Mottling) * mottle;
+            if (look.Mottling > 0f)
+            {
+                // Age spots: a few darker blotches, larger than the mesh spacing.
+                // Age spots on the forehead, temples and cheeks, not along the face's outline or the jaw, where they
+                // mislead the landmark detector about the border of the face.
+                float spots = Smoothstep(0.45f, 0.8f, ValueNoise.Sample(nx * 2.3f + 31f, ny * 2.3f - 17f));
+                spots *= Smoothstep(6.8f, 5.2f, ax) * Smoothstep(-6.5f, -4.5f, y);
+                shade *= 1f - 1.6f * look.Mottling * spots;
+            }
+
             float red = (0.13f + 0.07f * look.Youth) * Gauss(ax - 3.9f, y + 0.6f, 1.5f, 1.2f) + 0.10f * Gauss(x, y + 0.9f, 0.9f, 1.0f) + 0.05f * Gauss(x, y + 8.2f, 1.5f, 0.9f);
             shade *= 1f - Gauss(ax - 3.1f, y - 2.3f, 1.5f, 0.85f) * _orbitDarkening;
             _vertexTint[i] = shade * new Vector3(1f + 0.5f * red, 1f - 0.35f * red, 1f - 0.3f * red);
@@ -1751,7 +1771,7 @@ internal sealed partial class FaceRasterizer
 
         // Fine pores on top of the per-vertex mottling, redness and orbit shading.
         float pores = ValueNoise.Sample(nx * 28f, ny * 28f);
-        float shade = 1f + (0.035f - 0.018f * look.Youth) * pores; // children's skin is smoother
+        float shade = 1f + (0.035f - 0.018f * look.Youth + look.Pores) * pores; // children's skin is smoother, older skin coarser
         gloss = 22f;
 
         // Wrinkles and folds darken thin lines (and add a little cavity occlusion).
@@ -1782,7 +1802,7 @@ internal sealed partial class FaceRasterizer
             {
                 float dots = SaturateFast(0.5f + 0.8f * ValueNoise.Sample(nx * 55f, ny * 55f));
                 float s = look.Stubble * beard * (0.05f + 0.12f * dots);
-                albedo = Lerp(albedo, look.HairColour * 0.5f + albedo * 0.35f, s);
+                albedo = Lerp(albedo, look.BeardColour * 0.5f + albedo * 0.35f, s);
             }
         }
 
@@ -1823,7 +1843,7 @@ internal sealed partial class FaceRasterizer
             float lateral = 1f - tu; // the polylines start at the outer canthus
             bool above = lid.AboveUpper >= -0.01f;
             float lash = SmoothstepFast(0.10f + 0.06f * lateral, 0.02f, du) * (above ? 1f : 0.35f);
-            albedo = Lerp(albedo, new Vector3(0.012f, 0.009f, 0.008f), 0.92f * lash);
+            albedo = Lerp(albedo, new Vector3(0.012f, 0.009f, 0.008f), 0.92f * look.LashWeight * lash);
             float dl = lid.LowerDistance;
             float lowerLash = SmoothstepFast(0.06f, 0.0f, dl) * (lid.AboveLower <= 0.01f ? 1f : 0f);
             albedo *= 1f - 0.35f * lowerLash;
@@ -1831,6 +1851,13 @@ internal sealed partial class FaceRasterizer
             float crease = above ? Gauss(du - 0.62f - 0.1f * look.Ageing, 0f, 0.1f, 1f) * taper : 0f;
             albedo *= 1f - 0.16f * crease;
             ao *= 1f - 0.2f * crease;
+            if (look.Hooding > 0f && above)
+            {
+                // A hooded lid: the skin fold over the lateral lid casts a soft shadow just above the lash line.
+                float hood = Gauss(du - 0.32f, 0f, 0.16f, 1f) * taper * (0.4f + 0.6f * lateral);
+                albedo *= 1f - 0.3f * look.Hooding * hood;
+                ao *= 1f - 0.3f * look.Hooding * hood;
+            }
             spec *= 1f - 0.8f * lash;
         }
 
@@ -1842,12 +1869,20 @@ internal sealed partial class FaceRasterizer
         AvatarLook look = _look;
         float age = look.Ageing;
         float w = 0f;
+        float depth = 1f + look.WrinkleBoost; // 1 in the kit
+        float wide = SaturateFast(look.WrinkleBoost); // 0 in the kit: the original line widths
 
         // Nasolabial folds (slight in all adults, deeper with age).
         if (ax > 1.3f && ax < 3.3f && y < -1.0f && y > -5f)
         {
             float nl = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(1.75f, -1.45f), new Vector2(2.85f, -4.55f), out float tnl);
-            w += (0.05f * (1f - look.Youth) + 0.22f * age) * SmoothstepFast(0.22f + 0.1f * age, 0.0f, nl) * (1f - SmoothstepFast(0.85f, 1f, tnl));
+            w += (0.05f * (1f - look.Youth) + 0.22f * age * depth) * SmoothstepFast(0.22f + 0.1f * age + 0.08f * wide * age, 0.0f, nl) * (1f - SmoothstepFast(0.85f, 1f, tnl));
+        }
+
+        if (look.Glabella > 0f && ax < 0.9f && y > 3.4f && y < 5.2f)
+        {
+            float g = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(0.42f, 3.75f), new Vector2(0.52f, 4.85f), out _);
+            w += 0.28f * look.Glabella * SmoothstepFast(0.09f, 0f, g);
         }
 
         if (age <= 0f)
@@ -1860,8 +1895,8 @@ internal sealed partial class FaceRasterizer
         {
             float wave = y + 0.18f * ValueNoise.Sample(x * 0.6f + look.NoiseOffset.X, 3f);
             float s = MathF.Sin(wave * MathF.Tau / 0.62f);
-            float line = SmoothstepFast(0.75f, 0.98f, s) * SmoothstepFast(5.5f, 3.5f, ax) * SaturateFast(0.6f + ValueNoise.Sample(x * 0.9f, y * 0.3f + 9f));
-            w += 0.16f * age * line;
+            float line = SmoothstepFast(0.75f - 0.3f * wide, 0.98f, s) * SmoothstepFast(5.5f, 3.5f, ax) * SaturateFast(0.6f + ValueNoise.Sample(x * 0.9f, y * 0.3f + 9f));
+            w += 0.16f * age * depth * line;
         }
 
         // Crow's feet: short radial lines fanning from the outer canthus.
@@ -1871,21 +1906,21 @@ internal sealed partial class FaceRasterizer
         {
             float r = MathF.Sqrt(r2);
             float ang = FastAtan2(d.Y, d.X);
-            float fan = SmoothstepFast(0.8f, 0.98f, MathF.Sin(ang * 11f + ValueNoise.Sample(r * 2f, 5f)));
-            w += 0.09f * age * fan * SmoothstepFast(1.2f, 0.5f, r);
+            float fan = SmoothstepFast(0.8f - 0.3f * wide, 0.98f, MathF.Sin(ang * 11f + ValueNoise.Sample(r * 2f, 5f)));
+            w += 0.09f * age * depth * fan * SmoothstepFast(1.2f, 0.5f, r);
         }
 
         // Lower-lid fold and marionette lines.
         if (ax > 2.2f && ax < 4.3f)
         {
             float fold = MathF.Abs(y - (2.0f - 0.25f * (ax - 3.2f) * (ax - 3.2f)));
-            w += 0.08f * age * SmoothstepFast(0.08f, 0f, fold) * SmoothstepFast(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
+            w += 0.08f * age * depth * SmoothstepFast(0.08f + 0.04f * wide, 0f, fold) * SmoothstepFast(1.1f, 0.3f, MathF.Abs(ax - 3.25f));
         }
 
         if (ax > 2.4f && ax < 3.3f && y < -4.6f && y > -6.9f)
         {
             float mar = RenderMath.SegmentDistance(new Vector2(ax, y), new Vector2(2.7f, -4.9f), new Vector2(3.0f, -6.6f), out _);
-            w += 0.14f * age * age * SmoothstepFast(0.15f, 0f, mar);
+            w += 0.14f * age * age * depth * SmoothstepFast(0.15f + 0.08f * wide, 0f, mar);
         }
 
         return w;
@@ -2455,7 +2490,7 @@ internal sealed partial class FaceRasterizer
                 float lash = _look.MeasurementEyes
                     ? SmoothstepFast(lashPx * (0.35f + 0.2f * lashNoise), lashPx * 0.08f, u)
                     : SmoothstepFast(lashPx * (1.2f + 0.8f * lashNoise), lashPx * 0.3f, u);
-                shade *= 1f - 0.85f * lash;
+                shade *= 1f - 0.85f * _look.LashWeight * lash;
                 if (down <= 1)
                 {
                     shade *= 0.8f;
