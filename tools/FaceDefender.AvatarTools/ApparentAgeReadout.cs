@@ -69,7 +69,7 @@ internal static class ApparentAgeReadout
             Console.WriteLine();
         }
 
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: Math.Max(identities, 8), cacheCapacity: 1));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style, IdentitiesPerGroup = Math.Max(identities, 8), CacheCapacity = 1 });
         IReadOnlyList<int> buckets = AvatarAgeBuckets.All;
         var rows = new List<(AvatarSex Sex, int Bucket, float Age, float Male)>();
         foreach (AvatarSex sex in Enum.GetValues<AvatarSex>())

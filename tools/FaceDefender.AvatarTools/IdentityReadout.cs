@@ -21,7 +21,7 @@ internal static class IdentityReadout
     public static int Run(int identities, IReadOnlyList<int> buckets, bool perGroup)
     {
         using var embedder = new DlibFaceEmbedder();
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: Math.Max(identities, 8), cacheCapacity: 1));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style, IdentitiesPerGroup = Math.Max(identities, 8), CacheCapacity = 1 });
         var all = new List<double>();
         var allCos = new List<double>();
         int below = 0;
@@ -98,7 +98,7 @@ internal static class IdentityReadout
     public static int Pair(string a, string b)
     {
         using var embedder = new DlibFaceEmbedder();
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: 64, cacheCapacity: 1));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style, IdentitiesPerGroup = 64, CacheCapacity = 1 });
         float[] Raw(string spec)
         {
             string[] p = spec.Split('-');

@@ -41,8 +41,18 @@ public static class Program
         468, 469, 470, 471, 472, 473, 474, 475, 476, 477,
     ];
 
+    /// <summary>The avatar style every command draws: <see cref="AvatarStyle.Classic"/> (the catalogue's default), or
+    /// <see cref="AvatarStyle.Aged"/> with <c>--aged</c> anywhere on the command line.</summary>
+    internal static AvatarStyle Style { get; private set; } = AvatarStyle.Classic;
+
     public static int Main(string[] args)
     {
+        if (args.Contains("--aged"))
+        {
+            Style = AvatarStyle.Aged;
+            args = [.. args.Where(a => a != "--aged")];
+        }
+
         if (args.Length >= 2 && args[0] == "contact-sheet")
         {
             int thumb = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 128;
@@ -126,7 +136,7 @@ public static class Program
 
     private static void ContactSheet(string path, int thumb)
     {
-        var provider = new ProceduralAvatarProvider();
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style });
         IReadOnlyList<int> buckets = AvatarAgeBuckets.All;
         using var sheet = new Image<Rgb24>(buckets.Count * thumb, 6 * thumb, new Rgb24(255, 255, 255));
         int row = 0;
@@ -151,7 +161,7 @@ public static class Program
 
     private static void Strip(string path, AvatarSex sex, SkinTone tone, int[] ages, int size, int identity)
     {
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { CacheCapacity = 1 });
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style, CacheCapacity = 1 });
         using var sheet = new Image<Rgb24>(ages.Length * size, size, new Rgb24(255, 255, 255));
         for (int i = 0; i < ages.Length; i++)
         {
@@ -167,7 +177,7 @@ public static class Program
 
     private static void IdentityStrip(string path, AvatarSex sex, SkinTone tone, int age, int size, int count)
     {
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(identitiesPerGroup: Math.Max(count, 8), cacheCapacity: 1));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style, IdentitiesPerGroup = Math.Max(count, 8), CacheCapacity = 1 });
         using var sheet = new Image<Rgb24>(count * size, size, new Rgb24(255, 255, 255));
         for (int i = 0; i < count; i++)
         {
@@ -191,7 +201,7 @@ public static class Program
             return 1;
         }
 
-        var provider = new ProceduralAvatarProvider();
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style });
         using Avatar avatar = provider.Get(AvatarSex.Female, AvatarAgeBuckets.Map(75), SkinTone.Light, 2);
         var fuser = new FaceDefender.Fusion.PeriocularFaceFuser();
         (Image<Rgb24> normalised, FaceLandmarks normLm, _) = FaceDefender.Fusion.FaceNormalizer.Normalize(image, face.Landmarks);
@@ -231,7 +241,7 @@ public static class Program
     private static int Quality(int identities)
     {
         using var detector = new MediaPipeLandmarkDetector();
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { CacheCapacity = 1 });
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = Program.Style, CacheCapacity = 1 });
         double minScore = 1, maxEyeMean = 0, maxEyeMax = 0, maxAll = 0;
         int failures = 0, count = 0;
         Console.WriteLine("| avatar | faces | score | eye-region mean | eye-region max (landmark) | all 468 mean |");

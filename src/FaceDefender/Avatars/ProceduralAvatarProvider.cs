@@ -38,7 +38,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
             [.. from sex in Enum.GetValues<AvatarSex>()
                 from bucket in AvatarAgeBuckets.All
                 from tone in Enum.GetValues<SkinTone>()
-                select MetadataFor(new Key(sex, bucket, tone, 0))]);
+                select MetadataFor(new Key(sex, bucket, tone, 0), _options.Style)]);
     }
 
     /// <summary>The options in use.</summary>
@@ -111,7 +111,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
             }
             else
             {
-                lazy = new Lazy<RenderedAvatar>(() => Render(key), LazyThreadSafetyMode.ExecutionAndPublication);
+                lazy = new Lazy<RenderedAvatar>(() => Render(key, _options.Style), LazyThreadSafetyMode.ExecutionAndPublication);
                 _cache[key] = lazy;
                 while (_cache.Count > _options.CacheCapacity && _recency.Last is { } oldest)
                 {
@@ -126,17 +126,19 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
         return lazy.Value;
     }
 
-    private static RenderedAvatar Render(Key key)
+    private static RenderedAvatar Render(Key key, AvatarStyle style)
     {
-        AvatarLook look = AvatarLook.Create(key.Sex, key.AgeBucket, key.Tone, IdentitySeed(key.Identity));
+        AvatarLook look = style == AvatarStyle.Aged
+            ? AvatarLook.Create(key.Sex, key.AgeBucket, key.Tone, IdentitySeed(key.Identity))
+            : AvatarLook.CreateForKit(key.Sex, key.AgeBucket, key.Tone, IdentitySeed(key.Identity));
         FaceModel model = FaceModel.Build(look, default, default);
         RasterOutput output = FaceRasterizer.Render(model, look, default, Avatar.CanvasSize, Avatar.CanvasSize, 1f);
         var landmarks = new FaceLandmarks(output.Landmarks, CoordinateSpace.Normalized);
-        return new RenderedAvatar(output.Rgb, landmarks, MetadataFor(key));
+        return new RenderedAvatar(output.Rgb, landmarks, MetadataFor(key, style));
     }
 
-    private static AvatarMetadata MetadataFor(Key key) => new(
-        $"procedural-{key.Sex.ToString().ToLowerInvariant()}-{key.AgeBucket}-{key.Tone.ToString().ToLowerInvariant()}-{key.Identity}",
+    private static AvatarMetadata MetadataFor(Key key, AvatarStyle style) => new(
+        $"procedural-{(style == AvatarStyle.Aged ? "aged-" : "")}{key.Sex.ToString().ToLowerInvariant()}-{key.AgeBucket}-{key.Tone.ToString().ToLowerInvariant()}-{key.Identity}",
         key.Sex,
         key.AgeBucket,
         key.Tone,

@@ -74,10 +74,23 @@ public sealed class AvatarAgeingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_style_option_chooses_the_look_and_marks_the_id()
+    {
+        using Avatar classic = new ProceduralAvatarProvider().Get(AvatarSex.Male, 70, SkinTone.Medium, 2);
+        using Avatar aged = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = AvatarStyle.Aged }).Get(AvatarSex.Male, 70, SkinTone.Medium, 2);
+        classic.Metadata.Id.Should().Be("procedural-male-70-medium-2", "the classic look is the default and keeps its ids");
+        aged.Metadata.Id.Should().Be("procedural-aged-male-70-medium-2");
+        classic.Image.DangerousTryGetSinglePixelMemory(out Memory<Rgb24> c).Should().BeTrue();
+        aged.Image.DangerousTryGetSinglePixelMemory(out Memory<Rgb24> a).Should().BeTrue();
+        c.Span.SequenceEqual(a.Span).Should().BeFalse("the aged style draws another face");
+        FluentActions.Invoking(() => new ProceduralAvatarOptions { Style = (AvatarStyle)7 }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Style");
+    }
+
+    [Fact]
     public void Identities_of_a_group_are_different_faces_to_the_dlib_recogniser()
     {
         using var embedder = new DlibFaceEmbedder();
-        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions(cacheCapacity: 1));
+        var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { CacheCapacity = 1, Style = AvatarStyle.Aged });
         var distances = new List<double>();
         foreach ((AvatarSex sex, int bucket, SkinTone tone) in new[] { (AvatarSex.Female, 30, SkinTone.Light), (AvatarSex.Male, 50, SkinTone.Dark) })
         {
