@@ -1,7 +1,7 @@
 // Decode-only and encode-only throughput of the FFmpeg video I/O layer, and the whole file pipeline end to end
 // (docs/video.md, "Throughput").
 // Usage: dotnet run -c Release --project benchmarks/FaceDefender.Video.IoThroughput [-- frames [preset ...]]
-//        dotnet run -c Release --project benchmarks/FaceDefender.Video.IoThroughput -- e2e [seconds ...] [--size 1024|512]
+//        dotnet run -c Release --project benchmarks/FaceDefender.Video.IoThroughput -- e2e [seconds ...] [--size 1024|512] [--conserve-memory]
 // The first form generates a 1280x720 H.264 clip with ffmpeg (testsrc2) in a temporary folder, then times
 //   decode: FfmpegVideoSource reading every frame into one reused image;
 //   encode: FfmpegVideoSink writing that many frames (30 decoded frames, cycled) with each preset, and FFV1.
@@ -101,10 +101,15 @@ internal static class EndToEnd
     public static async Task<int> RunAsync(string[] args)
     {
         int size = 1024;
+        bool conserve = false;
         var seconds = new List<int>();
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--size")
+            if (args[i] == "--conserve-memory")
+            {
+                conserve = true;
+            }
+            else if (args[i] == "--size")
             {
                 size = int.Parse(args[++i], CultureInfo.InvariantCulture);
             }
@@ -125,7 +130,7 @@ internal static class EndToEnd
         {
             string clip = Path.Combine(folder, "face-10s.mp4");
             await WriteFaceClipAsync(clip, 300);
-            Console.WriteLine($"{Environment.ProcessorCount} logical CPUs; a kit face moving on 1280x720, H.264; output {size} x {size}");
+            Console.WriteLine($"{Environment.ProcessorCount} logical CPUs; a kit face moving on 1280x720, H.264; output {size} x {size}{(conserve ? "; GC ConserveMemory 7" : "")}");
             foreach (int s in seconds)
             {
                 string input = clip;
@@ -139,6 +144,11 @@ internal static class EndToEnd
                 string self = Environment.ProcessPath!;
                 var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
                 start.Environment["FD_E2E_MEMORY_TRACE"] = Environment.GetEnvironmentVariable("FD_E2E_MEMORY_TRACE") ?? "0";
+                if (conserve)
+                {
+                    // What the facedefender tool sets in its runtime configuration (System.GC.ConserveMemory).
+                    start.Environment["DOTNET_GCConserveMemory"] = "7";
+                }
                 if (Path.GetFileNameWithoutExtension(self) is "dotnet")
                 {
                     start.ArgumentList.Add(typeof(EndToEnd).Assembly.Location);
