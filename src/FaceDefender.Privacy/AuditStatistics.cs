@@ -1,3 +1,5 @@
+using FaceDefender.Statistics;
+
 namespace FaceDefender.Privacy;
 
 /// <summary>A proportion with its Wilson score interval (95 %).</summary>
@@ -79,12 +81,6 @@ public sealed record ScoreSummary(int Count, double Mean, double MeanLow, double
         return new ScoreSummary(n, mean, Quantile7(means, 0.025), Quantile7(means, 0.975), Quantile7(sorted, 0.5), sd, sorted[0], sorted[^1]);
     }
 
-    /// <summary>R's type-7 quantile of sorted data.</summary>
-    internal static double Quantile7(IReadOnlyList<double> sorted, double p)
-    {
-        double h = (sorted.Count - 1) * p;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(sorted.Count - 1, lo + 1);
-        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
-    }
+    /// <summary>R's type-7 quantile of sorted data (<see cref="Quantiles.FromSorted"/>).</summary>
+    internal static double Quantile7(double[] sorted, double p) => Quantiles.FromSorted(sorted, p, QuantileType.R7);
 }

@@ -453,6 +453,7 @@ public sealed partial class VideoDeidentifier : IDisposable
                         if (options.OutputSize == Avatar.CanvasSize)
                         {
                             result = fusion.Image;
+                            fusion.ReleaseMask(); // the image goes on to the writer; the pooled mask is done with
                         }
                         else
                         {

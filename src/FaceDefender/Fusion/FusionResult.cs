@@ -6,9 +6,14 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace FaceDefender.Fusion;
 
-/// <summary>The output of a fusion. Owns <see cref="Image"/>: dispose the result (or take the image and dispose it yourself).</summary>
+/// <summary>The output of a fusion. Owns <see cref="Image"/> and <see cref="Mask"/>: dispose the result (or take the image and
+/// dispose it yourself; the mask is then left to the garbage collector).</summary>
 public sealed class FusionResult : IDisposable
 {
+    private readonly float[] _mask;
+    private readonly int _maskLength;
+    private int _maskReleased;
+
     internal FusionResult(Image<Rgb24> image, FaceLandmarks landmarks, SimilarityTransform transform, float[] mask,
         Rectangle maskBounds, FusionOptions options, TimeSpan elapsed, Landmarks.CornealReflexes reflexes = default)
     {
@@ -16,7 +21,8 @@ public sealed class FusionResult : IDisposable
         Image = image;
         PatientLandmarks = landmarks;
         Transform = transform;
-        Mask = mask;
+        _mask = mask;
+        _maskLength = image.Width * image.Height;
         MaskBounds = maskBounds;
         Options = options;
         Elapsed = elapsed;
@@ -38,8 +44,15 @@ public sealed class FusionResult : IDisposable
     public Matrix3x2 TransformMatrix => Transform.ToMatrix();
 
     /// <summary>The final blend mask in output pixels (row-major, one value a pixel, 0..1). For
-    /// <see cref="RoiPreset.GeometryOnly"/>: where the output may differ from the avatar (no patient pixel anywhere).</summary>
-    public ReadOnlyMemory<float> Mask { get; }
+    /// <see cref="RoiPreset.GeometryOnly"/>: where the output may differ from the avatar (no patient pixel anywhere).
+    /// Valid until the result is disposed: copy it to keep it.</summary>
+    /// <exception cref="ObjectDisposedException">The result was disposed.</exception>
+    public ReadOnlyMemory<float> Mask => Volatile.Read(ref _maskReleased) == 0
+        ? new ReadOnlyMemory<float>(_mask, 0, _maskLength)
+        : throw new ObjectDisposedException(nameof(FusionResult), "The fusion result was disposed: its mask is gone. Copy the mask before disposing.");
+
+    /// <summary>Whether the mask was rented from the shared pool (it then goes back when released).</summary>
+    internal bool MaskIsPooled { get; init; }
 
     /// <summary>The bounding box of the non-zero mask: outside it every pixel is the avatar's.</summary>
     public Rectangle MaskBounds { get; }
@@ -63,6 +76,19 @@ public sealed class FusionResult : IDisposable
     /// <summary>Wall-clock time of the fusion.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>Returns the mask to the pool without disposing the image (for callers that keep the image alone).</summary>
+    internal void ReleaseMask()
+    {
+        if (Interlocked.Exchange(ref _maskReleased, 1) == 0 && MaskIsPooled)
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(_mask);
+        }
+    }
+
     /// <inheritdoc />
-    public void Dispose() => Image.Dispose();
+    public void Dispose()
+    {
+        ReleaseMask();
+        Image.Dispose();
+    }
 }

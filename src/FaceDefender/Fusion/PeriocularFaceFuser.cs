@@ -130,7 +130,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         }
 
         FaceLandmarks mapped = patientLandmarks.Transform(m, CoordinateSpace.Output);
-        return new FusionResult(output, mapped, sim, mask, bounds, options, clock.Elapsed);
+        return new FusionResult(output, mapped, sim, mask, bounds, options, clock.Elapsed) { MaskIsPooled = true };
     }
 
     /// <summary>
@@ -220,8 +220,10 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         hard.Clear();
         FillGrownHulls(hard, patient, avatar, patientToOutput, w, h, options.Roi, options.MaskDilationFraction * ipd);
 
-        // Feather only around the hulls: beyond the kernel radius the blur of zeros is exactly zero.
-        var feathered = new float[w * h];
+        // Feather only around the hulls: beyond the kernel radius the blur of zeros is exactly zero. The mask is pooled (4 MB at
+        // 1024 x 1024, once a frame in a video): the FusionResult returns it when disposed.
+        float[] feathered = ArrayPool<float>.Shared.Rent(w * h);
+        feathered.AsSpan(0, w * h).Clear();
         var kernel = GaussianKernel.Create(Math.Max(0.3f, options.FeatherSigmaFraction * ipd));
         Rectangle hull = MaskOperations.NonZeroBounds(hard, w, h);
         if (!hull.IsEmpty)

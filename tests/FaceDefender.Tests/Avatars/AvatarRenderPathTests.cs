@@ -58,10 +58,11 @@ public sealed class AvatarRenderPathTests(ITestOutputHelper output)
         }
 
         output.WriteLine(FormattableString.Invariant($"{Fixtures[fixture].File}: max difference {max} levels, {(double)over1 / want.Length:P3} of the channels differ by more than one level"));
-        // Measured: max 0 levels with hardware intrinsics on (the fixtures' path), 1 level with them off (m70-dark); no channel
-        // off by more than one level either way. Bounds: max 2 levels (2x), at most 0.01 % of the channels (about 20) off by
-        // more than one (they were 12 levels and 0.2 %).
-        max.Should().BeLessThanOrEqualTo(2, "the scalar and vector paths share their definitions; isolated seam pixels may differ by a rounding");
+        // Measured (the aged look): max 0 levels with hardware intrinsics on (the fixtures' path); with them off 1 level on
+        // f30-light and 3 levels on m70-dark, where 0.005 % of the channels (10) are off by more than one level (age spots
+        // and stubble add edges where a rounding tips). Bounds: max 5 levels (about 1.5x), at most 0.01 % of the channels
+        // (about 20, 2x) off by more than one (a broken scalar path gave 12 levels and 0.2 %).
+        max.Should().BeLessThanOrEqualTo(5, "the scalar and vector paths share their definitions; isolated seam pixels may differ by a rounding");
         ((double)over1 / want.Length).Should().BeLessThan(1e-4, "at most 0.01 % of the channels may differ by more than one level");
     }
 

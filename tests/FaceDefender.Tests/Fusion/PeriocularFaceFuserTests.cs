@@ -139,6 +139,23 @@ public sealed class PeriocularFaceFuserTests : IClassFixture<PeriocularFaceFuser
     }
 
     [Fact]
+    public void The_mask_is_the_images_size_and_is_gone_once_the_result_is_disposed()
+    {
+        // The mask is a pooled buffer (4 MB a frame in a video): after Dispose it goes back to the pool, so reading it
+        // must fail rather than show whatever the next fusion wrote there.
+        (Image<Rgb24> avatar, FaceLandmarks avatarLm) = FlatAvatar();
+        using (avatar)
+        {
+            FusionResult r = new PeriocularFaceFuser().Fuse(_p.Image, _p.Landmarks, avatar, avatarLm);
+            r.Mask.Length.Should().Be(r.Image.Width * r.Image.Height);
+            r.Mask.Span.ToArray().Max().Should().Be(1f);
+            r.Dispose();
+            FluentActions.Invoking(() => r.Mask).Should().Throw<ObjectDisposedException>().WithMessage("*Copy the mask before disposing*");
+            r.Dispose(); // twice is harmless
+        }
+    }
+
+    [Fact]
     public void Bad_arguments_fail_clearly()
     {
         var fuser = new PeriocularFaceFuser();
