@@ -7,6 +7,8 @@ using FaceDefender.Diagnostics;
 using FaceDefender.Fusion;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -50,6 +52,7 @@ public sealed partial class VideoDeidentifier : IDisposable
     private readonly IAvatarProvider _avatars;
     private readonly IFaceFuser _fuser;
     private readonly IDiagnosticBenchmark _diagnostics;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the video pipeline; every part defaults to the embedded implementation.</summary>
     /// <param name="detector">Landmark detector (it must track, so a <see cref="MediaPipeLandmarkDetector"/>); default one with
@@ -57,8 +60,12 @@ public sealed partial class VideoDeidentifier : IDisposable
     /// <param name="avatars">Avatar source; default <see cref="ProceduralAvatarProvider"/>.</param>
     /// <param name="fuser">Fuser; default <see cref="PeriocularFaceFuser"/>.</param>
     /// <param name="diagnostics">The per-frame eye assessment; default <see cref="LandmarkDiagnosticBenchmark"/>.</param>
-    public VideoDeidentifier(MediaPipeLandmarkDetector? detector = null, IAvatarProvider? avatars = null, IFaceFuser? fuser = null, IDiagnosticBenchmark? diagnostics = null)
+    /// <param name="logger">Receives one entry per video (frames, failed frames by reason, avatar, frames per second) and a
+    /// warning per run of failed frames; null for none. No patient data is logged.</param>
+    public VideoDeidentifier(MediaPipeLandmarkDetector? detector = null, IAvatarProvider? avatars = null, IFaceFuser? fuser = null, IDiagnosticBenchmark? diagnostics = null,
+        ILogger<VideoDeidentifier>? logger = null)
     {
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _ownsDetector = detector is null;
         _detector = detector ?? new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
         _avatars = avatars ?? new ProceduralAvatarProvider();
@@ -102,7 +109,33 @@ public sealed partial class VideoDeidentifier : IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         var run = new Run(this, source, sink, options, progress, info);
-        return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        long start = Stopwatch.GetTimestamp();
+        VideoDeidentificationReport report = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        Log(report, Stopwatch.GetElapsedTime(start));
+        return report;
+    }
+
+    private void Log(VideoDeidentificationReport report, TimeSpan elapsed)
+    {
+        string reasons = string.Join(", ", report.FailedFrames.GroupBy(f => f.Reason).Select(g => $"{g.Key} {g.Count()}"));
+        _logger.LogInformation("Video of {Frames} frame(s) de-identified onto {Avatar} in {Seconds:F1} s ({FramesPerSecond:F1} frames/s); {Failed} frame(s) written as the avatar alone{Reasons}",
+            report.FrameCount, report.Avatar.Id, elapsed.TotalSeconds, report.FrameCount / Math.Max(elapsed.TotalSeconds, 1e-9), report.FailedFrames.Count,
+            reasons.Length == 0 ? "" : $" ({reasons})");
+        int runStart = -1, previous = -2;
+        foreach (FrameFailure f in report.FailedFrames.Append(new FrameFailure(int.MaxValue, FrameFailureReason.NoFace, "")))
+        {
+            if (f.Frame != previous + 1)
+            {
+                if (runStart >= 0)
+                {
+                    _logger.LogWarning("Frames {First}-{Last} had no trustworthy face and were written as the avatar alone", runStart, previous);
+                }
+
+                runStart = f.Frame;
+            }
+
+            previous = f.Frame;
+        }
     }
 
     /// <inheritdoc />

@@ -342,6 +342,45 @@ public sealed class VideoDeidentifierTests(PipelineFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task A_host_logger_gets_the_summary_and_each_run_of_failed_frames()
+    {
+        // Frames 0-1 and 4 have no face, frames 2-3 hold one: two runs of failed frames, and one summary.
+        GroundTruthScene face = KitClips.Scene(3);
+        var frames = Enumerable.Range(0, 5).Select(i => i is 2 or 3
+            ? KitClips.Frame(face, 7100 + (ulong)i)
+            : () => new SixLabors.ImageSharp.Image<Rgb24>(KitClips.Size, KitClips.Size, new Rgb24(120, 120, 120))).ToList();
+        var logger = new ListLogger();
+        using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars, logger: logger);
+        await using var source = new InMemorySource(new VideoInfo(KitClips.Size, KitClips.Size, new FrameRate(30, 1), 5, null, null, null, 0, false, false), frames);
+        VideoDeidentificationReport report = await pipeline.DeidentifyAsync(source, new RecordingSink(keep: false), new VideoDeidentificationOptions { OutputSize = 128, Measurements = false });
+
+        report.FailedFrames.Select(f => f.Frame).Should().Equal(0, 1, 4);
+        logger.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message)
+            .Should().Equal("Frames 0-1 had no trustworthy face and were written as the avatar alone", "Frames 4-4 had no trustworthy face and were written as the avatar alone");
+        logger.Entries.Should().ContainSingle(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information)
+            .Which.Message.Should().Contain("5 frame(s)").And.Contain("3 frame(s) written as the avatar alone (NoFace 3)").And.Contain(report.Avatar.Id);
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<VideoDeidentifier>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, formatter(state, exception)));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Bad_arguments_are_rejected()
     {
         using var pipeline = new VideoDeidentifier(fixture.Detector, fixture.Avatars);
