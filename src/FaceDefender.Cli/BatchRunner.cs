@@ -280,6 +280,7 @@ internal static class BatchRunner
         var progress = new SynchronousProgress<BatchProgress>(p =>
         {
             ReportRow row = Row(p.Latest);
+            rows[byItem[p.Latest.Item]] = row;
             if (bar is null)
             {
                 stderr.WriteLine($"[{p.Completed}/{p.Total}] {row.Status,-16} {row.File}");
@@ -297,7 +298,7 @@ internal static class BatchRunner
         BatchResult result = new BatchDeidentifier(pipeline).RunAsync(items, batchOptions, progress, cancellationToken).GetAwaiter().GetResult();
         foreach (BatchItemResult r in result.Items)
         {
-            rows[byItem[r.Item]] = Row(r);
+            rows[byItem[r.Item]] ??= Row(r); // the items a cancellation left, which reported no progress
         }
 
         bar?.Finish();
@@ -372,7 +373,6 @@ internal static class BatchRunner
         static string Join(string? a, string b) => a is null ? b : $"{a}, {b}";
     }
 
-    /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread.</summary>
     /// <summary>Reports on the calling thread, at once (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {

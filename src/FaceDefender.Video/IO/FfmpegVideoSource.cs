@@ -91,6 +91,8 @@ public sealed class FfmpegVideoSource : IVideoFrameSource
                 return new VideoOpenResult(VideoOpenStatus.NotFound, $"There is no file at '{path}'.");
             }
 
+            // Refuse pipes, devices and sockets before ffprobe opens the path (a FIFO would block it): the check opens
+            // non-blocking and throws for anything that is not a regular file.
             using (RegularFile.OpenRead(file.FullName))
             {
             }
