@@ -3,26 +3,26 @@ namespace FaceDefender.Avatars;
 /// <summary>Options of <see cref="ProceduralAvatarProvider"/>. Immutable; each value is checked when it is set.</summary>
 public sealed record ProceduralAvatarOptions
 {
-    /// <summary>Default options: the documented default key, 8 identities per group, 32 cached avatars.</summary>
+    /// <summary>Default options: the documented default key (no secrecy), 8 identities per group, 32 cached avatars.</summary>
     public static ProceduralAvatarOptions Default { get; } = new();
 
-    /// <summary>The secret HMAC key for pseudonyms; default <see cref="AvatarPseudonym.DefaultKey"/>. The value set is
-    /// copied, and reading returns a copy.</summary>
+    /// <summary>The secret HMAC key for pseudonyms; null (the default) for <see cref="AvatarPseudonym.DefaultKey"/>, which
+    /// gives stable choices but no secrecy. The value set is copied, and reading returns a copy. Bound from configuration,
+    /// it is a base64 string.</summary>
     /// <exception cref="ArgumentException">An empty key.</exception>
-    public byte[] PseudonymHmacKey
+    public byte[]? PseudonymHmacKey
     {
-        get => (byte[])field.Clone();
+        get => (byte[]?)field?.Clone();
         init
         {
-            ArgumentNullException.ThrowIfNull(value, nameof(PseudonymHmacKey));
-            if (value.Length == 0)
+            if (value is { Length: 0 })
             {
-                throw new ArgumentException("The pseudonym key must not be empty; leave it unset for the default key.", nameof(PseudonymHmacKey));
+                throw new ArgumentException("The pseudonym key must not be empty; leave it unset (null) for the default key.", nameof(PseudonymHmacKey));
             }
 
-            field = (byte[])value.Clone();
+            field = (byte[]?)value?.Clone();
         }
-    } = AvatarPseudonym.DefaultKey.ToArray();
+    }
 
     /// <summary>How many different synthetic identities each (sex, age, tone) group offers to pseudonyms, 1 to 64; default 8.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Outside 1 to 64.</exception>

@@ -63,9 +63,10 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
     public Avatar Select(AvatarQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        byte[]? key = _options.PseudonymHmacKey;
         int identity = query.PseudonymKey is null
             ? 0
-            : AvatarPseudonym.Choose(_options.PseudonymHmacKey, query.PseudonymKey, _options.IdentitiesPerGroup);
+            : AvatarPseudonym.Choose(key is null ? AvatarPseudonym.DefaultKey : key, query.PseudonymKey, _options.IdentitiesPerGroup);
         return Get(query.Sex, query.AgeBucket, query.SkinTone, identity);
     }
 

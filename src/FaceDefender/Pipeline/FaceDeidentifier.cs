@@ -7,6 +7,8 @@ using FaceDefender.Avatars;
 using FaceDefender.Diagnostics;
 using FaceDefender.Fusion;
 using FaceDefender.Landmarks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -28,6 +30,7 @@ public sealed class FaceDeidentifier : IDisposable
     private readonly IAvatarProvider _avatars;
     private readonly IFaceFuser _fuser;
     private readonly IDiagnosticBenchmark? _diagnostics;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the pipeline; every part defaults to the embedded implementation.</summary>
     /// <param name="detector">Landmark detector; default <see cref="MediaPipeLandmarkDetector"/> with the embedded models and
@@ -37,9 +40,13 @@ public sealed class FaceDeidentifier : IDisposable
     /// <param name="options">Options; default <see cref="DeidentificationOptions.Default"/>.</param>
     /// <param name="diagnostics">The eye assessment run on the patient's landmarks; default <see cref="LandmarkDiagnosticBenchmark"/>
     /// with the documented default reference standard. Pass <see cref="NoDiagnostics"/> to skip it.</param>
+    /// <param name="logger">Optional. Each photo's outcome: a debug line for a success (avatar, region, timings), an
+    /// information line for any other status (the status, and the decoding failure's kind for an unreadable file). The
+    /// lines never carry file names, patient information or the decoder's message (which can name the file).</param>
     public FaceDeidentifier(ILandmarkDetector? detector = null, IAvatarProvider? avatars = null, IFaceFuser? fuser = null, DeidentificationOptions? options = null,
-        IDiagnosticBenchmark? diagnostics = null)
+        IDiagnosticBenchmark? diagnostics = null, ILogger<FaceDeidentifier>? logger = null)
     {
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _diagnostics = ReferenceEquals(diagnostics, NoDiagnostics) ? null : diagnostics ?? new LandmarkDiagnosticBenchmark();
         _ownsDetector = detector is null;
         _detector = detector ?? new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
@@ -110,10 +117,10 @@ public sealed class FaceDeidentifier : IDisposable
         }
         catch (ImageDecodingException e)
         {
-            return Unreadable(e, total);
+            return Logged(Unreadable(e, total));
         }
 
-        return await Task.Run(() => DecodeAndDeidentify(encoded, patient, total, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return Logged(await Task.Run(() => DecodeAndDeidentify(encoded, patient, total, cancellationToken), cancellationToken).ConfigureAwait(false));
     }
 
     private DeidentificationResult ReadAndDeidentify(Func<FaceImageDecoder.EncodedImage> read, PatientInfo? patient, CancellationToken cancellationToken)
@@ -126,10 +133,10 @@ public sealed class FaceDeidentifier : IDisposable
         }
         catch (ImageDecodingException e)
         {
-            return Unreadable(e, total);
+            return Logged(Unreadable(e, total));
         }
 
-        return DecodeAndDeidentify(encoded, patient, total, cancellationToken);
+        return Logged(DecodeAndDeidentify(encoded, patient, total, cancellationToken));
     }
 
     private DeidentificationResult DecodeAndDeidentify(FaceImageDecoder.EncodedImage encoded, PatientInfo? patient, Stopwatch total, CancellationToken cancellationToken)
@@ -161,7 +168,30 @@ public sealed class FaceDeidentifier : IDisposable
     /// <summary>De-identifies a decoded photo (EXIF orientation must already be applied). The image is not modified.</summary>
     /// <param name="photo">The photo.</param>
     /// <param name="patient">What the record says about the patient, or null.</param>
-    public DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo? patient = null) => Deidentify(photo, patient, DeidentificationWarnings.None);
+    public DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo? patient = null) => Logged(Deidentify(photo, patient, DeidentificationWarnings.None));
+
+    private DeidentificationResult Logged(DeidentificationResult result)
+    {
+        if (result.Status == DeidentificationStatus.Success)
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                PipelineTimings t = result.Timings;
+                _logger.LogDebug("De-identified onto avatar {AvatarId} ({Roi}) in {Milliseconds:F0} ms (detect {DetectMs:F0}, avatar {AvatarMs:F0}, fuse {FuseMs:F0}); warnings: {Warnings}",
+                    result.Avatar?.Id, Options.Fusion.Roi, t.TotalMs, t.DetectMs, t.AvatarMs, t.FuseMs, result.Warnings);
+            }
+        }
+        else if (result.DecodingFailure is { } failure)
+        {
+            _logger.LogInformation("Photo not de-identified: {Status} ({Failure})", result.Status, failure);
+        }
+        else
+        {
+            _logger.LogInformation("Photo not de-identified: {Status}; warnings: {Warnings}", result.Status, result.Warnings);
+        }
+
+        return result;
+    }
 
     private DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo? patient, DeidentificationWarnings warnings)
     {

@@ -1,11 +1,9 @@
 using System.Security.Cryptography;
 using FaceDefender.Abstractions;
 using FaceDefender.Avatars;
-using FaceDefender.Hosting;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
 using FaceDefender.Tests.Landmarks;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FaceDefender.Tests.Pipeline;
@@ -120,26 +118,6 @@ public sealed class BatchDeidentifierTests(DetectorFixture fixture) : IDisposabl
         FluentActions.Invoking(() => new BatchItem(" ", "x.png")).Should().Throw<ArgumentException>().WithMessage("*source path is blank*");
     }
 
-    [Fact]
-    public void The_service_registration_shares_one_pipeline_and_keeps_a_hosts_own_services()
-    {
-        var services = new ServiceCollection();
-        var own = new ProceduralAvatarProvider();
-        services.AddSingleton<IAvatarProvider>(own);
-        services.AddSingleton(typeof(ILogger<>), typeof(RecordingLogger<>));
-        services.AddFaceDefender(o => o.Detector = new MediaPipeLandmarkDetectorOptions { SeveralFaces = SeveralFacesPolicy.Fail });
-        using ServiceProvider provider = services.BuildServiceProvider();
-
-        provider.GetRequiredService<IAvatarProvider>().Should().BeSameAs(own, "a service registered first is kept");
-        provider.GetRequiredService<FaceDeidentifier>().Should().BeSameAs(provider.GetRequiredService<FaceDeidentifier>());
-        provider.GetRequiredService<ILandmarkDetector>().Should().BeSameAs(provider.GetRequiredService<MediaPipeLandmarkDetector>());
-        provider.GetRequiredService<MediaPipeLandmarkDetector>().Options.SeveralFaces.Should().Be(SeveralFacesPolicy.Fail, "the configured options reach the detector");
-        provider.GetRequiredService<BatchDeidentifier>().Should().NotBeNull();
-
-        FluentActions.Invoking(() => new ServiceCollection().AddFaceDefender(o => o.AvatarFolder = Path.Combine(_root, "no-avatars")))
-            .Should().Throw<ArgumentException>().WithMessage("*avatar folder*does not exist*");
-    }
-
     private sealed class SyncProgress(Action<BatchProgress> report) : IProgress<BatchProgress>
     {
         public void Report(BatchProgress value)
@@ -147,37 +125,6 @@ public sealed class BatchDeidentifierTests(DetectorFixture fixture) : IDisposabl
             lock (this)
             {
                 report(value);
-            }
-        }
-    }
-
-    private sealed class RecordingLogger<T> : RecordingLogger, ILogger<T>;
-
-    private class RecordingLogger : ILogger<BatchDeidentifier>
-    {
-        private readonly List<(LogLevel Level, string Message)> _entries = [];
-
-        public IReadOnlyList<(LogLevel Level, string Message)> Entries
-        {
-            get
-            {
-                lock (_entries)
-                {
-                    return [.. _entries];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_entries)
-            {
-                _entries.Add((logLevel, formatter(state, exception)));
             }
         }
     }
