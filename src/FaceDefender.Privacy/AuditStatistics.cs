@@ -39,7 +39,8 @@ public sealed record ProportionEstimate(int Successes, int Trials, double Value,
 /// <summary>Summary of a sample of similarity scores, with a percentile-bootstrap 95 % interval of the mean.</summary>
 /// <param name="Count">Sample size.</param>
 /// <param name="Mean">Mean.</param>
-/// <param name="MeanLow">Lower bound of the 95 % percentile-bootstrap interval of the mean (2,000 resamples, fixed seed).</param>
+/// <param name="MeanLow">Lower bound of the 95 % percentile-bootstrap interval of the mean (<see cref="Bootstrap"/>, 2,000
+/// resamples, fixed seed; R's <c>boot.ci(type = "perc")</c>); the mean itself when there is one value or all are equal.</param>
 /// <param name="MeanHigh">Upper bound of that interval.</param>
 /// <param name="Median">Median (R type 7).</param>
 /// <param name="StandardDeviation">Sample standard deviation (N - 1 normaliser; 0 when Count is 1).</param>
@@ -49,7 +50,7 @@ public sealed record ScoreSummary(int Count, double Mean, double MeanLow, double
 {
     /// <summary>Summarises <paramref name="values"/>.</summary>
     /// <param name="values">At least one finite value.</param>
-    /// <param name="seed">Seed of the bootstrap resampler.</param>
+    /// <param name="seed">Seed of the bootstrap resampler (its bits, as the statistics package's unsigned seed).</param>
     /// <exception cref="ArgumentException">No values.</exception>
     public static ScoreSummary Of(IReadOnlyList<double> values, int seed = 20251127)
     {
@@ -63,22 +64,28 @@ public sealed record ScoreSummary(int Count, double Mean, double MeanLow, double
         int n = sorted.Length;
         double mean = sorted.Average();
         double sd = n > 1 ? Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / (n - 1)) : 0;
-        const int reps = 2000;
-        var means = new double[reps];
-        var rng = new Random(seed);
-        for (int r = 0; r < reps; r++)
+        (double low, double high) = (mean, mean);
+        if (n > 1 && sorted[0] != sorted[^1])
         {
-            double s = 0;
-            for (int i = 0; i < n; i++)
-            {
-                s += sorted[rng.Next(n)];
-            }
-
-            means[r] = s / n;
+            // The statistics package's counter-based bootstrap (one thread: the audit parallelises over methods), and
+            // its percentile interval, R's boot.ci(type = "perc").
+            BootstrapInterval ci = Bootstrap.Run(sorted, static sample => SampleMean(sample), 2000, unchecked((ulong)seed), maxDegreeOfParallelism: 1)
+                .Percentile(0.95);
+            (low, high) = (ci.Lower, ci.Upper);
         }
 
-        Array.Sort(means);
-        return new ScoreSummary(n, mean, Quantile7(means, 0.025), Quantile7(means, 0.975), Quantile7(sorted, 0.5), sd, sorted[0], sorted[^1]);
+        return new ScoreSummary(n, mean, low, high, Quantile7(sorted, 0.5), sd, sorted[0], sorted[^1]);
+    }
+
+    private static double SampleMean(ReadOnlySpan<double> sample)
+    {
+        double s = 0;
+        foreach (double v in sample)
+        {
+            s += v;
+        }
+
+        return s / sample.Length;
     }
 
     /// <summary>R's type-7 quantile of sorted data (<see cref="Quantiles.FromSorted"/>).</summary>
