@@ -41,16 +41,16 @@ public static class Program
         468, 469, 470, 471, 472, 473, 474, 475, 476, 477,
     ];
 
-    /// <summary>The avatar style every command draws: <see cref="AvatarStyle.Classic"/> (the catalogue's default), or
-    /// <see cref="AvatarStyle.Aged"/> with <c>--aged</c> anywhere on the command line.</summary>
-    internal static AvatarStyle Style { get; private set; } = AvatarStyle.Classic;
+    /// <summary>The avatar style every command draws: <see cref="AvatarStyle.Aged"/> (the catalogue's default), or
+    /// <see cref="AvatarStyle.Classic"/> with <c>--classic</c> anywhere on the command line.</summary>
+    internal static AvatarStyle Style { get; private set; } = AvatarStyle.Aged;
 
     public static int Main(string[] args)
     {
-        if (args.Contains("--aged"))
+        if (args.Contains("--classic"))
         {
-            Style = AvatarStyle.Aged;
-            args = [.. args.Where(a => a != "--aged")];
+            Style = AvatarStyle.Classic;
+            args = [.. args.Where(a => a != "--classic")];
         }
 
         if (args.Length >= 2 && args[0] == "contact-sheet")

@@ -76,10 +76,10 @@ public sealed class AvatarAgeingTests(ITestOutputHelper output)
     [Fact]
     public void The_style_option_chooses_the_look_and_marks_the_id()
     {
-        using Avatar classic = new ProceduralAvatarProvider().Get(AvatarSex.Male, 70, SkinTone.Medium, 2);
-        using Avatar aged = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = AvatarStyle.Aged }).Get(AvatarSex.Male, 70, SkinTone.Medium, 2);
-        classic.Metadata.Id.Should().Be("procedural-male-70-medium-2", "the classic look is the default and keeps its ids");
-        aged.Metadata.Id.Should().Be("procedural-aged-male-70-medium-2");
+        using Avatar classic = new ProceduralAvatarProvider(new ProceduralAvatarOptions { Style = AvatarStyle.Classic }).Get(AvatarSex.Male, 70, SkinTone.Medium, 2);
+        using Avatar aged = new ProceduralAvatarProvider().Get(AvatarSex.Male, 70, SkinTone.Medium, 2);
+        classic.Metadata.Id.Should().Be("procedural-male-70-medium-2", "the classic look keeps its ids");
+        aged.Metadata.Id.Should().Be("procedural-aged-male-70-medium-2", "the aged look is the default");
         classic.Image.DangerousTryGetSinglePixelMemory(out Memory<Rgb24> c).Should().BeTrue();
         aged.Image.DangerousTryGetSinglePixelMemory(out Memory<Rgb24> a).Should().BeTrue();
         c.Span.SequenceEqual(a.Span).Should().BeFalse("the aged style draws another face");

@@ -118,12 +118,12 @@ public class ProceduralAvatarProviderTests : IClassFixture<RenderedAvatarFixture
         var provider = new ProceduralAvatarProvider(new ProceduralAvatarOptions { CacheCapacity = 2 });
         using Avatar first = provider.Select(new AvatarQuery(AvatarSex.Male, 52, SkinTone.Dark, "patient-001"));
         using Avatar second = provider.Select(new AvatarQuery(AvatarSex.Male, 58, SkinTone.Dark, "patient-001"));
-        first.Metadata.Id.Should().Be("procedural-male-60-dark-2", "HMAC of 'patient-001' modulo 8 is 2 (see AvatarPseudonymTests)");
+        first.Metadata.Id.Should().Be("procedural-aged-male-60-dark-2", "HMAC of 'patient-001' modulo 8 is 2 (see AvatarPseudonymTests)");
         second.Metadata.Id.Should().Be(first.Metadata.Id);
         PixelHash(second.Image).Should().Be(PixelHash(first.Image));
 
         using Avatar older = provider.Select(new AvatarQuery(AvatarSex.Male, 75, SkinTone.Dark, "patient-001"));
-        older.Metadata.Id.Should().Be("procedural-male-80-dark-2", "the identity stays when the age bucket changes");
+        older.Metadata.Id.Should().Be("procedural-aged-male-80-dark-2", "the identity stays when the age bucket changes");
         provider.CachedCount.Should().Be(2, "the cache keeps at most its capacity");
     }
 
