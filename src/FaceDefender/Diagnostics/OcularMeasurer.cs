@@ -173,7 +173,9 @@ internal static class OcularMeasurer
         }
 
         double nasal = right ? 1 : -1; // nasal is +u for the right eye, -u for the left
-        Vector2 c = lm[right ? 468 : 473];
+        // The limbus centre measured beside the reflex when there is one (the landmark models pull a small or turned eye's
+        // iris centre towards the middle of the opening), else the landmarks' iris centre.
+        Vector2 c = reflex.LimbusCentre ?? lm[right ? 468 : 473];
         Vector2 r = reflex.Position;
         double nasalPx = nasal * (f.X(r) - f.X(c));
         double upPx = f.Y(c) - f.Y(r);

@@ -12,10 +12,22 @@ namespace FaceDefender.Landmarks;
 /// <param name="Contrast">Peak luminance above the iris's median luminance, 0..255 grey levels.</param>
 public sealed record CornealReflex(Vector2 Position, float Radius, float Contrast)
 {
+    /// <summary>
+    /// The limbus centre measured on the image beside the reflex, or null when it could not be: its horizontal coordinate
+    /// is the median midpoint of the iris's horizontal chords near the centre (the dark-to-light limbus edges on both
+    /// sides, to a fraction of a pixel), its vertical coordinate the landmarks' iris centre (the lids cover the top and
+    /// bottom of the limbus, and fits to the chords' ends did not do better on held-out scenes). The Hirschberg displacement is measured from it, because the landmark models place the
+    /// iris centre of a small or turned eye nearer the middle of the eye opening than it is.
+    /// </summary>
+    public Vector2? LimbusCentre { get; init; }
+
     /// <summary>Maps the reflex through a similarity or affine transform (radius scaled by the mean scale).</summary>
     /// <param name="transform">Row-vector convention, as <see cref="Vector2.Transform(Vector2, Matrix3x2)"/>.</param>
     public CornealReflex Transform(Matrix3x2 transform) =>
-        new(Vector2.Transform(Position, transform), Radius * MathF.Sqrt(MathF.Abs(transform.GetDeterminant())), Contrast);
+        new(Vector2.Transform(Position, transform), Radius * MathF.Sqrt(MathF.Abs(transform.GetDeterminant())), Contrast)
+        {
+            LimbusCentre = LimbusCentre is { } l ? Vector2.Transform(l, transform) : null,
+        };
 }
 
 /// <summary>Whether an eye's corneal reflex was found and, if not, why not.</summary>

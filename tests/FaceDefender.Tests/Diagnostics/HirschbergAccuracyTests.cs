@@ -27,11 +27,24 @@ public sealed class HirschbergAccuracyTests(ITestOutputHelper output)
         f.Kind is FindingKind.Esotropia or FindingKind.Exotropia or FindingKind.Hypertropia or FindingKind.Hypotropia;
 
     [Fact]
-    public void Random_scenes_through_the_detector()
+    public void Random_scenes_through_the_detector() =>
+        Run((int)Env("FD_HB_SEED", 1), (int)Env("FD_HB_N", 8), (float)Env("FD_HB_IRIS", 0), Env("FD_HB_KAPPA_SD", 0));
+
+    [Fact]
+    public void At_a_degraded_30_px_iris_the_horizontal_deviation_keeps_its_accuracy()
     {
-        int seed = (int)Env("FD_HB_SEED", 1), n = (int)Env("FD_HB_N", 8);
-        float iris = (float)Env("FD_HB_IRIS", 0);
-        double kappaSd = Env("FD_HB_KAPPA_SD", 0);
+        // The landmark models put a small degraded iris's centre nasal of the true one (a +7 to +9 PD eso bias before the
+        // limbus centre was measured on the image beside the reflex). Development seed, 12 scenes: measured MAE 1.0 PD,
+        // bias +0.2 PD; bounds 2 PD and 1 PD.
+        // The vertical deviation still comes from the landmarks' iris centre and errs by several PD at this size, so one
+        // scene without a deviation gets an (unreliable) vertical finding: the finding counts are not asserted here.
+        (double maeH, double biasH) = Run(1, 12, 30, 0, assertFindingCounts: false);
+        maeH.Should().BeLessThan(2);
+        Math.Abs(biasH).Should().BeLessThan(1);
+    }
+
+    private (double MaeH, double BiasH) Run(int seed, int n, float iris, double kappaSd, bool assertFindingCounts = true)
+    {
         var rng = new Random(seed);
         double Gauss() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
         float[] deviations = [0, 0, 0, 5, -5, 8, -8, 10, -10, 15, -15, 20, -20, 30, -30, 40, -40];
@@ -134,7 +147,7 @@ public sealed class HirschbergAccuracyTests(ITestOutputHelper output)
         reliableFalse.Should().Be(0);
 
         // With a spread of angle kappa a deviation below 8 PD can read past 10 PD: the counts are only asserted without it.
-        if (kappaSd == 0)
+        if (kappaSd == 0 && assertFindingCounts)
         {
             straightFindings.Should().Be(0);
             smallFindings.Should().Be(0);
@@ -147,5 +160,7 @@ public sealed class HirschbergAccuracyTests(ITestOutputHelper output)
             maeV.Should().BeLessThan(4);
             maeMrd.Should().BeLessThan(0.5);
         }
+
+        return (maeH, errH.DefaultIfEmpty(double.NaN).Average());
     }
 }
