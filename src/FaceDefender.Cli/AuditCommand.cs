@@ -228,13 +228,8 @@ public static class AuditCommand
         static void Text(string path, string text) => Pipeline.AtomicFile.Write(path, overwrite: true, st => st.Write(System.Text.Encoding.UTF8.GetBytes(text)));
         Text(Path.Combine(outputDir, name + ".json"), report.ToJson());
         string markdown = report.ToMarkdown();
-        Text(Path.Combine(outputDir, name + ".md"), markdown + Environment.NewLine + $"![privacy audit plot]({name}.png) (labelled version: {name}.svg)" +
+        Text(Path.Combine(outputDir, name + ".md"), markdown + Environment.NewLine + $"![privacy audit plot]({name}.svg)" +
             Environment.NewLine + Environment.NewLine + PrivacyAuditPlot.Caption + Environment.NewLine);
-        using (Image<Rgb24> plot = PrivacyAuditPlot.Render(report))
-        {
-            Pipeline.AtomicFile.Write(Path.Combine(outputDir, name + ".png"), overwrite: true, st => plot.SaveAsPng(st));
-        }
-
         Text(Path.Combine(outputDir, name + ".svg"), PrivacyAuditPlot.ToSvg(report));
         stdout.WriteLine(markdown);
         return report;

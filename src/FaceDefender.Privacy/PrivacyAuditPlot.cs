@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace FaceDefender.Privacy;
@@ -49,7 +48,7 @@ public static class PrivacyAuditPlot
 
     private sealed record Shape(Kind Kind, double X1, double Y1, double X2, double Y2, Rgb24 Colour, string Text = "", string Anchor = "start", int FontSize = 12);
 
-    /// <summary>What the figure shows, for the Markdown report beside the PNG (which has no text).</summary>
+    /// <summary>What the figure shows, in words, for the Markdown report that embeds the SVG.</summary>
     public const string Caption =
         "Top: Rank-1 identification per method (rows in the order of the table) with 95 % Wilson intervals; blue = protected probe against the raw gallery, " +
         "orange = same-tool attack (gallery protected with the same method, other avatars), green = eye strip against a gallery of raw eye strips; " +
@@ -93,44 +92,6 @@ public static class PrivacyAuditPlot
 
         sb.AppendLine("</svg>");
         return sb.ToString();
-    }
-
-    /// <summary>The figure as an image (the SVG's shapes without text; see <see cref="Caption"/>).</summary>
-    /// <param name="report">An audit report.</param>
-    /// <returns>A new image; the caller disposes it.</returns>
-    public static Image<Rgb24> Render(PrivacyAuditReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        (List<Shape> shapes, int height) = Layout(report);
-        var pixels = new Rgb24[Width * height];
-        Array.Fill(pixels, Background);
-        foreach (Shape s in shapes)
-        {
-            switch (s.Kind)
-            {
-                case Kind.Rect:
-                    FillRect(pixels, height, s.X1, s.Y1, s.X2, s.Y2, s.Colour);
-                    break;
-                case Kind.HLine:
-                    FillRect(pixels, height, Math.Min(s.X1, s.X2), s.Y1 - 0.75, Math.Max(s.X1, s.X2), s.Y1 + 0.75, s.Colour);
-                    break;
-                case Kind.VLine:
-                    FillRect(pixels, height, s.X1 - 0.75, Math.Min(s.Y1, s.Y2), s.X1 + 0.75, Math.Max(s.Y1, s.Y2), s.Colour);
-                    break;
-                case Kind.DashedVLine:
-                    for (double y = Math.Min(s.Y1, s.Y2); y < Math.Max(s.Y1, s.Y2); y += 10)
-                    {
-                        FillRect(pixels, height, s.X1 - 0.75, y, s.X1 + 0.75, Math.Min(y + 6, Math.Max(s.Y1, s.Y2)), s.Colour);
-                    }
-
-                    break;
-                case Kind.Disc:
-                    FillDisc(pixels, height, s.X1, s.Y1, s.X2, s.Colour);
-                    break;
-            }
-        }
-
-        return Image.LoadPixelData<Rgb24>(pixels, Width, height);
     }
 
     private static (List<Shape> Shapes, int Height) Layout(PrivacyAuditReport report)
@@ -252,33 +213,6 @@ public static class PrivacyAuditPlot
 
         shapes.Add(new Shape(Kind.Rect, x(p.Low), cy - 1.5, Math.Max(x(p.High), x(p.Low) + 1), cy + 1.5, colour));
         shapes.Add(new Shape(Kind.Disc, x(p.Value), cy, 4, 0, colour));
-    }
-
-    private static void FillRect(Rgb24[] pixels, int height, double x1, double y1, double x2, double y2, Rgb24 colour)
-    {
-        int xa = Math.Max(0, (int)Math.Round(x1)), xb = Math.Min(Width, (int)Math.Round(x2));
-        int ya = Math.Max(0, (int)Math.Round(y1)), yb = Math.Min(height, (int)Math.Round(y2));
-        xb = Math.Max(xb, Math.Min(Width, xa + 1));
-        yb = Math.Max(yb, Math.Min(height, ya + 1));
-        for (int y = ya; y < yb; y++)
-        {
-            pixels.AsSpan((y * Width) + xa, Math.Max(0, xb - xa)).Fill(colour);
-        }
-    }
-
-    private static void FillDisc(Rgb24[] pixels, int height, double cx, double cy, double r, Rgb24 colour)
-    {
-        for (int y = Math.Max(0, (int)(cy - r - 1)); y <= Math.Min(height - 1, (int)(cy + r + 1)); y++)
-        {
-            for (int x = Math.Max(0, (int)(cx - r - 1)); x <= Math.Min(Width - 1, (int)(cx + r + 1)); x++)
-            {
-                double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
-                if ((dx * dx) + (dy * dy) <= r * r)
-                {
-                    pixels[(y * Width) + x] = colour;
-                }
-            }
-        }
     }
 
     private static string Hex(Rgb24 c) => string.Create(CultureInfo.InvariantCulture, $"#{c.R:x2}{c.G:x2}{c.B:x2}");

@@ -74,8 +74,6 @@ public sealed class FullAuditReportTests(ITestOutputHelper output)
             File.WriteAllText(Path.Combine(folder, $"privacy-audit-{name}.md"), markdown + Environment.NewLine + timing + Environment.NewLine);
             File.WriteAllText(Path.Combine(folder, $"privacy-audit-{name}.json"), report.ToJson());
             File.WriteAllText(Path.Combine(folder, $"privacy-audit-{name}.svg"), PrivacyAuditPlot.ToSvg(report));
-            using Image<Rgb24> plot = PrivacyAuditPlot.Render(report);
-            plot.SaveAsPng(Path.Combine(folder, $"privacy-audit-{name}.png"));
         }
     }
 }
