@@ -75,6 +75,48 @@ public sealed class VideoFileTests(FfmpegFixture ffmpeg) : IClassFixture<Pipelin
         Directory.GetFiles(folder).Select(Path.GetFileName).Should().BeEquivalentTo(["plain.mp4", "patient.mp4", "out.mp4"], "no temporary file is left");
     }
 
+    [Theory]
+    [InlineData("yuv420p10le")]
+    [InlineData("yuv444p")]
+    public async Task A_4k_phone_style_source_with_10_bit_or_444_colour_goes_through_the_whole_pipeline(string pixelFormat)
+    {
+        // The kit face, padded into a 3840 x 2160 frame (face about 4x the kit's size) and encoded with the given pixel
+        // format: decoded, detected, tracked, fused and encoded like any other video, every frame with a face.
+        string folder = ffmpeg.NewFolder();
+        const int count = 6;
+        KitClip clip = KitClips.Blinks(4, [100], count: count);
+        string plain = Path.Combine(folder, "plain.mp4");
+        await using (FfmpegVideoSink sink = FfmpegVideoSink.Create(plain, clip.Size, clip.Size, clip.Rate))
+        {
+            for (int i = 0; i < clip.Count; i++)
+            {
+                using Image<Rgb24> frame = clip.Frame(i);
+                await sink.WriteAsync(frame);
+            }
+
+            await sink.CompleteAsync();
+        }
+
+        string uhd = Path.Combine(folder, "uhd.mkv");
+        ffmpeg.Ffmpeg("-i", plain, "-vf", "scale=-2:2160:flags=bicubic,pad=3840:2160:(ow-iw)/2:0", "-c:v", "libx264", "-preset", "ultrafast",
+            "-pix_fmt", pixelFormat, uhd);
+        JsonElement source = ffmpeg.Probe(uhd).GetProperty("streams")[0];
+        (source.GetProperty("width").GetInt32(), source.GetProperty("height").GetInt32()).Should().Be((3840, 2160));
+        source.GetProperty("pix_fmt").GetString().Should().Be(pixelFormat);
+
+        string output = Path.Combine(folder, "out.mp4");
+        using var deidentifier = new VideoDeidentifier();
+        VideoFileResult result = await deidentifier.DeidentifyFileAsync(uhd, output, Small);
+
+        result.Status.Should().Be(VideoFileStatus.Success, result.Message);
+        result.Report!.FrameCount.Should().Be(count);
+        result.Report.FailedFrames.Should().BeEmpty("the face is found in every 4K frame");
+        JsonElement written = ffmpeg.Probe(output).GetProperty("streams")[0];
+        written.GetProperty("nb_frames").GetString().Should().Be(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        written.GetProperty("width").GetInt32().Should().Be(256);
+        written.GetProperty("pix_fmt").GetString().Should().Be("yuv420p", "the output is ordinary 8-bit 4:2:0 H.264");
+    }
+
     [Fact]
     public async Task Audio_is_kept_only_when_asked()
     {
