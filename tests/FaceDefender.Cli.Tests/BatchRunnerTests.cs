@@ -42,6 +42,62 @@ public sealed class BatchRunnerTests : IDisposable
     }
 
     [Fact]
+    public void The_secret_key_chooses_the_avatar_for_a_pseudonym_and_the_opaque_output_name()
+    {
+        byte[] key = System.Text.Encoding.UTF8.GetBytes("clinic-secret-1");
+        const int identities = 8;
+
+        // A pseudonym for which the secret key and the public default key choose different identities.
+        string pseudonym = Enumerable.Range(0, 50).Select(i => $"patient-{i}").First(p =>
+            FaceDefender.Avatars.AvatarPseudonym.Choose(key, p, identities) != FaceDefender.Avatars.AvatarPseudonym.Choose(FaceDefender.Avatars.AvatarPseudonym.DefaultKey, p, identities));
+        int keyed = FaceDefender.Avatars.AvatarPseudonym.Choose(key, pseudonym, identities);
+
+        string input = Temp("fd-cli-key");
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "a.png"));
+        string output = Path.Combine(Temp("fd-cli-key-out"), "out");
+        string map = Path.Combine(Temp("fd-cli-key-map"), "names.csv");
+        int code = BatchRunner.Run(input, output, new PatientInfo(PseudonymKey: pseudonym), DeidentificationOptions.Default,
+            new BatchSettings { Parallel = 1, Key = key, NameMapFile = map }, new StringWriter(), new StringWriter());
+        code.Should().Be(Program.Ok);
+
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
+        string avatar = report.RootElement.GetProperty("items")[0].GetProperty("Avatar").GetString()!;
+        avatar.Should().EndWith($"-{keyed}", "the avatar is the one the secret key chooses for this pseudonym, not the default key's");
+
+        // The output is named by an HMAC of its relative path under the same key.
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes("output-name\na.png")))[..20] + ".deid.png";
+        Directory.GetFiles(output, "*.deid.png").Select(Path.GetFileName).Should().Equal(expected);
+        File.ReadAllText(map).Should().Contain($"a.png,{expected}");
+    }
+
+    [Fact]
+    public void The_report_names_an_output_only_for_photos_done_and_a_warning_only_where_there_is_one()
+    {
+        string input = Temp("fd-cli-report");
+        File.Copy(Face("astronaut.png"), Path.Combine(input, "a.png"));
+        byte[] hopper = File.ReadAllBytes(Face("grace_hopper.jpg"));
+        File.WriteAllBytes(Path.Combine(input, "cut.jpg"), hopper[..(int)(hopper.Length * 0.99)]); // still shows the face
+        File.WriteAllText(Path.Combine(input, "broken.jpg"), "not an image");
+        string output = Path.Combine(Temp("fd-cli-report-out"), "out");
+        Run(input, output, new PatientInfo(), DeidentificationOptions.Default, overwrite: false, parallel: 1, new StringWriter(), new StringWriter())
+            .Should().Be(Program.SomeFailed);
+
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
+        Dictionary<string, JsonElement> rows = report.RootElement.GetProperty("items").EnumerateArray().ToDictionary(e => e.GetProperty("File").GetString()!, e => e.Clone());
+        string? Text(string file, string column) => rows[file].GetProperty(column).ValueKind == JsonValueKind.Null ? null : rows[file].GetProperty(column).GetString();
+
+        Text("a.png", "Status").Should().Be("Success");
+        Text("a.png", "Output").Should().EndWith("a.deid.png");
+        Text("a.png", "Warnings").Should().BeNull("nothing to warn about");
+        Text("cut.jpg", "Status").Should().Be("Success");
+        Text("cut.jpg", "Warnings").Should().Be("TruncatedImage");
+        Text("broken.jpg", "Status").Should().Be("UnreadableImage");
+        Text("broken.jpg", "Output").Should().BeNull("a failed photo has no output");
+        File.ReadAllLines(Path.Combine(output, "report.csv")).Single(l => l.StartsWith("broken.jpg,", StringComparison.Ordinal))
+            .Should().Contain(",UnreadableImage,").And.NotContain(".deid.png");
+    }
+
+    [Fact]
     public void A_bad_file_fails_its_item_the_rest_complete_and_a_rerun_skips_finished_outputs()
     {
         string input = Temp("fd-cli-in");
