@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FaceDefender.Abstractions;
 using FaceDefender.Avatars.GroundTruth;
 using FaceDefender.Pipeline;
 using SixLabors.ImageSharp;
@@ -110,6 +111,33 @@ public sealed class VideoCliTests : IDisposable
             .Should().Be(Program.Ok);
         File.GetLastWriteTimeUtc(outVideo).Should().Be(written, "an existing output is skipped unless --overwrite");
         File.ReadAllText(Path.Combine(output, "report.csv")).Should().Contain("visit-3.bin,Skipped");
+    }
+
+    [Fact]
+    public void A_video_gets_the_patients_avatar_and_a_broken_one_its_status_without_an_output()
+    {
+        string input = Directory.CreateDirectory(Path.Combine(_root, "in-broken")).FullName;
+        FaceVideo(input, "visit.mp4");
+        byte[] whole = File.ReadAllBytes(FaceVideo(_root, "whole.mp4"));
+        File.WriteAllBytes(Path.Combine(input, "cut.mp4"), whole[..(whole.Length / 2)]);
+        string output = Path.Combine(_root, "out-broken");
+        var stderr = new StringWriter();
+
+        int code = BatchRunner.Run(input, output, new PatientInfo(AvatarSex.Male, 72, PseudonymKey: "cli-video"), DeidentificationOptions.Default,
+            new BatchSettings { Parallel = 1 }, new StringWriter(), stderr);
+
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
+        Dictionary<string, JsonElement> rows = report.RootElement.GetProperty("items").EnumerateArray().ToDictionary(e => e.GetProperty("File").GetString()!, e => e.Clone());
+        rows["visit.mp4"].GetProperty("Status").GetString().Should().Be("Success");
+        rows["visit.mp4"].GetProperty("Avatar").GetString().Should().StartWith($"procedural-aged-male-{FaceDefender.Avatars.AvatarAgeBuckets.Map(72)}-",
+            "the patient's sex and age reach the video's avatar");
+        rows["visit.mp4"].GetProperty("Warnings").ValueKind.Should().Be(JsonValueKind.Null);
+        string cutStatus = rows["cut.mp4"].GetProperty("Status").GetString()!;
+        cutStatus.Should().NotBe("Success", "half a file with its index at the end cannot be read");
+        rows["cut.mp4"].GetProperty("Output").ValueKind.Should().Be(JsonValueKind.Null, "a video that failed has no output");
+        File.Exists(Path.Combine(output, "cut.deid.mp4")).Should().BeFalse();
+        stderr.ToString().Should().Contain($"[video] {cutStatus}").And.Contain("cut.mp4: ");
+        code.Should().Be(Program.SomeFailed);
     }
 
     [Fact]
