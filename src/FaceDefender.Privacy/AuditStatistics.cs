@@ -69,23 +69,12 @@ public sealed record ScoreSummary(int Count, double Mean, double MeanLow, double
         {
             // The statistics package's counter-based bootstrap (one thread: the audit parallelises over methods), and
             // its percentile interval, R's boot.ci(type = "perc").
-            BootstrapInterval ci = Bootstrap.Run(sorted, static sample => SampleMean(sample), 2000, unchecked((ulong)seed), maxDegreeOfParallelism: 1)
+            BootstrapInterval ci = Bootstrap.Run(sorted, static sample => Descriptive.Mean(sample), 2000, unchecked((ulong)seed), maxDegreeOfParallelism: 1)
                 .Percentile(0.95);
             (low, high) = (ci.Lower, ci.Upper);
         }
 
         return new ScoreSummary(n, mean, low, high, Quantile7(sorted, 0.5), sd, sorted[0], sorted[^1]);
-    }
-
-    private static double SampleMean(ReadOnlySpan<double> sample)
-    {
-        double s = 0;
-        foreach (double v in sample)
-        {
-            s += v;
-        }
-
-        return s / sample.Length;
     }
 
     /// <summary>R's type-7 quantile of sorted data (<see cref="Quantiles.FromSorted"/>).</summary>

@@ -104,7 +104,7 @@ public static class CornealReflexDetector
                 }
 
                 int o = ((y * width) + x) * 3;
-                float l = (0.299f * rgb[o]) + (0.587f * rgb[o + 1]) + (0.114f * rgb[o + 2]);
+                float l = Luma(rgb, o);
                 int i = ((y - y0) * pw) + (x - x0);
                 lum[i] = l;
                 valid[i] = true;
@@ -306,7 +306,7 @@ public static class CornealReflexDetector
             for (int i = 0; i < n; i++)
             {
                 int o = ((y * width) + xa + i) * 3;
-                row[i] = (0.299f * rgb[o]) + (0.587f * rgb[o + 1]) + (0.114f * rgb[o + 2]);
+                row[i] = Luma(rgb, o);
             }
 
             smooth[0] = row[0];
@@ -375,10 +375,11 @@ public static class CornealReflexDetector
         }
 
         float dm = sign * (profile[best] - profile[best - 2]) / 2, dp = sign * (profile[best + 2] - profile[best]) / 2;
-        float denom = dm - (2 * bestD) + dp;
-        float offset = denom < 0 ? 0.5f * (dm - dp) / denom : 0;
-        return x0 + best + Math.Clamp(offset, -0.5f, 0.5f) + 0.5f;
+        return x0 + best + EyeImageRefiner.Parabola(dm, bestD, dp) + 0.5f;
     }
+
+    /// <summary>BT.601 luma of the packed RGB24 pixel at byte offset <paramref name="o"/>.</summary>
+    private static float Luma(ReadOnlySpan<byte> rgb, int o) => (0.299f * rgb[o]) + (0.587f * rgb[o + 1]) + (0.114f * rgb[o + 2]);
 
     private static bool NeighboursValid(bool[] valid, int i, int pw, int ph)
     {

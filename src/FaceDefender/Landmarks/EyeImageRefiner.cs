@@ -853,7 +853,7 @@ internal static class EyeImageRefiner
         s.IrisPrior * ((offset.LengthSquared() + (dr * dr)) / (r0 * r0));
 
     /// <summary>Vertex offset (in steps, within +-0.5) of the parabola through three equally spaced values.</summary>
-    private static float Parabola(float a, float b, float c)
+    internal static float Parabola(float a, float b, float c)
     {
         float den = a - (2 * b) + c;
         if (!(den < -1e-6f) || !float.IsFinite(a) || !float.IsFinite(b) || !float.IsFinite(c))
