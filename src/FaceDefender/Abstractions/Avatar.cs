@@ -42,6 +42,13 @@ public sealed class Avatar : IDisposable
     /// <summary>The 478 landmarks in <see cref="Image"/>'s pixels (exact for procedural avatars, detected for others).</summary>
     public FaceLandmarks Landmarks { get; }
 
+    /// <summary>
+    /// The head pose the avatar was drawn at (roll always 0), when a provider drew it turned on request
+    /// (<see cref="AvatarQuery.Pose"/>); null for a frontal avatar, which is what a provider that cannot turn heads
+    /// returns.
+    /// </summary>
+    public HeadPose? Pose { get; init; }
+
     /// <summary>What the avatar is and where it came from.</summary>
     public AvatarMetadata Metadata { get; }
 

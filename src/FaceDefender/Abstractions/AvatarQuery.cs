@@ -53,4 +53,18 @@ public sealed class AvatarQuery
 
     /// <summary>The pseudonym, or null.</summary>
     public string? PseudonymKey { get; }
+
+    /// <summary>
+    /// Null (default) for a frontal avatar. Otherwise the patient's head pose: a provider that can draw turned heads
+    /// returns the avatar at this yaw and pitch and sets <see cref="Avatar.Pose"/>; one that cannot returns its frontal
+    /// avatar (<see cref="Avatar.Pose"/> null). Roll is left to the fusion's alignment.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An angle is not finite, or the yaw or pitch is beyond ±90°.</exception>
+    public HeadPose? Pose
+    {
+        get;
+        init => field = value is not { } p || (float.IsFinite(p.Roll) && Math.Abs(p.Yaw) <= 90f && Math.Abs(p.Pitch) <= 90f)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Pose), value, "A head pose needs finite angles with yaw and pitch within ±90°.");
+    }
 }

@@ -38,7 +38,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
             [.. from sex in Enum.GetValues<AvatarSex>()
                 from bucket in AvatarAgeBuckets.All
                 from tone in Enum.GetValues<SkinTone>()
-                select MetadataFor(new Key(sex, bucket, tone, 0), _options.Style)]);
+                select MetadataFor(new Key(sex, bucket, tone, 0, 0, 0), _options.Style)]);
     }
 
     /// <summary>The options in use.</summary>
@@ -67,7 +67,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
         int identity = query.PseudonymKey is null
             ? 0
             : AvatarPseudonym.Choose(key is null ? AvatarPseudonym.DefaultKey : key, query.PseudonymKey, _options.IdentitiesPerGroup);
-        return Get(query.Sex, query.AgeBucket, query.SkinTone, identity);
+        return Get(query.Sex, query.AgeBucket, query.SkinTone, identity, query.Pose);
     }
 
     /// <summary>Returns one specific avatar. The caller owns and disposes it.</summary>
@@ -75,9 +75,15 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
     /// <param name="ageBucket">One of <see cref="AvatarAgeBuckets.All"/>.</param>
     /// <param name="skinTone">Skin tone.</param>
     /// <param name="identity">Identity within the group, 0 .. <see cref="ProceduralAvatarOptions.IdentitiesPerGroup"/> - 1.</param>
+    /// <param name="pose">
+    /// Null (default) for the frontal avatar. Otherwise the head is rendered turned by this yaw and pitch, rounded to whole
+    /// degrees, within ±<see cref="MaxPoseYawDegrees"/> and ±<see cref="MaxPosePitchDegrees"/>, framed like the frontal avatar
+    /// (the eyes stay about where they are), and <see cref="Avatar.Pose"/> says so. Roll is not rendered: the fusion's
+    /// alignment takes it out.
+    /// </param>
     /// <exception cref="ArgumentException">Not an age bucket.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Identity out of range or an undefined enum value.</exception>
-    public Avatar Get(AvatarSex sex, int ageBucket, SkinTone skinTone, int identity = 0)
+    /// <exception cref="ArgumentOutOfRangeException">Identity out of range, an undefined enum value, or a yaw or pitch beyond what the renderer draws.</exception>
+    public Avatar Get(AvatarSex sex, int ageBucket, SkinTone skinTone, int identity = 0, HeadPose? pose = null)
     {
         if (!AvatarAgeBuckets.All.Contains(ageBucket))
         {
@@ -92,10 +98,29 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
         ArgumentOutOfRangeException.ThrowIfNegative(identity);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(identity, _options.IdentitiesPerGroup);
 
-        RenderedAvatar rendered = GetRendered(new Key(sex, ageBucket, skinTone, identity));
+        int yaw = 0, pitch = 0;
+        if (pose is { } p)
+        {
+            if (!(Math.Abs(p.Yaw) <= MaxPoseYawDegrees) || !(Math.Abs(p.Pitch) <= MaxPosePitchDegrees))
+            {
+                throw new ArgumentOutOfRangeException(nameof(pose), p,
+                    $"The procedural avatars are drawn turned by at most ±{MaxPoseYawDegrees}° yaw and ±{MaxPosePitchDegrees}° pitch.");
+            }
+
+            yaw = (int)MathF.Round(p.Yaw);
+            pitch = (int)MathF.Round(p.Pitch);
+        }
+
+        RenderedAvatar rendered = GetRendered(new Key(sex, ageBucket, skinTone, identity, yaw, pitch));
         Image<Rgb24> image = Image.LoadPixelData<Rgb24>(rendered.Rgb, Avatar.CanvasSize, Avatar.CanvasSize);
-        return new Avatar(image, rendered.Landmarks, rendered.Metadata);
+        return new Avatar(image, rendered.Landmarks, rendered.Metadata) { Pose = pose is null ? null : new HeadPose(0f, yaw, pitch) };
     }
+
+    /// <summary>The largest yaw, either way, at which <see cref="Get"/> and <see cref="Select"/> draw a turned head: 45°.</summary>
+    public const float MaxPoseYawDegrees = 45f;
+
+    /// <summary>The largest pitch, either way, at which <see cref="Get"/> and <see cref="Select"/> draw a turned head: 30°.</summary>
+    public const float MaxPosePitchDegrees = 30f;
 
     /// <summary>The identity seed of identity <paramref name="identity"/> (shared by all groups, so an identity ages consistently).</summary>
     internal static ulong IdentitySeed(int identity) => SeededRandom.Mix(0xFACEDEFE0001UL, (ulong)identity);
@@ -133,7 +158,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
             ? AvatarLook.Create(key.Sex, key.AgeBucket, key.Tone, IdentitySeed(key.Identity))
             : AvatarLook.CreateForKit(key.Sex, key.AgeBucket, key.Tone, IdentitySeed(key.Identity));
         FaceModel model = FaceModel.Build(look, default, default);
-        RasterOutput output = FaceRasterizer.Render(model, look, default, Avatar.CanvasSize, Avatar.CanvasSize, 1f);
+        RasterOutput output = FaceRasterizer.Render(model, look, new PoseDegrees(0f, key.Yaw, key.Pitch), Avatar.CanvasSize, Avatar.CanvasSize, 1f);
         var landmarks = new FaceLandmarks(output.Landmarks, CoordinateSpace.Normalized);
         return new RenderedAvatar(output.Rgb, landmarks, MetadataFor(key, style));
     }
@@ -147,7 +172,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
         RenderedLicense,
         isSynthetic: true);
 
-    private readonly record struct Key(AvatarSex Sex, int AgeBucket, SkinTone Tone, int Identity);
+    private readonly record struct Key(AvatarSex Sex, int AgeBucket, SkinTone Tone, int Identity, int Yaw, int Pitch);
 
     private sealed record RenderedAvatar(byte[] Rgb, FaceLandmarks Landmarks, AvatarMetadata Metadata);
 }

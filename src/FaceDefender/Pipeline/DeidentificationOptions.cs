@@ -35,13 +35,41 @@ public sealed record DeidentificationOptions
         init => field = value ?? throw new ArgumentNullException(nameof(Fusion));
     } = FusionOptions.Default;
 
-    /// <summary>Largest accepted |yaw|, in (0, 90] degrees; default 20°.</summary>
+    /// <summary>Largest |yaw| put on a frontal avatar, in (0, 90] degrees; default 20°. A face turned further is put on an
+    /// avatar drawn at its pose, up to <see cref="MaxPosedYawDegrees"/>, or refused.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Outside (0, 90].</exception>
     public float MaxYawDegrees { get; init => field = Angle(value, nameof(MaxYawDegrees)); } = 20f;
 
-    /// <summary>Largest accepted |pitch|, in (0, 90] degrees; default 20°.</summary>
+    /// <summary>Largest |pitch| put on a frontal avatar, in (0, 90] degrees; default 20°. A face turned further is put on an
+    /// avatar drawn at its pose, up to <see cref="MaxPosedPitchDegrees"/>, or refused.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Outside (0, 90].</exception>
     public float MaxPitchDegrees { get; init => field = Angle(value, nameof(MaxPitchDegrees)); } = 20f;
+
+    /// <summary>
+    /// Largest |yaw| de-identified at all, in [0, 45] degrees; default 43° (a face turned 40° reads 38-42°). A face turned beyond <see cref="MaxYawDegrees"/> (or
+    /// <see cref="MaxPitchDegrees"/>) and within this and <see cref="MaxPosedPitchDegrees"/> is put on the avatar drawn at the
+    /// face's yaw and pitch (<see cref="AvatarQuery.Pose"/>), so the kept eyes meet a face turned like theirs. An avatar
+    /// provider that draws frontal avatars only (a photo set) gets such faces refused with
+    /// <see cref="DeidentificationStatus.PoseOutOfRange"/>. A value at or below <see cref="MaxYawDegrees"/> turns no avatar
+    /// for yaw.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside [0, 45].</exception>
+    public float MaxPosedYawDegrees
+    {
+        get;
+        init => field = value >= 0 && value <= 45 ? value : throw new ArgumentOutOfRangeException(nameof(MaxPosedYawDegrees), value, "Must be in [0, 45] degrees.");
+    } = 43f;
+
+    /// <summary>
+    /// Largest |pitch| de-identified at all, in [0, 30] degrees; default 28° (a face tilted 25° reads 22-28°). See <see cref="MaxPosedYawDegrees"/>; a value at or
+    /// below <see cref="MaxPitchDegrees"/> turns no avatar for pitch.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside [0, 30].</exception>
+    public float MaxPosedPitchDegrees
+    {
+        get;
+        init => field = value >= 0 && value <= 30 ? value : throw new ArgumentOutOfRangeException(nameof(MaxPosedPitchDegrees), value, "Must be in [0, 30] degrees.");
+    } = 28f;
 
     /// <summary>Largest accepted |roll|, in (0, 90] degrees; default 30° (roll is undone by the alignment, but a strong tilt
     /// usually means a poor capture).</summary>

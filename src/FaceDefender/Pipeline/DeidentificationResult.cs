@@ -55,6 +55,11 @@ public sealed class DeidentificationResult : IDisposable
     /// <summary>The avatar used, or null.</summary>
     public AvatarMetadata? Avatar { get; }
 
+    /// <summary>The pose the avatar was drawn at when the face was turned beyond the frontal limits
+    /// (<see cref="DeidentificationOptions.MaxYawDegrees"/>, <see cref="DeidentificationOptions.MaxPitchDegrees"/>); null when
+    /// the frontal avatar was used or nothing was made.</summary>
+    public HeadPose? AvatarPose { get; init; }
+
     /// <summary>
     /// The eye assessment (measurements, findings, capture-quality flags) on the patient's landmarks in the original photo,
     /// whenever a face was found, also when a quality check failed; null when no face was found or diagnostics are off.

@@ -228,13 +228,23 @@ public sealed class FaceDeidentifier : IDisposable
         }
 
         double t0 = total.Elapsed.TotalMilliseconds;
+        bool turned = !(Math.Abs(face.Pose.Yaw) <= Options.MaxYawDegrees && Math.Abs(face.Pose.Pitch) <= Options.MaxPitchDegrees);
         var query = new AvatarQuery(
             patient.Sex ?? Options.DefaultSex,
             patient.AgeYears ?? Options.DefaultAgeYears,
             patient.SkinTone ?? EstimateSkinTone(photo, face.Landmarks),
-            patient.PseudonymKey);
+            patient.PseudonymKey)
+        {
+            Pose = turned ? new HeadPose(0f, face.Pose.Yaw, face.Pose.Pitch) : null,
+        };
         using Avatar avatar = _avatars.Select(query);
         double avatarMs = total.Elapsed.TotalMilliseconds - t0;
+        if (turned && avatar.Pose is null)
+        {
+            return Fail(DeidentificationStatus.PoseOutOfRange, string.Create(CultureInfo.InvariantCulture,
+                $"Head pose out of range for a frontal avatar: yaw {face.Pose.Yaw:+0.0;-0.0;0.0}° (frontal limit ±{Options.MaxYawDegrees:0.0}°), pitch {face.Pose.Pitch:+0.0;-0.0;0.0}° (±{Options.MaxPitchDegrees:0.0}°), and the avatar provider draws no turned avatars. Retake the photo facing the camera, or use the procedural avatars."),
+                detection, detectMs, total, assessment, warnings);
+        }
 
         t0 = total.Elapsed.TotalMilliseconds;
         FusionResult fusion = _fuser.Fuse(photo, face.Landmarks, avatar.Image, avatar.Landmarks, Options.Fusion);
@@ -243,8 +253,12 @@ public sealed class FaceDeidentifier : IDisposable
         fusion.Image.Metadata.IptcProfile = null;
         fusion.Image.Metadata.IccProfile = null;
         double fuseMs = total.Elapsed.TotalMilliseconds - t0;
-        return new DeidentificationResult(DeidentificationStatus.Success, $"De-identified onto avatar {avatar.Metadata.Id} ({Options.Fusion.Roi}).",
-            detection, fusion, avatar.Metadata, new PipelineTimings(detectMs, avatarMs, fuseMs, total.Elapsed.TotalMilliseconds), assessment, warnings);
+        string posed = avatar.Pose is { } ap ? string.Create(CultureInfo.InvariantCulture, $", drawn at yaw {ap.Yaw:0}° pitch {ap.Pitch:0}°") : "";
+        return new DeidentificationResult(DeidentificationStatus.Success, $"De-identified onto avatar {avatar.Metadata.Id} ({Options.Fusion.Roi}{posed}).",
+            detection, fusion, avatar.Metadata, new PipelineTimings(detectMs, avatarMs, fuseMs, total.Elapsed.TotalMilliseconds), assessment, warnings)
+        {
+            AvatarPose = turned ? avatar.Pose : null,
+        };
     }
 
     /// <inheritdoc />
@@ -294,7 +308,8 @@ public sealed class FaceDeidentifier : IDisposable
         status = DeidentificationStatus.PoseOutOfRange;
         HeadPose pose = face.Pose;
         var exceeded = new List<string>(3);
-        foreach ((string name, float value, float limit) in new[] { ("roll", pose.Roll, Options.MaxRollDegrees), ("yaw", pose.Yaw, Options.MaxYawDegrees), ("pitch", pose.Pitch, Options.MaxPitchDegrees) })
+        float maxYaw = Math.Max(Options.MaxYawDegrees, Options.MaxPosedYawDegrees), maxPitch = Math.Max(Options.MaxPitchDegrees, Options.MaxPosedPitchDegrees);
+        foreach ((string name, float value, float limit) in new[] { ("roll", pose.Roll, Options.MaxRollDegrees), ("yaw", pose.Yaw, maxYaw), ("pitch", pose.Pitch, maxPitch) })
         {
             if (!(Math.Abs(value) <= limit))
             {

@@ -92,7 +92,7 @@ public sealed class HeadPoseAccuracyTests(DetectorFixture fixture, ITestOutputHe
     public void The_pipeline_names_the_exceeded_pitch_to_a_tenth_of_a_degree_and_the_assessment_carries_the_pose()
     {
         using GroundTruthRender render = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 640, Identity = 44, PitchDegrees = 18, YawDegrees = -6 });
-        using var pipeline = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions { MaxPitchDegrees = 12 });
+        using var pipeline = new FaceDeidentifier(fixture.Detector, options: new DeidentificationOptions { MaxPitchDegrees = 12, MaxPosedPitchDegrees = 0 });
         using DeidentificationResult r = pipeline.Deidentify(render.Image);
         output.WriteLine($"{r.Status}: {r.Message}");
         r.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);

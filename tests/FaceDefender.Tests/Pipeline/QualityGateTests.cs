@@ -142,7 +142,7 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
     public void Pose_limits_hold_for_either_sign_and_name_the_angle(float yaw, float pitch, string angle)
     {
         using GroundTruthRender render = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 640, Identity = 3, YawDegrees = yaw, PitchDegrees = pitch });
-        using FaceDeidentifier strict = Pipeline(new DeidentificationOptions { MaxYawDegrees = 7, MaxPitchDegrees = 7 });
+        using FaceDeidentifier strict = Pipeline(new DeidentificationOptions { MaxYawDegrees = 7, MaxPitchDegrees = 7, MaxPosedYawDegrees = 0, MaxPosedPitchDegrees = 0 });
         using DeidentificationResult refused = strict.Deidentify(render.Image);
         output.WriteLine($"yaw {yaw} pitch {pitch}: {refused.Status}: {refused.Message}");
         refused.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
@@ -152,6 +152,14 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
         using FaceDeidentifier lenient = Pipeline(new DeidentificationOptions { MaxYawDegrees = 25, MaxPitchDegrees = 25 });
         using DeidentificationResult accepted = lenient.Deidentify(render.Image);
         accepted.Status.Should().Be(DeidentificationStatus.Success, accepted.Message);
+        accepted.AvatarPose.Should().BeNull("within the frontal limits the frontal avatar is used");
+
+        // With the default turned-avatar limits, the strict frontal limits turn the avatar instead of refusing.
+        using FaceDeidentifier turning = Pipeline(new DeidentificationOptions { MaxYawDegrees = 7, MaxPitchDegrees = 7 });
+        using DeidentificationResult turned = turning.Deidentify(render.Image);
+        turned.Status.Should().Be(DeidentificationStatus.Success, turned.Message);
+        HeadPose read = turned.Detection!.Face!.Pose;
+        turned.AvatarPose.Should().Be(new HeadPose(0f, MathF.Round(read.Yaw), MathF.Round(read.Pitch)));
     }
 
     /// <summary>

@@ -1280,11 +1280,11 @@ internal sealed partial class FaceRasterizer
 
     private void MarkHoles()
     {
-        FillHole(_eyePolyR, IdEyeR);
-        FillHole(_eyePolyL, IdEyeL);
+        FillHole(_eyePolyR, IdEyeR, _model.RightEye);
+        FillHole(_eyePolyL, IdEyeL, _model.LeftEye);
     }
 
-    private void FillHole(Vector2[] poly, int id)
+    private void FillHole(Vector2[] poly, int id, EyeballModel eye)
     {
         float minX = poly.Min(p => p.X), maxX = poly.Max(p => p.X), minY = poly.Min(p => p.Y), maxY = poly.Max(p => p.Y);
         int x0 = Math.Max(0, (int)minX), x1 = Math.Min(_w - 1, (int)maxX + 1);
@@ -1294,7 +1294,7 @@ internal sealed partial class FaceRasterizer
             for (int x = x0; x <= x1; x++)
             {
                 int o = y * _w + x;
-                if ((uint)_id[o] < CanonicalFaceMesh.TriangleCount)
+                if ((uint)_id[o] < CanonicalFaceMesh.TriangleCount && !SkinBehindEyeball(x + 0.5f, y + 0.5f, _zbuf[o], eye))
                 {
                     continue; // skin in front (a lid, or the nose when the head is turned)
                 }
@@ -1306,6 +1306,14 @@ internal sealed partial class FaceRasterizer
             }
         }
     }
+
+    /// <summary>
+    /// True when the skin drawn at the pixel lies behind the eyeball: on a head turned past about 30°, the ray through the far
+    /// eye's opening meets the eyeball first and the socket's skin behind it, which must not cover the eye. The ray parameter
+    /// is the camera depth the depth buffer holds.
+    /// </summary>
+    private bool SkinBehindEyeball(float px, float py, float skinDepth, EyeballModel eye) =>
+        _posed && IntersectEllipsoid(_camHead, RayDirHead(px, py), eye.Centre, new Vector3(eye.Radius), out float t0, out _) && t0 < skinDepth;
 
     // ---------------------------------------------------------------- pass 5: shading
 
