@@ -71,6 +71,14 @@ public sealed record DeidentificationOptions
         init => field = value >= 0 && value <= 30 ? value : throw new ArgumentOutOfRangeException(nameof(MaxPosedPitchDegrees), value, "Must be in [0, 30] degrees.");
     } = 28f;
 
+    /// <summary>
+    /// When the face is not found, rolled beyond <see cref="MaxRollDegrees"/> (tilted, on its side, upside down) or looks
+    /// shut-eyed, look for it in the photo turned by quarter turns and, when one passes every check, de-identify the photo
+    /// turned so that face is upright (<see cref="DeidentificationResult.PhotoRotationDegrees"/>). Default true. Costs up to five
+    /// more detections, on such photos only; false refuses them as given.
+    /// </summary>
+    public bool TurnPhotosUpright { get; init; } = true;
+
     /// <summary>Largest accepted |roll|, in (0, 90] degrees; default 30° (roll is undone by the alignment, but a strong tilt
     /// usually means a poor capture).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Outside (0, 90].</exception>

@@ -61,6 +61,14 @@ public sealed class DeidentificationResult : IDisposable
     public HeadPose? AvatarPose { get; init; }
 
     /// <summary>
+    /// Degrees (clockwise, in (-180, 180]) by which the photo was turned to bring a rolled, sideways or upside-down face upright
+    /// (<see cref="DeidentificationOptions.TurnPhotosUpright"/>); 0 when it was used as given. When not 0,
+    /// <see cref="Detection"/>, <see cref="Assessment"/> and <see cref="FusionResult.PatientLandmarks"/>'s source refer to the
+    /// turned photo.
+    /// </summary>
+    public float PhotoRotationDegrees { get; init; }
+
+    /// <summary>
     /// The eye assessment (measurements, findings, capture-quality flags) on the patient's landmarks in the original photo,
     /// whenever a face was found, also when a quality check failed; null when no face was found or diagnostics are off.
     /// The same numbers follow from <see cref="FusionResult.PatientLandmarks"/> on the output.
