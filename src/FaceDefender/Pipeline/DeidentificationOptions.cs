@@ -72,10 +72,11 @@ public sealed record DeidentificationOptions
     } = 28f;
 
     /// <summary>
-    /// When the face is not found, rolled beyond <see cref="MaxRollDegrees"/> (tilted, on its side, upside down) or looks
-    /// shut-eyed, look for it in the photo turned by quarter turns and, when one passes every check, de-identify the photo
-    /// turned so that face is upright (<see cref="DeidentificationResult.PhotoRotationDegrees"/>). Default true. Costs up to five
-    /// more detections, on such photos only; false refuses them as given.
+    /// When the face is not found, rolled beyond <see cref="MaxRollDegrees"/> (tilted, on its side, upside down), scored like an
+    /// upside-down reading, or looks shut-eyed, look for it in the photo turned by quarter turns and, when one passes every
+    /// check and scores higher than its half-turned self, de-identify the photo turned so that face is upright
+    /// (<see cref="DeidentificationResult.PhotoRotationDegrees"/>). Default true. Costs up to six more detections, on such
+    /// photos only; false refuses them as given.
     /// </summary>
     public bool TurnPhotosUpright { get; init; } = true;
 

@@ -216,11 +216,21 @@ public sealed class FaceDeidentifier : IDisposable
         }
     }
 
-    /// <summary>True when the face was not found (no face or too little confidence), is rolled beyond the limit, or looks
-    /// shut-eyed, which is also what an upside-down face looks like to the gates.</summary>
+    /// <summary>
+    /// Below this <see cref="UprightScore"/> a face may be an upside-down reading. Upright faces scored 0.83-0.89 (kit renders,
+    /// turned heads, the portraits reduced and blurred), with one turned head at 0.65; the same images turned 160-200° scored
+    /// at most 0.75, each below its upright self.
+    /// </summary>
+    private const float SuspectScore = 0.8f;
+
+    /// <summary>The face detector's confidence times the mesh model's: both drop for a face read upside down.</summary>
+    private static float UprightScore(DetectedFace face) => face.Confidence * face.LandmarkConfidence;
+
+    /// <summary>True when the face was not found (no face or too little confidence), is rolled beyond the limit, scores like
+    /// an upside-down reading, or looks shut-eyed, which is also what an upside-down face can look like to the gates.</summary>
     private bool NeedsTurning(FaceDetection detection, Image<Rgb24> photo) =>
         detection.Status is FaceDetectionStatus.NoFace or FaceDetectionStatus.LowConfidence
-        || (detection.Face is { } face && (!(Math.Abs(face.Pose.Roll) <= Options.MaxRollDegrees)
+        || (detection.Face is { } face && (!(Math.Abs(face.Pose.Roll) <= Options.MaxRollDegrees) || UprightScore(face) < SuspectScore
             || (Gate(face, photo, out DeidentificationStatus status) is not null && status == DeidentificationStatus.EyesClosed)));
 
     /// <summary>
@@ -230,10 +240,10 @@ public sealed class FaceDeidentifier : IDisposable
     /// </summary>
     private (Image<Rgb24>? Upright, float Rotation, FaceDetection? Detection) TurnUpright(Image<Rgb24> photo, FaceDetection original)
     {
-        var readings = new List<(int QuarterTurn, float Roll, float Confidence)>(4);
+        var readings = new List<(int QuarterTurn, float Roll, float Score)>(4);
         if (original.Face is { } f0)
         {
-            readings.Add((0, f0.Pose.Roll, f0.Confidence));
+            readings.Add((0, f0.Pose.Roll, UprightScore(f0)));
         }
 
         foreach ((int k, RotateMode mode) in new[] { (90, RotateMode.Rotate90), (180, RotateMode.Rotate180), (270, RotateMode.Rotate270) })
@@ -241,15 +251,21 @@ public sealed class FaceDeidentifier : IDisposable
             using Image<Rgb24> turned = photo.Clone(x => x.Rotate(mode));
             if (_detector.Detect(turned).Face is { } f)
             {
-                readings.Add((k, f.Pose.Roll, f.Confidence));
+                readings.Add((k, f.Pose.Roll, UprightScore(f)));
             }
         }
 
         // Turning the photo clockwise by a degrees lowers the roll read by a, so the face's roll in the photo as given is
         // the reading plus the quarter turn it was read at; turning the photo by that roll makes the face upright.
-        // The face detector reads an upside-down face with a roll near 0 or 180° off, but with less confidence (on the
-        // portraits turned by 45-180°: 0.56-0.70 against 0.82-0.96 upright), so the most confident readings are tried first.
-        foreach ((int k, float roll, _) in readings.OrderByDescending(r => r.Confidence).Take(2))
+        // The face detector reads an upside-down face with a roll near 0 or 180° off, but scores it lower, so the best scored
+        // readings are tried first; when that is the photo as given, upright enough, it is used as given.
+        var best = readings.OrderByDescending(r => r.Score).Take(2).ToList();
+        if (best.Count > 0 && best[0].QuarterTurn == 0 && Math.Abs(best[0].Roll) <= Options.MaxRollDegrees)
+        {
+            return (null, 0f, null);
+        }
+
+        foreach ((int k, float roll, _) in best)
         {
             float rotation = Math.Abs(roll) <= Options.MaxRollDegrees ? k : MathF.Round(k + roll);
             rotation = rotation > 180f ? rotation - 360f : rotation;
@@ -271,12 +287,12 @@ public sealed class FaceDeidentifier : IDisposable
         return (null, 0f, null);
     }
 
-    /// <summary>True when the photo turned half a turn shows a face the detector is more confident of: then the face found is
-    /// the upside-down reading of a face, which can pass the eye checks.</summary>
+    /// <summary>True when the photo turned half a turn shows a face that scores higher: then the face found is the upside-down
+    /// reading of a face, which can pass the eye checks.</summary>
     private bool UpsideDownScoresHigher(Image<Rgb24> upright, DetectedFace face)
     {
         using Image<Rgb24> flipped = upright.Clone(x => x.Rotate(RotateMode.Rotate180));
-        return _detector.Detect(flipped).Face is { } other && other.Confidence > face.Confidence;
+        return _detector.Detect(flipped).Face is { } other && UprightScore(other) > UprightScore(face);
     }
 
     private DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo patient, DeidentificationWarnings warnings, FaceDetection detection, float rotation,
@@ -303,6 +319,12 @@ public sealed class FaceDeidentifier : IDisposable
         {
             gateStatus = DeidentificationStatus.PoseOutOfRange;
             gate = "The face is upside down (roll about 180°): turned half a turn, the photo shows an upright face with open eyes. Rotate the photo upright (or fix its EXIF orientation) and try again.";
+        }
+
+        if (gate is null && rotation == 0f && UprightScore(face) < SuspectScore && UpsideDownScoresHigher(photo, face))
+        {
+            gateStatus = DeidentificationStatus.PoseOutOfRange;
+            gate = "The face is upside down (roll about 180°): the photo turned half a turn shows a face the detector scores higher. Rotate the photo upright (or fix its EXIF orientation) and try again.";
         }
 
         if (gate is not null)

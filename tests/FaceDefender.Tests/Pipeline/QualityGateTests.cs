@@ -120,8 +120,9 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
     /// <summary>
     /// A portrait turned by any angle: refused as given when turning is off (a pose problem, or no face found), and
     /// de-identified from the photo turned back upright when it is on (the default), with the turn reported. Measured: the
-    /// roll left as the turns predict within 0.8° at every angle here, and under 2.6° (a quarter turn keeps the portrait's
-    /// own roll); bounds 1.5° and 5°.
+    /// roll read afterwards is what the turns predict within 0.2° at every angle here (bound 1.5°). At -165° Grace Hopper was
+    /// once de-identified as given, upside down: her upside-down reading passes the eye checks, and only its lower score
+    /// against the half-turned photo gives it away.
     /// </summary>
     [Theory]
     [InlineData("grace_hopper.jpg", 180)]
@@ -132,6 +133,7 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
     [InlineData("astronaut.png", -60)]
     [InlineData("grace_hopper.jpg", 135)]
     [InlineData("astronaut.png", -150)]
+    [InlineData("grace_hopper.jpg", -165)]
     public void A_face_turned_on_its_side_or_upside_down_is_turned_upright_or_refused(string file, int degrees)
     {
         using Image<Rgb24> photo = TestImages.Portrait(file);
@@ -153,7 +155,7 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
         float finalRoll = turned.Detection!.Face!.Pose.Roll;
         float error = Math.Abs(((ownRoll - degrees - turned.PhotoRotationDegrees - finalRoll + 540f) % 360f) - 180f);
         error.Should().BeLessThan(1.5f, $"the photo turned by {degrees}° clockwise and back by {turned.PhotoRotationDegrees}° leaves the portrait's own roll {ownRoll:F1}°");
-        Math.Abs(finalRoll).Should().BeLessThan(5f);
+        Math.Abs(finalRoll).Should().BeLessThanOrEqualTo(30f, "within the roll limit: a lossless quarter turn leaves the rest of the roll to the alignment");
         turned.Message.Should().Contain("clockwise to bring the face upright");
     }
 
