@@ -458,13 +458,15 @@ public sealed class FaceDeidentifier : IDisposable
     /// <summary>
     /// The face detector names the eyes by their place in the image, so an upside-down face is fitted as an upright one with
     /// the mouth taken for the eyes, which then look closed. Before calling such eyes closed, the photo turned half a turn is
-    /// detected once: an upright face there whose eyes pass the opening check means the photo is upside down.
+    /// detected once: a face there that scores higher (<see cref="UprightScore"/>) and whose eyes pass the checks means the
+    /// photo is upside down. Without the score, a turned head whose far eye failed the check was called upside down, because
+    /// its own upside-down reading passed.
     /// </summary>
     private bool LooksUpsideDown(Image<Rgb24> photo, DetectedFace face)
     {
         using Image<Rgb24> turned = photo.Clone(x => x.Rotate(RotateMode.Rotate180));
         FaceDetection again = _detector.Detect(turned);
-        return again.Face is { } f && f.Confidence >= 0.5f * face.Confidence && Gate(f, turned, out _) is null;
+        return again.Face is { } f && UprightScore(f) > UprightScore(face) && Gate(f, turned, out _) is null;
     }
 
     private static DeidentificationResult Fail(DeidentificationStatus s, string msg, FaceDetection detection, double detectMs, Stopwatch total,
