@@ -55,6 +55,14 @@ public sealed class AvatarQuery
     public string? PseudonymKey { get; }
 
     /// <summary>
+    /// Null (default) for the group's own skin colour. Otherwise the patient's skin colour as the photo shows it
+    /// (<see cref="Avatars.SkinColor.Measure"/>): a provider that can draw any skin colour draws the avatar's skin to show this
+    /// colour at the same place (moved into the range of skin, <see cref="Avatars.SkinColor.Clamp"/>), so the kept eye region and
+    /// the face share colour and white balance; <see cref="SkinTone"/> still chooses the group. Others ignore it.
+    /// </summary>
+    public SixLabors.ImageSharp.PixelFormats.Rgb24? SkinColor { get; init; }
+
+    /// <summary>
     /// Null (default) for a frontal avatar. Otherwise the patient's head pose: a provider that can draw turned heads
     /// returns the avatar at this yaw and pitch and sets <see cref="Avatar.Pose"/>; one that cannot returns its frontal
     /// avatar (<see cref="Avatar.Pose"/> null). Roll is left to the fusion's alignment.

@@ -1,3 +1,4 @@
+using System.Numerics;
 using FaceDefender.Abstractions;
 using FaceDefender.Avatars.Rendering;
 using FaceDefender.Landmarks;
@@ -38,7 +39,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
             [.. from sex in Enum.GetValues<AvatarSex>()
                 from bucket in AvatarAgeBuckets.All
                 from tone in Enum.GetValues<SkinTone>()
-                select MetadataFor(new Key(sex, bucket, tone, 0, 0, 0), _options.Style)]);
+                select MetadataFor(new Key(sex, bucket, tone, 0, 0, 0, -1), _options.Style)]);
     }
 
     /// <summary>The options in use.</summary>
@@ -67,7 +68,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
         int identity = query.PseudonymKey is null
             ? 0
             : AvatarPseudonym.Choose(key is null ? AvatarPseudonym.DefaultKey : key, query.PseudonymKey, _options.IdentitiesPerGroup);
-        return Get(query.Sex, query.AgeBucket, query.SkinTone, identity, query.Pose);
+        return Get(query.Sex, query.AgeBucket, query.SkinTone, identity, query.Pose, query.SkinColor);
     }
 
     /// <summary>Returns one specific avatar. The caller owns and disposes it.</summary>
@@ -81,9 +82,15 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
     /// (the eyes stay about where they are), and <see cref="Avatar.Pose"/> says so. Roll is not rendered: the fusion's
     /// alignment takes it out.
     /// </param>
+    /// <param name="skinColor">
+    /// Null (default) for the group's skin. Otherwise the skin colour the avatar should show below the eyes, where
+    /// <see cref="SkinColor.Measure"/> reads it (moved into the skin range by <see cref="SkinColor.Clamp"/>, then each channel
+    /// rounded to an even level): the skin's albedo is scaled so that the drawn cheeks match it, the light and shading
+    /// staying the avatar's. The other colours (lips, hair, irises) stay the group's.
+    /// </param>
     /// <exception cref="ArgumentException">Not an age bucket.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Identity out of range, an undefined enum value, or a yaw or pitch beyond what the renderer draws.</exception>
-    public Avatar Get(AvatarSex sex, int ageBucket, SkinTone skinTone, int identity = 0, HeadPose? pose = null)
+    public Avatar Get(AvatarSex sex, int ageBucket, SkinTone skinTone, int identity = 0, HeadPose? pose = null, Rgb24? skinColor = null)
     {
         if (!AvatarAgeBuckets.All.Contains(ageBucket))
         {
@@ -111,7 +118,14 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
             pitch = (int)MathF.Round(p.Pitch);
         }
 
-        RenderedAvatar rendered = GetRendered(new Key(sex, ageBucket, skinTone, identity, yaw, pitch));
+        int skin = -1;
+        if (skinColor is { } requested)
+        {
+            Rgb24 c = SkinColor.Clamp(requested);
+            skin = ((c.R & ~1) << 16) | ((c.G & ~1) << 8) | (c.B & ~1);
+        }
+
+        RenderedAvatar rendered = GetRendered(new Key(sex, ageBucket, skinTone, identity, yaw, pitch, skin));
         Image<Rgb24> image = Image.LoadPixelData<Rgb24>(rendered.Rgb, Avatar.CanvasSize, Avatar.CanvasSize);
         return new Avatar(image, rendered.Landmarks, rendered.Metadata) { Pose = pose is null ? null : new HeadPose(0f, yaw, pitch) };
     }
@@ -137,7 +151,8 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
             }
             else
             {
-                lazy = new Lazy<RenderedAvatar>(() => Render(key, _options.Style), LazyThreadSafetyMode.ExecutionAndPublication);
+                lazy = new Lazy<RenderedAvatar>(() => Render(key, _options.Style, key.Skin < 0 ? null : GetRendered(key with { Skin = -1 })),
+                    LazyThreadSafetyMode.ExecutionAndPublication);
                 _cache[key] = lazy;
                 while (_cache.Count > _options.CacheCapacity && _recency.Last is { } oldest)
                 {
@@ -152,11 +167,26 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
         return lazy.Value;
     }
 
-    private static RenderedAvatar Render(Key key, AvatarStyle style)
+    private static RenderedAvatar Render(Key key, AvatarStyle style, RenderedAvatar? groupSkin)
     {
         AvatarLook look = style == AvatarStyle.Aged
             ? AvatarLook.Create(key.Sex, key.AgeBucket, key.Tone, IdentitySeed(key.Identity))
             : AvatarLook.CreateForKit(key.Sex, key.AgeBucket, key.Tone, IdentitySeed(key.Identity));
+        if (groupSkin is not null)
+        {
+            // The drawn skin is the albedo times the light and shading at that place, per channel: scale the albedo by the
+            // ratio of the wanted colour to the colour the group's own avatar shows there (both in linear light).
+            using Image<Rgb24> drawn = Image.LoadPixelData<Rgb24>(groupSkin.Rgb, Avatar.CanvasSize, Avatar.CanvasSize);
+            if (SkinColor.Measure(drawn, groupSkin.Landmarks) is { } seen)
+            {
+                var want = new Vector3(RenderMath.SrgbToLinear(((key.Skin >> 16) & 255) / 255f), RenderMath.SrgbToLinear(((key.Skin >> 8) & 255) / 255f),
+                    RenderMath.SrgbToLinear((key.Skin & 255) / 255f));
+                var have = new Vector3(RenderMath.SrgbToLinear(seen.R / 255f), RenderMath.SrgbToLinear(seen.G / 255f), RenderMath.SrgbToLinear(seen.B / 255f));
+                Vector3 albedo = look.SkinAlbedo * want / Vector3.Max(have, new Vector3(1e-3f));
+                look = look with { SkinAlbedo = Vector3.Clamp(albedo, new Vector3(0.004f), new Vector3(0.95f)) };
+            }
+        }
+
         FaceModel model = FaceModel.Build(look, default, default);
         RasterOutput output = FaceRasterizer.Render(model, look, new PoseDegrees(0f, key.Yaw, key.Pitch), Avatar.CanvasSize, Avatar.CanvasSize, 1f);
         var landmarks = new FaceLandmarks(output.Landmarks, CoordinateSpace.Normalized);
@@ -172,7 +202,7 @@ public sealed class ProceduralAvatarProvider : IAvatarProvider
         RenderedLicense,
         isSynthetic: true);
 
-    private readonly record struct Key(AvatarSex Sex, int AgeBucket, SkinTone Tone, int Identity, int Yaw, int Pitch);
+    private readonly record struct Key(AvatarSex Sex, int AgeBucket, SkinTone Tone, int Identity, int Yaw, int Pitch, int Skin);
 
     private sealed record RenderedAvatar(byte[] Rgb, FaceLandmarks Landmarks, AvatarMetadata Metadata);
 }

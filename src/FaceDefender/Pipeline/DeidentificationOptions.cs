@@ -107,6 +107,13 @@ public sealed record DeidentificationOptions
             : throw new ArgumentOutOfRangeException(nameof(MinEyeContrast), value, "Must be in [0, 255]: a luma difference.");
     } = 7f;
 
+    /// <summary>
+    /// Draw the avatar's skin in the colour the photo shows below the eyes (<see cref="AvatarQuery.SkinColor"/>, with the
+    /// photo's light and white balance, moved into the range of skin), so the colour transfer has less to bridge at the
+    /// seam. The skin-tone class still chooses the avatar group. Providers that cannot draw any colour ignore it.
+    /// </summary>
+    public bool MatchSkinColor { get; init; }
+
     /// <summary>Avatar sex when the record has none; default female.</summary>
     public AvatarSex DefaultSex { get; init; } = AvatarSex.Female;
 

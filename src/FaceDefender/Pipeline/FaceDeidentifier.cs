@@ -341,6 +341,7 @@ public sealed class FaceDeidentifier : IDisposable
             patient.PseudonymKey)
         {
             Pose = turned ? new HeadPose(0f, face.Pose.Yaw, face.Pose.Pitch) : null,
+            SkinColor = Options.MatchSkinColor ? Avatars.SkinColor.Measure(photo, face.Landmarks) : null,
         };
         using Avatar avatar = _avatars.Select(query);
         double avatarMs = total.Elapsed.TotalMilliseconds - t0;

@@ -52,11 +52,12 @@ public sealed class CaptureMatchHarness : IDisposable
 
     private readonly Dictionary<string, (Image<Rgb24> Image, FaceLandmarks Landmarks)> _originals = [];
     private readonly Dictionary<string, Avatar> _avatars = [];
+    private readonly ProceduralAvatarProvider _provider = new(new ProceduralAvatarOptions { CacheCapacity = 8 });
 
     public CaptureMatchHarness()
     {
         using var detector = new MediaPipeLandmarkDetector();
-        var provider = new ProceduralAvatarProvider();
+        var provider = _provider;
         foreach (string name in Portraits)
         {
             var image = Image.Load<Rgb24>(Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name));
@@ -125,13 +126,19 @@ public sealed class CaptureMatchHarness : IDisposable
         return (img, lm.Transform(Matrix3x2.CreateScale((float)w / original.Width, (float)h / original.Height), CoordinateSpace.Source));
     }
 
-    /// <summary>Degrades, fuses with <paramref name="options"/> and measures.</summary>
-    public (SeamMeasures Measures, FusionResult Result) Run(CaptureCase c, FusionOptions options)
+    /// <summary>Degrades, fuses with <paramref name="options"/> and measures; with <paramref name="matchSkin"/> the avatar's skin
+    /// is drawn in the colour the degraded photo shows below the eyes (<see cref="SkinColor"/>).</summary>
+    public (SeamMeasures Measures, FusionResult Result) Run(CaptureCase c, FusionOptions options, bool matchSkin = false)
     {
         (Image<Rgb24> photo, FaceLandmarks lm) = Degrade(c);
         using (photo)
         {
             Avatar avatar = _avatars[c.Portrait];
+            using Avatar? matched = matchSkin ? _provider.Select(new AvatarQuery(AvatarSex.Female, 40, avatar.Metadata.SkinTone, "capture-match-" + c.Portrait)
+            {
+                SkinColor = SkinColor.Measure(photo, lm),
+            }) : null;
+            avatar = matched ?? avatar;
             FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, avatar.Image, avatar.Landmarks, options);
             return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, avatar.Landmarks.InterPupillaryDistance, options.FeatherSigmaFraction), r);
         }

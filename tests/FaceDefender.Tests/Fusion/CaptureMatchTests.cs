@@ -40,6 +40,12 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
         ? new FusionOptions { CaptureMatching = CaptureMatching.BlurAndNoise, ColorReference = ColorReferenceRegion.SurroundingSkin }
         : new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin };
 
+    /// <summary>FD_CAPTURE_SKIN=1: "after" is the default fusion with the avatar's skin drawn in the photo's skin colour.</summary>
+    private static bool MatchSkin => Environment.GetEnvironmentVariable("FD_CAPTURE_SKIN") is "1" or "2";
+
+    /// <summary>FD_CAPTURE_SKIN=2: both "before" and "after" use the skin colour reference, "after" with the skin drawn in the photo's colour.</summary>
+    private static bool SkinOnSurrounding => Environment.GetEnvironmentVariable("FD_CAPTURE_SKIN") == "2";
+
     [CaptureTableFact]
     public void Full_table()
     {
@@ -48,8 +54,8 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
         var after = new List<SeamMeasures>();
         foreach (CaptureCase c in CaptureMatchHarness.AllCases())
         {
-            (SeamMeasures b, FusionResult rb) = fixture.Harness.Run(c, Before);
-            (SeamMeasures a, FusionResult ra) = fixture.Harness.Run(c, After);
+            (SeamMeasures b, FusionResult rb) = fixture.Harness.Run(c, SkinOnSurrounding ? After : Before);
+            (SeamMeasures a, FusionResult ra) = MatchSkin ? fixture.Harness.Run(c, SkinOnSurrounding ? After : Before, matchSkin: true) : fixture.Harness.Run(c, After);
             if (Environment.GetEnvironmentVariable("FD_CAPTURE_DUMP") is { Length: > 0 } dump)
             {
                 var crop = SixLabors.ImageSharp.Rectangle.Inflate(ra.MaskBounds, 60, 60);
