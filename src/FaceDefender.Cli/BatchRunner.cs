@@ -207,6 +207,7 @@ internal static class BatchRunner
 
             RunPhotos(detector, avatars, files, targets, isVideo, rows, outputFull, info, options, settings, stderr, cancellationToken);
             RunVideos(detector, avatars, files, targets, isVideo, rows, outputFull, info, options, settings, stderr, cancellationToken);
+            FillNotProcessed(rows, files, settings, "The run was cancelled before this video was started."); // the videos a cancellation left
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -18,6 +18,7 @@ public sealed class DemoCommandTests : IDisposable
         string outDir = Path.Combine(_dir, "out");
         var stdout = new StringWriter();
         Program.Main(["demo", "-o", outDir]).Should().Be(Program.Ok);
+        File.Exists(Path.Combine(outDir, "astronaut.deid.png")).Should().BeTrue("the command itself writes the portrait");
 
         // The same run through the command's own entry point, to read what it prints.
         Demo.Run(outDir, stdout).Should().Be(Program.Ok);

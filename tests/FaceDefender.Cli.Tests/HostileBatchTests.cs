@@ -189,6 +189,7 @@ public sealed class HostileBatchTests : IDisposable
         text.Should().Contain("the run stopped").And.Contain("file,status,message").And.Contain("astronaut.png,NotProcessed");
         System.Text.RegularExpressions.Match fallback = System.Text.RegularExpressions.Regex.Match(text, @"reports written instead to (\S+)");
         fallback.Success.Should().BeTrue("the report goes to a fallback folder when the output folder cannot take it");
+        Path.GetFileName(fallback.Groups[1].Value).Should().StartWith("facedefender-report-", "a folder of its own, which alone is deleted below");
         File.Exists(Path.Combine(fallback.Groups[1].Value, "report.json")).Should().BeTrue();
         Directory.Delete(fallback.Groups[1].Value, recursive: true);
     }

@@ -19,8 +19,8 @@ public sealed class VideoCliTests : IDisposable
 
     private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "faces", name);
 
-    /// <summary>A kit face held still for <see cref="Frames"/> frames at 30/s, H.264 in MP4, saved under a name without a video extension.</summary>
-    private string FaceVideo(string folder, string name)
+    /// <summary>A kit face held still for <paramref name="frames"/> frames (default <see cref="Frames"/>) at 30/s, H.264 in MP4, saved under a name without a video extension.</summary>
+    private string FaceVideo(string folder, string name, int frames = Frames)
     {
         string png = Path.Combine(_root, "face.png");
         if (!File.Exists(png))
@@ -30,7 +30,7 @@ public sealed class VideoCliTests : IDisposable
         }
 
         string path = Path.Combine(folder, name);
-        Ffmpeg("-loop", "1", "-framerate", "30", "-i", png, "-frames:v", Frames.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Ffmpeg("-loop", "1", "-framerate", "30", "-i", png, "-frames:v", frames.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", path);
         return path;
     }
@@ -111,6 +111,23 @@ public sealed class VideoCliTests : IDisposable
             .Should().Be(Program.Ok);
         File.GetLastWriteTimeUtc(outVideo).Should().Be(written, "an existing output is skipped unless --overwrite");
         File.ReadAllText(Path.Combine(output, "report.csv")).Should().Contain("visit-3.bin,Skipped");
+    }
+
+    [Fact]
+    public void Overwrite_redoes_a_finished_video()
+    {
+        string input = Directory.CreateDirectory(Path.Combine(_root, "in-overwrite")).FullName;
+        FaceVideo(input, "visit.mp4", frames: 3);
+        string output = Directory.CreateDirectory(Path.Combine(_root, "out-overwrite")).FullName;
+        string target = Path.Combine(output, "visit.deid.mp4");
+        File.WriteAllBytes(target, [1, 2, 3]);
+        var stderr = new StringWriter();
+
+        BatchRunner.Run(input, output, new PatientInfo(PseudonymKey: "cli-video"), DeidentificationOptions.Default, new BatchSettings { Parallel = 1, Overwrite = true },
+            new StringWriter(), stderr).Should().Be(Program.Ok, stderr.ToString());
+
+        MediaSniffer.IsVideo(target).Should().BeTrue("--overwrite replaces the finished output with a new video");
+        File.ReadAllText(Path.Combine(output, "report.csv")).Should().Contain("visit.mp4,Success");
     }
 
     [Fact]
