@@ -234,9 +234,10 @@ public sealed class FaceDeidentifier : IDisposable
             || (Gate(face, photo, out DeidentificationStatus status) is not null && status == DeidentificationStatus.EyesClosed)));
 
     /// <summary>
-    /// Looks for the face in the photo turned by quarter turns. The readings closest to upright are tried in turn: the photo
-    /// is turned so that face is upright (a lossless quarter turn when its roll is already within the limit, otherwise by the
-    /// whole angle) and accepted when the face found there passes every gate. Null when none does.
+    /// Looks for the face in the photo turned by quarter turns. The two best scored readings are tried in turn: the photo is
+    /// turned so that face is upright (a lossless quarter turn when its roll is already within the limit, otherwise by the
+    /// whole angle) and accepted when the face found there passes every gate and scores higher than the same photo turned
+    /// half a turn. Null when none does, or when the best reading is the photo as given with its roll within the limit.
     /// </summary>
     private (Image<Rgb24>? Upright, float Rotation, FaceDetection? Detection) TurnUpright(Image<Rgb24> photo, FaceDetection original)
     {
@@ -460,8 +461,8 @@ public sealed class FaceDeidentifier : IDisposable
     /// The face detector names the eyes by their place in the image, so an upside-down face is fitted as an upright one with
     /// the mouth taken for the eyes, which then look closed. Before calling such eyes closed, the photo turned half a turn is
     /// detected once: a face there that scores higher (<see cref="UprightScore"/>) and whose eyes pass the checks means the
-    /// photo is upside down. Without the score, a turned head whose far eye failed the check was called upside down, because
-    /// its own upside-down reading passed.
+    /// photo is upside down. The score matters: the upside-down reading of an upright, turned head whose far eye fails the
+    /// check can pass the checks too.
     /// </summary>
     private bool LooksUpsideDown(Image<Rgb24> photo, DetectedFace face)
     {
