@@ -249,7 +249,7 @@ public sealed class FaceDeidentifier : IDisposable
 
         foreach ((int k, RotateMode mode) in new[] { (90, RotateMode.Rotate90), (180, RotateMode.Rotate180), (270, RotateMode.Rotate270) })
         {
-            using Image<Rgb24> turned = photo.Clone(x => x.Rotate(mode));
+            using Image<Rgb24> turned = Reduced(photo, mode);
             if (_detector.Detect(turned).Face is { } f)
             {
                 readings.Add((k, f.Pose.Roll, UprightScore(f)));
@@ -292,8 +292,25 @@ public sealed class FaceDeidentifier : IDisposable
     /// reading of a face, which can pass the eye checks.</summary>
     private bool UpsideDownScoresHigher(Image<Rgb24> upright, DetectedFace face)
     {
-        using Image<Rgb24> flipped = upright.Clone(x => x.Rotate(RotateMode.Rotate180));
+        using Image<Rgb24> flipped = Reduced(upright, RotateMode.Rotate180);
         return _detector.Detect(flipped).Face is { } other && UprightScore(other) > UprightScore(face);
+    }
+
+    /// <summary>Longest side of the copies the turning decisions are read on: a face readable in the photo stays readable
+    /// (the detector works on crops of 128-256 px), and the copies stay small beside the photo's own memory lease.</summary>
+    private const int ReadingSide = 2048;
+
+    /// <summary>The photo turned by a quarter turn, reduced (area average) to at most <see cref="ReadingSide"/> on its longer side.</summary>
+    private static Image<Rgb24> Reduced(Image<Rgb24> photo, RotateMode mode)
+    {
+        int side = Math.Max(photo.Width, photo.Height);
+        if (side <= ReadingSide)
+        {
+            return photo.Clone(x => x.Rotate(mode));
+        }
+
+        float f = (float)ReadingSide / side;
+        return photo.Clone(x => x.Resize(Math.Max(1, (int)(photo.Width * f)), Math.Max(1, (int)(photo.Height * f)), KnownResamplers.Box).Rotate(mode));
     }
 
     private DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo patient, DeidentificationWarnings warnings, FaceDetection detection, float rotation,
@@ -466,7 +483,7 @@ public sealed class FaceDeidentifier : IDisposable
     /// </summary>
     private bool LooksUpsideDown(Image<Rgb24> photo, DetectedFace face)
     {
-        using Image<Rgb24> turned = photo.Clone(x => x.Rotate(RotateMode.Rotate180));
+        using Image<Rgb24> turned = Reduced(photo, RotateMode.Rotate180);
         FaceDetection again = _detector.Detect(turned);
         return again.Face is { } f && UprightScore(f) > UprightScore(face) && Gate(f, turned, out _) is null;
     }

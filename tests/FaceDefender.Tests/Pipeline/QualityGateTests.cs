@@ -159,6 +159,22 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
         turned.Message.Should().Contain("clockwise to bring the face upright");
     }
 
+    /// <summary>A large photo on its side: the turning decisions are read on copies reduced to 2048 px (so their memory stays
+    /// within the photo's lease), and the photo itself is turned at full size.</summary>
+    [Fact]
+    public void A_large_photo_on_its_side_is_turned_upright_at_full_size()
+    {
+        using Image<Rgb24> photo = TestImages.Portrait("grace_hopper.jpg");
+        photo.Mutate(x => x.Resize(photo.Width * 5, photo.Height * 5, KnownResamplers.Bicubic).Rotate(RotateMode.Rotate90));
+        photo.Height.Should().BeGreaterThan(2048);
+        using FaceDeidentifier pipeline = Pipeline();
+        using DeidentificationResult r = pipeline.Deidentify(photo);
+        output.WriteLine($"{r.Status}: {r.Message}");
+        r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
+        r.PhotoRotationDegrees.Should().Be(-90f);
+        r.Detection!.ImageWidth.Should().Be(photo.Height, "the face was found on the photo turned at full size");
+    }
+
     [Fact]
     public void An_upright_photo_is_used_as_given()
     {
