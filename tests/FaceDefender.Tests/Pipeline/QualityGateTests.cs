@@ -159,8 +159,8 @@ public sealed class QualityGateTests(DetectorFixture fixture, ITestOutputHelper 
         turned.Message.Should().Contain("clockwise to bring the face upright");
     }
 
-    /// <summary>A large photo on its side: the turning decisions are read on copies reduced to 2048 px (so their memory stays
-    /// within the photo's lease), and the photo itself is turned at full size.</summary>
+    /// <summary>A large photo on its side (its turning decisions are read on copies reduced to 2048 px) is de-identified from
+    /// the photo turned at full size.</summary>
     [Fact]
     public void A_large_photo_on_its_side_is_turned_upright_at_full_size()
     {
