@@ -189,6 +189,7 @@ public sealed class PoseDecisionTests
         using (DeidentificationResult r = pipeline.Deidentify(photo))
         {
             r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
+            r.PhotoRotationDegrees.Should().BeGreaterThan(-180f).And.BeLessThanOrEqualTo(180f);
             float error = Math.Abs(((r.PhotoRotationDegrees - expected + 540f) % 360f) - 180f);
             error.Should().BeLessThanOrEqualTo(1f, $"turned {r.PhotoRotationDegrees}°");
             Math.Abs(r.Detection!.Face!.Pose.Roll).Should().BeLessThanOrEqualTo(30f);
