@@ -46,4 +46,36 @@ public class AssessmentPrinterTests
         AssessmentPrinter.Print(a, o);
         PrintedAssessment.ShouldShow(o.ToString(), a);
     }
+
+    /// <summary>Every line the printer writes besides the table rows: the header, the reflexes and where MRD was measured
+    /// from, the alignment (measured or not), each capture-quality flag, the unreliable finding's concerns, the note.</summary>
+    [Fact]
+    public void The_header_reflex_alignment_quality_and_note_lines_are_printed()
+    {
+        using GroundTruthRender r = GroundTruthFaceRenderer.Render(new GroundTruthScene { ImageSize = 768 });
+        var standard = new ReferenceStandard("test", "MRD1 at least 50 mm", [
+            new ReferenceRange(DiagnosticMeasure.Mrd1, EyeSide.Both, MeasureUnit.Millimetres, 50, null, "test", null, "test"),
+        ]);
+        OcularAssessment a = new LandmarkDiagnosticBenchmark(standard).Assess(r.Landmarks, new HeadPose(0, 30, 0));
+        var o = new StringWriter();
+        AssessmentPrinter.Print(a, o);
+        string[] lines = o.ToString().Split(Environment.NewLine);
+        lines.Should().Contain("  measure                        right eye          left eye");
+        OcularMeasurements m = a.Measurements;
+        lines.Should().Contain($"  corneal reflex: right {m.Right.Reflex.Status}, left {m.Left.Reflex.Status}; MRD from: right {m.Right.MrdOrigin}, left {m.Left.MrdOrigin}");
+        lines.Should().Contain(l => l.StartsWith("  alignment (corneal reflexes): ", StringComparison.Ordinal));
+        if (!m.Hirschberg.IsAvailable)
+        {
+            lines.Should().Contain("  alignment (corneal reflexes): not measured, a reflex is missing");
+        }
+
+        a.QualityFlags.Should().NotBeEmpty("the head is turned 30°");
+        foreach (CaptureQualityFlag q in a.QualityFlags)
+        {
+            lines.Should().Contain($"  capture quality: {q.Description}");
+        }
+
+        lines.Should().Contain(l => l.StartsWith("  finding (unreliable: PoseBeyondLimits", StringComparison.Ordinal));
+        lines.Should().Contain("  (screening aid from a single photo, not a diagnosis)");
+    }
 }
