@@ -31,10 +31,24 @@ public static class SkinColor
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(landmarks);
-        int radius = Math.Max(2, (int)(0.05f * landmarks.InterPupillaryDistance));
         var r = new List<byte>();
         var g = new List<byte>();
         var b = new List<byte>();
+        ForEachCheekPixel(photo, landmarks, p =>
+        {
+            r.Add(p.R);
+            g.Add(p.G);
+            b.Add(p.B);
+        });
+
+        return r.Count < 9 ? null : new Rgb24(Median(r), Median(g), Median(b));
+    }
+
+    /// <summary>Visits the pixels of the two cheek squares inside the photo (around mesh points 50 and 280, half-side 5 % of the
+    /// inter-pupil distance, at least 2 px); the skin-tone class is read from the same pixels.</summary>
+    internal static void ForEachCheekPixel(Image<Rgb24> photo, FaceLandmarks landmarks, Action<Rgb24> visit)
+    {
+        int radius = Math.Max(2, (int)(0.05f * landmarks.InterPupillaryDistance));
         foreach (Vector2 c in new[] { landmarks[50], landmarks[280] })
         {
             if (!float.IsFinite(c.X) || !float.IsFinite(c.Y))
@@ -48,16 +62,11 @@ public static class SkinColor
                 {
                     if ((uint)x < (uint)photo.Width && (uint)y < (uint)photo.Height)
                     {
-                        Rgb24 p = photo[x, y];
-                        r.Add(p.R);
-                        g.Add(p.G);
-                        b.Add(p.B);
+                        visit(photo[x, y]);
                     }
                 }
             }
         }
-
-        return r.Count < 9 ? null : new Rgb24(Median(r), Median(g), Median(b));
     }
 
     /// <summary>

@@ -199,22 +199,26 @@ public sealed class FaceDeidentifier : IDisposable
         patient ??= new PatientInfo();
         var total = Stopwatch.StartNew();
         FaceDetection detection = _detector.Detect(photo);
-        if (!Options.TurnPhotosUpright || !NeedsTurning(detection, photo))
+        GateOutcome? gate = null;
+        if (!Options.TurnPhotosUpright || !NeedsTurning(detection, photo, out gate))
         {
-            return Deidentify(photo, patient, warnings, detection, 0f, total);
+            return Deidentify(photo, patient, warnings, detection, 0f, total, gate);
         }
 
         (Image<Rgb24>? upright, float rotation, FaceDetection? found) = TurnUpright(photo, detection);
         if (upright is null)
         {
-            return Deidentify(photo, patient, warnings, detection, 0f, total);
+            return Deidentify(photo, patient, warnings, detection, 0f, total, gate);
         }
 
         using (upright)
         {
-            return Deidentify(upright, patient, warnings, found!, rotation, total);
+            return Deidentify(upright, patient, warnings, found!, rotation, total, null);
         }
     }
+
+    /// <summary>What <see cref="Gate"/> said of a face: its refusal message (null when it passed) and the status it gives.</summary>
+    private readonly record struct GateOutcome(string? Message, DeidentificationStatus Status);
 
     /// <summary>
     /// Below this <see cref="UprightScore"/> a face may be an upside-down reading. Upright faces scored 0.83-0.89 (kit renders,
@@ -227,11 +231,30 @@ public sealed class FaceDeidentifier : IDisposable
     private static float UprightScore(DetectedFace face) => face.Confidence * face.LandmarkConfidence;
 
     /// <summary>True when the face was not found (no face or too little confidence), is rolled beyond the limit, scores like
-    /// an upside-down reading, or looks shut-eyed, which is also what an upside-down face can look like to the gates.</summary>
-    private bool NeedsTurning(FaceDetection detection, Image<Rgb24> photo) =>
-        detection.Status is FaceDetectionStatus.NoFace or FaceDetectionStatus.LowConfidence
-        || (detection.Face is { } face && (!(Math.Abs(face.Pose.Roll) <= Options.MaxRollDegrees) || UprightScore(face) < SuspectScore
-            || (Gate(face, photo, out DeidentificationStatus status) is not null && status == DeidentificationStatus.EyesClosed)));
+    /// an upside-down reading, or looks shut-eyed, which is also what an upside-down face can look like to the gates. The
+    /// gates' verdict, when it was needed here, is handed back so it is not computed again.</summary>
+    private bool NeedsTurning(FaceDetection detection, Image<Rgb24> photo, out GateOutcome? gate)
+    {
+        gate = null;
+        if (detection.Status is FaceDetectionStatus.NoFace or FaceDetectionStatus.LowConfidence)
+        {
+            return true;
+        }
+
+        if (detection.Face is not { } face)
+        {
+            return false;
+        }
+
+        if (!(Math.Abs(face.Pose.Roll) <= Options.MaxRollDegrees) || UprightScore(face) < SuspectScore)
+        {
+            return true;
+        }
+
+        string? message = Gate(face, photo, out DeidentificationStatus status);
+        gate = new GateOutcome(message, status);
+        return message is not null && status == DeidentificationStatus.EyesClosed;
+    }
 
     /// <summary>
     /// Looks for the face in the photo turned by quarter turns. The two best scored readings are tried in turn: the photo is
@@ -277,7 +300,7 @@ public sealed class FaceDeidentifier : IDisposable
 
             Image<Rgb24> upright = photo.Clone(x => x.Rotate(rotation));
             FaceDetection again = _detector.Detect(upright);
-            if (again.Face is { } face && Gate(face, upright, out _) is null && !UpsideDownScoresHigher(upright, face))
+            if (again.Face is { } face && Gate(face, upright, out _) is null && !UpsideDownScoresHigher(upright, face, mustPassChecks: false))
             {
                 return (upright, rotation, again);
             }
@@ -288,12 +311,14 @@ public sealed class FaceDeidentifier : IDisposable
         return (null, 0f, null);
     }
 
-    /// <summary>True when the photo turned half a turn shows a face that scores higher: then the face found is the upside-down
-    /// reading of a face, which can pass the eye checks.</summary>
-    private bool UpsideDownScoresHigher(Image<Rgb24> upright, DetectedFace face)
+    /// <summary>True when the photo turned half a turn shows a face that scores higher (and, with
+    /// <paramref name="mustPassChecks"/>, passes every gate there): then the face found is the upside-down reading of a face,
+    /// which can pass the eye checks.</summary>
+    private bool UpsideDownScoresHigher(Image<Rgb24> photo, DetectedFace face, bool mustPassChecks)
     {
-        using Image<Rgb24> flipped = Reduced(upright, RotateMode.Rotate180);
-        return _detector.Detect(flipped).Face is { } other && UprightScore(other) > UprightScore(face);
+        using Image<Rgb24> flipped = Reduced(photo, RotateMode.Rotate180);
+        return _detector.Detect(flipped).Face is { } other && UprightScore(other) > UprightScore(face)
+            && (!mustPassChecks || Gate(other, flipped, out _) is null);
     }
 
     /// <summary>Longest side of the copies the turning decisions are read on: a face readable in the photo stays readable
@@ -314,7 +339,7 @@ public sealed class FaceDeidentifier : IDisposable
     }
 
     private DeidentificationResult Deidentify(Image<Rgb24> photo, PatientInfo patient, DeidentificationWarnings warnings, FaceDetection detection, float rotation,
-        Stopwatch total)
+        Stopwatch total, GateOutcome? known)
     {
         double detectMs = total.Elapsed.TotalMilliseconds;
 
@@ -332,14 +357,28 @@ public sealed class FaceDeidentifier : IDisposable
 
         DetectedFace face = detection.Face;
         OcularAssessment? assessment = _diagnostics?.Assess(face.Landmarks, face.Pose);
-        string? gate = Gate(face, photo, out DeidentificationStatus gateStatus);
-        if (gate is not null && gateStatus == DeidentificationStatus.EyesClosed && LooksUpsideDown(photo, face))
+        DeidentificationStatus gateStatus;
+        string? gate;
+        if (known is { } k)
+        {
+            (gate, gateStatus) = k;
+        }
+        else
+        {
+            gate = Gate(face, photo, out gateStatus);
+        }
+
+        // The face detector names the eyes by their place in the image, so an upside-down face is fitted as an upright one with
+        // the mouth taken for the eyes, which then look closed. A face in the half-turned photo that scores higher and passes
+        // the checks means the photo is upside down. The score matters: the upside-down reading of an upright, turned head
+        // whose far eye fails the check can pass the checks too.
+        if (gate is not null && gateStatus == DeidentificationStatus.EyesClosed && UpsideDownScoresHigher(photo, face, mustPassChecks: true))
         {
             gateStatus = DeidentificationStatus.PoseOutOfRange;
             gate = "The face is upside down (roll about 180°): turned half a turn, the photo shows an upright face with open eyes. Rotate the photo upright (or fix its EXIF orientation) and try again.";
         }
 
-        if (gate is null && rotation == 0f && UprightScore(face) < SuspectScore && UpsideDownScoresHigher(photo, face))
+        if (gate is null && rotation == 0f && UprightScore(face) < SuspectScore && UpsideDownScoresHigher(photo, face, mustPassChecks: false))
         {
             gateStatus = DeidentificationStatus.PoseOutOfRange;
             gate = "The face is upside down (roll about 180°): the photo turned half a turn shows a face the detector scores higher. Rotate the photo upright (or fix its EXIF orientation) and try again.";
@@ -406,24 +445,13 @@ public sealed class FaceDeidentifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(landmarks);
-        int radius = Math.Max(2, (int)(0.05f * landmarks.InterPupillaryDistance));
         double sum = 0;
         int n = 0;
-        foreach (Vector2 c in new[] { landmarks[50], landmarks[280] })
+        Avatars.SkinColor.ForEachCheekPixel(photo, landmarks, p =>
         {
-            for (int y = (int)c.Y - radius; y <= (int)c.Y + radius; y++)
-            {
-                for (int x = (int)c.X - radius; x <= (int)c.X + radius; x++)
-                {
-                    if ((uint)x < (uint)photo.Width && (uint)y < (uint)photo.Height)
-                    {
-                        Rgb24 p = photo[x, y];
-                        sum += (0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B);
-                        n++;
-                    }
-                }
-            }
-        }
+            sum += (0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B);
+            n++;
+        });
 
         double luma = n == 0 ? 128 : sum / n;
         return luma > 165 ? SkinTone.Light : luma > 105 ? SkinTone.Medium : SkinTone.Dark;
@@ -472,20 +500,6 @@ public sealed class FaceDeidentifier : IDisposable
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// The face detector names the eyes by their place in the image, so an upside-down face is fitted as an upright one with
-    /// the mouth taken for the eyes, which then look closed. Before calling such eyes closed, the photo turned half a turn is
-    /// detected once: a face there that scores higher (<see cref="UprightScore"/>) and whose eyes pass the checks means the
-    /// photo is upside down. The score matters: the upside-down reading of an upright, turned head whose far eye fails the
-    /// check can pass the checks too.
-    /// </summary>
-    private bool LooksUpsideDown(Image<Rgb24> photo, DetectedFace face)
-    {
-        using Image<Rgb24> turned = Reduced(photo, RotateMode.Rotate180);
-        FaceDetection again = _detector.Detect(turned);
-        return again.Face is { } f && UprightScore(f) > UprightScore(face) && Gate(f, turned, out _) is null;
     }
 
     private static DeidentificationResult Fail(DeidentificationStatus s, string msg, FaceDetection detection, double detectMs, Stopwatch total,

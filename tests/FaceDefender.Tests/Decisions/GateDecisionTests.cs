@@ -18,12 +18,6 @@ namespace FaceDefender.Tests.Decisions;
 /// </summary>
 public sealed class GateDecisionTests
 {
-    private static readonly Lazy<FaceLandmarks> Mesh = new(() =>
-    {
-        using Avatar a = new ProceduralAvatarProvider().Get(AvatarSex.Female, 40, SkinTone.Light);
-        return a.Landmarks;
-    });
-
     private static Image<Rgb24> Flat(byte level) => new(Avatar.CanvasSize, Avatar.CanvasSize, new Rgb24(level, level, level));
 
     private static FaceDeidentifier Pipeline(FixedDetector detector, QuerySpy spy, DeidentificationOptions? options = null, ILogger<FaceDeidentifier>? logger = null) =>
@@ -34,7 +28,7 @@ public sealed class GateDecisionTests
     {
         var spy = new QuerySpy();
         using Image<Rgb24> photo = Flat(200);
-        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(Mesh.Value), spy))
+        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(ScriptedParts.Mesh), spy))
         using (DeidentificationResult r = pipeline.Deidentify(photo, new PatientInfo(AvatarSex.Male, 71, SkinTone.Dark, "p-17")))
         {
             r.Status.Should().Be(DeidentificationStatus.Success);
@@ -46,7 +40,7 @@ public sealed class GateDecisionTests
         spy.Last.PseudonymKey.Should().Be("p-17");
 
         var options = new DeidentificationOptions { MinEyeContrast = 0, DefaultSex = AvatarSex.Male, DefaultAgeYears = 9 };
-        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(Mesh.Value), spy, options))
+        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(ScriptedParts.Mesh), spy, options))
         using (DeidentificationResult r = pipeline.Deidentify(photo))
         {
             r.Status.Should().Be(DeidentificationStatus.Success);
@@ -70,13 +64,13 @@ public sealed class GateDecisionTests
     public void The_skin_tone_classes_split_at_their_boundaries(byte level, SkinTone expected)
     {
         using Image<Rgb24> photo = Flat(level);
-        FaceDeidentifier.EstimateSkinTone(photo, Mesh.Value).Should().Be(expected);
+        FaceDeidentifier.EstimateSkinTone(photo, ScriptedParts.Mesh).Should().Be(expected);
     }
 
     [Fact]
     public void The_skin_tone_reads_the_cheeks_only_and_weighs_green_most()
     {
-        FaceLandmarks mesh = Mesh.Value;
+        FaceLandmarks mesh = ScriptedParts.Mesh;
         using Image<Rgb24> photo = Flat(40);
         int radius = Math.Max(2, (int)(0.05f * mesh.InterPupillaryDistance));
         foreach (Vector2 c in new[] { mesh[50], mesh[280] })
@@ -108,7 +102,7 @@ public sealed class GateDecisionTests
     [InlineData(false)]
     public void An_eye_below_the_minimum_opening_is_refused_and_one_at_it_passes(bool rightEye)
     {
-        FaceLandmarks mesh = Mesh.Value;
+        FaceLandmarks mesh = ScriptedParts.Mesh;
         EyeLandmarks eye = rightEye ? mesh.RightEye : mesh.LeftEye;
         float ratio = Vector2.Distance(eye.UpperLidMidpoint, eye.LowerLidMidpoint) / Vector2.Distance(eye.OuterCanthus, eye.InnerCanthus);
         using Image<Rgb24> photo = Flat(200);
@@ -163,14 +157,14 @@ public sealed class GateDecisionTests
     {
         using Image<Rgb24> photo = Flat(150);
         var spy = new QuerySpy();
-        using (FaceDeidentifier on = Pipeline(new FixedDetector(Mesh.Value), spy, new DeidentificationOptions { MinEyeContrast = 0.5f }))
+        using (FaceDeidentifier on = Pipeline(new FixedDetector(ScriptedParts.Mesh), spy, new DeidentificationOptions { MinEyeContrast = 0.5f }))
         using (DeidentificationResult r = on.Deidentify(photo))
         {
             r.Status.Should().Be(DeidentificationStatus.EyesClosed);
             r.Message.Should().Contain("shows no open eye in the image").And.Contain("minimum 0.5");
         }
 
-        using (FaceDeidentifier off = Pipeline(new FixedDetector(Mesh.Value), spy, new DeidentificationOptions { MinEyeContrast = 0 }))
+        using (FaceDeidentifier off = Pipeline(new FixedDetector(ScriptedParts.Mesh), spy, new DeidentificationOptions { MinEyeContrast = 0 }))
         using (DeidentificationResult r = off.Deidentify(photo))
         {
             r.Status.Should().Be(DeidentificationStatus.Success);
@@ -182,7 +176,7 @@ public sealed class GateDecisionTests
     {
         using Image<Rgb24> photo = Flat(200);
         var spy = new QuerySpy();
-        using FaceDeidentifier pipeline = Pipeline(new FixedDetector(Mesh.Value, yaw: 25f), spy);
+        using FaceDeidentifier pipeline = Pipeline(new FixedDetector(ScriptedParts.Mesh, yaw: 25f), spy);
         using DeidentificationResult r = pipeline.Deidentify(photo);
         r.Status.Should().Be(DeidentificationStatus.Success);
         r.Message.Should().Be("De-identified onto avatar scripted (EyesOnly, drawn at yaw 25° pitch 0°).");
@@ -191,7 +185,7 @@ public sealed class GateDecisionTests
         r.Timings.FuseMs.Should().BeInRange(0, r.Timings.TotalMs);
         r.Timings.DetectMs.Should().BeInRange(0, r.Timings.TotalMs);
 
-        using FaceDeidentifier frontal = Pipeline(new FixedDetector(Mesh.Value), spy);
+        using FaceDeidentifier frontal = Pipeline(new FixedDetector(ScriptedParts.Mesh), spy);
         using DeidentificationResult f = frontal.Deidentify(photo);
         f.Message.Should().Be("De-identified onto avatar scripted (EyesOnly).");
         f.AvatarPose.Should().BeNull();
@@ -203,13 +197,13 @@ public sealed class GateDecisionTests
         using Image<Rgb24> photo = Flat(150);
         var spy = new QuerySpy();
         var log = new RecordingLogger<FaceDeidentifier>();
-        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(Mesh.Value), spy, logger: log))
+        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(ScriptedParts.Mesh), spy, logger: log))
         using (pipeline.Deidentify(photo))
         {
         }
 
         log.Entries.Should().ContainSingle().Which.Level.Should().Be(LogLevel.Debug);
-        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(Mesh.Value, yaw: 60f), spy, logger: log))
+        using (FaceDeidentifier pipeline = Pipeline(new FixedDetector(ScriptedParts.Mesh, yaw: 60f), spy, logger: log))
         using (pipeline.Deidentify(photo))
         {
         }
@@ -222,7 +216,7 @@ public sealed class GateDecisionTests
     [Fact]
     public void Arguments_are_checked_and_a_detector_passed_in_stays_the_callers()
     {
-        var detector = new FixedDetector(Mesh.Value);
+        var detector = new FixedDetector(ScriptedParts.Mesh);
         var spy = new QuerySpy();
         FaceDeidentifier pipeline = Pipeline(detector, spy);
         FluentActions.Invoking(() => pipeline.Deidentify((Image<Rgb24>)null!)).Should().Throw<ArgumentNullException>();
@@ -249,26 +243,5 @@ public sealed class GateDecisionTests
             [new DetectedFace(new RectangleF(0, 0, image.Width, image.Height), 0.9f, 1f, mesh, new HeadPose(0f, yaw, 0f))], image.Width, image.Height);
 
         public void Dispose() => Disposed = true;
-    }
-
-    private sealed class QuerySpy : IAvatarProvider
-    {
-        public AvatarQuery? Last { get; private set; }
-
-        public IReadOnlyList<AvatarMetadata> Catalog => [];
-
-        public Avatar Select(AvatarQuery query)
-        {
-            Last = query;
-            var metadata = new AvatarMetadata("scripted", query.Sex, query.AgeBucket, query.SkinTone, "test", "CC0-1.0", isSynthetic: true);
-            HeadPose? pose = query.Pose is { } p ? new HeadPose(0f, MathF.Round(p.Yaw), MathF.Round(p.Pitch)) : null;
-            return new Avatar(new Image<Rgb24>(Avatar.CanvasSize, Avatar.CanvasSize), Mesh.Value, metadata) { Pose = pose };
-        }
-    }
-
-    private sealed class NullFuser : IFaceFuser
-    {
-        public FusionResult Fuse(Image<Rgb24> patient, FaceLandmarks patientLandmarks, Image<Rgb24> avatar, FaceLandmarks avatarLandmarks, FusionOptions? options = null) =>
-            new(new Image<Rgb24>(8, 8), avatarLandmarks, default, new float[64], Rectangle.Empty, options ?? FusionOptions.Default, TimeSpan.Zero);
     }
 }

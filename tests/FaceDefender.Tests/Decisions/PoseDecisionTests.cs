@@ -19,12 +19,6 @@ namespace FaceDefender.Tests.Decisions;
 /// </summary>
 public sealed class PoseDecisionTests
 {
-    private static readonly Lazy<FaceLandmarks> Mesh = new(() =>
-    {
-        using Avatar a = new ProceduralAvatarProvider().Get(AvatarSex.Female, 40, SkinTone.Light);
-        return a.Landmarks;
-    });
-
     /// <summary>A photo carrying its own "up": a red square left of a blue one on the same row. Turning the photo turns the
     /// line between them, which the scripted detector reads back.</summary>
     private static Image<Rgb24> Photo(int size = 400)
@@ -282,7 +276,7 @@ public sealed class PoseDecisionTests
         }
 
         private FaceDetection Found(Image<Rgb24> image, float readRoll, float confidence, float mesh) => new(FaceDetectionStatus.Found,
-            [new DetectedFace(new RectangleF(0, 0, image.Width, image.Height), confidence, mesh, Mesh.Value, new HeadPose(readRoll, yaw, pitch))], image.Width, image.Height);
+            [new DetectedFace(new RectangleF(0, 0, image.Width, image.Height), confidence, mesh, ScriptedParts.Mesh, new HeadPose(readRoll, yaw, pitch))], image.Width, image.Height);
 
         private static float Wrap(float a) => ((a % 360f) + 540f) % 360f - 180f;
 
@@ -308,27 +302,5 @@ public sealed class PoseDecisionTests
         public void Dispose()
         {
         }
-    }
-
-    /// <summary>Records each query; serves a blank avatar carrying the scripted mesh, turned when asked and able.</summary>
-    private sealed class QuerySpy(bool canTurn) : IAvatarProvider
-    {
-        public AvatarQuery? Last { get; private set; }
-
-        public IReadOnlyList<AvatarMetadata> Catalog => [];
-
-        public Avatar Select(AvatarQuery query)
-        {
-            Last = query;
-            var metadata = new AvatarMetadata("scripted", query.Sex, query.AgeBucket, query.SkinTone, "test", "CC0-1.0", isSynthetic: true);
-            HeadPose? pose = canTurn && query.Pose is { } p ? new HeadPose(0f, MathF.Round(p.Yaw), MathF.Round(p.Pitch)) : null;
-            return new Avatar(new Image<Rgb24>(Avatar.CanvasSize, Avatar.CanvasSize), Mesh.Value, metadata) { Pose = pose };
-        }
-    }
-
-    private sealed class NullFuser : IFaceFuser
-    {
-        public FusionResult Fuse(Image<Rgb24> patient, FaceLandmarks patientLandmarks, Image<Rgb24> avatar, FaceLandmarks avatarLandmarks, FusionOptions? options = null) =>
-            new(new Image<Rgb24>(8, 8), avatarLandmarks, default, new float[64], Rectangle.Empty, options ?? FusionOptions.Default, TimeSpan.Zero);
     }
 }
