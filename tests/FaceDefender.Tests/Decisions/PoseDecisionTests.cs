@@ -210,6 +210,43 @@ public sealed class PoseDecisionTests
         detector.Calls.Should().Be(1);
     }
 
+    /// <summary>The turning decisions on a large photo are read on copies reduced to 2048 px on their longer side (memory
+    /// stays within the photo's own lease), with the photo's proportions; the photo itself is turned whole and de-identified
+    /// at full size. A small photo is read as it is.</summary>
+    [Fact]
+    public void A_large_photos_turning_is_read_on_copies_of_2048_px()
+    {
+        using Image<Rgb24> large = Photo(400);
+        large.Mutate(x => x.Pad(3000, 2200, Color.FromRgb(128, 128, 128))); // squares stay in the middle, photo 3000 x 2200
+        var detector = new ScriptedDetector(90f, 0f, 0f);
+        using (FaceDeidentifier pipeline = Pipeline(detector))
+        using (DeidentificationResult r = pipeline.Deidentify(large))
+        {
+            r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
+            Math.Abs(r.PhotoRotationDegrees - 90f).Should().BeLessThanOrEqualTo(1f);
+        }
+
+        var full = detector.Sizes.Where(s => s.Width * s.Height == 3000 * 2200).ToList();
+        var reduced = detector.Sizes.Where(s => s.Width * s.Height != 3000 * 2200).ToList();
+        full.Should().HaveCount(2, "the photo as given and turned upright, each at full size");
+        reduced.Should().HaveCountGreaterThanOrEqualTo(3, "three quarter-turn readings at least");
+        foreach (Size s in reduced)
+        {
+            Math.Max(s.Width, s.Height).Should().Be(2048, $"reading {s}");
+            Math.Min(s.Width, s.Height).Should().BeInRange(1500, 1502, $"reading {s} keeps the proportions of 3000 x 2200"); // 2200 x 2048 / 3000 = 1501.9
+        }
+
+        var small = new ScriptedDetector(90f, 0f, 0f);
+        using Image<Rgb24> photo = Photo();
+        using (FaceDeidentifier pipeline = Pipeline(small))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
+        }
+
+        small.Sizes.Should().HaveCountGreaterThan(3).And.OnlyContain(s => s.Width == 400 && s.Height == 400);
+    }
+
     /// <summary>An upside-down reading that passes every check: refused as upside down when turning is off, turned half a
     /// turn when it is on.</summary>
     [Fact]
@@ -259,11 +296,15 @@ public sealed class PoseDecisionTests
     {
         public int Calls { get; private set; }
 
+        /// <summary>The size of every image the pipeline asked about, in order.</summary>
+        public List<Size> Sizes { get; } = [];
+
         public (float Face, float Mesh) UprightScore { get; init; } = (0.9f, 1f);
 
         public FaceDetection Detect(Image<Rgb24> image)
         {
             Calls++;
+            Sizes.Add(image.Size());
             Vector2 red = Centroid(image, p => p.R > 200 && p.G < 80 && p.B < 80), blue = Centroid(image, p => p.B > 200 && p.R < 80 && p.G < 80);
             float turned = MathF.Atan2(blue.Y - red.Y, blue.X - red.X) * 180f / MathF.PI; // clockwise turn of the photo
             float r = Wrap(roll - turned);
