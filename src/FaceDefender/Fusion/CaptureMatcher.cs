@@ -133,7 +133,7 @@ internal static class CaptureMatcher
         }
 
         int n = width * height * 3;
-        byte[] blurred = ArrayPool<byte>.Shared.Rent(n);
+        byte[] blurred = WorkBuffers.Bytes.Rent(n);
         try
         {
             if (add >= 0.3f)
@@ -172,7 +172,7 @@ internal static class CaptureMatcher
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(blurred);
+            WorkBuffers.Bytes.Return(blurred);
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class FusionResult : IDisposable
     {
         if (Interlocked.Exchange(ref _maskReleased, 1) == 0 && MaskIsPooled)
         {
-            System.Buffers.ArrayPool<float>.Shared.Return(_mask);
+            Imaging.WorkBuffers.Floats.Return(_mask);
         }
     }
 

@@ -58,8 +58,8 @@ public sealed class PeriocularFaceFuser : IFaceFuser
 
         var output = new Image<Rgb24>(w, h);
         int n = w * h * 3;
-        byte[] warped = ArrayPool<byte>.Shared.Rent(n);
-        byte[] corrected = ArrayPool<byte>.Shared.Rent(n);
+        byte[] warped = WorkBuffers.Bytes.Rent(n);
+        byte[] corrected = WorkBuffers.Bytes.Rent(n);
         byte[]? background = null;
         byte[]? weight = null;
         try
@@ -78,7 +78,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                 if (options.CaptureMatching == CaptureMatching.BlurAndNoise)
                 {
                     (float blur, float noise) = CaptureMatcher.Estimate(pt.Bytes, pt.Width, pt.Height, patientLandmarks);
-                    background = ArrayPool<byte>.Shared.Rent(n);
+                    background = WorkBuffers.Bytes.Rent(n);
                     av.Bytes.CopyTo(background);
                     CaptureMatcher.Degrade(background.AsSpan(0, n), w, h, avatarLandmarks, ipd, bounds, m, blur, noise);
                     reference = background.AsSpan(0, n);
@@ -93,7 +93,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                     WarpBorderMode.Constant, (255, 255, 255), warpRegion);
                 if (options.ColorReference == ColorReferenceRegion.SurroundingSkin)
                 {
-                    weight = ArrayPool<byte>.Shared.Rent(w * h);
+                    weight = WorkBuffers.Bytes.Rent(w * h);
                     BuildSkinWeight(weight.AsSpan(0, w * h), patientLandmarks, avatarLandmarks, m, w, h, ipd, warpRegion);
                     ColorTransfer.ApplyWeighted(warped.AsSpan(0, n), reference, weight.AsSpan(0, w * h), warpRegion, mask, corrected.AsSpan(0, n), w, h,
                         colorSigma, options.ColorTransferBlur, options.ColorTransferMode);
@@ -116,16 +116,16 @@ public sealed class PeriocularFaceFuser : IFaceFuser
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(warped);
-            ArrayPool<byte>.Shared.Return(corrected);
+            WorkBuffers.Bytes.Return(warped);
+            WorkBuffers.Bytes.Return(corrected);
             if (background is not null)
             {
-                ArrayPool<byte>.Shared.Return(background);
+                WorkBuffers.Bytes.Return(background);
             }
 
             if (weight is not null)
             {
-                ArrayPool<byte>.Shared.Return(weight);
+                WorkBuffers.Bytes.Return(weight);
             }
         }
 
@@ -174,7 +174,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
     internal static void BuildSkinWeight(Span<byte> weight, FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h,
         float ipd, Rectangle region)
     {
-        float[] rented = ArrayPool<float>.Shared.Rent(w * h);
+        float[] rented = WorkBuffers.Floats.Rent(w * h);
         Span<float> eyes = rented.AsSpan(0, w * h);
         eyes.Slice(region.Top * w, region.Height * w).Clear();
         FillGrownHulls(eyes, patient, avatar, patientToOutput, w, h, RoiPreset.EyesOnly, 0.04f * ipd);
@@ -188,7 +188,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
             }
         }
 
-        ArrayPool<float>.Shared.Return(rented);
+        WorkBuffers.Floats.Return(rented);
     }
 
     /// <summary>
@@ -215,14 +215,14 @@ public sealed class PeriocularFaceFuser : IFaceFuser
     /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown and feathered.</summary>
     internal static float[] BuildMask(FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h, float ipd, FusionOptions options)
     {
-        float[] rented = ArrayPool<float>.Shared.Rent(w * h);
+        float[] rented = WorkBuffers.Floats.Rent(w * h);
         Span<float> hard = rented.AsSpan(0, w * h);
         hard.Clear();
         FillGrownHulls(hard, patient, avatar, patientToOutput, w, h, options.Roi, options.MaskDilationFraction * ipd);
 
         // Feather only around the hulls: beyond the kernel radius the blur of zeros is exactly zero. The mask is pooled (4 MB at
         // 1024 x 1024, once a frame in a video): the FusionResult returns it when disposed.
-        float[] feathered = ArrayPool<float>.Shared.Rent(w * h);
+        float[] feathered = WorkBuffers.Floats.Rent(w * h);
         feathered.AsSpan(0, w * h).Clear();
         var kernel = GaussianKernel.Create(Math.Max(0.3f, options.FeatherSigmaFraction * ipd));
         Rectangle hull = MaskOperations.NonZeroBounds(hard, w, h);
@@ -233,7 +233,7 @@ public sealed class PeriocularFaceFuser : IFaceFuser
             SeparableGaussianBlur.BlurPlane(hard, feathered, w, h, 1, kernel, BlurBorderMode.Replicate, region);
         }
 
-        ArrayPool<float>.Shared.Return(rented);
+        WorkBuffers.Floats.Return(rented);
         return feathered;
     }
 }

@@ -84,8 +84,8 @@ internal static class ColorTransfer
         }
 
         int count = width * height * 3;
-        float[] gRef = ArrayPool<float>.Shared.Rent(count);
-        float[] gWarp = ArrayPool<float>.Shared.Rent(count);
+        float[] gRef = WorkBuffers.Floats.Rent(count);
+        float[] gWarp = WorkBuffers.Floats.Rent(count);
         try
         {
             Blur(reference, gRef, width, height, sigma, blur, roi, maxDegreeOfParallelism);
@@ -94,8 +94,8 @@ internal static class ColorTransfer
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(gRef);
-            ArrayPool<float>.Shared.Return(gWarp);
+            WorkBuffers.Floats.Return(gRef);
+            WorkBuffers.Floats.Return(gWarp);
         }
 
         return roi;
@@ -128,11 +128,11 @@ internal static class ColorTransfer
         }
 
         int pixels = width * height, count = pixels * 3;
-        byte[] pw = ArrayPool<byte>.Shared.Rent(count);
-        byte[] aw = ArrayPool<byte>.Shared.Rent(count);
-        float[] gp = ArrayPool<float>.Shared.Rent(count);
-        float[] ga = ArrayPool<float>.Shared.Rent(count);
-        float[] gw = ArrayPool<float>.Shared.Rent(pixels);
+        byte[] pw = WorkBuffers.Bytes.Rent(count);
+        byte[] aw = WorkBuffers.Bytes.Rent(count);
+        float[] gp = WorkBuffers.Floats.Rent(count);
+        float[] ga = WorkBuffers.Floats.Rent(count);
+        float[] gw = WorkBuffers.Floats.Rent(pixels);
         try
         {
             Array.Clear(pw, 0, count);
@@ -178,11 +178,11 @@ internal static class ColorTransfer
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(pw);
-            ArrayPool<byte>.Shared.Return(aw);
-            ArrayPool<float>.Shared.Return(gp);
-            ArrayPool<float>.Shared.Return(ga);
-            ArrayPool<float>.Shared.Return(gw);
+            WorkBuffers.Bytes.Return(pw);
+            WorkBuffers.Bytes.Return(aw);
+            WorkBuffers.Floats.Return(gp);
+            WorkBuffers.Floats.Return(ga);
+            WorkBuffers.Floats.Return(gw);
         }
 
         return roi;
@@ -217,7 +217,7 @@ internal static class ColorTransfer
     internal static void Combine(ReadOnlySpan<byte> warped, float[] gRef, float[] gWarp, Span<byte> dst, int w, Rectangle roi, ColorTransferMode mode, bool simd)
     {
         int n = roi.Width * 3;
-        float[] row = ArrayPool<float>.Shared.Rent(n);
+        float[] row = WorkBuffers.Floats.Rent(n);
         try
         {
             Span<float> r = row.AsSpan(0, n);
@@ -263,7 +263,7 @@ internal static class ColorTransfer
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(row);
+            WorkBuffers.Floats.Return(row);
         }
     }
 }

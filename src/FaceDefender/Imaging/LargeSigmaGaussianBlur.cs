@@ -72,10 +72,10 @@ internal static class LargeSigmaGaussianBlur
         int ix0 = wide ? 0 : Math.Max(0, ox0 - rc), ix1 = wide ? cw : Math.Min(cw, ox1 + rc);
         int iy0 = wide ? 0 : Math.Max(0, oy0 - rc), iy1 = wide ? ch : Math.Min(ch, oy1 + rc);
 
-        float[] coarse = ArrayPool<float>.Shared.Rent(cw * ch * c);
-        float[] blurred = ArrayPool<float>.Shared.Rent(cw * ch * c);
-        float[] rowSum = ArrayPool<float>.Shared.Rent(width * c);
-        float[] rowTmp = ArrayPool<float>.Shared.Rent(width * c);
+        float[] coarse = WorkBuffers.Floats.Rent(cw * ch * c);
+        float[] blurred = WorkBuffers.Floats.Rent(cw * ch * c);
+        float[] rowSum = WorkBuffers.Floats.Rent(width * c);
+        float[] rowTmp = WorkBuffers.Floats.Rent(width * c);
         try
         {
             Array.Clear(coarse, 0, cw * ch * c);
@@ -86,10 +86,10 @@ internal static class LargeSigmaGaussianBlur
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(coarse);
-            ArrayPool<float>.Shared.Return(blurred);
-            ArrayPool<float>.Shared.Return(rowSum);
-            ArrayPool<float>.Shared.Return(rowTmp);
+            WorkBuffers.Floats.Return(coarse);
+            WorkBuffers.Floats.Return(blurred);
+            WorkBuffers.Floats.Return(rowSum);
+            WorkBuffers.Floats.Return(rowTmp);
         }
     }
 

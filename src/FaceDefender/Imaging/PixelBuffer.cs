@@ -26,7 +26,7 @@ internal sealed class PixelBuffer : IDisposable
         }
         else
         {
-            _rented = ArrayPool<byte>.Shared.Rent(image.Width * image.Height * 3);
+            _rented = WorkBuffers.Bytes.Rent(image.Width * image.Height * 3);
             image.CopyPixelDataTo(_rented.AsSpan(0, image.Width * image.Height * 3));
         }
     }
@@ -73,6 +73,6 @@ internal sealed class PixelBuffer : IDisposable
             });
         }
 
-        ArrayPool<byte>.Shared.Return(_rented);
+        WorkBuffers.Bytes.Return(_rented);
     }
 }
