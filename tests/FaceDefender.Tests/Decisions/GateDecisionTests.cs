@@ -96,7 +96,7 @@ public sealed class GateDecisionTests
     }
 
     /// <summary>The geometric eye check: lid opening over fissure width at least <see cref="DeidentificationOptions.MinEyeOpening"/>,
-    /// either eye, the boundary itself passing.</summary>
+    /// either eye, the boundary itself passing (the limit set to exactly the ratio the gate computes).</summary>
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -107,16 +107,18 @@ public sealed class GateDecisionTests
         float ratio = Vector2.Distance(eye.UpperLidMidpoint, eye.LowerLidMidpoint) / Vector2.Distance(eye.OuterCanthus, eye.InnerCanthus);
         using Image<Rgb24> photo = Flat(200);
         var spy = new QuerySpy();
-        using (FaceDeidentifier atLimit = Pipeline(new FixedDetector(mesh), spy, new DeidentificationOptions { MinEyeContrast = 0, MinEyeOpening = ratio * 0.999f }))
+        float other = rightEye
+            ? Vector2.Distance(mesh.LeftEye.UpperLidMidpoint, mesh.LeftEye.LowerLidMidpoint) / Vector2.Distance(mesh.LeftEye.OuterCanthus, mesh.LeftEye.InnerCanthus)
+            : Vector2.Distance(mesh.RightEye.UpperLidMidpoint, mesh.RightEye.LowerLidMidpoint) / Vector2.Distance(mesh.RightEye.OuterCanthus, mesh.RightEye.InnerCanthus);
+
+        // The limit at exactly the narrower eye's ratio passes.
+        using (FaceDeidentifier atLimit = Pipeline(new FixedDetector(mesh), spy, new DeidentificationOptions { MinEyeContrast = 0, MinEyeOpening = MathF.Min(ratio, other) }))
         using (DeidentificationResult r = atLimit.Deidentify(photo))
         {
             r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
         }
 
         // Both eyes of the mesh are alike: raise the limit just above this eye's ratio and refuse unless the other eye is wider.
-        float other = rightEye
-            ? Vector2.Distance(mesh.LeftEye.UpperLidMidpoint, mesh.LeftEye.LowerLidMidpoint) / Vector2.Distance(mesh.LeftEye.OuterCanthus, mesh.LeftEye.InnerCanthus)
-            : Vector2.Distance(mesh.RightEye.UpperLidMidpoint, mesh.RightEye.LowerLidMidpoint) / Vector2.Distance(mesh.RightEye.OuterCanthus, mesh.RightEye.InnerCanthus);
         if (other > ratio * 1.002f)
         {
             using FaceDeidentifier above = Pipeline(new FixedDetector(mesh), spy, new DeidentificationOptions { MinEyeContrast = 0, MinEyeOpening = ratio * 1.001f });
@@ -147,6 +149,47 @@ public sealed class GateDecisionTests
         using (DeidentificationResult r = pipeline.Deidentify(photo))
         {
             r.Status.Should().Be(DeidentificationStatus.EyesClosed);
+        }
+    }
+
+    /// <summary>A wide eye opened to a tenth of its width is refused against the default 0.12: the check is the ratio of
+    /// opening to width, not their product, and the message gives that ratio.</summary>
+    [Fact]
+    public void A_narrow_opening_of_a_wide_eye_is_refused_by_its_ratio()
+    {
+        Vector3[] points = ScriptedParts.Mesh.Points.ToArray();
+        EyeLandmarks eye = ScriptedParts.Mesh.RightEye;
+        float width = Vector2.Distance(eye.OuterCanthus, eye.InnerCanthus);
+        width.Should().BeGreaterThan(20f, "a wide eye on the 1024 canvas");
+        Vector3 lower = points[EyeIndices.Right.LowerLidMidpoint];
+        Vector2 up = Vector2.Normalize(eye.UpperLidMidpoint - eye.LowerLidMidpoint);
+        points[EyeIndices.Right.UpperLidMidpoint] = new Vector3(lower.X + (up.X * 0.1f * width), lower.Y + (up.Y * 0.1f * width), lower.Z);
+        using Image<Rgb24> photo = Flat(150);
+        using FaceDeidentifier pipeline = Pipeline(new FixedDetector(new FaceLandmarks(points)), new QuerySpy(), new DeidentificationOptions { MinEyeContrast = 0 });
+        using DeidentificationResult r = pipeline.Deidentify(photo);
+        r.Status.Should().Be(DeidentificationStatus.EyesClosed);
+        r.Message.Should().Contain("The right eye looks closed (opening 0.10 of its width, minimum 0.12)");
+    }
+
+    /// <summary>The parts passed in are the ones used: the fuser's image is the result's, and without a diagnostics
+    /// argument the default eye assessment runs.</summary>
+    [Fact]
+    public void The_parts_passed_in_are_used_and_the_default_assessment_runs()
+    {
+        using Image<Rgb24> photo = Flat(150);
+        using (var pipeline = new FaceDeidentifier(new FixedDetector(ScriptedParts.Mesh), new QuerySpy(), new NullFuser(), new DeidentificationOptions { MinEyeContrast = 0 }, FaceDeidentifier.NoDiagnostics))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.Success);
+            r.Image!.Width.Should().Be(8, "the null fuser's 8 x 8 image");
+            r.Assessment.Should().BeNull();
+        }
+
+        using (var pipeline = new FaceDeidentifier(new FixedDetector(ScriptedParts.Mesh), new QuerySpy(), new NullFuser(), new DeidentificationOptions { MinEyeContrast = 0 }))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.Success);
+            r.Assessment.Should().NotBeNull("the default diagnostics assess the eyes");
         }
     }
 

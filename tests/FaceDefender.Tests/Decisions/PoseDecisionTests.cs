@@ -269,6 +269,89 @@ public sealed class PoseDecisionTests
         }
     }
 
+    /// <summary>The scripted mesh with both eyes shut (each upper-lid midpoint on its lower one).</summary>
+    private static FaceLandmarks ShutEyes()
+    {
+        Vector3[] points = ScriptedParts.Mesh.Points.ToArray();
+        points[EyeIndices.Right.UpperLidMidpoint] = points[EyeIndices.Right.LowerLidMidpoint];
+        points[EyeIndices.Left.UpperLidMidpoint] = points[EyeIndices.Left.LowerLidMidpoint];
+        return new FaceLandmarks(points);
+    }
+
+    /// <summary>An upside-down photo read as a shut-eyed face is refused as upside down when the half-turned photo shows a
+    /// face that scores higher and passes the checks; when that face is shut-eyed too, the refusal stays "eyes closed".
+    /// Turning is off, so the refusal is the only outcome.</summary>
+    [Fact]
+    public void A_shut_eyed_reading_is_called_upside_down_only_when_the_half_turn_shows_open_eyes()
+    {
+        using Image<Rgb24> photo = Photo();
+        var noTurning = new DeidentificationOptions { TurnPhotosUpright = false };
+        using (FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(180f, 0f, 0f) { UpsideDownMesh = ShutEyes() }, noTurning))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
+            r.Message.Should().Contain("upside down").And.Contain("shows an upright face with open eyes");
+        }
+
+        using (FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(180f, 0f, 0f) { UpsideDownMesh = ShutEyes(), UprightMesh = ShutEyes() }, noTurning))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.EyesClosed);
+            r.Message.Should().Contain("looks closed").And.NotContain("upside down");
+        }
+
+        // Upright and shut-eyed, the half turn scoring lower: eyes closed, not upside down.
+        using (FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(0f, 0f, 0f) { UprightMesh = ShutEyes() }, noTurning))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.EyesClosed);
+            r.Message.Should().NotContain("upside down");
+        }
+    }
+
+    /// <summary>A face refused for its pose keeps that reason even when it scores low and its half turn scores higher; and
+    /// a pose refusal of an upright photo costs one detection (only a shut-eyed, rolled or doubtful reading is worth
+    /// turning the photo for).</summary>
+    [Fact]
+    public void A_pose_refusal_stays_a_pose_refusal_and_costs_one_detection()
+    {
+        using Image<Rgb24> photo = Photo();
+        using (FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(0f, 60f, 0f) { UprightScore = (0.7f, 0.7f) }, new DeidentificationOptions { TurnPhotosUpright = false }))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
+            r.Message.Should().Contain("yaw +60.0° is beyond ±43.0°").And.NotContain("upside down");
+        }
+
+        var detector = new ScriptedDetector(0f, 60f, 0f);
+        using (FaceDeidentifier pipeline = Pipeline(detector))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
+        }
+
+        detector.Calls.Should().Be(1);
+
+        using (FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(40f, 0f, 0f), new DeidentificationOptions { TurnPhotosUpright = false }))
+        using (DeidentificationResult r = pipeline.Deidentify(photo))
+        {
+            r.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
+            r.Message.Should().Contain("roll +40.0° is beyond ±30.0°");
+        }
+    }
+
+    /// <summary>A doubtful upright reading whose half turn scores exactly as much is not called upside down: only a higher
+    /// score is.</summary>
+    [Fact]
+    public void A_half_turn_scoring_the_same_does_not_make_a_face_upside_down()
+    {
+        using Image<Rgb24> photo = Photo();
+        using FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(0f, 0f, 0f) { UprightScore = (0.7f, 0.8f) }, new DeidentificationOptions { TurnPhotosUpright = false });
+        using DeidentificationResult r = pipeline.Deidentify(photo);
+        r.Status.Should().Be(DeidentificationStatus.Success, r.Message);
+        r.PhotoRotationDegrees.Should().Be(0f);
+    }
+
     [Fact]
     public void The_photos_skin_colour_reaches_the_query_only_when_asked()
     {
@@ -301,6 +384,12 @@ public sealed class PoseDecisionTests
 
         public (float Face, float Mesh) UprightScore { get; init; } = (0.9f, 1f);
 
+        /// <summary>The mesh of an upright reading.</summary>
+        public FaceLandmarks UprightMesh { get; init; } = ScriptedParts.Mesh;
+
+        /// <summary>The mesh of an upside-down reading.</summary>
+        public FaceLandmarks UpsideDownMesh { get; init; } = ScriptedParts.Mesh;
+
         public FaceDetection Detect(Image<Rgb24> image)
         {
             Calls++;
@@ -310,14 +399,14 @@ public sealed class PoseDecisionTests
             float r = Wrap(roll - turned);
             if (Math.Abs(r) < 60f)
             {
-                return Found(image, r, UprightScore.Face, UprightScore.Mesh);
+                return Found(image, r, UprightScore.Face, UprightScore.Mesh, UprightMesh);
             }
 
-            return Math.Abs(r) > 150f ? Found(image, Wrap(r + 180f), 0.7f, 0.8f) : new FaceDetection(FaceDetectionStatus.NoFace, [], image.Width, image.Height);
+            return Math.Abs(r) > 150f ? Found(image, Wrap(r + 180f), 0.7f, 0.8f, UpsideDownMesh) : new FaceDetection(FaceDetectionStatus.NoFace, [], image.Width, image.Height);
         }
 
-        private FaceDetection Found(Image<Rgb24> image, float readRoll, float confidence, float mesh) => new(FaceDetectionStatus.Found,
-            [new DetectedFace(new RectangleF(0, 0, image.Width, image.Height), confidence, mesh, ScriptedParts.Mesh, new HeadPose(readRoll, yaw, pitch))], image.Width, image.Height);
+        private FaceDetection Found(Image<Rgb24> image, float readRoll, float confidence, float mesh, FaceLandmarks landmarks) => new(FaceDetectionStatus.Found,
+            [new DetectedFace(new RectangleF(0, 0, image.Width, image.Height), confidence, mesh, landmarks, new HeadPose(readRoll, yaw, pitch))], image.Width, image.Height);
 
         private static float Wrap(float a) => ((a % 360f) + 540f) % 360f - 180f;
 
