@@ -81,14 +81,25 @@ public sealed class OptionsValidationTests
         }
         else
         {
-            make.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(name);
+            string range = name switch
+            {
+                nameof(DeidentificationOptions.MaxPosedYawDegrees) => "[0, 45] degrees",
+                nameof(DeidentificationOptions.MaxPosedPitchDegrees) => "[0, 30] degrees",
+                nameof(DeidentificationOptions.MinEyeOpening) => "[0, 1): fissure height over fissure width",
+                nameof(DeidentificationOptions.MinEyeContrast) => "[0, 255]: a luma difference",
+                nameof(DeidentificationOptions.DefaultAgeYears) => "between 0 and 120 years",
+                _ => "(0, 90] degrees",
+            };
+            make.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(name).Which.Message.Should().Contain(range, "the refusal names the range");
         }
     }
 
     [Fact]
-    public void Null_nested_options_are_refused_by_name()
+    public void Null_or_invalid_nested_options_are_refused_by_name()
     {
         FluentActions.Invoking(() => new DeidentificationOptions { Fusion = null! }).Should().Throw<ArgumentNullException>().WithParameterName("Fusion");
         FluentActions.Invoking(() => new DeidentificationOptions { Decoding = null! }).Should().Throw<ArgumentNullException>().WithParameterName("Decoding");
+        FluentActions.Invoking(() => new DeidentificationOptions { Decoding = new Decoding.ImageDecodingOptions { AllowedFormats = Decoding.ImageFormats.None } })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AllowedFormats");
     }
 }
