@@ -124,6 +124,7 @@ public sealed class DiagnosticInputValidationTests
         Refused(ok with { Coverage = 1 }, "*N must be positive*", "N");
         Refused(ok with { Coverage = -0.5 }, "*N must be positive*", "N");
         Refused(ok with { Coverage = 1.5 }, "*N must be positive*", "N");
+        Refused(ok with { Coverage = double.NaN }, "*N must be positive*", "N");
     }
 
     [Fact]
@@ -177,7 +178,8 @@ public sealed class DiagnosticInputValidationTests
         FaceDefenderException e = FluentActions.Invoking(() => ReferenceStandard.FromJson("{\"description\":\"no name\"}")).Should().Throw<FaceDefenderException>().Which;
         e.InnerException.Should().BeAssignableTo<ArgumentException>();
         e.Message.Should().StartWith("Not a valid reference standard: ").And.Contain(e.InnerException!.Message).And.EndWith("Fix the JSON (see docs/diagnostics.md for the shape).");
-        FluentActions.Invoking(() => ReferenceStandard.FromJson("null")).Should().Throw<FaceDefenderException>().WithInnerException<System.Text.Json.JsonException>();
+        FluentActions.Invoking(() => ReferenceStandard.FromJson("null")).Should().Throw<FaceDefenderException>().WithMessage("*The JSON text is 'null'.*")
+            .WithInnerException<System.Text.Json.JsonException>();
         FluentActions.Invoking(() => ReferenceStandard.FromJson(null!)).Should().Throw<ArgumentNullException>().WithParameterName("json");
         FluentActions.Invoking(() => ReferenceStandard.FromJson("{\"name\":\"x\",\"ranges\":[{\"measure\":\"Mrd1\",\"eye\":\"Both\",\"unit\":\"Millimetres\",\"method\":\"m\",\"source\":\"s\"}]}"))
             .Should().Throw<FaceDefenderException>().WithMessage("*give a lower limit*");

@@ -110,6 +110,15 @@ public sealed class FindingDecisionTests
     }
 
     [Fact]
+    public void A_description_gives_the_value_and_limits_to_three_decimals_and_the_source()
+    {
+        double mrd1 = Level.Right.Mrd1.Millimetres;
+        mrd1.Should().BeApproximately(18 * 11.7 / 40, 1e-3);
+        Findings(Std(Range(DiagnosticMeasure.Mrd1, EyeSide.Right, MeasureUnit.Millimetres, 6.123456, 7.98765))).Should().ContainSingle()
+            .Which.Description.Should().Be("Right MRD1 5.265 mm is below [6.123, 7.988] (test source): the upper lid sits low.");
+    }
+
+    [Fact]
     public void Findings_come_right_eye_first_then_left_then_both_even_when_the_alignment_one_is_on_the_right()
     {
         // A right esotropia from the reflexes (found after both eyes' lid findings) and a left lid finding.
@@ -167,7 +176,7 @@ public sealed class FindingDecisionTests
     {
         static CornealReflexOffset Turned(double nasal, double up) =>
             new(CornealReflexStatus.Found, Vector2.Zero, default, default, 0, 0, nasal, up);
-        var h = new HirschbergAlignment(true, new MeasuredValue(0, 0, 0.8, 0), new MeasuredValue(0, 0, 0.8, 0), new PrismValue(15, 11, 19), new PrismValue(-15, -11, -19), 0, 0, 0.3);
+        var h = new HirschbergAlignment(true, new MeasuredValue(0, 0, 0.8, 0), new MeasuredValue(0, 0, -0.6, 0), new PrismValue(15, 11, 19), new PrismValue(-12, -9, -14), 0, 0, 0.3);
         OcularMeasurements m = Rebuild(Level, right: Copy(Level.Right, reflex: Turned(nasalR, upR)), left: Copy(Level.Left, reflex: Turned(nasalL, upL)), hirschberg: h);
         ReferenceStandard s = Std(
             Range(DiagnosticMeasure.HirschbergHorizontal, EyeSide.Both, MeasureUnit.PrismDioptres, -10, 10),
@@ -175,7 +184,8 @@ public sealed class FindingDecisionTests
         List<DiagnosticFinding> found = FindingRules.Findings(m, s, new DiagnosticOptions());
         found.Select(f => (f.Kind, f.Eye)).Should().Equal(
             (FindingKind.Esotropia, expected), (expected == EyeSide.Right ? FindingKind.Hypotropia : FindingKind.Hypertropia, expected));
-        found.Should().OnlyContain(f => f.DeviationMm == 0.8 && f.Prism == new PrismValue(15, 11, 19));
+        (found[0].DeviationMm, found[0].Prism).Should().Be((0.8, new PrismValue(15, 11, 19)));
+        (found[1].DeviationMm, found[1].Prism).Should().Be((0.6, new PrismValue(12, 9, 14)), "the vertical finding carries the vertical displacement, as a magnitude");
     }
 
     [Fact]
@@ -343,6 +353,18 @@ public sealed class FindingDecisionTests
             Range(DiagnosticMeasure.DecentrationNasal, EyeSide.Both, MeasureUnit.Millimetres, -0.25, 0.25),
             Range(DiagnosticMeasure.DecentrationNasal, EyeSide.Right, MeasureUnit.Millimetres, c - 0.25, c + 0.25)), loose)
             .Should().ContainSingle().Which.Value.Should().BeApproximately(((nasalR - c) - nasalL) / 2, 1e-6);
+        FindingRules.Quality(Level, Std(
+            Range(DiagnosticMeasure.DecentrationNasal, EyeSide.Both, MeasureUnit.Millimetres, -0.25, 0.25),
+            Range(DiagnosticMeasure.DecentrationNasal, EyeSide.Right, MeasureUnit.Millimetres, c - 0.25, c + 0.25)), new DiagnosticOptions { OffCentreGazeMm = 0.6 })
+            .Should().BeEmpty("the nearer iris (0.585 mm) is within the limit, however far the other one is");
+
+        // The vertical centre likewise: 1 mm above the canthal line is normal, so the right iris (level) sits 1 mm low
+        // and the left one (0.88 mm below the line) 1.88 mm low.
+        double upR = Level.Right.DecentrationUp.Millimetres, upL = Level.Left.DecentrationUp.Millimetres;
+        CaptureQualityFlag down = FindingRules.Quality(Level, Std(Range(DiagnosticMeasure.DecentrationUp, EyeSide.Both, MeasureUnit.Millimetres, 0.5, 1.5)),
+            new DiagnosticOptions { OffCentreGazeMm = 0.5 }).Should().ContainSingle().Which;
+        down.Value.Should().BeApproximately(((upR - 1) + (upL - 1)) / 2, 1e-9);
+        down.Description.Should().StartWith("Both irises are displaced down (");
     }
 
     private static List<CaptureQualityFlag> PoseFlags(HeadPose pose, DiagnosticOptions o, bool fromDetector = true) =>
