@@ -322,6 +322,26 @@ public sealed class FindingDecisionTests
     }
 
     [Fact]
+    public void Without_reflexes_both_irises_displaced_to_the_image_right_beyond_the_limit_flag_the_gaze_and_on_it_do_not()
+    {
+        // Both irises 20 px (5.85 mm) towards the image's right: the right eye nasally, the left eye temporally.
+        Vector3[] g = ConstructedFaces.LevelPoints();
+        foreach (int i in new[] { 468, 469, 470, 471, 472, 473, 474, 475, 476, 477 })
+        {
+            g[i] += new Vector3(20, 0, 0);
+        }
+
+        OcularMeasurements m = Benchmark.Measure(new FaceLandmarks(g), Frontal);
+        double imageR = m.Right.DecentrationNasal.Millimetres, imageL = -m.Left.DecentrationNasal.Millimetres;
+        imageR.Should().BeGreaterThan(imageL).And.BeGreaterThan(0);
+        CaptureQualityFlag flag = FindingRules.Quality(m, ReferenceStandard.Default, new DiagnosticOptions()).Should().ContainSingle().Which;
+        (flag.Issue, flag.Eye, flag.Limit).Should().Be((CaptureQualityIssue.OffCentreGaze, EyeSide.Both, 1.5));
+        flag.Value.Should().BeApproximately((imageR + imageL) / 2, 1e-9);
+        flag.Description.Should().StartWith("Both irises are displaced towards the image's right (").And.EndWith("the subject is not looking at the camera.");
+        FindingRules.Quality(m, ReferenceStandard.Default, new DiagnosticOptions { OffCentreGazeMm = imageL }).Should().BeEmpty("on the limit is not beyond it");
+    }
+
+    [Fact]
     public void Without_reflexes_a_horizontal_gaze_needs_both_irises_beyond_the_limit_the_same_way_from_the_standards_centre()
     {
         // The level face: right iris 2 px nasal (image right), left iris 6 px nasal (image left): opposite ways, no gaze.
