@@ -77,7 +77,7 @@ public sealed record ReferenceRange(
             throw new ArgumentException($"Range {Measure}/{Eye}: state the method and the source.", nameof(Source));
         }
 
-        if (N is < 1 || Coverage is <= 0 or >= 1)
+        if (N is < 1 || (Coverage is { } coverage && !(coverage > 0 && coverage < 1)))
         {
             throw new ArgumentException($"Range {Measure}/{Eye}: N must be positive and Coverage in (0, 1).", nameof(N));
         }
