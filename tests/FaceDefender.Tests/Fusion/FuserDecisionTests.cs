@@ -73,15 +73,17 @@ public sealed class FuserDecisionTests
         return b;
     }
 
-    /// <summary>Leaves arrays full of stale values in the pools the fuser rents from (this thread's slots), so a buffer it
-    /// forgets to clear shows.</summary>
+    /// <summary>Leaves arrays of stale values in the pools the fuser rents from (this thread's slots), so a buffer it forgets to
+    /// clear, or reads past what it cleared, shows: floats are 1 in the canvas's upper half (where the eyes are) and 0 below,
+    /// bytes are 1.</summary>
     private static void PolluteThePools()
     {
         float[][] floats = [.. Enumerable.Range(0, 3).Select(_ => ArrayPool<float>.Shared.Rent(Size * Size))];
         byte[][] bytes = [.. Enumerable.Range(0, 6).Select(i => ArrayPool<byte>.Shared.Rent(i < 3 ? Size * Size : Size * Size * 3))];
         foreach (float[] f in floats)
         {
-            Array.Fill(f, 1f);
+            f.AsSpan(0, Size * Size / 2).Fill(1f);
+            f.AsSpan(Size * Size / 2).Clear();
             ArrayPool<float>.Shared.Return(f);
         }
 
@@ -235,6 +237,8 @@ public sealed class FuserDecisionTests
         W(new Vector2(region.Left, 250)).Should().Be(1, "the region's first column is reference");
         W(new Vector2(region.Right - 1, region.Bottom - 1)).Should().Be(1, "the region's last pixel is reference");
         W(new Vector2(region.Right, region.Bottom - 1)).Should().Be(0);
+        W(new Vector2(region.Left, region.Top)).Should().Be(1, "the region's first row is reference");
+        W(new Vector2(region.Left, region.Top - 1)).Should().Be(0);
         W(new Vector2(region.Left, region.Bottom)).Should().Be(0, "the region's bottom edge is exclusive");
 
         // Each eye opening, grown by 4 % of the IPD, is out; 8 % beyond the outer canthus is skin again.
