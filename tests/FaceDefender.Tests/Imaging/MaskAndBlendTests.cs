@@ -213,6 +213,100 @@ public class MaskAndBlendTests
         FluentActions.Invoking(() => ConvexHull.Compute([])).Should().Throw<ArgumentException>().WithParameterName("points");
         FluentActions.Invoking(() => AlphaBlend.Blend(new byte[30], new byte[33], new float[10], new byte[30]))
             .Should().Throw<ArgumentException>().WithMessage("*3 bytes a pixel*");
-        FluentActions.Invoking(() => MaskOperations.UnionInPlace(new float[3], new float[4])).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => MaskOperations.UnionInPlace(new float[3], new float[4])).Should().Throw<ArgumentException>()
+            .WithParameterName("other").WithMessage("Masks differ in size (3 vs 4 values)*");
+        FluentActions.Invoking(() => MaskOperations.NonZeroBounds(new float[10], 0, 10)).Should().Throw<ArgumentException>().WithParameterName("width");
+        FluentActions.Invoking(() => MaskOperations.NonZeroBounds(new float[11], 4, 3)).Should().Throw<ArgumentException>().WithParameterName("mask");
+        FluentActions.Invoking(() => MaskOperations.Dilate(new float[12], new float[12], 4, 0, 1)).Should().Throw<ArgumentException>().WithParameterName("height");
+        FluentActions.Invoking(() => MaskOperations.Dilate(new float[11], new float[12], 4, 3, 1)).Should().Throw<ArgumentException>().WithParameterName("source");
+        FluentActions.Invoking(() => MaskOperations.Dilate(new float[12], new float[11], 4, 3, 1)).Should().Throw<ArgumentException>().WithParameterName("destination");
+        FluentActions.Invoking(() => MaskOperations.Dilate(new float[12], new float[12], 4, 3, -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("radius");
+    }
+
+    [Fact]
+    public void Non_zero_bounds_hold_every_positive_value_and_nothing_else()
+    {
+        const int w = 11, h = 7;
+        float[] m = new float[w * h];
+        MaskOperations.NonZeroBounds(m, w, h).Should().Be(Rectangle.Empty, "an all-zero mask has no bounds");
+        m[(2 * w) + 4] = -1f;
+        m[(3 * w) + 6] = -0f;
+        MaskOperations.NonZeroBounds(m, w, h).Should().Be(Rectangle.Empty, "negative values and -0 are not kept");
+
+        m[0] = 1e-30f; // the first pixel alone: the first row and column count
+        MaskOperations.NonZeroBounds(m, w, h).Should().Be(new Rectangle(0, 0, 1, 1));
+        m[0] = 0;
+        m[(h * w) - 1] = 0.5f; // the last pixel alone
+        MaskOperations.NonZeroBounds(m, w, h).Should().Be(new Rectangle(w - 1, h - 1, 1, 1));
+
+        // Rows of different extents, a zero row between them, and zeros and negatives before the first positive value of a row.
+        Array.Clear(m);
+        m[(1 * w) + 5] = 0.2f;
+        m[(1 * w) + 3] = -2f;
+        m[(3 * w) + 2] = 1f;
+        m[(3 * w) + 4] = 1f;
+        m[(4 * w) + 7] = 0.01f;
+        m[(4 * w) + 8] = -1f;
+        MaskOperations.NonZeroBounds(m, w, h).Should().Be(Rectangle.FromLTRB(2, 1, 8, 5));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(40)]
+    public void Square_dilation_equals_the_maximum_over_each_neighbourhood(int radius)
+    {
+        // A sparse random mask touching every edge, against the brute-force maximum over the clipped square.
+        const int w = 13, h = 9;
+        var rng = new Random(7 + radius);
+        float[] m = new float[w * h];
+        for (int i = 0; i < m.Length; i++)
+        {
+            m[i] = rng.Next(6) == 0 ? (float)rng.NextDouble() : 0f;
+        }
+
+        m[0] = 0.9f;
+        m[w - 1] = 0.3f;
+        m[(h - 1) * w] = 0.7f;
+        m[(h * w) - 1] = 0.6f;
+        float[] d = new float[w * h];
+        Array.Fill(d, 5f); // stale values in the destination must not survive
+        MaskOperations.Dilate(m, d, w, h, radius);
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                float max = 0;
+                for (int yy = Math.Max(0, y - radius); yy <= Math.Min(h - 1, y + radius); yy++)
+                {
+                    for (int xx = Math.Max(0, x - radius); xx <= Math.Min(w - 1, x + radius); xx++)
+                    {
+                        max = Math.Max(max, m[(yy * w) + xx]);
+                    }
+                }
+
+                d[(y * w) + x].Should().Be(max, $"pixel ({x}, {y}) at radius {radius}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Feathering_replicates_the_edges_and_any_thread_count_gives_the_same_mask()
+    {
+        // A full mask stays full to the last pixel (edges replicated, not faded to zero as a constant border would).
+        float[] ones = new float[40 * 30];
+        Array.Fill(ones, 1f);
+        float[] f = new float[ones.Length];
+        MaskOperations.Feather(ones, f, 40, 30, 3f);
+        f.Should().OnlyContain(v => Math.Abs(v - 1f) < 1e-5f);
+
+        float[] m = new float[64 * 48];
+        PolygonRasterizer.FillPolygon([new(5, 5), new(40, 9), new(30, 40)], m, 64, 48);
+        float[] one = new float[m.Length], two = new float[m.Length];
+        MaskOperations.Feather(m, one, 64, 48, 2f, 1);
+        MaskOperations.Feather(m, two, 64, 48, 2f, 2);
+        two.Should().Equal(one);
     }
 }
