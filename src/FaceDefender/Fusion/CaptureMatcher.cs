@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using FaceDefender.Avatars.Rendering;
 using FaceDefender.Imaging;

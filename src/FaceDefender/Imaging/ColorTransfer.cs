@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.Intrinsics;
 using SixLabors.ImageSharp;
 
@@ -39,7 +38,7 @@ public enum ColorTransferMode
 /// FaceDefender prototype: corrected = warped · G(reference) / G(warped) per channel, where G is a
 /// Gaussian blur. Where G(warped) ≤ 1 it is raised by 128 first, so dark areas never divide by ~0.
 /// </summary>
-/// <remarks>Thread-safe. Scratch buffers come from <see cref="ArrayPool{T}.Shared"/>.</remarks>
+/// <remarks>Thread-safe. Scratch buffers come from the fusion's own pools (<see cref="WorkBuffers"/>).</remarks>
 internal static class ColorTransfer
 {
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using SixLabors.ImageSharp;
 
 namespace FaceDefender.Imaging;
@@ -14,7 +13,7 @@ namespace FaceDefender.Imaging;
 /// photographs and at most 1.5 grey levels on a worst-case black/white step edge, for σ from 8 to 64
 /// (measured by the tests). Within 3σ of the border the reflection happens on the coarse grid and the
 /// error can reach a few grey levels. Below σ = 8 the exact blur runs instead.</para>
-/// <para>Thread-safe; scratch memory comes from <see cref="ArrayPool{T}.Shared"/>.</para>
+/// <para>Thread-safe; scratch memory comes from the fusion's own pools (<see cref="WorkBuffers"/>).</para>
 /// </remarks>
 internal static class LargeSigmaGaussianBlur
 {
