@@ -340,6 +340,32 @@ public sealed class PoseDecisionTests
         }
     }
 
+    /// <summary>Every limit a pose exceeds is named, separated by semicolons.</summary>
+    [Fact]
+    public void A_pose_beyond_two_limits_names_both()
+    {
+        using Image<Rgb24> photo = Photo();
+        using FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(0f, 50f, -35f));
+        using DeidentificationResult r = pipeline.Deidentify(photo);
+        r.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
+        r.Message.Should().Contain("yaw +50.0° is beyond ±43.0°; pitch -35.0° is beyond ±28.0°");
+    }
+
+    /// <summary>A doubtful upright reading (scoring below the suspect score) whose half turn scores higher is refused as
+    /// upside down on the score alone, even when the half-turned face would not pass the eye checks: the score is what tells
+    /// an upright face from an upside-down one, the checks can pass or fail either way.</summary>
+    [Fact]
+    public void A_doubtful_reading_whose_half_turn_scores_higher_is_upside_down_whatever_that_face_looks_like()
+    {
+        using Image<Rgb24> photo = Photo();
+        using FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(0f, 0f, 0f) { UprightScore = (0.7f, 0.7f), UpsideDownMesh = ShutEyes() },
+            new DeidentificationOptions { TurnPhotosUpright = false });
+        using DeidentificationResult r = pipeline.Deidentify(photo);
+        r.Status.Should().Be(DeidentificationStatus.PoseOutOfRange);
+        r.Message.Should().Contain("the photo turned half a turn shows a face the detector scores higher");
+        r.Image.Should().BeNull();
+    }
+
     /// <summary>A doubtful upright reading whose half turn scores exactly as much is not called upside down: only a higher
     /// score is.</summary>
     [Fact]
