@@ -366,6 +366,19 @@ public sealed class PoseDecisionTests
         r.Image.Should().BeNull();
     }
 
+    /// <summary>A turn that brings a doubtful face upright is not taken when the turned photo's half turn scores higher, even
+    /// if that half-turned face fails the eye checks: the photo is then left as given and refused.</summary>
+    [Fact]
+    public void A_turn_whose_half_turn_scores_higher_is_not_taken()
+    {
+        using Image<Rgb24> photo = Photo();
+        using FaceDeidentifier pipeline = Pipeline(new ScriptedDetector(90f, 0f, 0f) { UprightScore = (0.5f, 0.5f), UpsideDownMesh = ShutEyes() });
+        using DeidentificationResult r = pipeline.Deidentify(photo);
+        r.Status.Should().NotBe(DeidentificationStatus.Success);
+        r.Image.Should().BeNull();
+        r.PhotoRotationDegrees.Should().Be(0f);
+    }
+
     /// <summary>A doubtful upright reading whose half turn scores exactly as much is not called upside down: only a higher
     /// score is.</summary>
     [Fact]
