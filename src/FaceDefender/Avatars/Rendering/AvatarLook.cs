@@ -104,6 +104,9 @@ internal sealed record AvatarLook
     /// <summary>0 .. 1: soft-tissue descent beyond the shared ageing terms (deeper jowls, a blurred jaw line, a drooping nose tip, hollow temples).</summary>
     public float Sagging { get; init; }
 
+    /// <summary>How far the ears stand out beyond the kit's position (cm): men's short hair leaves them in view.</summary>
+    public float EarOutset { get; init; }
+
     /// <summary>Extra depth of the painted wrinkles and folds, 0 = the original depth.</summary>
     public float WrinkleBoost { get; init; }
 
@@ -165,6 +168,12 @@ internal sealed record AvatarLook
             float grey0 = (skinSrgb.X + skinSrgb.Y + skinSrgb.Z) / 3f;
             skinSrgb = Lerp(skinSrgb, new Vector3(grey0 * 1.04f, grey0 * 1.0f, grey0 * 0.9f), 0.22f * ageing);
         }
+        if (!kit && male)
+        {
+            // Men's skin is a little darker and redder than women's of the same group.
+            skinSrgb *= new Vector3(0.97f, 0.92f, 0.9f);
+        }
+
         Vector3 skin = Srgb(skinSrgb.X, skinSrgb.Y, skinSrgb.Z);
 
         Vector3 lipSrgb = tone switch
@@ -242,6 +251,8 @@ internal sealed record AvatarLook
 
         // Boys keep more of the male brow and jaw and less of the child's full lips, so they read as boys.
         float boy = !kit && male ? child : 0f;
+        // Adult men: a wider jaw and chin, a heavier brow ridge and thinner lips than the kit's faces draw.
+        float masc = !kit && male ? 1f - child : 0f;
 
         return new AvatarLook
         {
@@ -260,15 +271,15 @@ internal sealed record AvatarLook
             BackgroundBottom = Srgb(bg.X * 0.86f, bg.Y * 0.86f, bg.Z * 0.86f),
             Clothing = Srgb(cloth.X, cloth.Y, cloth.Z),
             FaceWidth = (male ? 0.99f : 0.94f) * rng.Range(0.97f, 1.03f) * (1f + 0.02f * child) * (1f + 0.065f * shape.FaceWidth),
-            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.16f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag + 0.11f * shape.JawWidth + 0.06f * boy,
+            JawWidth = (male ? 0.04f : -0.08f) * (1f - child) - 0.16f * child + rng.Range(-0.03f, 0.03f) + 0.03f * sag + 0.11f * shape.JawWidth + 0.06f * boy + 0.2f * masc,
             LowerFaceLength = (male ? 1.02f : 0.97f) * (1f - 0.22f * child) * rng.Range(0.97f, 1.03f) * (1f + 0.075f * shape.LowerFaceLength),
             UpperFaceLength = 1f + 0.1f * child,
             NoseSize = (male ? 1.08f : 0.95f) * (1f - 0.26f * child) * rng.Range(0.93f, 1.07f) * (1f + 0.18f * shape.NoseSize),
             NoseLength = (1f - 0.2f * child) * rng.Range(0.95f, 1.05f) * (1f + 0.04f * sag) * (1f + 0.22f * shape.NoseLength + (kit ? 0f : 0.08f * sag)),
-            LipFullness = (male ? 0.0f : 0.12f) * (1f - child) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing + 0.1f * child + 0.18f * shape.LipFullness - (kit ? 0f : 0.22f * sag) - 0.1f * boy,
-            BrowRidge = (male ? 0.22f : 0.02f) * (1f - child) + rng.Range(0f, 0.08f) + 0.14f * shape.BrowRidge + 0.08f * boy,
+            LipFullness = (male ? 0.0f : 0.12f) * (1f - child) + rng.Range(-0.06f, 0.08f) - 0.08f * ageing + 0.1f * child + 0.18f * shape.LipFullness - (kit ? 0f : 0.22f * sag) - 0.1f * boy - 0.15f * masc,
+            BrowRidge = (male ? 0.22f : 0.02f) * (1f - child) + rng.Range(0f, 0.08f) + 0.14f * shape.BrowRidge + 0.08f * boy + 0.3f * masc,
             CheekFullness = 0.3f * child + rng.Range(-0.05f, 0.12f) - 0.1f * ageing + 0.24f * shape.CheekFullness - (kit ? 0f : 0.12f * sag),
-            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f) + 0.04f * child + 0.12f * shape.ChinWidth + 0.05f * boy,
+            ChinWidth = (male ? 0.08f : -0.06f) * (1f - child) + rng.Range(-0.04f, 0.04f) + 0.04f * child + 0.12f * shape.ChinWidth + 0.05f * boy + 0.15f * masc,
             NeckWidth = (male ? 5.6f : 4.7f) * (1f - 0.2f * child),
             Youth = child,
             CraniumScale = 1f + 0.09f * child,
@@ -284,7 +295,7 @@ internal sealed record AvatarLook
             HairVolume = male ? rng.Range(0.35f, 0.8f) : rng.Range(0.6f, 1.1f),
             Balding = balding,
             PartingX = rng.Range(-2.5f, 2.5f),
-            Stubble = (male && child < 0.1f ? 1f : 0f) * (kit ? rng.Range(0f, 1f) : 0.8f + 0.8f * rng.Range(0f, 1f)) * (1f - 0.3f * ageing),
+            Stubble = (male && child < 0.1f ? 1f : 0f) * (kit ? rng.Range(0f, 1f) : 1.2f + 1.2f * rng.Range(0f, 1f)) * (1f - 0.3f * ageing),
             Grey = Saturate(grey),
             NoiseOffset = new Vector2(rng.Range(0f, 200f), rng.Range(0f, 200f)),
             Cheekbones = shape.Cheekbones,
@@ -305,6 +316,7 @@ internal sealed record AvatarLook
             Pores = kit ? 0f : 0.04f * sag,
             OrbitShadow = kit ? 0f : 0.2f * sag,
             LashWeight = kit || !male ? 1f : 0.6f,
+            EarOutset = kit || !male ? 0f : 0.8f,
         };
     }
 

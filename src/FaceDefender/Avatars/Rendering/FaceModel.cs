@@ -206,7 +206,7 @@ internal sealed class FaceModel
             NeckTopY = -3f,
             TorsoCentre = new Vector3(0f, -27f, -4.5f),
             TorsoRadii = new Vector3(look.Sex == Abstractions.AvatarSex.Male ? 22f : 19f, 12.5f, 10f),
-            EarCentre = new Vector3(7.35f * look.FaceWidth * (0.5f + 0.5f * look.CraniumScale), 1.0f, -3.6f),
+            EarCentre = new Vector3((7.35f * look.FaceWidth * (0.5f + 0.5f * look.CraniumScale)) + look.EarOutset, 1.0f, -3.6f),
             EarRadii = new Vector3(0.9f, 3.0f * (1f + 0.12f * look.Sagging), 1.7f),
         };
     }
