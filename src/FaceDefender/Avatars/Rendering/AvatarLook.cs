@@ -104,6 +104,16 @@ internal sealed record AvatarLook
     /// <summary>0 .. 1: soft-tissue descent beyond the shared ageing terms (deeper jowls, a blurred jaw line, a drooping nose tip, hollow temples).</summary>
     public float Sagging { get; init; }
 
+    /// <summary>How far above the hair centre the hair curtain reaches (cm); above 1 it fades in from 1 cm, tucked under the
+    /// shell's side edge so no skin or background shows between them at the temples.</summary>
+    public float CurtainTopCm { get; init; } = 1f;
+
+    /// <summary>The curtain's bottom edge: amplitude (cm) and angular frequency of its large-scale wave.</summary>
+    public float HairEdgeWaveCm { get; init; } = 0.8f;
+
+    /// <inheritdoc cref="HairEdgeWaveCm"/>
+    public float HairEdgeWaveFrequency { get; init; } = 5f;
+
     /// <summary>How far the ears stand out beyond the kit's position (cm): men's short hair leaves them in view.</summary>
     public float EarOutset { get; init; }
 
@@ -317,6 +327,10 @@ internal sealed record AvatarLook
             OrbitShadow = kit ? 0f : 0.2f * sag,
             LashWeight = kit || !male ? 1f : 0.6f,
             EarOutset = kit || !male ? 0f : 0.8f,
+            // The catalogue's hair edges: the curtain tucked under the shell and an even bottom edge (the kit keeps its own).
+            CurtainTopCm = kit ? 1f : 2.5f,
+            HairEdgeWaveCm = kit ? 0.8f : 0.3f,
+            HairEdgeWaveFrequency = kit ? 5f : 3f,
         };
     }
 

@@ -367,7 +367,7 @@ internal sealed partial class FaceRasterizer
         {
             Vector3 o = _r._camHead;
             Vector256<float> py = Vector256.Create(o.Y) + (t * dy), pz = Vector256.Create(o.Z) + (t * dz);
-            return Vector256.LessThanOrEqual(py, Vector256.Create(_r._model.HairCentre.Y + CurtainTop)) & Vector256.LessThanOrEqual(pz, Vector256.Create(1.3f))
+            return Vector256.LessThanOrEqual(py, Vector256.Create(_r._model.HairCentre.Y + _r._look.CurtainTopCm)) & Vector256.LessThanOrEqual(pz, Vector256.Create(1.3f))
                 & Vector256.GreaterThanOrEqual(py, Vector256.Create(_r._look.HairBottomY - 1.6f));
         }
 
@@ -381,19 +381,19 @@ internal sealed partial class FaceRasterizer
             Vector3 c = _r._model.HairCentre, o = _r._camHead;
             Vector256<float> zero = Vector256<float>.Zero, one = Vector256<float>.One;
             Vector256<float> px = Vector256.Create(o.X) + (t * dx), py = Vector256.Create(o.Y) + (t * dy), pz = Vector256.Create(o.Z) + (t * dz);
-            Vector256<float> ok = Vector256.LessThanOrEqual(py, Vector256.Create(c.Y + CurtainTop)) & Vector256.LessThanOrEqual(pz, Vector256.Create(1.3f));
+            Vector256<float> ok = Vector256.LessThanOrEqual(py, Vector256.Create(c.Y + look.CurtainTopCm)) & Vector256.LessThanOrEqual(pz, Vector256.Create(1.3f));
             Vector256<float> az = HairShadeBatch.Atan2(px, pz - Vector256.Create(c.Z));
             Vector256<float> cut = Vector256.Create(0.3f) - (Vector256.Create(0.1f) * Vector256.Max(zero, Vector256.Create(2f) - py))
                 + (Vector256.Create(0.45f) * ValueNoise.Sample8(py * 1.1f, (az * 3f) + Vector256.Create(40f)));
             ok &= Vector256.LessThanOrEqual(pz, cut + Vector256.Create(0.5f));
-            Vector256<float> ragged = (Vector256.Create(0.3f) * ValueNoise.Sample8((az * 3f) + Vector256.Create(look.NoiseOffset.X), Vector256.Create(3.3f)))
+            Vector256<float> ragged = (Vector256.Create(look.HairEdgeWaveCm) * ValueNoise.Sample8((az * look.HairEdgeWaveFrequency) + Vector256.Create(look.NoiseOffset.X), Vector256.Create(3.3f)))
                 + (Vector256.Create(0.15f) * ValueNoise.Sample8(az * 23f, Vector256.Create(7.7f)));
             Vector256<float> end = Vector256.Create(look.HairBottomY) + ragged;
             ok &= Vector256.GreaterThanOrEqual(py, end - Vector256.Create(0.6f));
             Vector256<float> strands = Vector256.Create(0.5f) + (Vector256.Create(0.5f) * ValueNoise.Sample8(az * 150f, py * 0.3f));
             Vector256<float> alpha = Smoothstep(end - Vector256.Create(0.6f), end + Vector256.Create(0.8f), py)
                 * Smoothstep(cut + Vector256.Create(0.5f), cut - Vector256.Create(0.3f), pz)
-                * Smoothstep(Vector256.Create(c.Y + CurtainTop), Vector256.Create(c.Y + 1f), py);
+                * (look.CurtainTopCm > 1f ? Smoothstep(Vector256.Create(c.Y + look.CurtainTopCm), Vector256.Create(c.Y + 1f), py) : one);
             alpha = HairShadeBatch.Saturate((alpha * (Vector256.Create(1.3f) + (Vector256.Create(0.4f) * strands))) - (Vector256.Create(0.3f) * (one - alpha) * strands));
             shows = ok & Vector256.GreaterThan(alpha, Vector256.Create(0.01f));
             return alpha;

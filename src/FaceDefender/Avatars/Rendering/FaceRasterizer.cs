@@ -796,7 +796,7 @@ internal sealed partial class FaceRasterizer
         if (curtain)
         {
             Vector3 c = m.HairCentre;
-            float top = c.Y + CurtainTop, bottom = _look.HairBottomY - 1.5f;
+            float top = c.Y + _look.CurtainTopCm, bottom = _look.HairBottomY - 1.5f;
             curtainBox = ScreenBounds(new Vector3(c.X, 0.5f * (top + bottom), c.Z), new Vector3(m.HairRadii.X + 4f, 0.5f * (top - bottom), m.HairRadii.Z + 1.5f));
         }
 
@@ -1168,9 +1168,6 @@ internal sealed partial class FaceRasterizer
         return true;
     }
 
-    /// <summary>How far above the hair centre the curtain reaches (cm), fading in from 1 cm: it tucks under the shell's side
-    /// edge, so no skin or background shows between them at the temples.</summary>
-    private const float CurtainTop = 2.5f;
 
     private bool CurtainHit(Vector3 d, float zLimit, in CurtainRoots roots, out float tHit, out float alpha)
     {
@@ -1207,7 +1204,7 @@ internal sealed partial class FaceRasterizer
             }
 
             Vector3 p = o + t * d;
-            if (p.Y > c.Y + CurtainTop || p.Z > 1.3f)
+            if (p.Y > c.Y + _look.CurtainTopCm || p.Z > 1.3f)
             {
                 continue;
             }
@@ -1221,7 +1218,7 @@ internal sealed partial class FaceRasterizer
                 continue;
             }
 
-            float ragged = 0.3f * ValueNoise.Sample(az * 3f + _look.NoiseOffset.X, 3.3f) + 0.15f * ValueNoise.Sample(az * 23f, 7.7f);
+            float ragged = _look.HairEdgeWaveCm * ValueNoise.Sample(az * _look.HairEdgeWaveFrequency + _look.NoiseOffset.X, 3.3f) + 0.15f * ValueNoise.Sample(az * 23f, 7.7f);
             float end = _look.HairBottomY + ragged;
             if (p.Y < end - 0.6f)
             {
@@ -1229,7 +1226,8 @@ internal sealed partial class FaceRasterizer
             }
 
             float strands = 0.5f + 0.5f * ValueNoise.Sample(az * 150f, p.Y * 0.3f);
-            alpha = SmoothstepFast(end - 0.6f, end + 0.8f, p.Y) * SmoothstepFast(cut + 0.5f, cut - 0.3f, p.Z) * SmoothstepFast(c.Y + CurtainTop, c.Y + 1f, p.Y);
+            alpha = SmoothstepFast(end - 0.6f, end + 0.8f, p.Y) * SmoothstepFast(cut + 0.5f, cut - 0.3f, p.Z)
+                * (_look.CurtainTopCm > 1f ? SmoothstepFast(c.Y + _look.CurtainTopCm, c.Y + 1f, p.Y) : 1f);
             alpha = SaturateFast(alpha * (1.3f + 0.4f * strands) - 0.3f * (1f - alpha) * strands);
             if (alpha <= 0.01f)
             {
