@@ -326,7 +326,7 @@ internal sealed record AvatarLook
             Pores = kit ? 0f : 0.04f * sag,
             OrbitShadow = kit ? 0f : 0.2f * sag,
             LashWeight = kit || !male ? 1f : 0.6f,
-            EarOutset = kit || !male ? 0f : 0.8f,
+            EarOutset = kit || !male ? 0f : 0.8f * (1f - child), // boys' larger cranium already shows them
             // The catalogue's hair edges: the curtain tucked under the shell and an even bottom edge (the kit keeps its own).
             CurtainTopCm = kit ? 1f : 2.5f,
             HairEdgeWaveCm = kit ? 0.8f : 0.3f,
