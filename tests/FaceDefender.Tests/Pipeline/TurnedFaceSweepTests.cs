@@ -6,6 +6,7 @@ using FaceDefender.Fusion;
 using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
+using FaceDefender.Tests.Captures;
 using FaceDefender.Tests.Landmarks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -32,7 +33,9 @@ public sealed class TurnSweepFactAttribute : FactAttribute
 /// How many turned faces the pipeline de-identifies, with turned avatars and upright turning against the frontal-only
 /// pipeline. Heads: procedural heads of random sex, age, tone and identity 1-7 (FD_TURN_SEED, default 1; FD_TURN_N heads,
 /// default 4) at yaw -40..40 and pitch -25..25, de-identified as a 40-year-old woman (avatar identity 0). Rolls: the two
-/// portraits turned in the image plane every 15°.
+/// portraits turned in the image plane every 15°. FD_TURN_DEGRADE=IPD degrades every photo as a casual capture before it
+/// is de-identified: reduced so its inter-pupil distance (read on the head's exact landmarks, or on the upright
+/// portrait) is about IPD px, Gaussian blur 0.6 px, sensor noise sigma 4 levels, JPEG quality 70.
 /// </summary>
 [Collection(DetectorCollection.Name)]
 public sealed class TurnedFaceSweepTests(DetectorFixture fixture, ITestOutputHelper output)
@@ -41,6 +44,21 @@ public sealed class TurnedFaceSweepTests(DetectorFixture fixture, ITestOutputHel
     private static readonly float[] Pitches = [-25, -15, 0, 15, 25];
 
     private static int Env(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : fallback;
+
+    /// <summary>The photo as a casual capture (FD_TURN_DEGRADE=IPD), or a copy of it as given when that is not set.</summary>
+    private static Image<Rgb24> Capture(Image<Rgb24> photo, float ipd, int seed)
+    {
+        int target = Env("FD_TURN_DEGRADE", 0);
+        if (target <= 0)
+        {
+            return photo.Clone();
+        }
+
+        using Image<Rgb24> small = CaptureDegradations.Resize(photo, Math.Min(1f, target / ipd));
+        using Image<Rgb24> blurred = CaptureDegradations.Blur(small, 0.6f);
+        using Image<Rgb24> noisy = CaptureDegradations.Noise(blurred, 4f, seed);
+        return CaptureDegradations.Jpeg(noisy, 70);
+    }
 
     [TurnSweepFact]
     public void Turned_heads_table()
@@ -69,8 +87,9 @@ public sealed class TurnedFaceSweepTests(DetectorFixture fixture, ITestOutputHel
                 foreach (float pitch in Pitches)
                 {
                     using Avatar head = heads.Get(sex, bucket, tone, identity, new HeadPose(0f, yaw, pitch));
-                    using DeidentificationResult a = frontalOnly.Deidentify(head.Image, patient);
-                    using DeidentificationResult b = turning.Deidentify(head.Image, patient);
+                    using Image<Rgb24> photo = Capture(head.Image, head.Landmarks.InterPupillaryDistance, (i * 1000) + (int)(yaw * 10) + (int)pitch);
+                    using DeidentificationResult a = frontalOnly.Deidentify(photo, patient);
+                    using DeidentificationResult b = turning.Deidentify(photo, patient);
                     string cell = Cell(yaw, pitch);
                     total[cell] = total.GetValueOrDefault(cell) + 1;
                     before[cell] = before.GetValueOrDefault(cell) + (a.Succeeded ? 1 : 0);
@@ -91,7 +110,7 @@ public sealed class TurnedFaceSweepTests(DetectorFixture fixture, ITestOutputHel
             }
         }
 
-        output.WriteLine(Inv($"seed {seed}, {n} heads: de-identified, frontal-only pipeline / default pipeline, per |yaw| (columns) and |pitch| (rows):"));
+        output.WriteLine(Inv($"seed {seed}, {n} heads{(Env("FD_TURN_DEGRADE", 0) > 0 ? Inv($", degraded to an IPD of about {Env("FD_TURN_DEGRADE", 0)} px") : "")}: de-identified, frontal-only pipeline / default pipeline, per |yaw| (columns) and |pitch| (rows):"));
         output.WriteLine("| pitch \\ yaw | 0 | 10 | 20 | 30 | 40 |");
         output.WriteLine("|---|---|---|---|---|---|");
         foreach (int p in new[] { 0, 15, 25 })
@@ -124,10 +143,12 @@ public sealed class TurnedFaceSweepTests(DetectorFixture fixture, ITestOutputHel
         foreach (string file in new[] { "grace_hopper.jpg", "astronaut.png" })
         {
             float ownRoll = fixture.Reference(file).Face!.Pose.Roll;
+            float ownIpd = fixture.Reference(file).Face!.Landmarks.InterPupillaryDistance;
             for (int degrees = -165; degrees <= 180; degrees += 15)
             {
-                using Image<Rgb24> photo = TestImages.Portrait(file);
-                photo.Mutate(x => x.Rotate(degrees));
+                using Image<Rgb24> given = TestImages.Portrait(file);
+                given.Mutate(x => x.Rotate(degrees));
+                using Image<Rgb24> photo = Capture(given, ownIpd, degrees + 1000);
                 using DeidentificationResult a = asGiven.Deidentify(photo);
                 using DeidentificationResult b = turning.Deidentify(photo);
                 count++;
@@ -152,7 +173,7 @@ public sealed class TurnedFaceSweepTests(DetectorFixture fixture, ITestOutputHel
             }
         }
 
-        output.WriteLine(Inv($"de-identified: as given {before} of {count}, turned upright {after} of {count}; largest difference between the roll read and the turns' prediction: turned {worst:F1}°, as given {worstAsGiven:F1}° (180: read upside down)"));
+        output.WriteLine(Inv($"{(Env("FD_TURN_DEGRADE", 0) > 0 ? Inv($"degraded to an IPD of about {Env("FD_TURN_DEGRADE", 0)} px: ") : "")}de-identified: as given {before} of {count}, turned upright {after} of {count}; largest difference between the roll read and the turns' prediction: turned {worst:F1}°, as given {worstAsGiven:F1}° (180: read upside down)"));
     }
 
     private static string Cell(float yaw, float pitch) => Inv($"{Math.Abs(yaw)}/{Math.Abs(pitch)}");
