@@ -32,8 +32,16 @@ public sealed record CaptureCase(string Portrait, float Ipd, int JpegQuality, fl
 /// <param name="Sharpness">Mean luma gradient magnitude, inside / outside (geometric mean of both eyes); target 0.8-1.25.</param>
 /// <param name="Noise">Robust high-pass level (MAD of a 3x3 Laplacian of luma), inside / outside (geometric mean of both eyes); target 0.7-1.4.</param>
 /// <param name="DeltaE">CIEDE2000 between the rings' mean colours, the larger of the two eyes; target at most 3.</param>
-public sealed record SeamMeasures(double Sharpness, double Noise, double DeltaE)
+/// <param name="EdgeBlur">
+/// Blur of the rings' strongest edges (Gaussian sigma in output pixels, from how much their gradient loses when re-blurred
+/// by 1 % of the inter-pupil distance), outside / inside (geometric mean of both eyes; NaN when a ring has no edge above four noise sigmas):
+/// below 1 the kept patch is softer than the avatar around it. Unlike <paramref name="Sharpness"/> it does not count how
+/// many edges a ring holds, only how sharp they are. Target 0.8-1.25.
+/// </param>
+public sealed record SeamMeasures(double Sharpness, double Noise, double DeltaE, double EdgeBlur = double.NaN)
 {
+    public bool EdgeBlurOnTarget => EdgeBlur is >= 0.8 and <= 1.25;
+
     public bool SharpnessOnTarget => Sharpness is >= 0.8 and <= 1.25;
 
     public bool NoiseOnTarget => Noise is >= 0.7 and <= 1.4;
@@ -167,6 +175,7 @@ public sealed class CaptureMatchHarness : IDisposable
         var inside = new float[bw * bh];
         var outside = new float[bw * bh];
         var luma = new float[bw * bh];
+        var smooth = new float[bw * bh];
         var rgb = new float[bw * bh * 3];
         for (int y = 0; y < bh; y++)
         {
@@ -183,6 +192,11 @@ public sealed class CaptureMatchHarness : IDisposable
             }
         }
 
+        // Re-blurred by 1 % of the inter-pupil distance (at least 1 px): an edge much blurrier than the re-blur barely
+        // changes, so the re-blur follows the output scale, where an enlarged patch's edges are several pixels wide.
+        float reblur = MathF.Max(1f, 0.01f * ipd);
+        SeparableGaussianBlur.BlurPlane(luma, smooth, bw, bh, 1, GaussianKernel.Create(reblur), BlurBorderMode.Reflect101);
+
         // Eroded masks: the complement of the dilated complement.
         float[] Grow(float[] src, int r)
         {
@@ -197,9 +211,11 @@ public sealed class CaptureMatchHarness : IDisposable
         var sharp = new double[2];
         var noise = new double[2];
         var de = new double[2];
+        var edge = new double[2];
         for (int eye = 0; eye < 2; eye++)
         {
             var grad = new List<double>[] { [], [] };
+            var reblurred = new List<double>[] { [], [] };
             var hp = new List<double>[] { [], [] };
             var sum = new double[2, 3];
             for (int y = 1; y < bh - 1; y++)
@@ -221,6 +237,8 @@ public sealed class CaptureMatchHarness : IDisposable
 
                     float gx = (luma[i + 1] - luma[i - 1]) / 2, gy = (luma[i + bw] - luma[i - bw]) / 2;
                     grad[side].Add(Math.Sqrt((gx * gx) + (gy * gy)));
+                    float sx = (smooth[i + 1] - smooth[i - 1]) / 2, sy = (smooth[i + bw] - smooth[i - bw]) / 2;
+                    reblurred[side].Add(Math.Sqrt((sx * sx) + (sy * sy)));
                     float lap = (4 * luma[i]) - (2 * (luma[i - 1] + luma[i + 1] + luma[i - bw] + luma[i + bw]))
                         + luma[i - bw - 1] + luma[i - bw + 1] + luma[i + bw - 1] + luma[i + bw + 1];
                     hp[side].Add(Math.Abs(lap));
@@ -235,9 +253,37 @@ public sealed class CaptureMatchHarness : IDisposable
             noise[eye] = Median(hp[0]) / Math.Max(1e-6, Median(hp[1]));
             double[] LabOf(int s) => ColorScience.SrgbToLab(sum[s, 0] / grad[s].Count, sum[s, 1] / grad[s].Count, sum[s, 2] / grad[s].Count);
             de[eye] = ColorScience.DeltaE2000(LabOf(0), LabOf(1));
+            edge[eye] = EdgeSigma(grad[1], reblurred[1], Median([.. hp[1]]), reblur) / EdgeSigma(grad[0], reblurred[0], Median([.. hp[0]]), reblur);
         }
 
-        return new SeamMeasures(Math.Sqrt(sharp[0] * sharp[1]), Math.Sqrt(noise[0] * noise[1]), Math.Max(de[0], de[1]));
+        return new SeamMeasures(Math.Sqrt(sharp[0] * sharp[1]), Math.Sqrt(noise[0] * noise[1]), Math.Max(de[0], de[1]), Math.Sqrt(edge[0] * edge[1]));
+    }
+
+    /// <summary>
+    /// The blur of a ring's strongest edges: over its strongest tenth of gradients (at least four noise sigmas, the noise
+    /// from the median absolute Laplacian), a Gaussian edge of sigma s loses R = √(s² + r²) / s of its gradient when
+    /// re-blurred by sigma r, so s = r / √(R² − 1) (at most 10 r); the median. NaN without such edges.
+    /// </summary>
+    private static double EdgeSigma(List<double> g0, List<double> g1, double medianLaplacian, double r)
+    {
+        if (g0.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        double[] sorted = [.. g0.Order()];
+        double strong = Math.Max(sorted[(int)(0.9 * (sorted.Length - 1))], 4 * medianLaplacian / (0.6745 * 6));
+        var sigmas = new List<double>();
+        for (int k = 0; k < g0.Count; k++)
+        {
+            if (g0[k] >= strong && g1[k] > 0)
+            {
+                double ratio = g0[k] / g1[k];
+                sigmas.Add(ratio > 1.005 ? Math.Min(10 * r, r / Math.Sqrt((ratio * ratio) - 1)) : 10 * r);
+            }
+        }
+
+        return sigmas.Count == 0 ? double.NaN : Median(sigmas);
     }
 
     public void Dispose()

@@ -71,10 +71,10 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
             before.Add(b);
             after.Add(a);
             rows.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.Noise:0.00} → {a.Noise:0.00} | {b.DeltaE:0.0} → {a.DeltaE:0.0} |"));
+                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.EdgeBlur:0.00} → {a.EdgeBlur:0.00} | {b.Noise:0.00} → {a.Noise:0.00} | {b.DeltaE:0.0} → {a.DeltaE:0.0} |"));
         }
 
-        output.WriteLine("| capture | sharpness in/out | noise in/out | ΔE2000 |");
+        output.WriteLine("| capture | sharpness in/out | edge blur out/in | noise in/out | ΔE2000 |");
         output.WriteLine(rows.ToString());
         output.WriteLine(Summary("before", before));
         output.WriteLine(Summary("after", after));
@@ -109,6 +109,7 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
 
         return string.Create(CultureInfo.InvariantCulture,
             $"{name}: sharpness median {Median(m.Select(x => x.Sharpness)):0.00} [{m.Min(x => x.Sharpness):0.00}, {m.Max(x => x.Sharpness):0.00}], on target {m.Count(x => x.SharpnessOnTarget)}/{m.Count}; "
+            + $"edge blur median {Median(m.Where(x => !double.IsNaN(x.EdgeBlur)).Select(x => x.EdgeBlur)):0.00} [{m.Where(x => !double.IsNaN(x.EdgeBlur)).DefaultIfEmpty(m[0]).Min(x => x.EdgeBlur):0.00}, {m.Where(x => !double.IsNaN(x.EdgeBlur)).DefaultIfEmpty(m[0]).Max(x => x.EdgeBlur):0.00}], on target {m.Count(x => x.EdgeBlurOnTarget)}/{m.Count} ({m.Count(x => double.IsNaN(x.EdgeBlur))} without edges); "
             + $"noise median {Median(m.Select(x => x.Noise)):0.00} [{m.Min(x => x.Noise):0.00}, {m.Max(x => x.Noise):0.00}], on target {m.Count(x => x.NoiseOnTarget)}/{m.Count}; "
             + $"ΔE2000 median {Median(m.Select(x => x.DeltaE)):0.0} max {m.Max(x => x.DeltaE):0.0}, on target {m.Count(x => x.ColorOnTarget)}/{m.Count}");
     }
