@@ -114,6 +114,10 @@ internal sealed record AvatarLook
     /// <inheritdoc cref="HairEdgeWaveCm"/>
     public float HairEdgeWaveFrequency { get; init; } = 5f;
 
+    /// <summary>The skull's half width (cm, before the face width scales it): the catalogue's is wide enough to fill the gap
+    /// between the face's side edge and the hair at the temples, where the background showed through as a light rim.</summary>
+    public float SkullHalfWidthCm { get; init; } = 7.9f;
+
     /// <summary>How far the ears stand out beyond the kit's position (cm): men's short hair leaves them in view.</summary>
     public float EarOutset { get; init; }
 
@@ -329,6 +333,7 @@ internal sealed record AvatarLook
             EarOutset = kit || !male ? 0f : 0.8f * (1f - child), // boys' larger cranium already shows them
             // The catalogue's hair edges: the curtain tucked under the shell and an even bottom edge (the kit keeps its own).
             CurtainTopCm = kit ? 1f : 2.5f,
+            SkullHalfWidthCm = !kit && hairBottom < 0f ? 8.3f : 7.9f, // under a curtain of hair only: it would hide short-haired men's ears
             HairEdgeWaveCm = kit ? 0.8f : 0.3f,
             HairEdgeWaveFrequency = kit ? 5f : 3f,
         };

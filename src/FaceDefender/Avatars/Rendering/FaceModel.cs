@@ -179,7 +179,7 @@ internal sealed class FaceModel
         // centre rises with it and it stays behind the face's border.
         float cranium = look.CraniumScale - 1f;
         Vector3 skullCentre = new(0f, 2.0f + (8f * cranium), -3.3f - (3f * cranium));
-        Vector3 skullRadii = new(7.9f * look.FaceWidth * (1f + (0.3f * cranium)), 9.9f * (0.5f + 0.5f * look.UpperFaceLength) * look.CraniumScale, 9.9f * look.CraniumScale);
+        Vector3 skullRadii = new(look.SkullHalfWidthCm * look.FaceWidth * (1f + (0.3f * cranium)), 9.9f * (0.5f + 0.5f * look.UpperFaceLength) * look.CraniumScale, 9.9f * look.CraniumScale);
 
         // Below its centre the skull follows the face: shorter for a child's shorter lower face.
         float skullLowerY = look.Youth > 0f ? 9.9f * (1f - (0.25f * look.Youth)) : skullRadii.Y;
