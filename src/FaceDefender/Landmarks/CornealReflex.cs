@@ -15,9 +15,12 @@ public sealed record CornealReflex(Vector2 Position, float Radius, float Contras
     /// <summary>
     /// The limbus centre measured on the image beside the reflex, or null when it could not be: its horizontal coordinate
     /// is the median midpoint of the iris's horizontal chords near the centre (the dark-to-light limbus edges on both
-    /// sides, to a fraction of a pixel), its vertical coordinate the landmarks' iris centre (the lids cover the top and
-    /// bottom of the limbus, and fits to the chords' ends did not do better on held-out scenes). The Hirschberg displacement is measured from it, because the landmark models place the
-    /// iris centre of a small or turned eye nearer the middle of the eye opening than it is.
+    /// sides, to a fraction of a pixel), its vertical coordinate the centre of an ellipse fitted to the visible limbus
+    /// (edge points with sclera beyond them, so not where a lid covers the limbus; the ellipse narrowed along the eye's
+    /// turn read from the reflex), weighed against the landmarks' iris centre by the fit's precision (wholly the
+    /// landmarks' with too little limbus visible or below an iris radius of 5 px, rising smoothly from there). The
+    /// Hirschberg displacement is measured from it, because the landmark models place the iris centre of a small or
+    /// turned eye nearer the middle of the eye opening than it is.
     /// </summary>
     public Vector2? LimbusCentre { get; init; }
 

@@ -18,6 +18,8 @@ namespace FaceDefender.Landmarks;
 /// refused as ambiguous when a second, separate spot reaches <see cref="SecondSpotFraction"/> of its contrast (a ring
 /// light, a window beside the flash, glasses glare), when it lies farther than <see cref="MaxOffsetIrisRadii"/> from the
 /// iris centre (the highlight of a light elsewhere), and when the blob touches the edge of the searched disc or the lids. Every refusal has a <see cref="CornealReflexStatus"/>.</para>
+/// <para>A found reflex carries the limbus centre measured beside it (<see cref="CornealReflex.LimbusCentre"/>): the
+/// horizontal chords' midpoint and the vertical centre of an ellipse fitted to the visible limbus.</para>
 /// <para>Only geometry leaves this class. Stateless and thread-safe.</para>
 /// </remarks>
 public static class CornealReflexDetector
@@ -39,6 +41,27 @@ public static class CornealReflexDetector
     /// it about 0.35 radii; a highlight farther out is a light elsewhere (a window, a lamp) or lies near the limbus.
     /// </summary>
     public const float MaxOffsetIrisRadii = 0.55f;
+
+    /// <summary>
+    /// Spread assumed for the landmarks' vertical iris centre, in iris radii, when weighing the limbus fitted on the image
+    /// against it. On the kit the landmarks' centre errs by 0.2-0.4 px (RMS) on clean 34 px irises and about 0.9 px on
+    /// degraded 30-40 px ones, with single eyes off by several pixels (a turned or small eye's centre drawn towards the
+    /// middle of the opening).
+    /// </summary>
+    internal const float LandmarkVerticalSpreadRadii = 0.12f;
+
+    /// <summary>Least dark-to-light step (grey levels over 2 px) taken as a limbus edge by the vertical fit.</summary>
+    internal const float EllipseMinStep = 12;
+
+    /// <summary>How much redder (red minus blue, levels) than the sclera beside the lateral arcs an edge's outside may be and still be sclera.</summary>
+    internal const float ScleraChromaTolerance = 15;
+
+    /// <summary>
+    /// The corneal centre of curvature's distance in front of the limbus plane, in limbus radii: 100 / 19.4 mm (the default
+    /// limbus-referenced Hirschberg ratio, <c>DiagnosticOptions.ReflexPrismDioptresPerMm</c>) over half the 11.7 mm iris.
+    /// A light at the camera puts the reflex this far times the sine of the eye's turn from the limbus centre.
+    /// </summary>
+    internal const float CorneaToLimbusRadii = (float)(100 / 19.4 / (11.7 / 2));
 
     /// <summary>Finds the reflexes of both eyes of a face.</summary>
     /// <param name="image">The photo the landmarks refer to.</param>
@@ -261,7 +284,7 @@ public static class CornealReflexDetector
             }
         }
 
-        return (new CornealReflex(position, blobRadius, contrast) { LimbusCentre = LimbusChordCentre(rgb, width, height, c, radius, opening, position, blobRadius) },
+        return (new CornealReflex(position, blobRadius, contrast) { LimbusCentre = LimbusCentre(rgb, width, height, c, radius, opening, position, blobRadius) },
             CornealReflexStatus.Found);
     }
 
@@ -271,9 +294,10 @@ public static class CornealReflexDetector
     /// steepest dark-to-light step right of it, each to a fraction of a pixel (parabola through the smoothed derivative),
     /// searched from 0.6 to 1.35 times the chord's expected half-length, with visible sclera beyond both; the row counts
     /// when the chord is 0.75-1.15 times its expected length and both steps reach 12 grey levels. The horizontal centre is
-    /// the rows' median midpoint (at least 3 rows); the vertical one stays the landmarks' (a circle fitted to the chords'
-    /// ends was tried for it: better on the tuning scenes, worse on held-out ones). Null without 3 rows or when the
-    /// midpoint lies more than 0.35 radii from the landmarks' centre.
+    /// the rows' median midpoint (at least 3 rows); the vertical one is returned as the landmarks' (<see cref="LimbusCentre"/>
+    /// replaces it; a circle fitted to these chords' ends, which lie within 0.35 radii of the centre and so say little
+    /// about it vertically, did worse on held-out scenes). Null without 3 rows or when the midpoint lies more than 0.35
+    /// radii from the landmarks' centre.
     /// </summary>
     internal static Vector2? LimbusChordCentre(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
         Vector2 reflex, float reflexRadius)
@@ -346,6 +370,276 @@ public static class CornealReflexDetector
         }
 
         return new Vector2(mid, c.Y);
+    }
+
+    /// <summary>
+    /// The limbus centre beside a reflex (see <see cref="CornealReflex.LimbusCentre"/>): horizontally the chords'
+    /// (<see cref="LimbusChordCentre"/>), vertically the landmarks' centre moved towards the limbus ellipse fitted to the
+    /// image (<see cref="LimbusEllipseVertical"/>) by that fit's weight. Null when the chords give no centre.
+    /// </summary>
+    internal static Vector2? LimbusCentre(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
+        Vector2 reflex, float reflexRadius)
+    {
+        if (LimbusChordCentre(rgb, width, height, c, radius, opening, reflex, reflexRadius) is not { } chords)
+        {
+            return null;
+        }
+
+        (float y, float weight) = LimbusEllipseVertical(rgb, width, height, c, chords.X, radius, opening, reflex, reflexRadius);
+        return new Vector2(chords.X, c.Y + (weight * (y - c.Y)));
+    }
+
+    /// <summary>
+    /// The limbus's vertical centre from the visible limbus, and the weight it gets against the landmarks' centre.
+    /// </summary>
+    /// <remarks>
+    /// <para>Edge points: on rays from (<paramref name="cx"/>, the landmarks' y) about a pixel apart on the iris circle,
+    /// the luminance (a 3-sample average across the ray) from 0.6 to 1.4 iris radii, every half pixel; the steepest
+    /// dark-to-light step over 2 px, at least <see cref="EllipseMinStep"/> levels and not at the window's end, to a
+    /// fraction of a sample (parabola). A ray that passes within the reflex's radius + 2 px of it is skipped. The point
+    /// counts when it lies inside the lid opening at least 1 px from the lid contour, with 2 px on both sides of it
+    /// inside the opening too, and when 2 px beyond it the image is sclera: no more than
+    /// <see cref="ScleraChromaTolerance"/> redder (red minus blue) than the median beside the lateral arcs (rays within
+    /// 30 degrees of horizontal) and at least half as bright. The lid's lash line and skin, which the lid contour
+    /// does not always exclude, fail that.</para>
+    /// <para>Fit: the limbus is a circle turned with the eye, so in the image an ellipse whose minor axis lies along the
+    /// eye's turn, shortened to sqrt(1 - |n|^2) of the radius, where n, the turn's image components, is the reflex's
+    /// offset from the limbus centre over the corneal centre's distance in front of the limbus plane
+    /// (<see cref="CorneaToLimbusRadii"/>) and is updated with the centre. A circle fitted instead misplaces a turned
+    /// eye's centre vertically when the lids hide more of one end of the limbus than of the other (1.1 px on a drawn eye
+    /// turned 35 degrees with its top hidden; on the kit's development scenes it doubled the vertical error). Centre and
+    /// radius (the ellipse's major semi-axis) by Gauss-Newton with Huber weights (0.5 px).</para>
+    /// <para>Weight: inverse variances, w = p^2 / (p^2 + s^2 + m^2), with p = <see cref="LandmarkVerticalSpreadRadii"/>
+    /// radii the landmarks' spread, s twice the fit's standard error of the vertical centre (neighbouring rays share
+    /// pixels), m = 0.1 px for what the model leaves out; times factors rising smoothly from 0 to 1 between 6 and 16
+    /// edge points and between an iris radius of 5 and 9 px, and falling from 1 to 0 as the fitted radius departs by 25
+    /// to 40 % from the landmarks'. So the weight, and the centre, change continuously with the image's scale.</para>
+    /// </remarks>
+    internal static (float Y, float Weight) LimbusEllipseVertical(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float cx,
+        float radius, Vector2[] opening, Vector2 reflex, float reflexRadius)
+    {
+        var none = (c.Y, 0f);
+        if (!(radius >= 2.5f) || !float.IsFinite(cx))
+        {
+            return none;
+        }
+
+        var c0 = new Vector2(cx, c.Y);
+        int rays = Math.Clamp((int)MathF.Round(2 * MathF.PI * radius), 16, 360);
+        const float step = 0.5f;
+        float ra = 0.6f * radius, rb = 1.4f * radius;
+        int kn = (int)MathF.Floor((rb - ra) / step) + 1;
+        if (kn < 8)
+        {
+            return none;
+        }
+
+        Span<float> profile = kn <= 512 ? stackalloc float[kn] : new float[kn];
+        var points = new List<Vector2>(rays);
+        var chroma = new List<float>(rays);
+        var luma = new List<float>(rays);
+        var lateral = new List<bool>(rays);
+        bool Inside(Vector2 p) => p.X >= 2 && p.Y >= 2 && p.X <= width - 3 && p.Y <= height - 3;
+        for (int j = 0; j < rays; j++)
+        {
+            float th = 2 * MathF.PI * (j + 0.5f) / rays;
+            var u = new Vector2(MathF.Cos(th), MathF.Sin(th));
+            var across = new Vector2(-u.Y, u.X);
+
+            // The reflex's edges are not the limbus.
+            Vector2 a = c0 + (ra * u);
+            float along = Math.Clamp(Vector2.Dot(reflex - a, u), 0, rb - ra);
+            if (Vector2.Distance(a + (along * u), reflex) < reflexRadius + 2 || !Inside(a) || !Inside(c0 + ((rb + 2) * u)))
+            {
+                continue;
+            }
+
+            for (int i = 0; i < kn; i++)
+            {
+                Vector2 p = c0 + ((ra + (i * step)) * u);
+                profile[i] = (SampleLuma(rgb, width, p - across) + SampleLuma(rgb, width, p) + SampleLuma(rgb, width, p + across)) / 3;
+            }
+
+            int best = -1;
+            float bestG = EllipseMinStep;
+            for (int i = 2; i < kn - 2; i++)
+            {
+                float g = profile[i + 2] - profile[i - 2];
+                if (g > bestG)
+                {
+                    bestG = g;
+                    best = i;
+                }
+            }
+
+            if (best <= 2 || best >= kn - 3)
+            {
+                continue;
+            }
+
+            float sub = EyeImageRefiner.Parabola(profile[best + 1] - profile[best - 3], bestG, profile[best + 3] - profile[best - 1]);
+            Vector2 e = c0 + ((ra + ((best + sub) * step)) * u);
+            Vector2 outside = e + (2 * u);
+            if (!PolygonMath.Contains(opening, outside) || !PolygonMath.Contains(opening, e - (2 * u)) || DistanceToPolygon(opening, e) < 1)
+            {
+                continue;
+            }
+
+            points.Add(e);
+            chroma.Add(Chroma(rgb, width, outside));
+            luma.Add(SampleLuma(rgb, width, outside));
+            lateral.Add(MathF.Abs(u.Y) < 0.5f);
+        }
+
+        // Sclera beyond the edge, judged against the sclera beside the lateral arcs.
+        var refChroma = new List<float>();
+        var refLuma = new List<float>();
+        for (int i = 0; i < points.Count; i++)
+        {
+            if (lateral[i])
+            {
+                refChroma.Add(chroma[i]);
+                refLuma.Add(luma[i]);
+            }
+        }
+
+        if (refChroma.Count < 3)
+        {
+            return none;
+        }
+
+        refChroma.Sort();
+        refLuma.Sort();
+        float scleraChroma = refChroma[refChroma.Count / 2], scleraLuma = refLuma[refLuma.Count / 2];
+        int n = 0;
+        for (int i = 0; i < points.Count; i++)
+        {
+            if (chroma[i] <= scleraChroma + ScleraChromaTolerance && luma[i] >= 0.5f * scleraLuma)
+            {
+                points[n++] = points[i];
+            }
+        }
+
+        if (n < 6)
+        {
+            return none;
+        }
+
+        // Gauss-Newton on (cx, cy, R) for the ellipse of a circle turned by n; Huber weights on the residuals.
+        float fx = cx, fy = c.Y, fr = radius;
+        double vyy = double.NaN, s2 = double.NaN;
+        for (int iter = 0; iter < 12; iter++)
+        {
+            var centre = new Vector2(fx, fy);
+            Vector2 turn = (reflex - centre) / (CorneaToLimbusRadii * fr);
+            float t = MathF.Min(turn.Length(), 0.8f);
+            Vector2 minor = t > 1e-4f ? Vector2.Normalize(turn) : Vector2.UnitX;
+            var major = new Vector2(-minor.Y, minor.X);
+            float k2 = 1 - (t * t);
+
+            // Parameters (cx, cy, R); the residual's gradient is -(j.X, j.Y, 1).
+            double a11 = 0, a12 = 0, a13 = 0, a22 = 0, a23 = 0, a33 = 0, b1 = 0, b2 = 0, b3 = 0, sw = 0, swr = 0;
+            for (int i = 0; i < n; i++)
+            {
+                Vector2 q = points[i] - centre;
+                float qm = Vector2.Dot(q, minor), qM = Vector2.Dot(q, major);
+                float dist = MathF.Sqrt((qM * qM) + (qm * qm / k2));
+                if (!(dist > 1e-3f))
+                {
+                    continue;
+                }
+
+                Vector2 j = ((qM * major) + (qm / k2 * minor)) / dist;
+                float res = dist - fr;
+                float w = MathF.Abs(res) <= 0.5f ? 1 : 0.5f / MathF.Abs(res);
+                a11 += w * j.X * j.X;
+                a12 += w * j.X * j.Y;
+                a13 += w * j.X;
+                a22 += w * j.Y * j.Y;
+                a23 += w * j.Y;
+                a33 += w;
+                b1 += w * j.X * res;
+                b2 += w * j.Y * res;
+                b3 += w * res;
+                sw += w;
+                swr += w * res * res;
+            }
+
+            double det = (a11 * ((a22 * a33) - (a23 * a23))) - (a12 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * a23) - (a22 * a13)));
+            if (!(Math.Abs(det) > 1e-9))
+            {
+                return none;
+            }
+
+            double dx = ((b1 * ((a22 * a33) - (a23 * a23))) - (a12 * ((b2 * a33) - (a23 * b3))) + (a13 * ((b2 * a23) - (a22 * b3)))) / det;
+            double dy = ((a11 * ((b2 * a33) - (a23 * b3))) - (b1 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * b3) - (b2 * a13)))) / det;
+            double dr = ((a11 * ((a22 * b3) - (b2 * a23))) - (a12 * ((a12 * b3) - (b2 * a13))) + (b1 * ((a12 * a23) - (a22 * a13)))) / det;
+            vyy = ((a11 * a33) - (a13 * a13)) / det;
+            s2 = swr / Math.Max(1, sw - 3);
+            fx += (float)dx;
+            fy += (float)dy;
+            fr += (float)dr;
+            if (!float.IsFinite(fx) || !float.IsFinite(fy) || !(fr > 0))
+            {
+                return none;
+            }
+
+            if (Math.Abs(dx) + Math.Abs(dy) + Math.Abs(dr) < 1e-4)
+            {
+                break;
+            }
+        }
+
+        float se = 2 * (float)Math.Sqrt(Math.Max(0, s2 * vyy));
+        float prior = LandmarkVerticalSpreadRadii * radius;
+        float weight = prior * prior / ((prior * prior) + (se * se) + (0.1f * 0.1f))
+            * SmoothStep(6, 16, n) * SmoothStep(5, 9, radius) * (1 - SmoothStep(0.25f, 0.4f, MathF.Abs((fr / radius) - 1)));
+        return float.IsFinite(weight) && float.IsFinite(fy) ? (fy, weight) : none;
+    }
+
+    /// <summary>0 below <paramref name="from"/>, 1 above <paramref name="to"/>, a smooth (cubic) rise between.</summary>
+    private static float SmoothStep(float from, float to, float x)
+    {
+        float t = Math.Clamp((x - from) / (to - from), 0, 1);
+        return t * t * (3 - (2 * t));
+    }
+
+    /// <summary>Distance from <paramref name="p"/> to the nearest edge of <paramref name="polygon"/>.</summary>
+    private static float DistanceToPolygon(Vector2[] polygon, Vector2 p)
+    {
+        float best = float.MaxValue;
+        for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+        {
+            Vector2 a = polygon[j], ab = polygon[i] - a;
+            float t = ab.LengthSquared() > 0 ? Math.Clamp(Vector2.Dot(p - a, ab) / ab.LengthSquared(), 0, 1) : 0;
+            best = MathF.Min(best, Vector2.Distance(p, a + (t * ab)));
+        }
+
+        return best;
+    }
+
+    /// <summary>Bilinear BT.601 luma at <paramref name="p"/> (pixel centres at +0.5); the caller keeps p a pixel inside the image.</summary>
+    private static float SampleLuma(ReadOnlySpan<byte> rgb, int width, Vector2 p)
+    {
+        float x = p.X - 0.5f, y = p.Y - 0.5f;
+        int x0 = (int)MathF.Floor(x), y0 = (int)MathF.Floor(y);
+        float fx = x - x0, fy = y - y0;
+        int o = ((y0 * width) + x0) * 3, o2 = o + (width * 3);
+        float top = ((1 - fx) * Luma(rgb, o)) + (fx * Luma(rgb, o + 3));
+        float bottom = ((1 - fx) * Luma(rgb, o2)) + (fx * Luma(rgb, o2 + 3));
+        return ((1 - fy) * top) + (fy * bottom);
+    }
+
+    /// <summary>Bilinear red minus blue at <paramref name="p"/> (skin is redder than the sclera); as <see cref="SampleLuma"/>.</summary>
+    private static float Chroma(ReadOnlySpan<byte> rgb, int width, Vector2 p)
+    {
+        float x = p.X - 0.5f, y = p.Y - 0.5f;
+        int x0 = (int)MathF.Floor(x), y0 = (int)MathF.Floor(y);
+        float fx = x - x0, fy = y - y0;
+        int o = ((y0 * width) + x0) * 3, o2 = o + (width * 3);
+        float top = ((1 - fx) * (rgb[o] - rgb[o + 2])) + (fx * (rgb[o + 3] - rgb[o + 5]));
+        float bottom = ((1 - fx) * (rgb[o2] - rgb[o2 + 2])) + (fx * (rgb[o2 + 3] - rgb[o2 + 5]));
+        return ((1 - fy) * top) + (fy * bottom);
     }
 
     /// <summary>

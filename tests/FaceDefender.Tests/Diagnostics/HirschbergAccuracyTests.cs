@@ -31,19 +31,20 @@ public sealed class HirschbergAccuracyTests(ITestOutputHelper output)
         Run((int)Env("FD_HB_SEED", 1), (int)Env("FD_HB_N", 8), (float)Env("FD_HB_IRIS", 0), Env("FD_HB_KAPPA_SD", 0));
 
     [Fact]
-    public void At_a_degraded_30_px_iris_the_horizontal_deviation_keeps_its_accuracy()
+    public void At_a_degraded_30_px_iris_both_deviations_keep_their_accuracy()
     {
-        // The landmark models put a small degraded iris's centre nasal of the true one (a +7 to +9 PD eso bias before the
-        // limbus centre was measured on the image beside the reflex). Development seed, 12 scenes: measured MAE 1.0 PD,
-        // bias +0.2 PD; bounds 2 PD and 1 PD.
-        // The vertical deviation still comes from the landmarks' iris centre and errs by several PD at this size, so one
-        // scene without a deviation gets an (unreliable) vertical finding: the finding counts are not asserted here.
-        (double maeH, double biasH) = Run(1, 12, 30, 0, assertFindingCounts: false);
+        // The landmark models put a small degraded iris's centre nasal of the true one and off vertically: +7 to +9 PD of
+        // eso bias before the chords measured the horizontal limbus centre, a vertical MAE of 5.8 PD here before the
+        // ellipse fit measured the vertical one. Development seed, 12 scenes: measured horizontal MAE 1.04 PD (bias
+        // -0.23), vertical MAE 1.43 PD, no false or wrong finding (with the landmarks' vertical centre: 1 of 1 scenes
+        // without a deviation and 1 of 4 deviations of 15 PD or more wrong). Bounds 2 PD, 1 PD and 3 PD.
+        (double maeH, double biasH, double maeV) = Run(1, 12, 30, 0);
         maeH.Should().BeLessThan(2);
         Math.Abs(biasH).Should().BeLessThan(1);
+        maeV.Should().BeLessThan(3);
     }
 
-    private (double MaeH, double BiasH) Run(int seed, int n, float iris, double kappaSd, bool assertFindingCounts = true)
+    private (double MaeH, double BiasH, double MaeV) Run(int seed, int n, float iris, double kappaSd)
     {
         var rng = new Random(seed);
         double Gauss() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
@@ -139,15 +140,15 @@ public sealed class HirschbergAccuracyTests(ITestOutputHelper output)
         output.WriteLine(FormattableString.Invariant(
             $"seed {seed}, n {n}, iris {(iris > 0 ? iris.ToString(System.Globalization.CultureInfo.InvariantCulture) + " px degraded" : "clean")}, kappa SD {kappaSd}: horizontal MAE {maeH:F2} PD (bias {errH.DefaultIfEmpty(double.NaN).Average():F2}), vertical MAE {maeV:F2} PD, MRD1/MRD2 from the reflex MAE {maeMrd:F3} mm (n {mrd.Count}); findings with no deviation {straightFindings}/{straight}, below 8 PD {smallFindings}/{small} (reliable ones among them: {reliableFalse}); deviations >= 15 PD misclassified {misclassified}/{large}; no alignment (a reflex missing) {unavailable}/{n}"));
 
-        // Regression bounds for the default run (seed 1, 8 clean scenes): measured horizontal MAE 1.19 PD, vertical 1.13 PD,
-        // MRD 0.17 mm, no false or wrong finding (1.47, 1.99 and 0.26 before the effective-resolution refinement). Bounds
-        // about 2x the larger; the counts must stay at zero.
+        // Regression bounds for the default run (seed 1, 8 clean scenes): measured horizontal MAE 1.39 PD, vertical 0.79 PD
+        // (1.13 with the landmarks' vertical iris centre), MRD 0.17 mm, no false or wrong finding. Bounds about 2x the
+        // larger of horizontal and vertical; the counts must stay at zero.
         // No reliable alignment finding without a deviation of 8 PD or more, in any condition (a degraded eye's findings
         // carry its IrisTooSmall concern).
         reliableFalse.Should().Be(0);
 
         // With a spread of angle kappa a deviation below 8 PD can read past 10 PD: the counts are only asserted without it.
-        if (kappaSd == 0 && assertFindingCounts)
+        if (kappaSd == 0)
         {
             straightFindings.Should().Be(0);
             smallFindings.Should().Be(0);
@@ -157,10 +158,10 @@ public sealed class HirschbergAccuracyTests(ITestOutputHelper output)
         if (iris == 0 && kappaSd == 0)
         {
             maeH.Should().BeLessThan(3);
-            maeV.Should().BeLessThan(4);
+            maeV.Should().BeLessThan(3);
             maeMrd.Should().BeLessThan(0.5);
         }
 
-        return (maeH, errH.DefaultIfEmpty(double.NaN).Average());
+        return (maeH, errH.DefaultIfEmpty(double.NaN).Average(), maeV);
     }
 }
