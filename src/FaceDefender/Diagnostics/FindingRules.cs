@@ -255,7 +255,8 @@ internal static class FindingRules
         return (v, c, excess);
     }
 
-    private static string Describe(double value, ReferenceRange r) => F($"{value:0.###} {Unit(r.Unit)} is {(r.Compare(value) < 0 ? "below" : "above")} [{Limit(r.Lower)}, {Limit(r.Upper)}] ({r.Source})");
+    private static string Describe(double value, ReferenceRange r) =>
+        F($"{value:0.###}{(Unit(r.Unit) is { Length: > 0 } unit ? " " + unit : string.Empty)} is {(r.Compare(value) < 0 ? "below" : "above")} [{Limit(r.Lower)}, {Limit(r.Upper)}] ({r.Source})");
 
     private static string Limit(double? v) => v is { } x ? x.ToString("0.###", CultureInfo.InvariantCulture) : "-";
 

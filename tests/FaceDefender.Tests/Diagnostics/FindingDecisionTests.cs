@@ -48,6 +48,9 @@ public sealed class FindingDecisionTests
             high.Eye.Should().Be(eye);
             high.Excess.Should().BeApproximately(1, 1e-9);
             high.Description.Should().StartWith(name + " ").And.Contain(what).And.Contain(aboveText).And.Contain("is above [");
+            // A measure without a unit (the ratio) reads "0.7 is above", not "0.7  is above".
+            low.Description.Should().NotContain("  ");
+            high.Description.Should().NotContain("  ");
 
             // A value on a limit is inside; a one-sided range leaves the other side open.
             Findings(Std(Range(measure, eye, unit, v, v + 1))).Should().BeEmpty();
