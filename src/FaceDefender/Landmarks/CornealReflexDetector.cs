@@ -538,7 +538,8 @@ public static class CornealReflexDetector
             float k2 = 1 - (t * t);
 
             // Parameters (cx, cy, R); the residual's gradient is -(j.X, j.Y, 1).
-            double a11 = 0, a12 = 0, a13 = 0, a22 = 0, a23 = 0, a33 = 0, b1 = 0, b2 = 0, b3 = 0, sw = 0, swr = 0;
+            var normal = new CircleNormalEquations();
+            double sw = 0, swr = 0;
             for (int i = 0; i < n; i++)
             {
                 Vector2 q = points[i] - centre;
@@ -552,29 +553,16 @@ public static class CornealReflexDetector
                 Vector2 j = ((qM * major) + (qm / k2 * minor)) / dist;
                 float res = dist - fr;
                 float w = MathF.Abs(res) <= 0.5f ? 1 : 0.5f / MathF.Abs(res);
-                a11 += w * j.X * j.X;
-                a12 += w * j.X * j.Y;
-                a13 += w * j.X;
-                a22 += w * j.Y * j.Y;
-                a23 += w * j.Y;
-                a33 += w;
-                b1 += w * j.X * res;
-                b2 += w * j.Y * res;
-                b3 += w * res;
+                normal.Add(j.X, j.Y, res, w);
                 sw += w;
                 swr += w * res * res;
             }
 
-            double det = (a11 * ((a22 * a33) - (a23 * a23))) - (a12 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * a23) - (a22 * a13)));
-            if (!(Math.Abs(det) > 1e-9))
+            if (!normal.TrySolve(out double dx, out double dy, out double dr, out vyy))
             {
                 return none;
             }
 
-            double dx = ((b1 * ((a22 * a33) - (a23 * a23))) - (a12 * ((b2 * a33) - (a23 * b3))) + (a13 * ((b2 * a23) - (a22 * b3)))) / det;
-            double dy = ((a11 * ((b2 * a33) - (a23 * b3))) - (b1 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * b3) - (b2 * a13)))) / det;
-            double dr = ((a11 * ((a22 * b3) - (b2 * a23))) - (a12 * ((a12 * b3) - (b2 * a13))) + (b1 * ((a12 * a23) - (a22 * a13)))) / det;
-            vyy = ((a11 * a33) - (a13 * a13)) / det;
             s2 = swr / Math.Max(1, sw - 3);
             fx += (float)dx;
             fy += (float)dy;

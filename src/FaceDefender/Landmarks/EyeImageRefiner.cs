@@ -784,7 +784,7 @@ internal static class EyeImageRefiner
             for (int iter = 0; iter < 8; iter++)
             {
                 // Normal equations A delta = b for the parameters (cx, cy, R): residual = |p - c| - R, gradient -(j, 1).
-                double a11 = 0, a12 = 0, a13 = 0, a22 = 0, a23 = 0, a33 = 0, b1 = 0, b2 = 0, b3 = 0;
+                var normal = new CircleNormalEquations();
                 for (int i = 0; i < count; i++)
                 {
                     Vector2 q = edge[i] - c;
@@ -797,42 +797,29 @@ internal static class EyeImageRefiner
                     Vector2 j = q / dist;
                     float res = dist - radius;
                     float w = MathF.Abs(res) <= huber ? 1 : huber / MathF.Abs(res);
-                    a11 += w * j.X * j.X;
-                    a12 += w * j.X * j.Y;
-                    a13 += w * j.X;
-                    a22 += w * j.Y * j.Y;
-                    a23 += w * j.Y;
-                    a33 += w;
-                    b1 += w * j.X * res;
-                    b2 += w * j.Y * res;
-                    b3 += w * res;
+                    normal.Add(j.X, j.Y, res, w);
                 }
 
                 Vector2 delta;
                 float dr = 0;
                 if (fitRadius)
                 {
-                    double det = (a11 * ((a22 * a33) - (a23 * a23))) - (a12 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * a23) - (a22 * a13)));
-                    if (!(Math.Abs(det) > 1e-9))
+                    if (!normal.TrySolve(out double dx, out double dy, out double dz, out _))
                     {
                         return null;
                     }
 
-                    double dx = ((b1 * ((a22 * a33) - (a23 * a23))) - (a12 * ((b2 * a33) - (a23 * b3))) + (a13 * ((b2 * a23) - (a22 * b3)))) / det;
-                    double dy = ((a11 * ((b2 * a33) - (a23 * b3))) - (b1 * ((a12 * a33) - (a23 * a13))) + (a13 * ((a12 * b3) - (b2 * a13)))) / det;
-                    double dz = ((a11 * ((a22 * b3) - (b2 * a23))) - (a12 * ((a12 * b3) - (b2 * a13))) + (b1 * ((a12 * a23) - (a22 * a13)))) / det;
                     delta = new Vector2((float)dx, (float)dy);
                     dr = (float)dz;
                 }
                 else
                 {
-                    double det = (a11 * a22) - (a12 * a12);
-                    if (!(det > 1e-9))
+                    if (!normal.TrySolveCentre(out double dx, out double dy))
                     {
                         return null;
                     }
 
-                    delta = new Vector2((float)(((a22 * b1) - (a12 * b2)) / det), (float)(((a11 * b2) - (a12 * b1)) / det));
+                    delta = new Vector2((float)dx, (float)dy);
                 }
 
                 c += delta;
