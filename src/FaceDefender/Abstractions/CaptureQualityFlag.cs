@@ -24,6 +24,14 @@ public enum CaptureQualityIssue
     /// The description says why. Bears on no finding.
     /// </summary>
     NoCornealReflex,
+
+    /// <summary>
+    /// An eye has a corneal reflex but its limbus (iris) centre could not be measured on the image beside it (too little
+    /// of the limbus visible between the lids, for example an eye turned far down or to one side), so the alignment
+    /// measurement takes that eye's iris centre from the landmark models, which can be a third of the iris radius off on
+    /// such an eye (several prism dioptres). Value 0 and limit 1 (not measured, measured). Bears on the alignment findings only.
+    /// </summary>
+    LimbusNotMeasured,
 }
 
 /// <summary>One capture-quality problem. Immutable.</summary>

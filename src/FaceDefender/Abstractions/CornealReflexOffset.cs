@@ -36,6 +36,14 @@ public sealed record CornealReflexOffset(
 
     /// <summary>True when the reflex was found.</summary>
     public bool IsFound => Status == CornealReflexStatus.Found;
+
+    /// <summary>
+    /// True when the limbus centre this offset is measured from was found on the image beside the reflex
+    /// (<see cref="CornealReflex.LimbusCentre"/>); false when the landmark models' iris centre stood in for it (too
+    /// little of the limbus visible between the lids, for example an eye turned far down or to one side), which on such
+    /// eyes can be a third of the iris radius off. Such an eye raises <see cref="CaptureQualityIssue.LimbusNotMeasured"/>.
+    /// </summary>
+    public bool IsLimbusCentreMeasured { get; init; }
 }
 
 /// <summary>Where MRD1 and MRD2 were measured from.</summary>

@@ -52,13 +52,19 @@ public sealed class OcularAssessment
     /// <summary>
     /// The flags bearing on a finding: whole-face flags always; an eye's flags for findings on that eye and for
     /// findings from inter-eye measures or on both eyes. A missing reflex bears on none (without it there is no alignment
-    /// finding, and the margin-reflex distances fall back to the limbus centre).
+    /// finding, and the margin-reflex distances fall back to the limbus centre); a limbus centre not measured on the
+    /// image bears on the alignment findings only.
     /// </summary>
     private static CaptureQualityFlag[] ConcernsFor(DiagnosticFinding f, IReadOnlyList<CaptureQualityFlag> flags)
     {
-        bool bothEyes = f.Eye == EyeSide.Both || Diagnostics.MeasureCatalog.IsInterEye(f.Measure)
-            || f.Kind is FindingKind.Esotropia or FindingKind.Exotropia or FindingKind.Hypertropia or FindingKind.Hypotropia;
-        return [.. flags.Where(q => q.Issue != CaptureQualityIssue.NoCornealReflex && (q.Eye == EyeSide.Both || bothEyes || q.Eye == f.Eye))];
+        bool alignment = f.Kind is FindingKind.Esotropia or FindingKind.Exotropia or FindingKind.Hypertropia or FindingKind.Hypotropia;
+        bool bothEyes = f.Eye == EyeSide.Both || Diagnostics.MeasureCatalog.IsInterEye(f.Measure) || alignment;
+        return [.. flags.Where(q => q.Issue switch
+        {
+            CaptureQualityIssue.NoCornealReflex => false,
+            CaptureQualityIssue.LimbusNotMeasured => alignment,
+            _ => q.Eye == EyeSide.Both || bothEyes || q.Eye == f.Eye,
+        })];
     }
 
     /// <summary>The findings concerning <paramref name="eye"/> (Right or Left), asymmetry excluded.</summary>

@@ -110,6 +110,16 @@ internal static class FindingRules
 
         if (m.Hirschberg.IsAvailable)
         {
+            foreach (EyeMeasurements e in (ReadOnlySpan<EyeMeasurements>)[m.Right, m.Left])
+            {
+                if (e.Reflex.IsFound && !e.Reflex.IsLimbusCentreMeasured)
+                {
+                    string name = e.Side == EyeSide.Right ? "right" : "left";
+                    flags.Add(new(CaptureQualityIssue.LimbusNotMeasured, e.Side, 0, 1,
+                        F($"The {name} limbus centre could not be measured on the image (too little of the limbus visible between the lids): its reflex offset is taken from the landmark models' iris centre, so the alignment is uncertain.")));
+                }
+            }
+
             GazeFromReflexes(flags, m.Hirschberg, o);
             return flags;
         }

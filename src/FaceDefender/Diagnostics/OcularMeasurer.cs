@@ -183,7 +183,10 @@ internal static class OcularMeasurer
         double radius = alignScalePx / 2;
         double ratio = o.ReflexPrismDioptresPerMm;
         return new CornealReflexOffset(CornealReflexStatus.Found, r, n, u, nasalPx / radius, upPx / radius,
-            Rotation(o.AngleKappaMillimetres - n.Millimetres, ratio) * (180 / Math.PI), Rotation(-u.Millimetres, ratio) * (180 / Math.PI));
+            Rotation(o.AngleKappaMillimetres - n.Millimetres, ratio) * (180 / Math.PI), Rotation(-u.Millimetres, ratio) * (180 / Math.PI))
+        {
+            IsLimbusCentreMeasured = reflex.LimbusCentre is not null,
+        };
     }
 
     private static EyeMeasurements Eye(FaceLandmarks lm, EyeGeometry g, Frame f, DiagnosticOptions o, EyeSide side, double scalePx, double widthPx, double rel,

@@ -50,6 +50,9 @@ public static class CornealReflexDetector
     /// </summary>
     internal const float LandmarkVerticalSpreadRadii = 0.12f;
 
+    /// <summary>How far (iris radii) the chords' other two searches move their centre either way from the landmarks'.</summary>
+    private const float ChordRetryRadii = 0.33f;
+
     /// <summary>Least dark-to-light step (grey levels over 2 px) taken as a limbus edge by the vertical fit.</summary>
     internal const float EllipseMinStep = 12;
 
@@ -293,19 +296,44 @@ public static class CornealReflexDetector
     /// row within 0.35 iris radii of the landmarks' centre: the steepest light-to-dark step left of the centre and the
     /// steepest dark-to-light step right of it, each to a fraction of a pixel (parabola through the smoothed derivative),
     /// searched from 0.6 to 1.35 times the chord's expected half-length, with visible sclera beyond both; the row counts
-    /// when the chord is 0.75-1.15 times its expected length and both steps reach 12 grey levels. The horizontal centre is
-    /// the rows' median midpoint (at least 3 rows); the vertical one is returned as the landmarks' (<see cref="LimbusCentre"/>
-    /// replaces it; a circle fitted to these chords' ends, which lie within 0.35 radii of the centre and so say little
-    /// about it vertically, did worse on held-out scenes). Null without 3 rows or when the midpoint lies more than 0.35
-    /// radii from the landmarks' centre.
+    /// when the chord is 0.75-1.15 times its expected length and both steps reach 12 grey levels. On a row through the
+    /// reflex, the reflex is bridged by a straight line between the pixels beside it and a step on that bridge does not
+    /// count (skipping those rows left too few on an eye turned far enough to put its reflex near the limbus). The
+    /// horizontal centre is the rows' median midpoint (at least 3 rows, within 0.35 radii of where the search was
+    /// centred); the search is run from the landmarks' centre and from centres <see cref="ChordRetryRadii"/> radii either
+    /// side of it, and the one with the most rows counts. The vertical centre is returned as the landmarks'
+    /// (<see cref="LimbusCentre"/> replaces it; a circle fitted to these chords' ends, which lie within 0.35 radii of the
+    /// centre and so say little about it vertically, did worse on held-out scenes). Null when no search gives a centre.
     /// </summary>
     internal static Vector2? LimbusChordCentre(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
+        Vector2 reflex, float reflexRadius)
+    {
+        // The landmarks' centre can be a third of a radius off on an eye turned far to one side (its limbus beside a
+        // canthus): one window then holds the pupil's edge instead of the limbus's, and a few rows still pass as chords.
+        // So the chords are also searched from centres a third of a radius either side, and the search with the most rows
+        // counts (the landmarks' centre on a tie).
+        (float? Mid, int Rows) best = ChordMidpoint(rgb, width, height, c, radius, opening, reflex, reflexRadius);
+        foreach (float side in (ReadOnlySpan<float>)[-1f, 1f])
+        {
+            (float? Mid, int Rows) moved = ChordMidpoint(rgb, width, height, c + new Vector2(side * ChordRetryRadii * radius, 0), radius, opening, reflex, reflexRadius);
+            if (moved.Mid is not null && (best.Mid is null || moved.Rows > best.Rows))
+            {
+                best = moved;
+            }
+        }
+
+        return best.Mid is { } x ? new Vector2(x, c.Y) : null;
+    }
+
+    /// <summary>The chords' median midpoint searched from <paramref name="c"/> (null when fewer than 3 rows or when it lies more
+    /// than 0.35 radii from <paramref name="c"/>), and the number of rows that gave a chord.</summary>
+    private static (float? Mid, int Rows) ChordMidpoint(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
         Vector2 reflex, float reflexRadius)
     {
         int xa = (int)MathF.Floor(c.X - (1.5f * radius)), xb = (int)MathF.Ceiling(c.X + (1.5f * radius));
         if (xa < 1 || xb >= width - 1 || radius < 4)
         {
-            return null;
+            return (null, 0);
         }
 
         int n = xb - xa + 1;
@@ -319,10 +347,7 @@ public static class CornealReflexDetector
             float t = (yc - c.Y) / radius;
             float half = radius * MathF.Sqrt(MathF.Max(0, 1 - (t * t)));
 
-            // The reflex's own edges must not be taken for the limbus: skip a row whose reflex blob reaches a search window.
-            bool reflexOnRow = MathF.Abs(yc - reflex.Y) <= reflexRadius + 1.5f
-                && MathF.Abs(reflex.X - c.X) + reflexRadius + 1.5f >= 0.6f * half;
-            if (reflexOnRow || half < 3)
+            if (half < 3)
             {
                 continue;
             }
@@ -331,6 +356,24 @@ public static class CornealReflexDetector
             {
                 int o = ((y * width) + xa + i) * 3;
                 row[i] = Luma(rgb, o);
+            }
+
+            // The reflex's own edges must not be taken for the limbus: on a row through the reflex its blob is bridged by a
+            // straight line between the pixels beside it, and an edge found on that bridge does not count.
+            bool reflexOnRow = MathF.Abs(yc - reflex.Y) <= reflexRadius + 1.5f;
+            float bridgeFrom = reflex.X - reflexRadius - 1.5f, bridgeTo = reflex.X + reflexRadius + 1.5f;
+            if (reflexOnRow)
+            {
+                int ia = (int)MathF.Floor(bridgeFrom - 0.5f) - xa, ib = (int)MathF.Ceiling(bridgeTo - 0.5f) - xa;
+                if (ia < 0 || ib >= n)
+                {
+                    continue;
+                }
+
+                for (int i = ia + 1; i < ib; i++)
+                {
+                    row[i] = row[ia] + ((row[ib] - row[ia]) * (i - ia) / (ib - ia));
+                }
             }
 
             smooth[0] = row[0];
@@ -347,6 +390,11 @@ public static class CornealReflexDetector
                 continue;
             }
 
+            if (reflexOnRow && ((l > bridgeFrom - 1 && l < bridgeTo + 1) || (r > bridgeFrom - 1 && r < bridgeTo + 1)))
+            {
+                continue;
+            }
+
             float chord = r - l;
             if (chord < 1.5f * half || chord > 2.3f * half
                 || !PolygonMath.Contains(opening, new Vector2(l - 2, yc)) || !PolygonMath.Contains(opening, new Vector2(r + 2, yc)))
@@ -359,17 +407,12 @@ public static class CornealReflexDetector
 
         if (mids.Count < 3)
         {
-            return null;
+            return (null, mids.Count);
         }
 
         mids.Sort();
         float mid = mids.Count % 2 == 1 ? mids[mids.Count / 2] : (mids[(mids.Count / 2) - 1] + mids[mids.Count / 2]) / 2;
-        if (MathF.Abs(mid - c.X) > 0.35f * radius)
-        {
-            return null;
-        }
-
-        return new Vector2(mid, c.Y);
+        return MathF.Abs(mid - c.X) > 0.35f * radius ? (null, mids.Count) : (mid, mids.Count);
     }
 
     /// <summary>

@@ -54,8 +54,10 @@ internal static class ConstructedFaces
     public static FaceLandmarks WithReflexes(FaceLandmarks face, Vector2 rightMm, Vector2 leftMm)
     {
         const float mmPerPx = 11.7f / IrisPx;
+        // The limbus centre "measured beside the reflex" is the landmarks' own, as on a sharp, centred eye.
         return face.WithReflexes(new CornealReflexes(
-            new CornealReflex(face[468] + (rightMm / mmPerPx), 1.5f, 150), new CornealReflex(face[473] + (leftMm / mmPerPx), 1.5f, 150)));
+            new CornealReflex(face[468] + (rightMm / mmPerPx), 1.5f, 150) { LimbusCentre = face[468] },
+            new CornealReflex(face[473] + (leftMm / mmPerPx), 1.5f, 150) { LimbusCentre = face[473] }));
     }
 
     // Interior lid points on a straight line between the canthi at height y (the canthi themselves are left alone).

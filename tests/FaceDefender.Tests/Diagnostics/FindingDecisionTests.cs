@@ -270,6 +270,50 @@ public sealed class FindingDecisionTests
     }
 
     [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void A_reflex_whose_limbus_centre_was_not_measured_makes_only_the_alignment_findings_unreliable(bool rightMeasured, bool leftMeasured)
+    {
+        static CornealReflexOffset Found(bool measured) =>
+            new(CornealReflexStatus.Found, Vector2.Zero, default, default, 0, 0, 1, 0) { IsLimbusCentreMeasured = measured };
+        var h = new HirschbergAlignment(true, new MeasuredValue(0, 0, 0.8, 0), default, new PrismValue(15, 11, 19), default, 0, 0, 0.3);
+        OcularMeasurements m = Rebuild(Level, right: Copy(Level.Right, reflex: Found(rightMeasured)), left: Copy(Level.Left, reflex: Found(leftMeasured)), hirschberg: h);
+        List<CaptureQualityFlag> flags = FindingRules.Quality(m, ReferenceStandard.Default, new DiagnosticOptions());
+        var expected = new List<EyeSide>();
+        if (!rightMeasured)
+        {
+            expected.Add(EyeSide.Right);
+        }
+
+        if (!leftMeasured)
+        {
+            expected.Add(EyeSide.Left);
+        }
+
+        flags.Where(f => f.Issue == CaptureQualityIssue.LimbusNotMeasured).Select(f => f.Eye).Should().Equal(expected);
+        flags.Count(f => f.Issue != CaptureQualityIssue.LimbusNotMeasured).Should().Be(0);
+        foreach (CaptureQualityFlag flag in flags)
+        {
+            (flag.Value, flag.Limit).Should().Be((0.0, 1.0));
+            flag.Description.Should().StartWith($"The {(flag.Eye == EyeSide.Right ? "right" : "left")} limbus centre could not be measured on the image");
+        }
+
+        // Without an alignment measurement the flag has nothing to bear on and is not raised.
+        FindingRules.Quality(Rebuild(m, hirschberg: HirschbergAlignment.Unavailable(0.3)), ReferenceStandard.Default, new DiagnosticOptions())
+            .Should().NotContain(f => f.Issue == CaptureQualityIssue.LimbusNotMeasured);
+
+        // It bears on the alignment findings (of either eye) and on no other finding, not even the same eye's lid finding.
+        ReferenceRange range = Range(DiagnosticMeasure.Mrd1, EyeSide.Right, MeasureUnit.Millimetres, 3, 5);
+        var eso = new DiagnosticFinding(FindingKind.Esotropia, EyeSide.Left, DiagnosticMeasure.HirschbergHorizontal, 15, range, 5, 0.8, new PrismValue(15, 11, 19), "eso");
+        var ptosis = new DiagnosticFinding(FindingKind.Ptosis, EyeSide.Right, DiagnosticMeasure.Mrd1, 2, range, 1, null, null, "ptosis");
+        var a = new OcularAssessment(m, [eso, ptosis], flags, "test", CoordinateSpace.Source);
+        a.Findings.Single(f => f.Kind == FindingKind.Esotropia).IsReliable.Should().Be(rightMeasured && leftMeasured);
+        a.Findings.Single(f => f.Kind == FindingKind.Ptosis).IsReliable.Should().BeTrue();
+    }
+
+    [Theory]
     [InlineData(10.5, 0, "The eyes look 10.5° towards the image's right of the camera (corneal reflexes; limit 10°).")]
     [InlineData(-10.5, 0, "The eyes look 10.5° towards the image's left of the camera (corneal reflexes; limit 10°).")]
     [InlineData(0, 10.5, "The eyes look 10.5° above the camera (corneal reflexes; limit 10°).")]

@@ -86,6 +86,9 @@ public sealed class HirschbergKitTests(ITestOutputHelper output)
         HirschbergAlignment h = a.Measurements.Hirschberg;
         output.WriteLine($"truth H {truth.HorizontalDeviationPrismDioptres:F1} V {truth.VerticalDeviationPrismDioptres:F1}; measured H {h.HorizontalPrism} V {h.VerticalPrism}");
 
+        // Both limbus centres are measured on the image, so nothing casts doubt on the alignment.
+        a.QualityFlags.Should().NotContain(f => f.Issue == CaptureQualityIssue.LimbusNotMeasured);
+
         // Measured at commit time: errors up to 3.0 PD on these renders (40 PD read 43); bound 5 PD.
         h.HorizontalPrism.Dioptres.Should().BeApproximately(truth.HorizontalDeviationPrismDioptres, 5);
         h.VerticalPrism.Dioptres.Should().BeApproximately(truth.VerticalDeviationPrismDioptres, 5);
@@ -103,6 +106,23 @@ public sealed class HirschbergKitTests(ITestOutputHelper output)
             f.Kind.Should().Be(vertical > 0 ? FindingKind.Hypertropia : FindingKind.Hypotropia);
             f.Eye.Should().Be(eye);
         }
+    }
+
+    [Fact]
+    public void An_eye_turned_down_under_its_lids_has_no_measured_limbus_centre_and_its_alignment_findings_are_unreliable()
+    {
+        // A shared gaze 12 degrees down with a 20 PD exo and hypo of the right eye: that eye looks about 26 degrees down and
+        // its limbus centre lies at the lower lid's margin, so no chord across the iris can be measured beside the reflex.
+        // The alignment then rests on the landmarks' iris centre (exact here, several px off from a model), so its findings
+        // are kept but marked unreliable, and the other findings are not touched.
+        var bench = new LandmarkDiagnosticBenchmark();
+        using GroundTruthRender r = GroundTruthFaceRenderer.Render(Scene(24, 9.4f, -12.1f,
+            right: new EyeControl { HorizontalDeviationPrismDioptres = -20, VerticalDeviationPrismDioptres = -20 }));
+        OcularAssessment a = bench.Assess(r.Landmarks.WithReflexes(r.Image));
+        a.Measurements.Hirschberg.IsAvailable.Should().BeTrue();
+        (a.Measurements.Right.Reflex.IsLimbusCentreMeasured, a.Measurements.Left.Reflex.IsLimbusCentreMeasured).Should().Be((false, true));
+        a.QualityFlags.Where(f => f.Issue == CaptureQualityIssue.LimbusNotMeasured).Select(f => f.Eye).Should().Equal(EyeSide.Right);
+        a.Findings.Where(IsAlignment).Should().NotBeEmpty().And.OnlyContain(f => !f.IsReliable);
     }
 
     [Theory]
