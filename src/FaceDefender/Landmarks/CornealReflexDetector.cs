@@ -106,7 +106,19 @@ public static class CornealReflexDetector
             return (null, CornealReflexStatus.IrisTooSmall);
         }
 
-        Vector2[] opening = [.. eye.Contour];
+        return DetectAt(rgb, width, height, c, radius, [.. eye.Contour], strict, mayRecentre: true);
+    }
+
+    /// <summary>
+    /// The reflex searched in the disc of 0.9 <paramref name="radius"/> around <paramref name="c"/>. When a strict search
+    /// rejects its spot as off centre (<see cref="CornealReflexStatus.AtIrisEdge"/>) and the chords put the limbus centre
+    /// more than a tenth of a radius from <paramref name="c"/>, it is run once more around that centre: the landmarks'
+    /// centre of an eye turned far to one side can lie a third of a radius off, so that the disc takes in the sclera
+    /// beside the iris (whose bright patch was then taken for the spot) or puts a true reflex past the limits.
+    /// </summary>
+    private static (CornealReflex? Reflex, CornealReflexStatus Status) DetectAt(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius,
+        Vector2[] opening, bool strict, bool mayRecentre)
+    {
         float rs = 0.9f * radius;
         int x0 = Math.Max(0, (int)MathF.Floor(c.X - rs)), x1 = Math.Min(width - 1, (int)MathF.Ceiling(c.X + rs));
         int y0 = Math.Max(0, (int)MathF.Floor(c.Y - rs)), y1 = Math.Min(height - 1, (int)MathF.Ceiling(c.Y + rs));
@@ -255,7 +267,7 @@ public static class CornealReflexDetector
         // A light at the camera puts its reflex near the iris centre; farther out it is another light's highlight.
         if (Vector2.Distance(position, c) > MaxOffsetIrisRadii * radius)
         {
-            return (null, CornealReflexStatus.AtIrisEdge);
+            return Recentred(rgb, width, height, c, radius, opening, mayRecentre);
         }
 
         // The blob touches the searched disc's edge (or the lids): it may continue outside the iris.
@@ -268,7 +280,7 @@ public static class CornealReflexDetector
                 bool nearRim = Vector2.Distance(p, c) > edge;
                 if (nearRim || !NeighboursValid(valid, i, pw, ph))
                 {
-                    return (null, CornealReflexStatus.AtIrisEdge);
+                    return Recentred(rgb, width, height, c, radius, opening, mayRecentre);
                 }
             }
         }
@@ -290,6 +302,16 @@ public static class CornealReflexDetector
         return (new CornealReflex(position, blobRadius, contrast) { LimbusCentre = LimbusCentre(rgb, width, height, c, radius, opening, position, blobRadius) },
             CornealReflexStatus.Found);
     }
+
+    /// <summary>
+    /// The search again around the limbus centre measured by the chords (see <see cref="DetectAt"/>; no reflex is bridged,
+    /// since the rejected spot may be the sclera beside the iris), or <see cref="CornealReflexStatus.AtIrisEdge"/>.
+    /// </summary>
+    private static (CornealReflex? Reflex, CornealReflexStatus Status) Recentred(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius,
+        Vector2[] opening, bool mayRecentre) =>
+        mayRecentre && LimbusChordCentre(rgb, width, height, c, radius, opening, new Vector2(float.NaN), 0) is { } l && Vector2.Distance(l, c) > 0.1f * radius
+            ? DetectAt(rgb, width, height, l, radius, opening, strict: true, mayRecentre: false)
+            : (null, CornealReflexStatus.AtIrisEdge);
 
     /// <summary>
     /// The limbus centre from horizontal chords of the iris (see <see cref="CornealReflex.LimbusCentre"/>). On each pixel

@@ -109,6 +109,30 @@ public sealed class HirschbergKitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_turned_eyes_reflex_displacement_is_scaled_by_the_iris_true_diameter_not_its_foreshortened_width()
+    {
+        // Shared gaze 14 degrees to the image's left with a 20 PD exotropia of the right eye: that eye is turned about 26
+        // degrees, so its limbus is about 10 % narrower along the eye line than it is tall. The landmark models give such an
+        // iris a ring about as narrow in both directions (the kit's own landmarks do not), so scaling the displacements by
+        // the ring made them, and the deviation, too large. Through the detector, as a user runs it.
+        var bench = new LandmarkDiagnosticBenchmark();
+        using GroundTruthRender r = GroundTruthFaceRenderer.Render(Scene(14, -14, -9, right: new EyeControl { HorizontalDeviationPrismDioptres = -20 }) with { ImageSize = 768 });
+        using var detector = new MediaPipeLandmarkDetector();
+        OcularAssessment a = bench.Assess(detector.Detect(r.Image).Face!);
+        foreach ((EyeMeasurements e, EyeTruth t) in new[] { (a.Measurements.Right, r.Truth.Right), (a.Measurements.Left, r.Truth.Left) })
+        {
+            double ratio = Math.Abs(e.Reflex.Nasal.Millimetres) / Math.Abs(t.Alignment!.ReflexMinusLimbusMillimetres.X);
+            e.Reflex.IsFound.Should().BeTrue($"{e.Side} eye: {e.Reflex.Status}");
+            output.WriteLine($"{e.Side}: turned {t.Alignment.HorizontalRotationDegrees:F1} degrees, displacement {e.Reflex.Nasal.Millimetres:F3} mm against {t.Alignment.ReflexMinusLimbusMillimetres.X:F3} mm, ratio {ratio:F3}");
+
+            // Measured: 1.049 for the turned right eye (1.133 with the landmarks' larger ring diameter as the scale) and 1.071
+            // for the left, turned 14 degrees. Bounds 0.95-1.09 for the turned eye, 0.9-1.1 for the other.
+            (double low, double high) = e.Side == EyeSide.Right ? (0.95, 1.09) : (0.9, 1.1);
+            ratio.Should().BeInRange(low, high, $"{e.Side} eye");
+        }
+    }
+
+    [Fact]
     public void An_eye_turned_down_under_its_lids_has_no_measured_limbus_centre_and_its_alignment_findings_are_unreliable()
     {
         // A shared gaze 12 degrees down with a 20 PD exo and hypo of the right eye: that eye looks about 26 degrees down and
