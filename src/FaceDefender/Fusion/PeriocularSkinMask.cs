@@ -518,7 +518,7 @@ internal static class PeriocularSkinMask
             if ((terms & Terms.Lightness) != 0)
             {
                 float z = (y - localLuma) / LumaSigma;
-                s *= z < 0 ? Ramp(-z, 2.5f, 4f) : Ramp(z, 3.5f, 5.5f);
+                s *= z < 0 ? Ramp(-z, 2.5f, 4f) : Ramp(z, 5f, 8f);
             }
 
             if ((terms & Terms.Texture) != 0)

@@ -107,6 +107,9 @@ public sealed class SkinMaskHarness : IDisposable
 
     public int Seed { get; }
 
+    /// <summary>The avatar a source is fused onto (owned by the harness).</summary>
+    public Avatar AvatarFor(string source) => _avatars[source];
+
     public IEnumerable<string> Sources => _sources.Keys;
 
     /// <summary>Every source with every degradation, each painted with its own seed derived from the harness seed.</summary>
@@ -123,21 +126,31 @@ public sealed class SkinMaskHarness : IDisposable
     }
 
     /// <summary>The painted (not degraded) photo, its landmarks and the per-pixel paint labels (the caller disposes the image).</summary>
-    public (Image<Rgb24> Image, FaceLandmarks Landmarks, PaintLabel[] Labels) Paint(string source, int seed)
+    public (Image<Rgb24> Image, FaceLandmarks Landmarks, PaintLabel[] Labels) Paint(string source, int seed, bool paint = true)
     {
         (Image<Rgb24> original, FaceLandmarks lm) = _sources[source];
         Image<Rgb24> img = original.Clone();
         var labels = new PaintLabel[img.Width * img.Height];
-        Painter.PaintAll(img, lm, labels, new Random(seed));
+        if (paint)
+        {
+            Painter.PaintAll(img, lm, labels, new Random(seed));
+        }
+
         return (img, lm, labels);
     }
 
-    /// <summary>Paints, degrades, fuses with <paramref name="options"/> (the paper's region) and measures against the painting.
-    /// <paramref name="reference"/>, when given, is the hull mask (skin mask off) that selects the measured pixels; by default it is
-    /// computed here.</summary>
-    public (SkinMeasures Measures, FusionResult Result) Run(SkinCase c, FusionOptions options)
+    /// <summary>Paints (unless <paramref name="paint"/> is false), degrades, fuses with <paramref name="options"/> (the paper's region)
+    /// and with the same options but the skin mask off (the hull mask, which selects the measured pixels), and measures against the painting.</summary>
+    public (SkinMeasures Measures, FusionResult Result) Run(SkinCase c, FusionOptions options, bool paint = true)
     {
-        (Image<Rgb24> painted, FaceLandmarks lm, PaintLabel[] labels) = Paint(c.Source, c.Seed);
+        (SkinMeasures m, FusionResult r, _) = RunWithHull(c, options, paint);
+        return (m, r);
+    }
+
+    /// <summary><see cref="Run"/>, also returning a copy of the hull mask (the same fusion with the skin mask off).</summary>
+    public (SkinMeasures Measures, FusionResult Result, float[] HullMask) RunWithHull(SkinCase c, FusionOptions options, bool paint = true)
+    {
+        (Image<Rgb24> painted, FaceLandmarks lm, PaintLabel[] labels) = Paint(c.Source, c.Seed, paint);
         using (painted)
         {
             (Image<Rgb24> photo, FaceLandmarks plm, float scale) = Degrade(painted, lm, c.Degradation, c.Seed);
@@ -148,7 +161,7 @@ public sealed class SkinMaskHarness : IDisposable
                 FusionResult r = fuser.Fuse(photo, plm, avatar.Image, avatar.Landmarks, options);
                 using FusionResult hull = fuser.Fuse(photo, plm, avatar.Image, avatar.Landmarks, options with { SkinFollowingMask = false });
                 SkinMeasures m = Measure(r, hull.Mask.Span, labels, painted.Width, painted.Height, plm, avatar.Landmarks, scale, options);
-                return (m, r);
+                return (m, r, hull.Mask.ToArray());
             }
         }
     }
