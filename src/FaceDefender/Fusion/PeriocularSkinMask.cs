@@ -65,18 +65,28 @@ internal static class PeriocularSkinMask
     /// Fills the protected core: each eye opening of the patient (mapped) and of the avatar grown by <paramref name="eyeGrow"/>,
     /// and, for presets with brows, the patient's brow outline grown by 2.5 % of the inter-pupil distance.
     /// </summary>
+    /// <param name="target">The mask drawn into, <paramref name="w"/> x <paramref name="h"/>, its pixel (0, 0) at output pixel <paramref name="origin"/>.</param>
+    /// <param name="patient">The patient's landmarks (photo frame).</param>
+    /// <param name="avatar">The avatar's landmarks (output frame).</param>
+    /// <param name="patientToOutput">The fitted similarity, photo to output.</param>
+    /// <param name="w">Width of <paramref name="target"/>.</param>
+    /// <param name="h">Height of <paramref name="target"/>.</param>
+    /// <param name="roi">The region preset.</param>
+    /// <param name="ipd">The avatar's inter-pupil distance in output pixels.</param>
+    /// <param name="eyeGrow">Growth of the eye openings, in pixels.</param>
+    /// <param name="origin">The output pixel at the target's (0, 0); default the output's own origin.</param>
     internal static void FillCore(Span<float> target, FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h,
-        RoiPreset roi, float ipd, float eyeGrow)
+        RoiPreset roi, float ipd, float eyeGrow, Vector2 origin = default)
     {
         foreach (bool left in new[] { true, false })
         {
             int[] eye = FusionLandmarkSets.MaskGroup(RoiPreset.EyesOnly, left);
-            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(Mapped(patient, eye, patientToOutput)), eyeGrow), target, w, h);
-            PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(eye)), eyeGrow), target, w, h);
+            PolygonRasterizer.FillPolygon(Shifted(ConvexHull.Dilate(ConvexHull.Compute(Mapped(patient, eye, patientToOutput)), eyeGrow), origin), target, w, h);
+            PolygonRasterizer.FillPolygon(Shifted(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(eye)), eyeGrow), origin), target, w, h);
             if (roi != RoiPreset.EyesOnly)
             {
                 int[] brow = left ? LeftBrowOutline.ToArray() : RightBrowOutline.ToArray();
-                PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(Mapped(patient, brow, patientToOutput)), BrowGrowFraction * ipd), target, w, h);
+                PolygonRasterizer.FillPolygon(Shifted(ConvexHull.Dilate(ConvexHull.Compute(Mapped(patient, brow, patientToOutput)), BrowGrowFraction * ipd), origin), target, w, h);
             }
         }
     }
@@ -146,7 +156,7 @@ internal static class PeriocularSkinMask
         }
 
         int bw = box.Width, bh = box.Height, n = bw * bh;
-        float[] coreFull = WorkBuffers.Floats.Rent(w * h);
+        float[] coreBox = WorkBuffers.Floats.Rent(n);
         float[] luma = WorkBuffers.Floats.Rent(n);
         float[] cb = WorkBuffers.Floats.Rent(n);
         float[] cr = WorkBuffers.Floats.Rent(n);
@@ -155,9 +165,11 @@ internal static class PeriocularSkinMask
         float[] ring = WorkBuffers.Floats.Rent(n);
         try
         {
-            Span<float> core = coreFull.AsSpan(0, w * h);
+            // The core, like every working plane, covers the hull's box only (its pixel (0, 0) at the box's corner).
+            var origin = new Vector2(box.Left, box.Top);
+            Span<float> core = coreBox.AsSpan(0, n);
             core.Clear();
-            FillCore(core, patient, avatar, patientToOutput, w, h, roi, ipd, eyeGrow);
+            FillCore(core, patient, avatar, patientToOutput, bw, bh, roi, ipd, eyeGrow, origin);
 
             // Luma and chroma (BT.601 YCbCr) of the warped patient over the box.
             for (int y = 0; y < bh; y++)
@@ -185,16 +197,14 @@ internal static class PeriocularSkinMask
 
             SeparableGaussianBlur.BlurPlane(tmp.AsSpan(0, n), energy.AsSpan(0, n), bw, bh, 1, wide, BlurBorderMode.Reflect101);
 
-            // The skin samples: a ring around the core's eye openings (the eye openings grown a further 11 % of the inter-pupil
+            // The skin samples: a ring around the patient's eye openings (grown a further 11 % of the inter-pupil
             // distance), i.e. lid and under-eye skin next to the eyes, where hair, frames and background are least likely.
             ring.AsSpan(0, n).Clear();
-            var origin = new Vector2(box.Left, box.Top);
             foreach (bool left in new[] { true, false })
             {
                 int[] eye = FusionLandmarkSets.MaskGroup(RoiPreset.EyesOnly, left);
                 float grow = eyeGrow + (SampleRingFraction * ipd);
                 PolygonRasterizer.FillPolygon(Shifted(ConvexHull.Dilate(ConvexHull.Compute(Mapped(patient, eye, patientToOutput)), grow), origin), ring.AsSpan(0, n), bw, bh);
-                PolygonRasterizer.FillPolygon(Shifted(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(eye)), grow), origin), ring.AsSpan(0, n), bw, bh);
             }
 
             SkinModel model = Estimate(hull, core, ring, luma, cb, cr, energy, box, w);
@@ -212,7 +222,7 @@ internal static class PeriocularSkinMask
                 for (int x = 0; x < bw; x++)
                 {
                     int i = (y * bw) + x;
-                    if (hull[row + x] <= 0f || core[row + x] >= 1f)
+                    if (hull[row + x] <= 0f || core[i] >= 1f)
                     {
                         tmp[i] = 1f;
                         continue;
@@ -230,15 +240,16 @@ internal static class PeriocularSkinMask
                 int row = ((y + box.Top) * w) + box.Left;
                 for (int x = 0; x < bw; x++)
                 {
-                    float keep = energy[(y * bw) + x] >= 0.5f ? 1f : 0f;
-                    float factor = MathF.Min(1f, MathF.Max(core[row + x], keep));
+                    int i = (y * bw) + x;
+                    float keep = energy[i] >= 0.5f ? 1f : 0f;
+                    float factor = MathF.Min(1f, MathF.Max(core[i], keep));
                     hull[row + x] *= factor;
                 }
             }
         }
         finally
         {
-            WorkBuffers.Floats.Return(coreFull);
+            WorkBuffers.Floats.Return(coreBox);
             WorkBuffers.Floats.Return(luma);
             WorkBuffers.Floats.Return(cb);
             WorkBuffers.Floats.Return(cr);
@@ -264,7 +275,7 @@ internal static class PeriocularSkinMask
             for (int x = 0; x < bw; x++)
             {
                 int i = (y * bw) + x;
-                if (IsSample(hull[row + x], core[row + x], ring[i]))
+                if (IsSample(hull[row + x], core[i], ring[i]))
                 {
                     Add(hy, luma[i], BinsPerLevel);
                     Add(hb, cb[i], BinsPerLevel);
@@ -301,7 +312,7 @@ internal static class PeriocularSkinMask
             for (int x = 0; x < bw; x++)
             {
                 int i = (y * bw) + x;
-                if (!IsSample(hull[row + x], core[row + x], ring[i])
+                if (!IsSample(hull[row + x], core[i], ring[i])
                     || MathF.Abs(luma[i] - my) > 2.5f * sy || MathF.Abs(cb[i] - mb) > 2.5f * sdb || MathF.Abs(cr[i] - mr) > 2.5f * sdr)
                 {
                     continue;
@@ -356,7 +367,7 @@ internal static class PeriocularSkinMask
                 for (int x = 0; x < bw; x++)
                 {
                     int i = (y * bw) + x;
-                    if (core[row + x] > 0f || MathF.Abs(luma[i] - model.LumaMedian) > band)
+                    if (core[i] > 0f || MathF.Abs(luma[i] - model.LumaMedian) > band)
                     {
                         continue;
                     }
@@ -412,7 +423,7 @@ internal static class PeriocularSkinMask
             for (int x = 0; x < bw; x++)
             {
                 int i = (y * bw) + x;
-                if (IsSample(hull[row + x], core[row + x], ring[i]))
+                if (IsSample(hull[row + x], core[i], ring[i]))
                 {
                     Add(histogram, 128f + luma[i] - reference[i], BinsPerLevel);
                     count++;
