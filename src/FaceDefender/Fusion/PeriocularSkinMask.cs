@@ -15,10 +15,14 @@ namespace FaceDefender.Fusion;
 /// <para>A protected core is always kept as the hulls give it: each eye opening (the lid contour of the patient, mapped,
 /// and of the avatar) grown by the eyes-only margin, and the patient's brows (the preset keeps brows). Elsewhere in the
 /// hulls each pixel of the warped patient image gets a skin score, the product of three soft terms against statistics of
-/// the patient's skin sampled below the eyes (outside the core): chroma (Mahalanobis distance in YCbCr's Cb/Cr plane, robust
-/// mean and covariance), a lightness band (robust median and spread of luma; shadows are allowed further than highlights)
-/// and texture (local high-pass energy of luma against the skin's own level: hair strands and frame edges are thin,
-/// high-contrast structures). The score is smoothed by a small Gaussian and kept at 0.5 or more, which removes speckle.</para>
+/// the patient's skin, sampled in a ring around the patient's eye openings just outside the core (lid and under-eye skin):
+/// chroma (Mahalanobis distance in YCbCr's Cb/Cr plane from the samples' robust mean and covariance), lightness (luma
+/// against the local lightness of the skin around the pixel, so that the shading of the lids and the eye socket is not
+/// taken for hair; darker is tolerated less than lighter) and texture (local high-pass energy of luma against the skin's
+/// own level: hair strands and frame edges are thin, high-contrast structures). Locations and spreads come from each
+/// channel's shortest half, which stays on the skin when up to half the samples are hair or frame; spreads are capped so
+/// that wrinkled or unevenly lit skin does not widen the model until a brown frame passes. The score is smoothed by a small
+/// Gaussian and kept at 0.5 or more, which removes speckle and closes thin creases.</para>
 /// <para>Privacy: the hull mask is only multiplied by a factor between 0 and 1, so the refined mask can remove patient
 /// pixels, never add any.</para>
 /// <para>All working buffers come from <see cref="WorkBuffers"/>; statistics use fixed-size histograms on the stack, so the
@@ -37,7 +41,8 @@ internal static class PeriocularSkinMask
     /// <summary>Brow landmarks (upper and lower edge) of the subject's right side.</summary>
     private static ReadOnlySpan<int> RightBrowOutline => [107, 66, 105, 63, 70, 46, 53, 52, 65, 55];
 
-    /// <summary>Fractions of the inter-pupil distance that set the filter sizes (chosen on the development seed, see docs/fusion.md).</summary>
+    /// <summary>Fractions of the inter-pupil distance that set the filter sizes and the sample ring (chosen on the development
+    /// seed of the painted captures, see docs/fusion.md).</summary>
     internal const float TextureSigmaFraction = 0.006f;
     internal const float EnergySigmaFraction = 0.012f;
     internal const float CleanSigmaFraction = 0.016f;
@@ -260,9 +265,8 @@ internal static class PeriocularSkinMask
     }
 
     /// <summary>
-    /// The skin statistics: from the hull's pixels outside the core and below the eye line (the under-eye skin and the nose
-    /// bridge), or from all the hull's pixels outside the core when fewer than 64 lie there. Medians and median absolute
-    /// deviations from histograms, then the chroma covariance of the samples within 2.5 robust sigmas in every channel.
+    /// The skin statistics from the samples (full hull pixels outside the core, in the ring): each channel's shortest half from
+    /// a histogram, then the chroma mean and covariance of the samples within 2.5 robust sigmas in every channel.
     /// </summary>
     private static SkinModel Estimate(ReadOnlySpan<float> hull, ReadOnlySpan<float> core, float[] ring, float[] luma, float[] cb, float[] cr, float[] energy,
         Rectangle box, int w)
@@ -463,27 +467,6 @@ internal static class PeriocularSkinMask
         return (centre, halfWidth / 0.674f);
     }
 
-    /// <summary>The value at the middle of a histogram of <paramref name="count"/> samples (bin centre).</summary>
-    private static float Median(ReadOnlySpan<int> histogram, int count, float binsPerLevel)
-    {
-        if (count == 0)
-        {
-            return 0f;
-        }
-
-        int half = (count + 1) / 2, sum = 0;
-        for (int k = 0; k < histogram.Length; k++)
-        {
-            sum += histogram[k];
-            if (sum >= half)
-            {
-                return (k + 0.5f) / binsPerLevel;
-            }
-        }
-
-        return (histogram.Length - 0.5f) / binsPerLevel;
-    }
-
     private static Vector2[] Shifted(Vector2[] p, Vector2 origin)
     {
         for (int i = 0; i < p.Length; i++)
@@ -512,8 +495,8 @@ internal static class PeriocularSkinMask
         public static SkinModel KeepAll => new(128f, float.PositiveInfinity, 128f, 128f, 1e12, 1e12, 0, 0f, float.PositiveInfinity);
 
         /// <summary>
-        /// Product of three ramps: chroma Mahalanobis distance 1 up to 3, 0 from 5; luma z-score 1 within -3.5 to +4, 0 beyond -6
-        /// or +6.5; texture z-score 1 up to 4, 0 from 8.
+        /// Product of three ramps: chroma Mahalanobis distance 1 up to 2.5, 0 from 4; luma z-score about the local skin lightness
+        /// 1 within -2.5 to +5, 0 beyond -4 or +8; texture z-score 1 up to 3, 0 from 6.
         /// </summary>
         public float Score(float y, float localLuma, float cb, float cr, float e, Terms terms)
         {
