@@ -12,7 +12,8 @@ namespace FaceDefender.Fusion;
 /// <summary>
 /// The FaceDefender fusion: a similarity transform fitted on the eye and brow landmarks carries the
 /// patient's periocular region onto the avatar, colour-corrected towards the avatar's skin and blended
-/// through a feathered mask (the union of the patient's and the avatar's region hulls).
+/// through a feathered mask (the union of the patient's and the avatar's region hulls; for <see cref="RoiPreset.Paper"/>, by
+/// default only where the patient's pixels look like skin, see <see cref="FusionOptions.SkinFollowingMask"/>).
 /// </summary>
 /// <remarks>
 /// <para>Unlike the prototype, the patient photo is resampled once, straight into the avatar frame: the

@@ -53,7 +53,7 @@ public sealed class SkinMaskTableTests(ITestOutputHelper output)
             rows.Append(c).Append(':');
             for (int v = 0; v < variants.Count; v++)
             {
-                (SkinMeasures m, FusionResult r) = harness.Run(c, variants[v].Options, paint: Environment.GetEnvironmentVariable("FD_SKINMASK_NOPAINT") != "1");
+                (SkinMeasures m, FusionResult r) = harness.Run(c, variants[v].Options);
                 using (r)
                 {
                     results[v].Add(m);
