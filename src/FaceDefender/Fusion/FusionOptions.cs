@@ -52,6 +52,24 @@ public sealed record FusionOptions
         init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Roi), value, "Unknown ROI preset.");
     } = RoiPreset.EyesOnly;
 
+    /// <summary>Whether the <see cref="RoiPreset.Paper"/> region follows the patient's skin (default true): the eye openings
+    /// (grown by the eyes-only margin) and the brows are always kept, and elsewhere in the region only pixels whose colour,
+    /// lightness and texture match the patient's own skin below the eyes are, so hair, glasses frames and background show the
+    /// avatar instead. It can only remove patient pixels from the region, never add any. Ignored by the other presets;
+    /// false keeps the whole region (the landmark hulls).</summary>
+    public bool SkinFollowingMask { get; init; } = true;
+
+    /// <summary>Which pixels set the transferred colour when <see cref="SkinFollowingMask"/> shapes the region (internal, for
+    /// measuring): true, only the kept skin outside the eyes and brows of both faces; false (default), as <see cref="ColorReference"/>
+    /// says. Measured on the painted captures, true made the colour step at the mask edge larger, so it is off.</summary>
+    internal bool SkinWeightedColor { get; init; }
+
+    /// <summary>Which terms the skin score uses (internal, for measuring each term's share).</summary>
+    internal PeriocularSkinMask.Terms SkinTerms { get; init; } = PeriocularSkinMask.Terms.All;
+
+    /// <summary>Whether the skin mask applies (the preset is <see cref="RoiPreset.Paper"/> and <see cref="SkinFollowingMask"/> is on).</summary>
+    internal bool FollowsSkin => SkinFollowingMask && Roi == RoiPreset.Paper;
+
     /// <summary>Growth of each landmark hull, as a fraction of the inter-pupil distance, 0 to 0.5. Unless set: 0.08 for
     /// <see cref="RoiPreset.EyesOnly"/>, 0.008 (the prototype's 2 px at 1024) for the other presets.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Outside 0 to 0.5.</exception>

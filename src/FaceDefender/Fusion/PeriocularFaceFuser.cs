@@ -12,7 +12,8 @@ namespace FaceDefender.Fusion;
 /// <summary>
 /// The FaceDefender fusion: a similarity transform fitted on the eye and brow landmarks carries the
 /// patient's periocular region onto the avatar, colour-corrected towards the avatar's skin and blended
-/// through a feathered mask (the union of the patient's and the avatar's region hulls).
+/// through a feathered mask (the union of the patient's and the avatar's region hulls; for <see cref="RoiPreset.Paper"/>, by
+/// default only where the patient's pixels look like skin, see <see cref="FusionOptions.SkinFollowingMask"/>).
 /// </summary>
 /// <remarks>
 /// <para>Unlike the prototype, the patient photo is resampled once, straight into the avatar frame: the
@@ -51,8 +52,28 @@ public sealed class PeriocularFaceFuser : IFaceFuser
             return FuseGeometryOnly(patient, patientLandmarks, avatar, avatarLandmarks, options, sim, clock);
         }
 
-        float[] mask = BuildMask(patientLandmarks, avatarLandmarks, m, w, h, ipd, options);
-        Rectangle bounds = MaskOperations.NonZeroBounds(mask, w, h);
+        // The skin-following region: the hard hulls are kept until the warped patient can be classified; until then the
+        // bounds are the hulls' grown by the feather's reach, which hold the refined, feathered mask.
+        bool followSkin = options.FollowsSkin;
+        float[]? hull = null;
+        float[] mask;
+        Rectangle bounds;
+        if (followSkin)
+        {
+            hull = BuildHull(patientLandmarks, avatarLandmarks, m, w, h, ipd, options);
+            mask = WorkBuffers.Floats.Rent(w * h);
+            bounds = GrowByFeather(MaskOperations.NonZeroBounds(hull.AsSpan(0, w * h), w, h), FeatherKernel(options, ipd), w, h);
+            if (bounds.IsEmpty)
+            {
+                mask.AsSpan(0, w * h).Clear();
+            }
+        }
+        else
+        {
+            mask = BuildMask(patientLandmarks, avatarLandmarks, m, w, h, ipd, options);
+            bounds = MaskOperations.NonZeroBounds(mask, w, h);
+        }
+
         float colorSigma = options.ColorCorrectionSigmaFraction * ipd;
 
         var output = new Image<Rgb24>(w, h);
@@ -90,7 +111,22 @@ public sealed class PeriocularFaceFuser : IFaceFuser
                 Array.Clear(warped, 0, n);
                 AffineWarp.WarpRgb24(pt.Bytes, pt.Width, pt.Height, warped.AsSpan(0, n), w, h, AffineWarp.FromContinuousCoordinates(m),
                     WarpBorderMode.Constant, (255, 255, 255), warpRegion);
-                if (options.ColorReference == ColorReferenceRegion.SurroundingSkin)
+                if (followSkin)
+                {
+                    PeriocularSkinMask.Refine(hull!.AsSpan(0, w * h), warped.AsSpan(0, n), patientLandmarks, avatarLandmarks, m, w, h, ipd, options.Roi,
+                        SkinCoreEyeGrowFraction * ipd, options.SkinTerms);
+                    Feather(hull!, mask, w, h, FeatherKernel(options, ipd));
+                    bounds = MaskOperations.NonZeroBounds(mask.AsSpan(0, w * h), w, h);
+                }
+
+                if (followSkin && options.SkinWeightedColor)
+                {
+                    weight = WorkBuffers.Bytes.Rent(w * h);
+                    PeriocularSkinMask.FillColorWeight(weight.AsSpan(0, w * h), hull, patientLandmarks, avatarLandmarks, m, w, h, ipd, warpRegion);
+                    ColorTransfer.ApplyWeighted(warped.AsSpan(0, n), reference, weight.AsSpan(0, w * h), warpRegion, mask, corrected.AsSpan(0, n), w, h,
+                        colorSigma, options.ColorTransferBlur, options.ColorTransferMode, SkinColorMinWeight);
+                }
+                else if (options.ColorReference == ColorReferenceRegion.SurroundingSkin)
                 {
                     weight = WorkBuffers.Bytes.Rent(w * h);
                     BuildSkinWeight(weight.AsSpan(0, w * h), patientLandmarks, avatarLandmarks, m, w, h, ipd, warpRegion);
@@ -125,6 +161,11 @@ public sealed class PeriocularFaceFuser : IFaceFuser
             if (weight is not null)
             {
                 WorkBuffers.Bytes.Return(weight);
+            }
+
+            if (hull is not null)
+            {
+                WorkBuffers.Floats.Return(hull);
             }
         }
 
@@ -208,6 +249,46 @@ public sealed class PeriocularFaceFuser : IFaceFuser
 
             PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(fromPatient), grow), target, w, h);
             PolygonRasterizer.FillPolygon(ConvexHull.Dilate(ConvexHull.Compute(avatar.Select(group)), grow), target, w, h);
+        }
+    }
+
+    /// <summary>Growth of the skin mask's protected eye openings: the eyes-only preset's default margin.</summary>
+    internal const float SkinCoreEyeGrowFraction = 0.08f;
+
+    /// <summary>Floor of the skin colour reference's blurred weight (see <see cref="ColorTransfer.ApplyWeighted"/>).</summary>
+    internal const float SkinColorMinWeight = 0.1f;
+
+    /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown, not feathered (pooled; the caller returns it).</summary>
+    internal static float[] BuildHull(FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h, float ipd, FusionOptions options)
+    {
+        float[] rented = WorkBuffers.Floats.Rent(w * h);
+        rented.AsSpan(0, w * h).Clear();
+        FillGrownHulls(rented.AsSpan(0, w * h), patient, avatar, patientToOutput, w, h, options.Roi, options.MaskDilationFraction * ipd);
+        return rented;
+    }
+
+    private static GaussianKernel FeatherKernel(FusionOptions options, float ipd) => GaussianKernel.Create(Math.Max(0.3f, options.FeatherSigmaFraction * ipd));
+
+    /// <summary>A rectangle grown by the feather kernel's radius and a pixel, within the image: where feathering can reach.</summary>
+    private static Rectangle GrowByFeather(Rectangle r, GaussianKernel kernel, int w, int h)
+    {
+        if (r.IsEmpty)
+        {
+            return r;
+        }
+
+        int pad = kernel.Radius + 1;
+        return Rectangle.Intersect(Rectangle.FromLTRB(r.Left - pad, r.Top - pad, r.Right + pad, r.Bottom + pad), new Rectangle(0, 0, w, h));
+    }
+
+    /// <summary>Feathers a hard mask into <paramref name="feathered"/> (cleared first), only around the mask.</summary>
+    private static void Feather(float[] hard, float[] feathered, int w, int h, GaussianKernel kernel)
+    {
+        feathered.AsSpan(0, w * h).Clear();
+        Rectangle hull = MaskOperations.NonZeroBounds(hard.AsSpan(0, w * h), w, h);
+        if (!hull.IsEmpty)
+        {
+            SeparableGaussianBlur.BlurPlane(hard.AsSpan(0, w * h), feathered.AsSpan(0, w * h), w, h, 1, kernel, BlurBorderMode.Replicate, GrowByFeather(hull, kernel, w, h));
         }
     }
 

@@ -116,9 +116,12 @@ internal static class ColorTransfer
     /// <param name="sigma">Blur sigma in pixels.</param>
     /// <param name="blur">Exact or fast blur.</param>
     /// <param name="mode">Additive or multiplicative.</param>
+    /// <param name="minWeight">Floor of the blurred weight the sums are divided by. Where the weight around a pixel is sparser than
+    /// this, both low frequencies are scaled down alike and the additive correction fades towards none, instead of dividing two
+    /// nearly empty (and, with the fast blur, inexact) sums.</param>
     internal static Rectangle ApplyWeighted(
         ReadOnlySpan<byte> warped, ReadOnlySpan<byte> reference, ReadOnlySpan<byte> weight, Rectangle region, ReadOnlySpan<float> mask,
-        Span<byte> destination, int width, int height, float sigma, ColorTransferBlur blur, ColorTransferMode mode)
+        Span<byte> destination, int width, int height, float sigma, ColorTransferBlur blur, ColorTransferMode mode, float minWeight = 1e-4f)
     {
         Rectangle roi = MaskOperations.NonZeroBounds(mask, width, height);
         if (roi.IsEmpty)
@@ -162,7 +165,7 @@ internal static class ColorTransfer
                 for (int x = roi.Left; x < roi.Right; x++)
                 {
                     int i = (y * width) + x;
-                    float norm = MathF.Max(gw[i], 1e-4f);
+                    float norm = MathF.Max(gw[i], minWeight);
                     for (int c = 0; c < 3; c++)
                     {
                         int j = (3 * i) + c;

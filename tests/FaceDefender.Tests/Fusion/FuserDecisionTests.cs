@@ -103,15 +103,30 @@ public sealed class FuserDecisionTests(ITestOutputHelper log)
     [InlineData(RoiPreset.Paper, -1f)]
     public void The_mask_is_the_feathered_union_of_the_patients_and_the_avatars_grown_hulls(RoiPreset roi, float dilation)
     {
-        FusionOptions options = dilation < 0 ? new FusionOptions { Roi = roi } : new FusionOptions { Roi = roi, MaskDilationFraction = dilation };
+        // The hulls themselves: the paper region's skin-following mask (on by default) is switched off here and checked below.
+        FusionOptions options = dilation < 0 ? new FusionOptions { Roi = roi, SkinFollowingMask = false } : new FusionOptions { Roi = roi, MaskDilationFraction = dilation };
         using Image<Rgb24> avatar = Avatar(), patient = Patient();
         PolluteThePools();
         using FusionResult r = new PeriocularFaceFuser().Fuse(patient, PatientLandmarks(), avatar, AvatarLandmarks, options);
         float[] mask = r.Mask.ToArray();
 
         float grow = options.MaskDilationFraction * Ipd;
-        double worst = MaxDifference(mask, ExpectedMask(PatientLandmarks(), AvatarLandmarks, r.TransformMatrix, options));
+        float[] expected = ExpectedMask(PatientLandmarks(), AvatarLandmarks, r.TransformMatrix, options);
+        double worst = MaxDifference(mask, expected);
         worst.Should().BeLessThan(1e-5, "the mask is the feathered union of the grown hulls, feathered only where it is non-zero");
+
+        // With the default options the paper region follows the skin: it may only lower the hull mask, never raise it.
+        PolluteThePools();
+        using (FusionResult skin = new PeriocularFaceFuser().Fuse(patient, PatientLandmarks(), avatar, AvatarLandmarks, options with { SkinFollowingMask = true }))
+        {
+            float[] followed = skin.Mask.ToArray();
+            for (int i = 0; i < followed.Length; i++)
+            {
+                followed[i].Should().BeLessThanOrEqualTo(expected[i] + 1e-5f);
+            }
+
+            skin.MaskBounds.Should().Be(MaskOperations.NonZeroBounds(followed, Size, Size));
+        }
         r.MaskBounds.Should().Be(MaskOperations.NonZeroBounds(mask, Size, Size));
 
         // The union: the patient's raised lid (mapped) is kept as well as the avatar's own eye opening.
