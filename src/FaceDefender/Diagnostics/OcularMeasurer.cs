@@ -89,9 +89,10 @@ internal static class OcularMeasurer
 
         double rel = o.IrisDiameterSdMm / o.IrisDiameterMm;
 
-        // The reflex displacements are scaled by the iris's true diameter, averaged over both eyes: a turned eye's
+        // The reflex displacements are scaled by the iris's larger diameter, averaged over both eyes: a turned eye's
         // horizontal width is foreshortened (by the cosine of its turn) and would inflate a large deviation.
-        double alignScale = AlignmentScale(lm, f, o, rightWidth, leftWidth);
+        double alignScale = (Math.Max(Vector2.Distance(lm[469], lm[471]), Vector2.Distance(lm[470], lm[472]))
+            + Math.Max(Vector2.Distance(lm[474], lm[476]), Vector2.Distance(lm[475], lm[477]))) / 2;
         CornealReflexOffset rightReflex = Offset(lm, right: true, f, o, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, rightScale, alignScale);
         CornealReflexOffset leftReflex = Offset(lm, right: false, f, o, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, leftScale, alignScale);
         HirschbergAlignment alignment = Alignment(rightReflex, leftReflex, (rightScale + leftScale) / 2, o, rel);
@@ -115,40 +116,6 @@ internal static class OcularMeasurer
         {
             Hirschberg = alignment,
         };
-    }
-
-    /// <summary>
-    /// The iris diameter, pixels, that the reflex displacements are scaled by: both eyes' mean. The limbus is a circle
-    /// turned with the eye, so its width along the eye line is the diameter times sqrt(1 - n^2), n the turn's component
-    /// along the line; with a reflex, n is the reflex's offset from the limbus centre along the line over the corneal
-    /// centre's distance in front of the limbus plane (<see cref="CorneaToLimbusMm"/>, in pixels of the diameter being
-    /// solved for, a few fixed-point steps). An eye turned 25 degrees reads about 10 % narrow, which inflated its
-    /// displacement, and so a large deviation, by as much. Without both reflexes: the larger of each iris's two ring
-    /// diameters, averaged.
-    /// </summary>
-    private static double AlignmentScale(FaceLandmarks lm, Frame f, DiagnosticOptions o, double rightWidth, double leftWidth)
-    {
-        if (lm.Reflexes.Right is not { } rr || lm.Reflexes.Left is not { } lr || !(rightWidth > 0) || !(leftWidth > 0))
-        {
-            return (Math.Max(Vector2.Distance(lm[469], lm[471]), Vector2.Distance(lm[470], lm[472]))
-                + Math.Max(Vector2.Distance(lm[474], lm[476]), Vector2.Distance(lm[475], lm[477]))) / 2;
-        }
-
-        double depthIrisDiameters = CorneaToLimbusMm(o.ReflexPrismDioptresPerMm) / o.IrisDiameterMm;
-        double Diameter(double width, CornealReflex reflex, Vector2 landmarkCentre)
-        {
-            double along = f.X(reflex.Position) - f.X(reflex.LimbusCentre ?? landmarkCentre);
-            double d = width;
-            for (int k = 0; k < 4; k++)
-            {
-                double n = Math.Clamp(along / (depthIrisDiameters * d), -0.9, 0.9);
-                d = width / Math.Sqrt(1 - (n * n));
-            }
-
-            return d;
-        }
-
-        return (Diameter(rightWidth, rr, lm[468]) + Diameter(leftWidth, lr, lm[473])) / 2;
     }
 
     /// <summary>Distance from the corneal centre of curvature to the limbus plane implied by a Hirschberg ratio, mm.</summary>
