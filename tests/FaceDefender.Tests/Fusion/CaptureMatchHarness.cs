@@ -7,7 +7,6 @@ using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -124,11 +123,9 @@ public sealed class CaptureMatchHarness : IDisposable
         });
         if (c.JpegQuality > 0)
         {
-            using var ms = new MemoryStream();
-            img.SaveAsJpeg(ms, new JpegEncoder { Quality = c.JpegQuality });
+            Image<Rgb24> compressed = Captures.CaptureDegradations.Jpeg(img, c.JpegQuality);
             img.Dispose();
-            ms.Position = 0;
-            img = Image.Load<Rgb24>(ms);
+            img = compressed;
         }
 
         return (img, lm.Transform(Matrix3x2.CreateScale((float)w / original.Width, (float)h / original.Height), CoordinateSpace.Source));

@@ -8,7 +8,6 @@ using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
 using FaceDefender.Pipeline;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -197,11 +196,9 @@ public sealed class SkinMaskHarness : IDisposable
 
         if (d.JpegQuality > 0)
         {
-            using var ms = new MemoryStream();
-            img.SaveAsJpeg(ms, new JpegEncoder { Quality = d.JpegQuality });
+            Image<Rgb24> compressed = Captures.CaptureDegradations.Jpeg(img, d.JpegQuality);
             img.Dispose();
-            ms.Position = 0;
-            img = Image.Load<Rgb24>(ms);
+            img = compressed;
         }
 
         float sx = (float)img.Width / painted.Width, sy = (float)img.Height / painted.Height;
