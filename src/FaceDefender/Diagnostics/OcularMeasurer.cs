@@ -89,10 +89,13 @@ internal static class OcularMeasurer
 
         double rel = o.IrisDiameterSdMm / o.IrisDiameterMm;
 
-        // The reflex displacements are scaled by the iris's larger diameter, averaged over both eyes: a turned eye's
-        // horizontal width is foreshortened (by the cosine of its turn) and would inflate a large deviation.
-        double alignScale = (Math.Max(Vector2.Distance(lm[469], lm[471]), Vector2.Distance(lm[470], lm[472]))
-            + Math.Max(Vector2.Distance(lm[474], lm[476]), Vector2.Distance(lm[475], lm[477]))) / 2;
+        // The reflex displacements are scaled by the iris's diameter, averaged over both eyes: a turned eye's horizontal
+        // width is foreshortened (by the cosine of its turn) and would inflate a large deviation. Where the limbus was
+        // measured beside the reflex, its fitted radius (the turned circle's major axis); otherwise the larger of the
+        // landmarks' two ring diameters (through the detector they shrink together with the turn).
+        double RingDiameter(int first) => Math.Max(Vector2.Distance(lm[first + 1], lm[first + 3]), Vector2.Distance(lm[first + 2], lm[first + 4]));
+        double alignScale = ((lm.Reflexes.Right?.LimbusRadius is { } rr ? 2 * rr : RingDiameter(468))
+            + (lm.Reflexes.Left?.LimbusRadius is { } lr ? 2 * lr : RingDiameter(473))) / 2;
         CornealReflexOffset rightReflex = Offset(lm, right: true, f, o, rel, lm.Reflexes.Right, lm.Reflexes.RightStatus, rightScale, alignScale);
         CornealReflexOffset leftReflex = Offset(lm, right: false, f, o, rel, lm.Reflexes.Left, lm.Reflexes.LeftStatus, leftScale, alignScale);
         HirschbergAlignment alignment = Alignment(rightReflex, leftReflex, (rightScale + leftScale) / 2, o, rel);

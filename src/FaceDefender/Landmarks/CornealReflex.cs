@@ -24,12 +24,21 @@ public sealed record CornealReflex(Vector2 Position, float Radius, float Contras
     /// </summary>
     public Vector2? LimbusCentre { get; init; }
 
+    /// <summary>
+    /// The limbus radius in pixels measured with <see cref="LimbusCentre"/>: the landmarks' iris radius moved towards the
+    /// major semi-axis of the ellipse fitted to the visible limbus by the fit's weight. A turned eye's limbus is a circle
+    /// seen at an angle, so its width along the turn is foreshortened but its major axis is not; the Hirschberg
+    /// displacement is scaled by it. Null with <see cref="LimbusCentre"/>.
+    /// </summary>
+    internal float? LimbusRadius { get; init; }
+
     /// <summary>Maps the reflex through a similarity or affine transform (radius scaled by the mean scale).</summary>
     /// <param name="transform">Row-vector convention, as <see cref="Vector2.Transform(Vector2, Matrix3x2)"/>.</param>
     public CornealReflex Transform(Matrix3x2 transform) =>
         new(Vector2.Transform(Position, transform), Radius * MathF.Sqrt(MathF.Abs(transform.GetDeterminant())), Contrast)
         {
             LimbusCentre = LimbusCentre is { } l ? Vector2.Transform(l, transform) : null,
+            LimbusRadius = LimbusRadius * MathF.Sqrt(MathF.Abs(transform.GetDeterminant())),
         };
 }
 

@@ -299,8 +299,8 @@ public static class CornealReflexDetector
             }
         }
 
-        return (new CornealReflex(position, blobRadius, contrast) { LimbusCentre = LimbusCentre(rgb, width, height, c, radius, opening, position, blobRadius) },
-            CornealReflexStatus.Found);
+        (Vector2 Centre, float Radius)? limbus = LimbusFit(rgb, width, height, c, radius, opening, position, blobRadius);
+        return (new CornealReflex(position, blobRadius, contrast) { LimbusCentre = limbus?.Centre, LimbusRadius = limbus?.Radius }, CornealReflexStatus.Found);
     }
 
     /// <summary>
@@ -443,6 +443,14 @@ public static class CornealReflexDetector
     /// image (<see cref="LimbusEllipseVertical"/>) by that fit's weight. Null when the chords give no centre.
     /// </summary>
     internal static Vector2? LimbusCentre(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
+        Vector2 reflex, float reflexRadius) =>
+        LimbusFit(rgb, width, height, c, radius, opening, reflex, reflexRadius)?.Centre;
+
+    /// <summary>
+    /// <see cref="LimbusCentre"/> and the limbus radius beside it: the landmarks' <paramref name="radius"/> moved towards
+    /// the fitted ellipse's major semi-axis (the turned circle's own radius, which no turn foreshortens) by the fit's weight.
+    /// </summary>
+    internal static (Vector2 Centre, float Radius)? LimbusFit(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
         Vector2 reflex, float reflexRadius)
     {
         if (LimbusChordCentre(rgb, width, height, c, radius, opening, reflex, reflexRadius) is not { } chords)
@@ -450,8 +458,8 @@ public static class CornealReflexDetector
             return null;
         }
 
-        (float y, float weight) = LimbusEllipseVertical(rgb, width, height, c, chords.X, radius, opening, reflex, reflexRadius);
-        return new Vector2(chords.X, c.Y + (weight * (y - c.Y)));
+        (float y, float weight, float fitted) = LimbusEllipse(rgb, width, height, c, chords.X, radius, opening, reflex, reflexRadius);
+        return (new Vector2(chords.X, c.Y + (weight * (y - c.Y))), radius + (weight * (fitted - radius)));
     }
 
     /// <summary>
@@ -483,7 +491,15 @@ public static class CornealReflexDetector
     internal static (float Y, float Weight) LimbusEllipseVertical(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float cx,
         float radius, Vector2[] opening, Vector2 reflex, float reflexRadius)
     {
-        var none = (c.Y, 0f);
+        (float y, float weight, _) = LimbusEllipse(rgb, width, height, c, cx, radius, opening, reflex, reflexRadius);
+        return (y, weight);
+    }
+
+    /// <summary><see cref="LimbusEllipseVertical"/> with the fitted major semi-axis (<paramref name="radius"/> when there is no fit).</summary>
+    private static (float Y, float Weight, float Radius) LimbusEllipse(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float cx,
+        float radius, Vector2[] opening, Vector2 reflex, float reflexRadius)
+    {
+        var none = (c.Y, 0f, radius);
         if (!(radius >= 2.5f) || !float.IsFinite(cx))
         {
             return none;
@@ -647,7 +663,7 @@ public static class CornealReflexDetector
         float prior = LandmarkVerticalSpreadRadii * radius;
         float weight = prior * prior / ((prior * prior) + (se * se) + (0.1f * 0.1f))
             * SmoothStep(6, 16, n) * SmoothStep(5, 9, radius) * (1 - SmoothStep(0.25f, 0.4f, MathF.Abs((fr / radius) - 1)));
-        return float.IsFinite(weight) && float.IsFinite(fy) ? (fy, weight) : none;
+        return float.IsFinite(weight) && float.IsFinite(fy) ? (fy, weight, fr) : none;
     }
 
     /// <summary>0 below <paramref name="from"/>, 1 above <paramref name="to"/>, a smooth (cubic) rise between.</summary>

@@ -109,7 +109,7 @@ public sealed class HirschbergKitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_turned_eyes_reflex_is_found_through_the_detector_where_the_landmarks_put_the_iris_a_third_of_a_radius_off()
+    public void A_turned_eyes_reflex_and_scale_are_found_through_the_detector_where_the_landmarks_put_the_iris_a_third_of_a_radius_off()
     {
         // Shared gaze 14 degrees to the image's left with a 20 PD exotropia of the right eye: that eye is turned about 26
         // degrees and the landmark models put its iris centre 2 px nasal and 3 px high of the truth, with a radius 13 %
@@ -129,6 +129,15 @@ public sealed class HirschbergKitTests(ITestOutputHelper output)
 
             // Measured: 0.11 px (right) and 0.20 px (left); bound 0.5 px.
             off.Should().BeLessThan(0.5f);
+
+            // The displacement in mm against the kit's: the landmarks' ring of this turned eye is as narrow as its limbus is
+            // along the eye line, so scaled by the ring its displacement read 13 % large (1.133); scaled by the radius of
+            // the ellipse fitted to its limbus, measured 1.039 (right) and 1.061 (left, turned 14 degrees). Bounds 0.95-1.09
+            // for the turned eye, 0.9-1.1 for the other.
+            double ratio = Math.Abs(e.Reflex.Nasal.Millimetres) / Math.Abs(t.Alignment.ReflexMinusLimbusMillimetres.X);
+            output.WriteLine($"{e.Side}: displacement {e.Reflex.Nasal.Millimetres:F3} mm against {t.Alignment.ReflexMinusLimbusMillimetres.X:F3} mm, ratio {ratio:F3}");
+            (double low, double high) = e.Side == EyeSide.Right ? (0.95, 1.09) : (0.9, 1.1);
+            ratio.Should().BeInRange(low, high, $"{e.Side} eye");
         }
 
         a.Measurements.Hirschberg.IsAvailable.Should().BeTrue();
