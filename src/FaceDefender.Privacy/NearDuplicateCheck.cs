@@ -206,7 +206,7 @@ public sealed record NearDuplicateCheck(
                 Span<Rgb24> row = rows.GetRowSpan(y);
                 for (int x = 0; x < row.Length; x++)
                 {
-                    grey[(y * StripWidth) + x] = (0.299f * row[x].R) + (0.587f * row[x].G) + (0.114f * row[x].B);
+                    grey[(y * StripWidth) + x] = FaceDefender.Imaging.Luma.Of(row[x]);
                 }
             }
         });

@@ -55,7 +55,7 @@ internal static class CaptureMatcher
             for (int x = 0; x < w; x++)
             {
                 int j = off + (3 * x);
-                luma[(y * w) + x] = (0.299f * rgb[j]) + (0.587f * rgb[j + 1]) + (0.114f * rgb[j + 2]);
+                luma[(y * w) + x] = Luma.At(rgb, j);
             }
         }
 

@@ -183,7 +183,7 @@ internal static class PeriocularSkinMask
                 for (int x = 0; x < bw; x++, src += 3)
                 {
                     float r = warped[src], g = warped[src + 1], b = warped[src + 2];
-                    float yy = (0.299f * r) + (0.587f * g) + (0.114f * b);
+                    float yy = Luma.Of(r, g, b);
                     int i = (y * bw) + x;
                     luma[i] = yy;
                     cb[i] = 128f + (0.564f * (b - yy));

@@ -742,7 +742,7 @@ public static class CornealReflexDetector
     }
 
     /// <summary>BT.601 luma of the packed RGB24 pixel at byte offset <paramref name="o"/>.</summary>
-    private static float Luma(ReadOnlySpan<byte> rgb, int o) => (0.299f * rgb[o]) + (0.587f * rgb[o + 1]) + (0.114f * rgb[o + 2]);
+    private static float Luma(ReadOnlySpan<byte> rgb, int o) => Imaging.Luma.At(rgb, o);
 
     private static bool NeighboursValid(bool[] valid, int i, int pw, int ph)
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceDefender.Imaging;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace FaceDefender.Landmarks;
@@ -1444,7 +1445,7 @@ internal static class EyeImageRefiner
                 for (int x = 0; x < w; x++)
                 {
                     Rgb24 p = row[x];
-                    float l = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
+                    float l = Luma.Of(p);
                     lum[(y * w) + x] = l;
                     if (chromaWeight > 0)
                     {

@@ -213,7 +213,7 @@ internal static class LidOpeningCheck
         float x = Math.Clamp(p.X - 0.5f, 0, width - 1.001f), y = Math.Clamp(p.Y - 0.5f, 0, height - 1.001f);
         int x0 = (int)x, y0 = (int)y;
         float fx = x - x0, fy = y - y0;
-        static float L(Rgb24 q) => (0.299f * q.R) + (0.587f * q.G) + (0.114f * q.B);
+        static float L(Rgb24 q) => Imaging.Luma.Of(q);
         float a = L(pixels[(y0 * width) + x0]), b = L(pixels[(y0 * width) + x0 + 1]);
         float cc = L(pixels[((y0 + 1) * width) + x0]), d = L(pixels[((y0 + 1) * width) + x0 + 1]);
         return ((a * (1 - fx)) + (b * fx)) * (1 - fy) + (((cc * (1 - fx)) + (d * fx)) * fy);

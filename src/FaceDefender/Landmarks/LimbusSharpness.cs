@@ -215,5 +215,5 @@ internal static class LimbusSharpness
         return true;
     }
 
-    private static float Luma(Rgb24 c) => (0.299f * c.R) + (0.587f * c.G) + (0.114f * c.B);
+    private static float Luma(Rgb24 c) => Imaging.Luma.Of(c);
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceDefender.Imaging;
 using FaceDefender.Landmarks;
 using FaceDefender.Synthesis;
 using SixLabors.ImageSharp;
@@ -59,7 +60,7 @@ internal static class EyeOpeningEvidence
                     }
 
                     Rgb24 px = row[x];
-                    float luma = (0.299f * px.R) + (0.587f * px.G) + (0.114f * px.B);
+                    float luma = Luma.Of(px);
                     float d = Vector2.Distance(c, eye.IrisCentre);
                     if (d <= inner)
                     {

@@ -428,7 +428,7 @@ public static class SyntheticEyeRenderer
         /// <summary>The lids' shading at band position s, relative to the brightest band (0..1), for the iris.</summary>
         public float Shade(float s) => _brightest > 1f ? Math.Clamp(Luma(Sclera(s)) / _brightest, 0f, 1f) : 1f;
 
-        private static float Luma(Vector3 v) => (0.299f * v.X) + (0.587f * v.Y) + (0.114f * v.Z);
+        private static float Luma(Vector3 v) => Imaging.Luma.Of(v.X, v.Y, v.Z);
 
         public static AvatarEyeLook Measure(ReadOnlySpan<byte> img, int width, int height, EyeLandmarks eye, ref uint seed)
         {
