@@ -17,9 +17,12 @@ namespace FaceDefender.Landmarks;
 /// small; a washed-out eye is not a reflex). Position: the brightness-weighted centroid of that blob. The reflex is
 /// refused as ambiguous when a second, separate spot reaches <see cref="SecondSpotFraction"/> of its contrast (a ring
 /// light, a window beside the flash, glasses glare), when it lies farther than <see cref="MaxOffsetIrisRadii"/> from the
-/// iris centre (the highlight of a light elsewhere), and when the blob touches the edge of the searched disc or the lids. Every refusal has a <see cref="CornealReflexStatus"/>.</para>
+/// iris centre (the highlight of a light elsewhere), and when the blob touches the edge of the searched disc or the lids. Every refusal has a <see cref="CornealReflexStatus"/>.
+/// A spot refused for its place (off centre, or at the disc's edge) is searched for once more around the limbus centre
+/// the chords measure, when the landmarks' centre lies more than a tenth of a radius from it.</para>
 /// <para>A found reflex carries the limbus centre measured beside it (<see cref="CornealReflex.LimbusCentre"/>): the
-/// horizontal chords' midpoint and the vertical centre of an ellipse fitted to the visible limbus.</para>
+/// horizontal chords' midpoint and the vertical centre of an ellipse fitted to the visible limbus; and the limbus
+/// radius, that ellipse's major semi-axis weighed against the landmarks' (<see cref="CornealReflex.LimbusRadius"/>).</para>
 /// <para>Only geometry leaves this class. Stateless and thread-safe.</para>
 /// </remarks>
 public static class CornealReflexDetector
