@@ -295,25 +295,13 @@ public sealed class PeriocularFaceFuser : IFaceFuser
     /// <summary>The union of the patient's (mapped) and the avatar's region hulls, grown and feathered.</summary>
     internal static float[] BuildMask(FaceLandmarks patient, FaceLandmarks avatar, Matrix3x2 patientToOutput, int w, int h, float ipd, FusionOptions options)
     {
-        float[] rented = WorkBuffers.Floats.Rent(w * h);
-        Span<float> hard = rented.AsSpan(0, w * h);
-        hard.Clear();
-        FillGrownHulls(hard, patient, avatar, patientToOutput, w, h, options.Roi, options.MaskDilationFraction * ipd);
+        float[] hard = BuildHull(patient, avatar, patientToOutput, w, h, ipd, options);
 
         // Feather only around the hulls: beyond the kernel radius the blur of zeros is exactly zero. The mask is pooled (4 MB at
         // 1024 x 1024, once a frame in a video): the FusionResult returns it when disposed.
         float[] feathered = WorkBuffers.Floats.Rent(w * h);
-        feathered.AsSpan(0, w * h).Clear();
-        var kernel = GaussianKernel.Create(Math.Max(0.3f, options.FeatherSigmaFraction * ipd));
-        Rectangle hull = MaskOperations.NonZeroBounds(hard, w, h);
-        if (!hull.IsEmpty)
-        {
-            int pad = kernel.Radius + 1;
-            Rectangle region = Rectangle.Intersect(Rectangle.FromLTRB(hull.Left - pad, hull.Top - pad, hull.Right + pad, hull.Bottom + pad), new Rectangle(0, 0, w, h));
-            SeparableGaussianBlur.BlurPlane(hard, feathered, w, h, 1, kernel, BlurBorderMode.Replicate, region);
-        }
-
-        WorkBuffers.Floats.Return(rented);
+        Feather(hard, feathered, w, h, FeatherKernel(options, ipd));
+        WorkBuffers.Floats.Return(hard);
         return feathered;
     }
 }

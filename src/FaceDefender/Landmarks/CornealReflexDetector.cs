@@ -327,7 +327,7 @@ public static class CornealReflexDetector
     /// horizontal centre is the rows' median midpoint (at least 3 rows, within 0.35 radii of where the search was
     /// centred); the search is run from the landmarks' centre and from centres <see cref="ChordRetryRadii"/> radii either
     /// side of it, and the one with the most rows counts. The vertical centre is returned as the landmarks'
-    /// (<see cref="LimbusCentre"/> replaces it; a circle fitted to these chords' ends, which lie within 0.35 radii of the
+    /// (<see cref="LimbusFit"/> replaces it; a circle fitted to these chords' ends, which lie within 0.35 radii of the
     /// centre and so say little about it vertically, did worse on held-out scenes). Null when no search gives a centre.
     /// </summary>
     internal static Vector2? LimbusChordCentre(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
@@ -441,17 +441,12 @@ public static class CornealReflexDetector
     }
 
     /// <summary>
-    /// The limbus centre beside a reflex (see <see cref="CornealReflex.LimbusCentre"/>): horizontally the chords'
-    /// (<see cref="LimbusChordCentre"/>), vertically the landmarks' centre moved towards the limbus ellipse fitted to the
-    /// image (<see cref="LimbusEllipseVertical"/>) by that fit's weight. Null when the chords give no centre.
-    /// </summary>
-    internal static Vector2? LimbusCentre(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
-        Vector2 reflex, float reflexRadius) =>
-        LimbusFit(rgb, width, height, c, radius, opening, reflex, reflexRadius)?.Centre;
-
-    /// <summary>
-    /// <see cref="LimbusCentre"/> and the limbus radius beside it: the landmarks' <paramref name="radius"/> moved towards
-    /// the fitted ellipse's major semi-axis (the turned circle's own radius, which no turn foreshortens) by the fit's weight.
+    /// The limbus centre and radius beside a reflex (see <see cref="CornealReflex.LimbusCentre"/> and
+    /// <see cref="CornealReflex.LimbusRadius"/>): horizontally the chords' centre (<see cref="LimbusChordCentre"/>),
+    /// vertically the landmarks' centre moved towards the limbus ellipse fitted to the image (<see cref="LimbusEllipseVertical"/>)
+    /// by that fit's weight; the radius the landmarks' <paramref name="radius"/> moved by the same weight towards the fitted
+    /// ellipse's major semi-axis (the turned circle's own radius, which no turn foreshortens). Null when the chords give no
+    /// centre.
     /// </summary>
     internal static (Vector2 Centre, float Radius)? LimbusFit(ReadOnlySpan<byte> rgb, int width, int height, Vector2 c, float radius, Vector2[] opening,
         Vector2 reflex, float reflexRadius)

@@ -22,6 +22,11 @@ public sealed class CornealReflexDetectorTests(Xunit.Abstractions.ITestOutputHel
         RightEye = right ?? EyeControl.Neutral,
     });
 
+    /// <summary>The render degraded like a small real capture (an iris of <paramref name="iris"/> px, blur 0.5 px, noise 3, JPEG 80), or null for 0.</summary>
+    private static DegradedGroundTruth? Degrade(GroundTruthRender r, float iris, ulong seed) => iris > 0
+        ? GroundTruthDegrader.Degrade(r, new GroundTruthDegradation { TargetIrisDiameterPixels = iris, BlurSigmaPixels = 0.5f, NoiseSigmaLevels = 3, JpegQuality = 80, Seed = seed })
+        : null;
+
     private static void Spot(Image<Rgb24> image, Vector2 centre, float radius, byte level = 255)
     {
         for (int y = (int)(centre.Y - radius - 1); y <= (int)(centre.Y + radius + 1); y++)
@@ -65,9 +70,7 @@ public sealed class CornealReflexDetectorTests(Xunit.Abstractions.ITestOutputHel
     {
         // A right eye turned 30 PD out, on the clean render and degraded like a small real capture (30 px iris, blur, noise, JPEG).
         using GroundTruthRender r = Render(right: new EyeControl { HorizontalDeviationPrismDioptres = -30 });
-        using DegradedGroundTruth? d = iris > 0
-            ? GroundTruthDegrader.Degrade(r, new GroundTruthDegradation { TargetIrisDiameterPixels = iris, BlurSigmaPixels = 0.5f, NoiseSigmaLevels = 3, JpegQuality = 80, Seed = 3 })
-            : null;
+        using DegradedGroundTruth? d = Degrade(r, iris, seed: 3);
         Image<Rgb24> image = d?.Image ?? r.Image;
         FaceLandmarks landmarks = d?.Landmarks ?? r.Landmarks;
         Vector2 truth = (d?.Truth ?? r.Truth).Right.Alignment!.LimbusCentre;
@@ -105,9 +108,7 @@ public sealed class CornealReflexDetectorTests(Xunit.Abstractions.ITestOutputHel
             ImageSize = 768, Identity = 14, CameraLight = CameraLight.Default, Fixation = EyeFixation.Camera,
             GazeHorizontalDegrees = -14, GazeUpDegrees = -9, RightEye = new EyeControl { HorizontalDeviationPrismDioptres = -20 },
         });
-        using DegradedGroundTruth? d = iris > 0
-            ? GroundTruthDegrader.Degrade(r, new GroundTruthDegradation { TargetIrisDiameterPixels = iris, BlurSigmaPixels = 0.5f, NoiseSigmaLevels = 3, JpegQuality = 80, Seed = 5 })
-            : null;
+        using DegradedGroundTruth? d = Degrade(r, iris, seed: 5);
         Image<Rgb24> image = d?.Image ?? r.Image;
         FaceLandmarks landmarks = d?.Landmarks ?? r.Landmarks;
         EyeAlignmentTruth truth = (d?.Truth ?? r.Truth).Right.Alignment!;
@@ -139,9 +140,7 @@ public sealed class CornealReflexDetectorTests(Xunit.Abstractions.ITestOutputHel
         // iris), as the models do on small or turned eyes. The reflex's limbus centre must come back to the truth in both
         // axes: the chords horizontally, the ellipse fitted to the visible limbus vertically.
         using GroundTruthRender r = Render(right: new EyeControl { HorizontalDeviationPrismDioptres = horizontalPd, VerticalDeviationPrismDioptres = verticalPd });
-        using DegradedGroundTruth? d = iris > 0
-            ? GroundTruthDegrader.Degrade(r, new GroundTruthDegradation { TargetIrisDiameterPixels = iris, BlurSigmaPixels = 0.5f, NoiseSigmaLevels = 3, JpegQuality = 80, Seed = 3 })
-            : null;
+        using DegradedGroundTruth? d = Degrade(r, iris, seed: 3);
         Image<Rgb24> image = d?.Image ?? r.Image;
         FaceLandmarks landmarks = d?.Landmarks ?? r.Landmarks;
         Vector2 truth = (d?.Truth ?? r.Truth).Right.Alignment!.LimbusCentre;
