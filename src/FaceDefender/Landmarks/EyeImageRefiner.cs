@@ -35,7 +35,8 @@ namespace FaceDefender.Landmarks;
 /// <para><b>Lids.</b> Each lid-margin point of the fine contour (points 1..7 lower lid, 9..15 upper lid) is searched
 /// along its normal within <see cref="EyeRefinementSettings.LidSearchRange"/> x the eye width. Upper lid: the centre of
 /// the dark lash line (the darkest sample, then half-level crossings on either side; over the iris, which is as dark as
-/// the lashes, the darkest sample bounds it inside). Lower lid: the outermost luminance step (either sign) that reaches
+/// the lashes, the darkest sample bounds it inside; a band wider than
+/// <see cref="EyeRefinementSettings.LashLineMaxWidthIrisRadii"/> is held to that width inside its outer crossing). Lower lid: the outermost luminance step (either sign) that reaches
 /// 0.35 of the strongest in the window, since the lid edge is the outer boundary of the visible eyeball and a stronger
 /// limbus edge may lie inside it. The normal displacements are smoothed along the lid by a robust (Huber) quadratic
 /// fit weighted by contrast; weak or window-edge responses are dropped, and with fewer than 4 of the 7 left the lid
@@ -971,6 +972,7 @@ internal static class EyeImageRefiner
         }
         Vector2 axis = Vector2.Normalize(Xy(contour[chain[8]]) - Xy(contour[chain[0]]));
         const float step = 0.5f;
+        float lashWidth = irisRadius > 0 ? s.LashLineMaxWidthIrisRadii * irisRadius : float.PositiveInfinity;
         int samples = (int)MathF.Ceiling(window / step);
         Span<float> profile = stackalloc float[(2 * samples) + 1 + 4];
         int extra = (int)MathF.Ceiling(s.LidInwardExtension * window / step);
@@ -999,7 +1001,7 @@ internal static class EyeImageRefiner
             weight[j] = 0;
             if (upper && s.UpperLidAtLashLine)
             {
-                if (LashLineCentre(profile[..total], samples + 2, samples, step, s.MinLidContrast, out float t, out float contrast))
+                if (LashLineCentre(profile[..total], samples + 2, samples, step, s.MinLidContrast, lashWidth, out float t, out float contrast))
                 {
                     if (s.UpperLidBeyondLimbus && irisRadius > 0
                         && MathF.Abs(Vector2.Distance(p + (t * normal), irisCentre) - irisRadius) <= 0.1f * irisRadius
@@ -1012,7 +1014,7 @@ internal static class EyeImageRefiner
                         patch.Profile(beyond[..n], p, normal, t0, 2, step, lid: false);
 
                         int zero = n / 2, half = zero - 3;
-                        if (half > 2 && LashLineCentre(beyond[..n], zero, half, step, s.MinLidContrast, out float tb, out float cb))
+                        if (half > 2 && LashLineCentre(beyond[..n], zero, half, step, s.MinLidContrast, lashWidth, out float tb, out float cb))
                         {
                             t = t0 + ((zero - 2) * step) + tb;
                             contrast = cb;
@@ -1036,7 +1038,7 @@ internal static class EyeImageRefiner
                     // Centre of the searched range and its half-width, in samples.
                     int half = samples + (extra / 2);
                     int zero = samples + 2 + (toward < 0 ? extra - (extra / 2) : extra / 2);
-                    if (LashLineCentre(longProfile, zero, half, step, s.MinLidContrast, out float tl, out float cl))
+                    if (LashLineCentre(longProfile, zero, half, step, s.MinLidContrast, lashWidth, out float tl, out float cl))
                     {
                         found[j] = tl + (toward * (extra / 2) * step);
                         weight[j] = cl;
@@ -1163,9 +1165,10 @@ internal static class EyeImageRefiner
     /// The centre of the dark lash line in an outward profile of the upper lid: the darkest sample within
     /// +-<paramref name="half"/> samples of <paramref name="zero"/>, and the half-level crossings on either side of it
     /// (half way between the darkest value and the brightest value on that side); the centre is the midpoint of the two
-    /// crossings. Inside, where the iris is as dark as the lashes (no inner crossing), the darkest sample bounds it.
+    /// crossings. Inside, where the iris is as dark as the lashes (no inner crossing), the darkest sample bounds it. The
+    /// inner bound is held at most <paramref name="maxWidth"/> pixels inside the outer crossing.
     /// </summary>
-    private static bool LashLineCentre(ReadOnlySpan<float> profile, int zero, int half, float step, float minContrast, out float t, out float contrast)
+    private static bool LashLineCentre(ReadOnlySpan<float> profile, int zero, int half, float step, float minContrast, float maxWidth, out float t, out float contrast)
     {
         t = 0;
         contrast = 0;
@@ -1231,6 +1234,9 @@ internal static class EyeImageRefiner
             return false;
         }
 
+        // A band wider than the lash line can be is the line merged with the shadow below it: held to the line's width
+        // inside the outer crossing (both in samples; a continuous bound, no switch).
+        inner = MathF.Max(inner, outer - (maxWidth / step));
         t = (((inner + outer) / 2) - zero) * step;
         return true;
     }
@@ -1608,6 +1614,15 @@ internal sealed record EyeRefinementSettings
 
     /// <summary>Upper lid: the centre of the dark lash line rather than the steepest bright-to-dark step.</summary>
     public bool UpperLidAtLashLine { get; init; } = true;
+
+    /// <summary>
+    /// Upper lid: the widest dark band (iris radii; 0.17 r is 1 mm at the 11.7 mm iris) read as the lash line. The line at
+    /// the margin (lash roots and their contact shadow) is under a millimetre wide; a band found wider is that line merged
+    /// by blur with the lid's shadow on the eyeball, so its inner half-level crossing is held this far inside the outer one
+    /// (the skin-to-line step, which blur leaves in place). Without the bound a blurred or small eye's upper lid read about
+    /// 0.5 mm low. Infinity: no bound.
+    /// </summary>
+    public float LashLineMaxWidthIrisRadii { get; init; } = 0.17f;
 
     /// <summary>Directions whose angle from the eye's horizontal axis has a sine above this are not used (0.866: 60 degrees).</summary>
     public float MaxLateralSine { get; init; } = 0.866f;
