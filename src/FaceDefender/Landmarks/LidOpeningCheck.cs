@@ -11,7 +11,8 @@ namespace FaceDefender.Landmarks;
 /// inside the iris disc and below the contour's upper-lid margin (a lid covering the iris that the contour leaves
 /// open), the upper-lid points move down to it; the lower lid likewise upwards. A margin the contour puts inside the
 /// run, or a run that reaches the iris edge (sclera beyond it), is left alone, so a normally open eye is unchanged.
-/// Each lid point moves by the correction at the iris column tapered linearly to zero at the canthi.
+/// Each lid point moves by the correction at the iris column tapered linearly to zero at the canthi. The stretch a lid is
+/// said to cover must look like skin (<see cref="SkinChromaFraction"/>): a light iris around a dark pupil does not.
 /// </summary>
 /// <remarks>Stateless and thread-safe; operates in place on the working-pixel landmarks.</remarks>
 internal static class LidOpeningCheck
@@ -27,6 +28,13 @@ internal static class LidOpeningCheck
 
     /// <summary>Where between the dark level (0) and the skin level (1) the run ends: below the middle, so the lash line's soft edge stays outside.</summary>
     internal const float ThresholdFraction = 0.4f;
+
+    /// <summary>
+    /// The stretch a lid would cover (between the contour's margin and the run's end) must have at least this fraction of
+    /// the lids' skin chroma ((R - B) / (R + G + B)): skin is reddish, a light (blue, grey, green) iris is not, and over a
+    /// light iris the dark run is the pupil alone, which without this test read as a lid over the iris.
+    /// </summary>
+    internal const float SkinChromaFraction = 0.8f;
 
     /// <summary>Checks both eyes; returns per eye the correction applied to the upper and lower lid at the iris column, in pixels (0: none).</summary>
     public static ((float Upper, float Lower) Right, (float Upper, float Lower) Left) Apply(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector3[] points, Vector3[][] contours)
@@ -80,19 +88,22 @@ internal static class LidOpeningCheck
         float half = 0.35f * w;
         int n = (int)(2 * half * perPixel) + 1;
         var profile = new float[n];
+        var chroma = new float[n];
         float band = 0.08f * w;
         int across = Math.Max(3, (int)(2 * band) + 1);
         for (int i = 0; i < n; i++)
         {
             float t = -half + (i / (float)perPixel);
-            float sum = 0;
+            float sum = 0, chromaSum = 0;
             for (int j = 0; j < across; j++)
             {
                 float s = -band + (2 * band * j / (across - 1));
                 sum += Luma(pixels, width, height, c + (t * v) + (s * u));
+                chromaSum += Chroma(pixels, width, height, c + (t * v) + (s * u));
             }
 
             profile[i] = sum / across;
+            chroma[i] = chromaSum / across;
         }
 
         int Index(float t) => Math.Clamp((int)MathF.Round((t + half) * perPixel), 0, n - 1);
@@ -112,6 +123,33 @@ internal static class LidOpeningCheck
 
         skin.Sort();
         float skinLevel = skin[skin.Count / 2];
+        var skinChromas = new List<float>();
+        for (int i = Index(-0.3f * w); i <= Index(-0.2f * w); i++)
+        {
+            skinChromas.Add(chroma[i]);
+        }
+
+        for (int i = Index(0.2f * w); i <= Index(0.3f * w); i++)
+        {
+            skinChromas.Add(chroma[i]);
+        }
+
+        skinChromas.Sort();
+        float skinChroma = skinChromas[skinChromas.Count / 2];
+
+        // Whether the stretch between two offsets looks like lid skin (its mean chroma at least SkinChromaFraction of the
+        // lids' skin), not a light iris whose pupil alone made the dark run.
+        bool SkinLike(float from, float to)
+        {
+            int a = Index(MathF.Min(from, to)), b = Index(MathF.Max(from, to));
+            float sum = 0;
+            for (int i = a; i <= b; i++)
+            {
+                sum += chroma[i];
+            }
+
+            return sum / (b - a + 1) >= SkinChromaFraction * skinChroma;
+        }
         int darkest = Index(-0.15f * w);
         for (int i = darkest; i <= Index(0.15f * w); i++)
         {
@@ -145,12 +183,12 @@ internal static class LidOpeningCheck
 
         float minShift = MinCorrection * w;
         float upperShift = 0, lowerShift = 0;
-        if (runTop > -(1 - InsideIris) * r && runTop - up > minShift)
+        if (runTop > -(1 - InsideIris) * r && runTop - up > minShift && SkinLike(up, runTop))
         {
             upperShift = runTop - up;
         }
 
-        if (runBottom < (1 - InsideIris) * r && low - runBottom > minShift)
+        if (runBottom < (1 - InsideIris) * r && low - runBottom > minShift && SkinLike(runBottom, low))
         {
             lowerShift = runBottom - low;
         }
@@ -206,6 +244,18 @@ internal static class LidOpeningCheck
         }
 
         return null;
+    }
+
+    /// <summary>Normalised red-minus-blue chroma, (R - B) / (R + G + B), bilinear: skin is clearly positive, a blue, grey or green iris near or below zero.</summary>
+    private static float Chroma(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector2 p)
+    {
+        float x = Math.Clamp(p.X - 0.5f, 0, width - 1.001f), y = Math.Clamp(p.Y - 0.5f, 0, height - 1.001f);
+        int x0 = (int)x, y0 = (int)y;
+        float fx = x - x0, fy = y - y0;
+        static float C(Rgb24 q) => (q.R - q.B) / (float)(q.R + q.G + q.B + 30);
+        float a = C(pixels[(y0 * width) + x0]), b = C(pixels[(y0 * width) + x0 + 1]);
+        float cc = C(pixels[((y0 + 1) * width) + x0]), d = C(pixels[((y0 + 1) * width) + x0 + 1]);
+        return ((a * (1 - fx)) + (b * fx)) * (1 - fy) + (((cc * (1 - fx)) + (d * fx)) * fy);
     }
 
     private static float Luma(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector2 p)

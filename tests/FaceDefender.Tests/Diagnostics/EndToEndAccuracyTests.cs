@@ -13,7 +13,8 @@ namespace FaceDefender.Tests.Diagnostics;
 /// with the same measurement on the kit's exact landmarks. Prints mean and 95th-percentile absolute
 /// error per measure (docs/diagnostics.md records a run). The set size is FD_E2E_N (default 6), the
 /// render size FD_E2E_SIZE (default 640 px) and the scene seed FD_E2E_SEED (default 20261127; another seed gives a
-/// held-out set for choices made on the default one).
+/// held-out set for choices made on the default one); FD_E2E_LIDCHECK=1 runs the default detector with the lid-opening
+/// check on.
 /// </summary>
 public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
 {
@@ -45,7 +46,7 @@ public sealed class EndToEndAccuracyTests(ITestOutputHelper output)
         var ipdPx = new List<double>();
         int detected = 0;
         var clock = Stopwatch.StartNew();
-        using var detector = new MediaPipeLandmarkDetector();
+        using var detector = new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { LidOpeningCheck = Environment.GetEnvironmentVariable("FD_E2E_LIDCHECK") == "1" });
         // The same renders with the other eye image refinements (None: the models alone), default diagnostic options.
         EyeImageRefinement[] others = [.. Enum.GetValues<EyeImageRefinement>().Where(m => m != detector.Options.EyeImageRefinement)];
         MediaPipeLandmarkDetector[] otherDetectors = [.. others.Select(m => new MediaPipeLandmarkDetector(new MediaPipeLandmarkDetectorOptions { EyeImageRefinement = m }))];
