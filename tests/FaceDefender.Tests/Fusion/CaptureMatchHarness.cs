@@ -20,11 +20,15 @@ public enum TestWhiteBalance
     Cool,
 }
 
-/// <summary>One degraded capture: portrait, inter-pupil distance, JPEG quality (0 = none), sensor noise sigma, white balance.</summary>
-public sealed record CaptureCase(string Portrait, float Ipd, int JpegQuality, float NoiseSigma, TestWhiteBalance WhiteBalance)
+/// <summary>
+/// One degraded capture: portrait, inter-pupil distance, JPEG quality (0 = none), sensor noise sigma, white balance and
+/// optical blur (Gaussian sigma in capture pixels, applied after the downscale and before the noise; 0 = none).
+/// </summary>
+public sealed record CaptureCase(string Portrait, float Ipd, int JpegQuality, float NoiseSigma, TestWhiteBalance WhiteBalance, float Blur = 0)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Path.GetFileNameWithoutExtension(Portrait)} ipd {Ipd:0} q{JpegQuality} noise {NoiseSigma:0} {WhiteBalance.ToString().ToLowerInvariant()}");
+        $"{Path.GetFileNameWithoutExtension(Portrait)} ipd {Ipd:0} q{JpegQuality} noise {NoiseSigma:0.#} {WhiteBalance.ToString().ToLowerInvariant()}")
+        + (Blur > 0 ? string.Create(CultureInfo.InvariantCulture, $" blur {Blur:0.0#}") : "");
 }
 
 /// <summary>The three seam measures of one output: inside a ring just inside the mask against a ring just outside it.</summary>
@@ -37,7 +41,10 @@ public sealed record CaptureCase(string Portrait, float Ipd, int JpegQuality, fl
 /// below 1 the kept patch is softer than the avatar around it. Unlike <paramref name="Sharpness"/> it does not count how
 /// many edges a ring holds, only how sharp they are. Target 0.8-1.25.
 /// </param>
-public sealed record SeamMeasures(double Sharpness, double Noise, double DeltaE, double EdgeBlur = double.NaN)
+/// <param name="EdgeSigmaInside">The inner ring's edge blur (Gaussian sigma in output pixels, geometric mean of both eyes).</param>
+/// <param name="EdgeSigmaOutside">The outer ring's edge blur (Gaussian sigma in output pixels, geometric mean of both eyes).</param>
+public sealed record SeamMeasures(double Sharpness, double Noise, double DeltaE, double EdgeBlur = double.NaN,
+    double EdgeSigmaInside = double.NaN, double EdgeSigmaOutside = double.NaN)
 {
     public bool EdgeBlurOnTarget => EdgeBlur is >= 0.8 and <= 1.25;
 
@@ -74,8 +81,42 @@ public sealed class CaptureMatchHarness : IDisposable
         }
     }
 
-    /// <summary>Every combination: 2 portraits x IPD 30/45/60/90 x JPEG 60/90 x noise 0/6 x neutral/warm/cool white balance (96 cases).</summary>
+    /// <summary>The environment variable that replaces the fixed set by one drawn from a seed (<see cref="SeededCases"/>).</summary>
+    public const string SeedVariable = "FD_CAPTURE_SEED";
+
+    /// <summary>
+    /// The fixed set (<see cref="FixedCases"/>), or with <c>FD_CAPTURE_SEED=&lt;integer&gt;</c> the 96 captures drawn from that
+    /// seed (<see cref="SeededCases"/>).
+    /// </summary>
     public static IEnumerable<CaptureCase> AllCases()
+        => Environment.GetEnvironmentVariable(SeedVariable) is { Length: > 0 } seed
+            ? SeededCases(int.Parse(seed, NumberStyles.Integer, CultureInfo.InvariantCulture))
+            : FixedCases();
+
+    /// <summary>
+    /// 48 captures of each portrait with their degradations drawn from <paramref name="seed"/>: inter-pupil distance
+    /// log-uniform in 28-100 px, JPEG quality 50-95, sensor noise none (a third) or 1-8 grey levels, optical blur none (a
+    /// third) or 0.3-1.5 capture pixels, white balance neutral, warm or cool. Values are rounded to what the rows print.
+    /// </summary>
+    public static IEnumerable<CaptureCase> SeededCases(int seed)
+    {
+        var rng = new Random(seed);
+        foreach (string p in Portraits)
+        {
+            for (int k = 0; k < 48; k++)
+            {
+                float ipd = MathF.Round(28f * MathF.Pow(100f / 28f, (float)rng.NextDouble()));
+                int q = 50 + rng.Next(46);
+                float noise = rng.Next(3) == 0 ? 0f : MathF.Round(1f + (7f * (float)rng.NextDouble()), 1);
+                float blur = rng.Next(3) == 0 ? 0f : MathF.Round(0.3f + (1.2f * (float)rng.NextDouble()), 2);
+                var wb = (TestWhiteBalance)rng.Next(3);
+                yield return new CaptureCase(p, ipd, q, noise, wb, blur);
+            }
+        }
+    }
+
+    /// <summary>Every combination: 2 portraits x IPD 30/45/60/90 x JPEG 60/90 x noise 0/6 x neutral/warm/cool white balance (96 cases).</summary>
+    public static IEnumerable<CaptureCase> FixedCases()
     {
         foreach (string p in Portraits)
         {
@@ -95,6 +136,22 @@ public sealed class CaptureMatchHarness : IDisposable
         }
     }
 
+    /// <summary>
+    /// A capture of the avatar itself: the avatar of <paramref name="portrait"/> downscaled (bicubic) to an inter-pupil distance of
+    /// <paramref name="ipd"/>, with its landmarks scaled with it, fused back onto the same avatar and measured. Both rings then
+    /// hold the same content, so what differs between them is only how each side was captured and enlarged.
+    /// </summary>
+    public (SeamMeasures Measures, FusionResult Result) RunSelfCapture(string portrait, float ipd, FusionOptions options)
+    {
+        Avatar avatar = _avatars[portrait];
+        float f = ipd / avatar.Landmarks.InterPupillaryDistance;
+        int w = (int)MathF.Round(avatar.Image.Width * f), h = (int)MathF.Round(avatar.Image.Height * f);
+        using Image<Rgb24> photo = avatar.Image.Clone(x => x.Resize(w, h, KnownResamplers.Bicubic));
+        FaceLandmarks lm = avatar.Landmarks.Transform(Matrix3x2.CreateScale((float)w / avatar.Image.Width, (float)h / avatar.Image.Height), CoordinateSpace.Source);
+        FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, avatar.Image, avatar.Landmarks, options);
+        return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, avatar.Landmarks.InterPupillaryDistance, options.FeatherSigmaFraction), r);
+    }
+
     /// <summary>The degraded photo and its landmarks (the caller disposes the image).</summary>
     public (Image<Rgb24> Image, FaceLandmarks Landmarks) Degrade(CaptureCase c)
     {
@@ -102,13 +159,18 @@ public sealed class CaptureMatchHarness : IDisposable
         float f = c.Ipd / lm.InterPupillaryDistance;
         int w = Math.Max(16, (int)MathF.Round(original.Width * f)), h = Math.Max(16, (int)MathF.Round(original.Height * f));
         Image<Rgb24> img = original.Clone(x => x.Resize(w, h, KnownResamplers.Bicubic));
+        if (c.Blur > 0)
+        {
+            img.Mutate(x => x.GaussianBlur(c.Blur));
+        }
+
         (float gr, float gg, float gb) = c.WhiteBalance switch
         {
             TestWhiteBalance.Warm => (1.12f, 1.0f, 0.84f),
             TestWhiteBalance.Cool => (0.88f, 0.98f, 1.14f),
             _ => (1f, 1f, 1f),
         };
-        var rng = new Random((c.Portrait.Length * 1000003) + ((int)c.Ipd * 1009) + (c.JpegQuality * 7) + (int)c.WhiteBalance); // fixed per case (HashCode is per process)
+        var rng = new Random((c.Portrait.Length * 1000003) + ((int)c.Ipd * 1009) + (c.JpegQuality * 7) + (int)c.WhiteBalance + (int)(c.Blur * 100)); // fixed per case (HashCode is per process)
         img.ProcessPixelRows(acc =>
         {
             for (int y = 0; y < acc.Height; y++)
@@ -209,6 +271,8 @@ public sealed class CaptureMatchHarness : IDisposable
         var noise = new double[2];
         var de = new double[2];
         var edge = new double[2];
+        var sigmaIn = new double[2];
+        var sigmaOut = new double[2];
         for (int eye = 0; eye < 2; eye++)
         {
             var grad = new List<double>[] { [], [] };
@@ -250,10 +314,13 @@ public sealed class CaptureMatchHarness : IDisposable
             noise[eye] = Median(hp[0]) / Math.Max(1e-6, Median(hp[1]));
             double[] LabOf(int s) => ColorScience.SrgbToLab(sum[s, 0] / grad[s].Count, sum[s, 1] / grad[s].Count, sum[s, 2] / grad[s].Count);
             de[eye] = ColorScience.DeltaE2000(LabOf(0), LabOf(1));
-            edge[eye] = EdgeSigma(grad[1], reblurred[1], Median([.. hp[1]]), reblur) / EdgeSigma(grad[0], reblurred[0], Median([.. hp[0]]), reblur);
+            sigmaIn[eye] = EdgeSigma(grad[0], reblurred[0], Median([.. hp[0]]), reblur);
+            sigmaOut[eye] = EdgeSigma(grad[1], reblurred[1], Median([.. hp[1]]), reblur);
+            edge[eye] = sigmaOut[eye] / sigmaIn[eye];
         }
 
-        return new SeamMeasures(Math.Sqrt(sharp[0] * sharp[1]), Math.Sqrt(noise[0] * noise[1]), Math.Max(de[0], de[1]), Math.Sqrt(edge[0] * edge[1]));
+        return new SeamMeasures(Math.Sqrt(sharp[0] * sharp[1]), Math.Sqrt(noise[0] * noise[1]), Math.Max(de[0], de[1]), Math.Sqrt(edge[0] * edge[1]),
+            Math.Sqrt(sigmaIn[0] * sigmaIn[1]), Math.Sqrt(sigmaOut[0] * sigmaOut[1]));
     }
 
     /// <summary>

@@ -71,14 +71,38 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
             before.Add(b);
             after.Add(a);
             rows.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.EdgeBlur:0.00} → {a.EdgeBlur:0.00} | {b.Noise:0.00} → {a.Noise:0.00} | {b.DeltaE:0.0} → {a.DeltaE:0.0} |"));
+                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.EdgeBlur:0.00} → {a.EdgeBlur:0.00} | {b.EdgeSigmaInside:0.00} / {b.EdgeSigmaOutside:0.00} → {a.EdgeSigmaInside:0.00} / {a.EdgeSigmaOutside:0.00} | {b.Noise:0.00} → {a.Noise:0.00} | {b.DeltaE:0.0} → {a.DeltaE:0.0} |"));
         }
 
-        output.WriteLine("| capture | sharpness in/out | edge blur out/in | noise in/out | ΔE2000 |");
+        output.WriteLine("| capture | sharpness in/out | edge blur out/in | edge sigma in / out (output px) | noise in/out | ΔE2000 |");
         output.WriteLine(rows.ToString());
         output.WriteLine(Summary("before", before));
         output.WriteLine(Summary("after", after));
         after.Count.Should().Be(96);
+    }
+
+    /// <summary>
+    /// Each avatar captured at 30, 45, 60 and 90 px between the pupils and fused back onto itself: both rings hold the same
+    /// content, so the measures see only the capture and its enlargement (rows without and with the capture matching).
+    /// </summary>
+    [CaptureTableFact]
+    public void Self_capture_table()
+    {
+        output.WriteLine("| avatar captured at | capture matching | edge blur out/in | edge sigma in / out (output px) | noise in/out | sharpness in/out |");
+        foreach (string p in CaptureMatchHarness.Portraits)
+        {
+            foreach (float ipd in new[] { 30f, 45f, 60f, 90f })
+            {
+                foreach (CaptureMatching cm in new[] { CaptureMatching.None, CaptureMatching.BlurAndNoise })
+                {
+                    (SeamMeasures m, FusionResult r) = fixture.Harness.RunSelfCapture(p, ipd, new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin, CaptureMatching = cm });
+                    r.Dispose();
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {Path.GetFileNameWithoutExtension(p)} {ipd:0} px | {cm} | {m.EdgeBlur:0.00} | {m.EdgeSigmaInside:0.00} / {m.EdgeSigmaOutside:0.00} | {m.Noise:0.00} | {m.Sharpness:0.00} |"));
+                    m.EdgeSigmaInside.Should().BePositive();
+                }
+            }
+        }
     }
 
     public static TheoryData<CaptureCase> Subset => new()
