@@ -136,26 +136,63 @@ public sealed class CaptureMatchHarness : IDisposable
         }
     }
 
+    /// <summary>The avatar the captures of <paramref name="portrait"/> are fused onto (owned by the harness).</summary>
+    public Avatar AvatarOf(string portrait) => _avatars[portrait];
+
     /// <summary>
-    /// A capture of the avatar itself: the avatar of <paramref name="portrait"/> downscaled (bicubic) to an inter-pupil distance of
-    /// <paramref name="ipd"/>, with its landmarks scaled with it, fused back onto the same avatar and measured. Both rings then
-    /// hold the same content, so what differs between them is only how each side was captured and enlarged.
+    /// A capture of the avatar itself: the avatar of <paramref name="c"/>'s portrait degraded as <paramref name="c"/> says (its
+    /// inter-pupil distance, blur, noise, white balance and JPEG), fused back onto the same avatar and measured. Both rings then
+    /// hold the same content, so the ideal is known: <c>Ideal</c> measures the capture itself warped over the whole canvas (what
+    /// a perfect capture matching would show outside the mask), with the same mask and rings.
     /// </summary>
-    public (SeamMeasures Measures, FusionResult Result) RunSelfCapture(string portrait, float ipd, FusionOptions options)
+    public (SeamMeasures Measures, SeamMeasures Ideal, FusionResult Result) RunSelfCapture(CaptureCase c, FusionOptions options)
     {
-        Avatar avatar = _avatars[portrait];
-        float f = ipd / avatar.Landmarks.InterPupillaryDistance;
-        int w = (int)MathF.Round(avatar.Image.Width * f), h = (int)MathF.Round(avatar.Image.Height * f);
-        using Image<Rgb24> photo = avatar.Image.Clone(x => x.Resize(w, h, KnownResamplers.Bicubic));
-        FaceLandmarks lm = avatar.Landmarks.Transform(Matrix3x2.CreateScale((float)w / avatar.Image.Width, (float)h / avatar.Image.Height), CoordinateSpace.Source);
-        FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, avatar.Image, avatar.Landmarks, options);
-        return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, avatar.Landmarks.InterPupillaryDistance, options.FeatherSigmaFraction), r);
+        Avatar avatar = _avatars[c.Portrait];
+        (Image<Rgb24> photo, FaceLandmarks lm) = Degrade(avatar.Image, avatar.Landmarks, c);
+        using (photo)
+        {
+            FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, avatar.Image, avatar.Landmarks, options);
+            float ipd = avatar.Landmarks.InterPupillaryDistance;
+            return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, ipd, options.FeatherSigmaFraction), MeasureCaptureEverywhere(photo, r, ipd, options.FeatherSigmaFraction), r);
+        }
+    }
+
+    /// <summary>
+    /// The photo of <paramref name="c"/> warped over the whole canvas with <paramref name="r"/>'s transform and measured with its
+    /// mask and rings: the patient's own capture on both sides of the seam, the reference a capture matching could at best reach
+    /// with the patient's content inside and the avatar's outside.
+    /// </summary>
+    public SeamMeasures MeasurePhotoOnBothSides(CaptureCase c, FusionResult r, float featherFraction)
+    {
+        (Image<Rgb24> photo, _) = Degrade(c);
+        using (photo)
+        {
+            return MeasureCaptureEverywhere(photo, r, _avatars[c.Portrait].Landmarks.InterPupillaryDistance, featherFraction);
+        }
+    }
+
+    private static SeamMeasures MeasureCaptureEverywhere(Image<Rgb24> photo, FusionResult r, float ipd, float featherFraction)
+    {
+        int w = r.Image.Width, h = r.Image.Height;
+        var warped = new byte[w * h * 3];
+        var source = new byte[photo.Width * photo.Height * 3];
+        photo.CopyPixelDataTo(source);
+        AffineWarp.WarpRgb24(source, photo.Width, photo.Height, warped, w, h, AffineWarp.FromContinuousCoordinates(r.TransformMatrix),
+            WarpBorderMode.Replicate, (0, 0, 0), new Rectangle(0, 0, w, h));
+        using var everywhere = Image.LoadPixelData<Rgb24>(warped, w, h);
+        return Measure(everywhere, r.Mask.Span, r.PatientLandmarks, ipd, featherFraction);
     }
 
     /// <summary>The degraded photo and its landmarks (the caller disposes the image).</summary>
     public (Image<Rgb24> Image, FaceLandmarks Landmarks) Degrade(CaptureCase c)
     {
         (Image<Rgb24> original, FaceLandmarks lm) = _originals[c.Portrait];
+        return Degrade(original, lm, c);
+    }
+
+    /// <summary><paramref name="original"/> captured as <paramref name="c"/> says (its portrait name only seeds the noise).</summary>
+    private static (Image<Rgb24> Image, FaceLandmarks Landmarks) Degrade(Image<Rgb24> original, FaceLandmarks lm, CaptureCase c)
+    {
         float f = c.Ipd / lm.InterPupillaryDistance;
         int w = Math.Max(16, (int)MathF.Round(original.Width * f)), h = Math.Max(16, (int)MathF.Round(original.Height * f));
         Image<Rgb24> img = original.Clone(x => x.Resize(w, h, KnownResamplers.Bicubic));
