@@ -1,3 +1,7 @@
+using FaceDefender.Abstractions;
+using FaceDefender.Fusion;
+using FaceDefender.Landmarks;
+using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace FaceDefender.Tests.Fusion;
@@ -40,6 +44,51 @@ public sealed class CaptureCaseTests(CaptureMatchTests.Fixture fixture) : IClass
             (a.Width, a.Height).Should().Be((b.Width, b.Height));
             double ga = MeanGradient(a), gb = MeanGradient(b);
             (gb / ga).Should().BeLessThan(0.8, "a Gaussian blur of 1.2 capture pixels removes much of the gradient");
+        }
+    }
+
+    [Fact]
+    public void The_output_size_emulation_scales_the_avatar_and_its_landmarks_together()
+    {
+        Avatar avatar = fixture.Harness.AvatarOf("astronaut.png");
+        float ipd = avatar.Landmarks.InterPupillaryDistance;
+        (Image<Rgb24> same, FaceLandmarks sameLm, Image<Rgb24>? none) = CaptureMatchHarness.OutputAvatar(avatar, 30, null);
+        same.Should().BeSameAs(avatar.Image);
+        sameLm.Should().BeSameAs(avatar.Landmarks);
+        none.Should().BeNull();
+        CaptureMatchHarness.OutputAvatar(avatar, 30, 100).Owned.Should().BeNull("an enlargement cap above the canvas's keeps the canvas");
+
+        (Image<Rgb24> small, FaceLandmarks lm, Image<Rgb24>? owned) = CaptureMatchHarness.OutputAvatar(avatar, 30, 2);
+        using (owned)
+        {
+            owned.Should().BeSameAs(small);
+            lm.InterPupillaryDistance.Should().BeApproximately(60, 0.5f, "the photo's 30 px enlarged at most twice");
+            ((float)small.Width / avatar.Image.Width).Should().BeApproximately(lm.InterPupillaryDistance / ipd, 0.005f, "image and landmarks scaled alike");
+            small.Height.Should().Be(small.Width);
+        }
+    }
+
+    [Fact]
+    public void The_photo_on_both_sides_is_the_photo_where_the_fusion_puts_it()
+    {
+        var c = new CaptureCase("grace_hopper.jpg", 45, 90, 0, TestWhiteBalance.Neutral);
+        (SeamMeasures _, FusionResult r) = fixture.Harness.Run(c, new FusionOptions());
+        (Image<Rgb24> photo, FaceLandmarks lm) = fixture.Harness.Degrade(c);
+        using (r)
+        using (photo)
+        using (Image<Rgb24> everywhere = CaptureMatchHarness.WarpEverywhere(photo, r))
+        {
+            everywhere.Width.Should().Be(r.Image.Width);
+            double sum = 0;
+            int[] points = [33, 133, 263, 362, 468, 473, 1, 61, 291, 10, 152];
+            foreach (int i in points)
+            {
+                System.Numerics.Vector2 p = lm[i], q = r.PatientLandmarks[i];
+                Rgb24 a = photo[(int)p.X, (int)p.Y], b = everywhere[(int)q.X, (int)q.Y];
+                sum += (Math.Abs(a.R - b.R) + Math.Abs(a.G - b.G) + Math.Abs(a.B - b.B)) / 3.0;
+            }
+
+            (sum / points.Length).Should().BeLessThan(12, "each landmark's pixel of the photo lands on the landmark's mapped position");
         }
     }
 

@@ -167,11 +167,36 @@ public sealed class CaptureMatchHarness : IDisposable
         (Image<Rgb24> photo, _) = Degrade(c);
         using (photo)
         {
-            return MeasureCaptureEverywhere(photo, r, _avatars[c.Portrait].Landmarks.InterPupillaryDistance, featherFraction);
+            // The output avatar's inter-pupil distance: the canvas's, scaled as OutputAvatar scales it.
+            float ipd = _avatars[c.Portrait].Landmarks.InterPupillaryDistance * r.Image.Width / _avatars[c.Portrait].Image.Width;
+            return MeasureCaptureEverywhere(photo, r, ipd, featherFraction);
+        }
+    }
+
+    /// <summary>
+    /// The edge blur (output pixels) the capture matching aims the avatar at for <paramref name="c"/> fused as
+    /// <paramref name="r"/>: the photo's estimated blur at the output scale (<see cref="CaptureMatcher.TargetBlur"/>).
+    /// </summary>
+    public double AimedBlur(CaptureCase c, FusionResult r)
+    {
+        (Image<Rgb24> photo, FaceLandmarks lm) = Degrade(c);
+        using (photo)
+        {
+            var bytes = new byte[photo.Width * photo.Height * 3];
+            photo.CopyPixelDataTo(bytes);
+            (float blur, _) = CaptureMatcher.Estimate(bytes, photo.Width, photo.Height, lm);
+            return CaptureMatcher.TargetBlur(blur, (float)r.Transform.Scale);
         }
     }
 
     private static SeamMeasures MeasureCaptureEverywhere(Image<Rgb24> photo, FusionResult r, float ipd, float featherFraction)
+    {
+        using Image<Rgb24> everywhere = WarpEverywhere(photo, r);
+        return Measure(everywhere, r.Mask.Span, r.PatientLandmarks, ipd, featherFraction);
+    }
+
+    /// <summary><paramref name="photo"/> warped over the whole output of <paramref name="r"/> with its transform (edges replicated).</summary>
+    public static Image<Rgb24> WarpEverywhere(Image<Rgb24> photo, FusionResult r)
     {
         int w = r.Image.Width, h = r.Image.Height;
         var warped = new byte[w * h * 3];
@@ -179,8 +204,7 @@ public sealed class CaptureMatchHarness : IDisposable
         photo.CopyPixelDataTo(source);
         AffineWarp.WarpRgb24(source, photo.Width, photo.Height, warped, w, h, AffineWarp.FromContinuousCoordinates(r.TransformMatrix),
             WarpBorderMode.Replicate, (0, 0, 0), new Rectangle(0, 0, w, h));
-        using var everywhere = Image.LoadPixelData<Rgb24>(warped, w, h);
-        return Measure(everywhere, r.Mask.Span, r.PatientLandmarks, ipd, featherFraction);
+        return Image.LoadPixelData<Rgb24>(warped, w, h);
     }
 
     /// <summary>The degraded photo and its landmarks (the caller disposes the image).</summary>
@@ -230,8 +254,39 @@ public sealed class CaptureMatchHarness : IDisposable
         return (img, lm.Transform(Matrix3x2.CreateScale((float)w / original.Width, (float)h / original.Height), CoordinateSpace.Source));
     }
 
+    /// <summary>
+    /// The environment variable that emulates an output size following the photo: <c>FD_CAPTURE_OUTPUT=&lt;k&gt;</c> fuses onto the
+    /// avatar downscaled (image and landmarks) so that the photo is enlarged at most k times (its inter-pupil distance times k,
+    /// at most the avatar's 1024 canvas). Unset: the 1024 canvas.
+    /// </summary>
+    public const string OutputVariable = "FD_CAPTURE_OUTPUT";
+
+    /// <summary>The largest enlargement of the photo <see cref="OutputVariable"/> allows, or null for the 1024 canvas.</summary>
+    public static float? MaxEnlargement => Environment.GetEnvironmentVariable(OutputVariable) is { Length: > 0 } v
+        ? float.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)
+        : null;
+
+    /// <summary>
+    /// <paramref name="avatar"/> as the output for a photo with inter-pupil distance <paramref name="photoIpd"/>: itself, or under
+    /// <paramref name="maxEnlargement"/> downscaled (bicubic) with its landmarks so that its inter-pupil distance is at most
+    /// <paramref name="maxEnlargement"/> times the photo's. The second item is null when the avatar is used as it is.
+    /// </summary>
+    public static (Image<Rgb24> Image, FaceLandmarks Landmarks, Image<Rgb24>? Owned) OutputAvatar(Avatar avatar, float photoIpd, float? maxEnlargement)
+    {
+        float s = maxEnlargement is float k ? MathF.Min(1f, k * photoIpd / avatar.Landmarks.InterPupillaryDistance) : 1f;
+        if (s >= 1f)
+        {
+            return (avatar.Image, avatar.Landmarks, null);
+        }
+
+        int size = Math.Max(16, (int)MathF.Round(avatar.Image.Width * s));
+        Image<Rgb24> small = avatar.Image.Clone(x => x.Resize(size, size, KnownResamplers.Bicubic));
+        return (small, avatar.Landmarks.Transform(Matrix3x2.CreateScale((float)size / avatar.Image.Width, (float)size / avatar.Image.Height), CoordinateSpace.Source), small);
+    }
+
     /// <summary>Degrades, fuses with <paramref name="options"/> and measures; with <paramref name="matchSkin"/> the avatar's skin
-    /// is drawn in the colour the degraded photo shows below the eyes (<see cref="SkinColor"/>).</summary>
+    /// is drawn in the colour the degraded photo shows below the eyes (<see cref="SkinColor"/>). The output is the avatar's
+    /// canvas, or smaller under <see cref="OutputVariable"/>.</summary>
     public (SeamMeasures Measures, FusionResult Result) Run(CaptureCase c, FusionOptions options, bool matchSkin = false)
     {
         (Image<Rgb24> photo, FaceLandmarks lm) = Degrade(c);
@@ -243,8 +298,12 @@ public sealed class CaptureMatchHarness : IDisposable
                 SkinColor = SkinColor.Measure(photo, lm),
             }) : null;
             avatar = matched ?? avatar;
-            FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, avatar.Image, avatar.Landmarks, options);
-            return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, avatar.Landmarks.InterPupillaryDistance, options.FeatherSigmaFraction), r);
+            (Image<Rgb24> image, FaceLandmarks landmarks, Image<Rgb24>? owned) = OutputAvatar(avatar, c.Ipd, MaxEnlargement);
+            using (owned)
+            {
+                FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, image, landmarks, options);
+                return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, landmarks.InterPupillaryDistance, options.FeatherSigmaFraction), r);
+            }
         }
     }
 

@@ -53,15 +53,19 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
         var before = new List<SeamMeasures>();
         var after = new List<SeamMeasures>();
         var reference = new List<SeamMeasures>();
+        var aimedSmall = new List<double>();
+        var aimedLarge = new List<double>();
         foreach (CaptureCase c in CaptureMatchHarness.AllCases())
         {
             (SeamMeasures b, FusionResult rb) = fixture.Harness.Run(c, SkinOnSurrounding ? After : Before);
             SeamMeasures own = fixture.Harness.MeasurePhotoOnBothSides(c, rb, Before.FeatherSigmaFraction);
+            double aimed = fixture.Harness.AimedBlur(c, rb);
+            (c.Ipd < 50 ? aimedSmall : aimedLarge).Add(aimed / b.EdgeSigmaInside);
             (SeamMeasures a, FusionResult ra) = MatchSkin ? fixture.Harness.Run(c, SkinOnSurrounding ? After : Before, matchSkin: true) : fixture.Harness.Run(c, After);
             if (Environment.GetEnvironmentVariable("FD_CAPTURE_DUMP") is { Length: > 0 } dump)
             {
                 var crop = SixLabors.ImageSharp.Rectangle.Inflate(ra.MaskBounds, 60, 60);
-                crop.Intersect(new SixLabors.ImageSharp.Rectangle(0, 0, 1024, 1024));
+                crop.Intersect(new SixLabors.ImageSharp.Rectangle(0, 0, ra.Image.Width, ra.Image.Height));
                 using var sb = SixLabors.ImageSharp.Processing.ProcessingExtensions.Clone(rb.Image, x => SixLabors.ImageSharp.Processing.CropExtensions.Crop(x, crop));
                 using var sa = SixLabors.ImageSharp.Processing.ProcessingExtensions.Clone(ra.Image, x => SixLabors.ImageSharp.Processing.CropExtensions.Crop(x, crop));
                 SixLabors.ImageSharp.ImageExtensions.SaveAsPng(sb, Path.Combine(dump, c.ToString().Replace(' ', '_') + "_before.png"));
@@ -74,14 +78,17 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
             after.Add(a);
             reference.Add(own);
             rows.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.EdgeBlur:0.00} → {a.EdgeBlur:0.00} ({own.EdgeBlur:0.00}) | {b.EdgeSigmaInside:0.00} / {b.EdgeSigmaOutside:0.00} → {a.EdgeSigmaInside:0.00} / {a.EdgeSigmaOutside:0.00} ({own.EdgeSigmaOutside:0.00}) | {b.Noise:0.00} → {a.Noise:0.00} ({own.Noise:0.00}) | {b.DeltaE:0.0} → {a.DeltaE:0.0} |"));
+                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.EdgeBlur:0.00} → {a.EdgeBlur:0.00} ({own.EdgeBlur:0.00}) | {b.EdgeSigmaInside:0.00} / {b.EdgeSigmaOutside:0.00} → {a.EdgeSigmaInside:0.00} / {a.EdgeSigmaOutside:0.00} ({own.EdgeSigmaOutside:0.00}) | {b.Noise:0.00} → {a.Noise:0.00} ({own.Noise:0.00}) | {b.DeltaE:0.0} → {a.DeltaE:0.0} | {aimed:0.00} |"));
         }
 
-        output.WriteLine("| capture | sharpness in/out | edge blur out/in (photo on both sides) | edge sigma in / out, output px (photo's own outside) | noise in/out (photo on both sides) | ΔE2000 |");
+        output.WriteLine("| capture | sharpness in/out | edge blur out/in (photo on both sides) | edge sigma in / out, output px (photo's own outside) | noise in/out (photo on both sides) | ΔE2000 | blur the matching aims at, output px |");
         output.WriteLine(rows.ToString());
         output.WriteLine(Summary("before", before));
         output.WriteLine(Summary("after", after));
         output.WriteLine(Summary("photo on both sides", reference));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"blur aimed at / the kept patch's edge sigma (without matching): IPD below 50 px median {Median(aimedSmall):0.00} [{aimedSmall.DefaultIfEmpty(double.NaN).Min():0.00}, {aimedSmall.DefaultIfEmpty(double.NaN).Max():0.00}] ({aimedSmall.Count}), "
+            + $"50 px and above {Median(aimedLarge):0.00} [{aimedLarge.DefaultIfEmpty(double.NaN).Min():0.00}, {aimedLarge.DefaultIfEmpty(double.NaN).Max():0.00}] ({aimedLarge.Count})"));
         after.Count.Should().Be(96);
     }
 
@@ -178,7 +185,7 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
     private static double Median(IEnumerable<double> v)
     {
         double[] s = v.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[(s.Length / 2) - 1] + s[s.Length / 2]);
+        return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[(s.Length / 2) - 1] + s[s.Length / 2]);
     }
 
     public static TheoryData<CaptureCase> Subset => new()
