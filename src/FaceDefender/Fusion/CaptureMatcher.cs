@@ -113,7 +113,7 @@ internal static class CaptureMatcher
         Matrix3x2 patientToOutput, float photoBlur, float photoNoise)
     {
         float scale = new Vector2(patientToOutput.M11, patientToOutput.M12).Length();
-        float target = scale * MathF.Sqrt((photoBlur * photoBlur) + (1f / 6f));
+        float target = TargetBlur(photoBlur, scale);
         (float own, _) = Estimate(avatar, width, height, avatarLandmarks);
         float add = MathF.Sqrt(MathF.Max(0f, (target * target) - (own * own)));
         float noise = photoNoise;
@@ -174,6 +174,13 @@ internal static class CaptureMatcher
             WorkBuffers.Bytes.Return(blurred);
         }
     }
+
+    /// <summary>
+    /// The blur (Gaussian sigma, output pixels) the kept pixels have after the photo is enlarged <paramref name="scale"/> times:
+    /// the photo's blur and the bilinear interpolation's tent (variance 1/6 of a photo pixel squared), in quadrature, times the
+    /// enlargement.
+    /// </summary>
+    internal static float TargetBlur(float photoBlur, float scale) => scale * MathF.Sqrt((photoBlur * photoBlur) + (1f / 6f));
 
     /// <summary>A seed from the avatar's landmarks: the same avatar always gets the same grain.</summary>
     private static ulong Seed(FaceLandmarks avatar)

@@ -20,11 +20,15 @@ public enum TestWhiteBalance
     Cool,
 }
 
-/// <summary>One degraded capture: portrait, inter-pupil distance, JPEG quality (0 = none), sensor noise sigma, white balance.</summary>
-public sealed record CaptureCase(string Portrait, float Ipd, int JpegQuality, float NoiseSigma, TestWhiteBalance WhiteBalance)
+/// <summary>
+/// One degraded capture: portrait, inter-pupil distance, JPEG quality (0 = none), sensor noise sigma, white balance and
+/// optical blur (Gaussian sigma in capture pixels, applied after the downscale and before the noise; 0 = none).
+/// </summary>
+public sealed record CaptureCase(string Portrait, float Ipd, int JpegQuality, float NoiseSigma, TestWhiteBalance WhiteBalance, float Blur = 0)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Path.GetFileNameWithoutExtension(Portrait)} ipd {Ipd:0} q{JpegQuality} noise {NoiseSigma:0} {WhiteBalance.ToString().ToLowerInvariant()}");
+        $"{Path.GetFileNameWithoutExtension(Portrait)} ipd {Ipd:0} q{JpegQuality} noise {NoiseSigma:0.#} {WhiteBalance.ToString().ToLowerInvariant()}")
+        + (Blur > 0 ? string.Create(CultureInfo.InvariantCulture, $" blur {Blur:0.0#}") : "");
 }
 
 /// <summary>The three seam measures of one output: inside a ring just inside the mask against a ring just outside it.</summary>
@@ -37,7 +41,10 @@ public sealed record CaptureCase(string Portrait, float Ipd, int JpegQuality, fl
 /// below 1 the kept patch is softer than the avatar around it. Unlike <paramref name="Sharpness"/> it does not count how
 /// many edges a ring holds, only how sharp they are. Target 0.8-1.25.
 /// </param>
-public sealed record SeamMeasures(double Sharpness, double Noise, double DeltaE, double EdgeBlur = double.NaN)
+/// <param name="EdgeSigmaInside">The inner ring's edge blur (Gaussian sigma in output pixels, geometric mean of both eyes).</param>
+/// <param name="EdgeSigmaOutside">The outer ring's edge blur (Gaussian sigma in output pixels, geometric mean of both eyes).</param>
+public sealed record SeamMeasures(double Sharpness, double Noise, double DeltaE, double EdgeBlur = double.NaN,
+    double EdgeSigmaInside = double.NaN, double EdgeSigmaOutside = double.NaN)
 {
     public bool EdgeBlurOnTarget => EdgeBlur is >= 0.8 and <= 1.25;
 
@@ -74,8 +81,42 @@ public sealed class CaptureMatchHarness : IDisposable
         }
     }
 
-    /// <summary>Every combination: 2 portraits x IPD 30/45/60/90 x JPEG 60/90 x noise 0/6 x neutral/warm/cool white balance (96 cases).</summary>
+    /// <summary>The environment variable that replaces the fixed set by one drawn from a seed (<see cref="SeededCases"/>).</summary>
+    public const string SeedVariable = "FD_CAPTURE_SEED";
+
+    /// <summary>
+    /// The fixed set (<see cref="FixedCases"/>), or with <c>FD_CAPTURE_SEED=&lt;integer&gt;</c> the 96 captures drawn from that
+    /// seed (<see cref="SeededCases"/>).
+    /// </summary>
     public static IEnumerable<CaptureCase> AllCases()
+        => Environment.GetEnvironmentVariable(SeedVariable) is { Length: > 0 } seed
+            ? SeededCases(int.Parse(seed, NumberStyles.Integer, CultureInfo.InvariantCulture))
+            : FixedCases();
+
+    /// <summary>
+    /// 48 captures of each portrait with their degradations drawn from <paramref name="seed"/>: inter-pupil distance
+    /// log-uniform in 28-100 px, JPEG quality 50-95, sensor noise none (a third) or 1-8 grey levels, optical blur none (a
+    /// third) or 0.3-1.5 capture pixels, white balance neutral, warm or cool. Values are rounded to what the rows print.
+    /// </summary>
+    public static IEnumerable<CaptureCase> SeededCases(int seed)
+    {
+        var rng = new Random(seed);
+        foreach (string p in Portraits)
+        {
+            for (int k = 0; k < 48; k++)
+            {
+                float ipd = MathF.Round(28f * MathF.Pow(100f / 28f, (float)rng.NextDouble()));
+                int q = 50 + rng.Next(46);
+                float noise = rng.Next(3) == 0 ? 0f : MathF.Round(1f + (7f * (float)rng.NextDouble()), 1);
+                float blur = rng.Next(3) == 0 ? 0f : MathF.Round(0.3f + (1.2f * (float)rng.NextDouble()), 2);
+                var wb = (TestWhiteBalance)rng.Next(3);
+                yield return new CaptureCase(p, ipd, q, noise, wb, blur);
+            }
+        }
+    }
+
+    /// <summary>Every combination: 2 portraits x IPD 30/45/60/90 x JPEG 60/90 x noise 0/6 x neutral/warm/cool white balance (96 cases).</summary>
+    public static IEnumerable<CaptureCase> FixedCases()
     {
         foreach (string p in Portraits)
         {
@@ -95,20 +136,102 @@ public sealed class CaptureMatchHarness : IDisposable
         }
     }
 
+    /// <summary>The avatar the captures of <paramref name="portrait"/> are fused onto (owned by the harness).</summary>
+    public Avatar AvatarOf(string portrait) => _avatars[portrait];
+
+    /// <summary>
+    /// A capture of the avatar itself: the avatar of <paramref name="c"/>'s portrait degraded as <paramref name="c"/> says (its
+    /// inter-pupil distance, blur, noise, white balance and JPEG), fused back onto the same avatar and measured. Both rings then
+    /// hold the same content, so the ideal is known: <c>Ideal</c> measures the capture itself warped over the whole canvas (what
+    /// a perfect capture matching would show outside the mask), with the same mask and rings.
+    /// </summary>
+    public (SeamMeasures Measures, SeamMeasures Ideal, FusionResult Result) RunSelfCapture(CaptureCase c, FusionOptions options)
+    {
+        Avatar avatar = _avatars[c.Portrait];
+        (Image<Rgb24> photo, FaceLandmarks lm) = Degrade(avatar.Image, avatar.Landmarks, c);
+        using (photo)
+        {
+            FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, avatar.Image, avatar.Landmarks, options);
+            float ipd = avatar.Landmarks.InterPupillaryDistance;
+            return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, ipd, options.FeatherSigmaFraction), MeasureCaptureEverywhere(photo, r, ipd, options.FeatherSigmaFraction), r);
+        }
+    }
+
+    /// <summary>
+    /// The photo of <paramref name="c"/> warped over the whole canvas with <paramref name="r"/>'s transform and measured with its
+    /// mask and rings: the patient's own capture on both sides of the seam, the reference a capture matching could at best reach
+    /// with the patient's content inside and the avatar's outside.
+    /// </summary>
+    public SeamMeasures MeasurePhotoOnBothSides(CaptureCase c, FusionResult r, float featherFraction)
+    {
+        (Image<Rgb24> photo, _) = Degrade(c);
+        using (photo)
+        {
+            // The output avatar's inter-pupil distance: the canvas's, scaled as OutputAvatar scales it.
+            float ipd = _avatars[c.Portrait].Landmarks.InterPupillaryDistance * r.Image.Width / _avatars[c.Portrait].Image.Width;
+            return MeasureCaptureEverywhere(photo, r, ipd, featherFraction);
+        }
+    }
+
+    /// <summary>
+    /// The edge blur (output pixels) the capture matching aims the avatar at for <paramref name="c"/> fused as
+    /// <paramref name="r"/>: the photo's estimated blur at the output scale (<see cref="CaptureMatcher.TargetBlur"/>).
+    /// </summary>
+    public double AimedBlur(CaptureCase c, FusionResult r)
+    {
+        (Image<Rgb24> photo, FaceLandmarks lm) = Degrade(c);
+        using (photo)
+        {
+            var bytes = new byte[photo.Width * photo.Height * 3];
+            photo.CopyPixelDataTo(bytes);
+            (float blur, _) = CaptureMatcher.Estimate(bytes, photo.Width, photo.Height, lm);
+            return CaptureMatcher.TargetBlur(blur, (float)r.Transform.Scale);
+        }
+    }
+
+    private static SeamMeasures MeasureCaptureEverywhere(Image<Rgb24> photo, FusionResult r, float ipd, float featherFraction)
+    {
+        using Image<Rgb24> everywhere = WarpEverywhere(photo, r);
+        return Measure(everywhere, r.Mask.Span, r.PatientLandmarks, ipd, featherFraction);
+    }
+
+    /// <summary><paramref name="photo"/> warped over the whole output of <paramref name="r"/> with its transform (edges replicated).</summary>
+    public static Image<Rgb24> WarpEverywhere(Image<Rgb24> photo, FusionResult r)
+    {
+        int w = r.Image.Width, h = r.Image.Height;
+        var warped = new byte[w * h * 3];
+        var source = new byte[photo.Width * photo.Height * 3];
+        photo.CopyPixelDataTo(source);
+        AffineWarp.WarpRgb24(source, photo.Width, photo.Height, warped, w, h, AffineWarp.FromContinuousCoordinates(r.TransformMatrix),
+            WarpBorderMode.Replicate, (0, 0, 0), new Rectangle(0, 0, w, h));
+        return Image.LoadPixelData<Rgb24>(warped, w, h);
+    }
+
     /// <summary>The degraded photo and its landmarks (the caller disposes the image).</summary>
     public (Image<Rgb24> Image, FaceLandmarks Landmarks) Degrade(CaptureCase c)
     {
         (Image<Rgb24> original, FaceLandmarks lm) = _originals[c.Portrait];
+        return Degrade(original, lm, c);
+    }
+
+    /// <summary><paramref name="original"/> captured as <paramref name="c"/> says (its portrait name only seeds the noise).</summary>
+    private static (Image<Rgb24> Image, FaceLandmarks Landmarks) Degrade(Image<Rgb24> original, FaceLandmarks lm, CaptureCase c)
+    {
         float f = c.Ipd / lm.InterPupillaryDistance;
         int w = Math.Max(16, (int)MathF.Round(original.Width * f)), h = Math.Max(16, (int)MathF.Round(original.Height * f));
         Image<Rgb24> img = original.Clone(x => x.Resize(w, h, KnownResamplers.Bicubic));
+        if (c.Blur > 0)
+        {
+            img.Mutate(x => x.GaussianBlur(c.Blur));
+        }
+
         (float gr, float gg, float gb) = c.WhiteBalance switch
         {
             TestWhiteBalance.Warm => (1.12f, 1.0f, 0.84f),
             TestWhiteBalance.Cool => (0.88f, 0.98f, 1.14f),
             _ => (1f, 1f, 1f),
         };
-        var rng = new Random((c.Portrait.Length * 1000003) + ((int)c.Ipd * 1009) + (c.JpegQuality * 7) + (int)c.WhiteBalance); // fixed per case (HashCode is per process)
+        var rng = new Random((c.Portrait.Length * 1000003) + ((int)c.Ipd * 1009) + (c.JpegQuality * 7) + (int)c.WhiteBalance + (int)(c.Blur * 100)); // fixed per case (HashCode is per process)
         img.ProcessPixelRows(acc =>
         {
             for (int y = 0; y < acc.Height; y++)
@@ -131,8 +254,39 @@ public sealed class CaptureMatchHarness : IDisposable
         return (img, lm.Transform(Matrix3x2.CreateScale((float)w / original.Width, (float)h / original.Height), CoordinateSpace.Source));
     }
 
+    /// <summary>
+    /// The environment variable that emulates an output size following the photo: <c>FD_CAPTURE_OUTPUT=&lt;k&gt;</c> fuses onto the
+    /// avatar downscaled (image and landmarks) so that the photo is enlarged at most k times (its inter-pupil distance times k,
+    /// at most the avatar's 1024 canvas). Unset: the 1024 canvas.
+    /// </summary>
+    public const string OutputVariable = "FD_CAPTURE_OUTPUT";
+
+    /// <summary>The largest enlargement of the photo <see cref="OutputVariable"/> allows, or null for the 1024 canvas.</summary>
+    public static float? MaxEnlargement => Environment.GetEnvironmentVariable(OutputVariable) is { Length: > 0 } v
+        ? float.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)
+        : null;
+
+    /// <summary>
+    /// <paramref name="avatar"/> as the output for a photo with inter-pupil distance <paramref name="photoIpd"/>: itself, or under
+    /// <paramref name="maxEnlargement"/> downscaled (bicubic) with its landmarks so that its inter-pupil distance is at most
+    /// <paramref name="maxEnlargement"/> times the photo's. The second item is null when the avatar is used as it is.
+    /// </summary>
+    public static (Image<Rgb24> Image, FaceLandmarks Landmarks, Image<Rgb24>? Owned) OutputAvatar(Avatar avatar, float photoIpd, float? maxEnlargement)
+    {
+        float s = maxEnlargement is float k ? MathF.Min(1f, k * photoIpd / avatar.Landmarks.InterPupillaryDistance) : 1f;
+        if (s >= 1f)
+        {
+            return (avatar.Image, avatar.Landmarks, null);
+        }
+
+        int size = Math.Max(16, (int)MathF.Round(avatar.Image.Width * s));
+        Image<Rgb24> small = avatar.Image.Clone(x => x.Resize(size, size, KnownResamplers.Bicubic));
+        return (small, avatar.Landmarks.Transform(Matrix3x2.CreateScale((float)size / avatar.Image.Width, (float)size / avatar.Image.Height), CoordinateSpace.Source), small);
+    }
+
     /// <summary>Degrades, fuses with <paramref name="options"/> and measures; with <paramref name="matchSkin"/> the avatar's skin
-    /// is drawn in the colour the degraded photo shows below the eyes (<see cref="SkinColor"/>).</summary>
+    /// is drawn in the colour the degraded photo shows below the eyes (<see cref="SkinColor"/>). The output is the avatar's
+    /// canvas, or smaller under <see cref="OutputVariable"/>.</summary>
     public (SeamMeasures Measures, FusionResult Result) Run(CaptureCase c, FusionOptions options, bool matchSkin = false)
     {
         (Image<Rgb24> photo, FaceLandmarks lm) = Degrade(c);
@@ -144,8 +298,12 @@ public sealed class CaptureMatchHarness : IDisposable
                 SkinColor = SkinColor.Measure(photo, lm),
             }) : null;
             avatar = matched ?? avatar;
-            FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, avatar.Image, avatar.Landmarks, options);
-            return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, avatar.Landmarks.InterPupillaryDistance, options.FeatherSigmaFraction), r);
+            (Image<Rgb24> image, FaceLandmarks landmarks, Image<Rgb24>? owned) = OutputAvatar(avatar, c.Ipd, MaxEnlargement);
+            using (owned)
+            {
+                FusionResult r = new PeriocularFaceFuser().Fuse(photo, lm, image, landmarks, options);
+                return (Measure(r.Image, r.Mask.Span, r.PatientLandmarks, landmarks.InterPupillaryDistance, options.FeatherSigmaFraction), r);
+            }
         }
     }
 
@@ -209,6 +367,8 @@ public sealed class CaptureMatchHarness : IDisposable
         var noise = new double[2];
         var de = new double[2];
         var edge = new double[2];
+        var sigmaIn = new double[2];
+        var sigmaOut = new double[2];
         for (int eye = 0; eye < 2; eye++)
         {
             var grad = new List<double>[] { [], [] };
@@ -250,10 +410,13 @@ public sealed class CaptureMatchHarness : IDisposable
             noise[eye] = Median(hp[0]) / Math.Max(1e-6, Median(hp[1]));
             double[] LabOf(int s) => ColorScience.SrgbToLab(sum[s, 0] / grad[s].Count, sum[s, 1] / grad[s].Count, sum[s, 2] / grad[s].Count);
             de[eye] = ColorScience.DeltaE2000(LabOf(0), LabOf(1));
-            edge[eye] = EdgeSigma(grad[1], reblurred[1], Median([.. hp[1]]), reblur) / EdgeSigma(grad[0], reblurred[0], Median([.. hp[0]]), reblur);
+            sigmaIn[eye] = EdgeSigma(grad[0], reblurred[0], Median([.. hp[0]]), reblur);
+            sigmaOut[eye] = EdgeSigma(grad[1], reblurred[1], Median([.. hp[1]]), reblur);
+            edge[eye] = sigmaOut[eye] / sigmaIn[eye];
         }
 
-        return new SeamMeasures(Math.Sqrt(sharp[0] * sharp[1]), Math.Sqrt(noise[0] * noise[1]), Math.Max(de[0], de[1]), Math.Sqrt(edge[0] * edge[1]));
+        return new SeamMeasures(Math.Sqrt(sharp[0] * sharp[1]), Math.Sqrt(noise[0] * noise[1]), Math.Max(de[0], de[1]), Math.Sqrt(edge[0] * edge[1]),
+            Math.Sqrt(sigmaIn[0] * sigmaIn[1]), Math.Sqrt(sigmaOut[0] * sigmaOut[1]));
     }
 
     /// <summary>

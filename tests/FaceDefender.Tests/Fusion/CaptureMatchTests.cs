@@ -52,14 +52,20 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
         var rows = new StringBuilder();
         var before = new List<SeamMeasures>();
         var after = new List<SeamMeasures>();
+        var reference = new List<SeamMeasures>();
+        var aimedSmall = new List<double>();
+        var aimedLarge = new List<double>();
         foreach (CaptureCase c in CaptureMatchHarness.AllCases())
         {
             (SeamMeasures b, FusionResult rb) = fixture.Harness.Run(c, SkinOnSurrounding ? After : Before);
+            SeamMeasures own = fixture.Harness.MeasurePhotoOnBothSides(c, rb, Before.FeatherSigmaFraction);
+            double aimed = fixture.Harness.AimedBlur(c, rb);
+            (c.Ipd < 50 ? aimedSmall : aimedLarge).Add(aimed / b.EdgeSigmaInside);
             (SeamMeasures a, FusionResult ra) = MatchSkin ? fixture.Harness.Run(c, SkinOnSurrounding ? After : Before, matchSkin: true) : fixture.Harness.Run(c, After);
             if (Environment.GetEnvironmentVariable("FD_CAPTURE_DUMP") is { Length: > 0 } dump)
             {
                 var crop = SixLabors.ImageSharp.Rectangle.Inflate(ra.MaskBounds, 60, 60);
-                crop.Intersect(new SixLabors.ImageSharp.Rectangle(0, 0, 1024, 1024));
+                crop.Intersect(new SixLabors.ImageSharp.Rectangle(0, 0, ra.Image.Width, ra.Image.Height));
                 using var sb = SixLabors.ImageSharp.Processing.ProcessingExtensions.Clone(rb.Image, x => SixLabors.ImageSharp.Processing.CropExtensions.Crop(x, crop));
                 using var sa = SixLabors.ImageSharp.Processing.ProcessingExtensions.Clone(ra.Image, x => SixLabors.ImageSharp.Processing.CropExtensions.Crop(x, crop));
                 SixLabors.ImageSharp.ImageExtensions.SaveAsPng(sb, Path.Combine(dump, c.ToString().Replace(' ', '_') + "_before.png"));
@@ -70,15 +76,116 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
             ra.Dispose();
             before.Add(b);
             after.Add(a);
+            reference.Add(own);
             rows.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.EdgeBlur:0.00} → {a.EdgeBlur:0.00} | {b.Noise:0.00} → {a.Noise:0.00} | {b.DeltaE:0.0} → {a.DeltaE:0.0} |"));
+                $"| {c} | {b.Sharpness:0.00} → {a.Sharpness:0.00} | {b.EdgeBlur:0.00} → {a.EdgeBlur:0.00} ({own.EdgeBlur:0.00}) | {b.EdgeSigmaInside:0.00} / {b.EdgeSigmaOutside:0.00} → {a.EdgeSigmaInside:0.00} / {a.EdgeSigmaOutside:0.00} ({own.EdgeSigmaOutside:0.00}) | {b.Noise:0.00} → {a.Noise:0.00} ({own.Noise:0.00}) | {b.DeltaE:0.0} → {a.DeltaE:0.0} | {aimed:0.00} |"));
         }
 
-        output.WriteLine("| capture | sharpness in/out | edge blur out/in | noise in/out | ΔE2000 |");
+        output.WriteLine("| capture | sharpness in/out | edge blur out/in (photo on both sides) | edge sigma in / out, output px (photo's own outside) | noise in/out (photo on both sides) | ΔE2000 | blur the matching aims at, output px |");
         output.WriteLine(rows.ToString());
         output.WriteLine(Summary("before", before));
         output.WriteLine(Summary("after", after));
+        output.WriteLine(Summary("photo on both sides", reference));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"blur aimed at / the kept patch's edge sigma (without matching): IPD below 50 px median {Median(aimedSmall):0.00} [{aimedSmall.DefaultIfEmpty(double.NaN).Min():0.00}, {aimedSmall.DefaultIfEmpty(double.NaN).Max():0.00}] ({aimedSmall.Count}), "
+            + $"50 px and above {Median(aimedLarge):0.00} [{aimedLarge.DefaultIfEmpty(double.NaN).Min():0.00}, {aimedLarge.DefaultIfEmpty(double.NaN).Max():0.00}] ({aimedLarge.Count})"));
         after.Count.Should().Be(96);
+    }
+
+    /// <summary>
+    /// Each avatar captured by the seed's degradations (or at 30, 45, 60 and 90 px, clean, JPEG 90 with blur 0.8, noise 4
+    /// with JPEG 75, noise 8 with JPEG 60 and blur 0.5, without a seed) and fused back onto itself: both rings hold the same
+    /// content, so the ideal is the capture itself on both sides. The table compares the outer ring with the capture matching
+    /// against that ideal: edge sigma matched / ideal (1 = the avatar is exactly as blurred as the capture) and the outer
+    /// ring's Laplacian matched / ideal (1 = the same grain).
+    /// </summary>
+    [CaptureTableFact]
+    public void Self_capture_table()
+    {
+        var options = new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin, CaptureMatching = CaptureMatching.BlurAndNoise };
+        var plain = options with { CaptureMatching = CaptureMatching.None };
+        var blur = new List<double>();
+        var grain = new List<double>();
+        var blurPlain = new List<double>();
+        output.WriteLine("| avatar capture | edge sigma outside, output px: as rendered / matched / ideal | matched / ideal | outer Laplacian matched / ideal |");
+        foreach (CaptureCase c in SelfCaptureCases())
+        {
+            (SeamMeasures m, SeamMeasures ideal, FusionResult r) = fixture.Harness.RunSelfCapture(c, options);
+            r.Dispose();
+            (SeamMeasures p, _, FusionResult rp) = fixture.Harness.RunSelfCapture(c, plain);
+            rp.Dispose();
+            double e = m.EdgeSigmaOutside / ideal.EdgeSigmaOutside, n = ideal.Noise / m.Noise;
+            blur.Add(e);
+            grain.Add(n);
+            blurPlain.Add(p.EdgeSigmaOutside / ideal.EdgeSigmaOutside);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {c} | {p.EdgeSigmaOutside:0.00} / {m.EdgeSigmaOutside:0.00} / {ideal.EdgeSigmaOutside:0.00} | {e:0.00} | {n:0.00} |"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"edge sigma outside / ideal: as rendered median {Median(blurPlain):0.00} [{blurPlain.Min():0.00}, {blurPlain.Max():0.00}], within 0.8-1.25 {blurPlain.Count(x => x is >= 0.8 and <= 1.25)}/{blurPlain.Count}; "
+            + $"matched median {Median(blur):0.00} [{blur.Min():0.00}, {blur.Max():0.00}], within 0.8-1.25 {blur.Count(x => x is >= 0.8 and <= 1.25)}/{blur.Count}; "
+            + $"outer Laplacian matched / ideal median {Median(grain):0.00} [{grain.Min():0.00}, {grain.Max():0.00}], within 0.7-1.4 {grain.Count(x => x is >= 0.7 and <= 1.4)}/{grain.Count}"));
+        blur.Should().NotBeEmpty();
+    }
+
+    public static TheoryData<CaptureCase> SelfCaptures => new()
+    {
+        new CaptureCase("grace_hopper.jpg", 30, 0, 0, TestWhiteBalance.Neutral),
+        new CaptureCase("astronaut.png", 60, 90, 0, TestWhiteBalance.Neutral, 0.8f),
+        new CaptureCase("grace_hopper.jpg", 30, 75, 4, TestWhiteBalance.Neutral),
+    };
+
+    /// <summary>
+    /// The avatar's own capture fused back onto it: with the same content on both sides, the capture matching should make the
+    /// avatar outside the mask look like the capture itself there (the ideal), whatever the measure's dependence on content.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SelfCaptures))]
+    public void Capture_matching_reproduces_the_capture_of_the_avatar_itself(CaptureCase c)
+    {
+        var options = new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin, CaptureMatching = CaptureMatching.BlurAndNoise };
+        (SeamMeasures matched, SeamMeasures ideal, FusionResult r) = fixture.Harness.RunSelfCapture(c, options);
+        r.Dispose();
+        (SeamMeasures plain, _, FusionResult rp) = fixture.Harness.RunSelfCapture(c, options with { CaptureMatching = CaptureMatching.None });
+        rp.Dispose();
+        double blur = matched.EdgeSigmaOutside / ideal.EdgeSigmaOutside, grain = ideal.Noise / matched.Noise;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{c}: edge sigma outside as rendered {plain.EdgeSigmaOutside:0.00}, matched {matched.EdgeSigmaOutside:0.00}, ideal {ideal.EdgeSigmaOutside:0.00}; outer Laplacian matched / ideal {grain:0.00}"));
+        // Measured 0.90 / 1.00 / 1.06 (as rendered 0.27 / 0.45 / 0.36) and 1.18 / 0.99 / 1.06.
+        (plain.EdgeSigmaOutside / ideal.EdgeSigmaOutside).Should().BeLessThan(0.6, "the rendered avatar is much sharper than an enlarged capture");
+        blur.Should().BeInRange(0.8, 1.25, "the avatar is blurred as the capture is at the output scale");
+        grain.Should().BeInRange(0.7, 1.4, "the avatar takes the capture's grain");
+    }
+
+    private static IEnumerable<CaptureCase> SelfCaptureCases()
+    {
+        if (Environment.GetEnvironmentVariable(CaptureMatchHarness.SeedVariable) is { Length: > 0 })
+        {
+            foreach (CaptureCase c in CaptureMatchHarness.AllCases())
+            {
+                yield return c;
+            }
+
+            yield break;
+        }
+
+        foreach (string p in CaptureMatchHarness.Portraits)
+        {
+            foreach (float ipd in new[] { 30f, 45f, 60f, 90f })
+            {
+                yield return new CaptureCase(p, ipd, 0, 0, TestWhiteBalance.Neutral);
+                yield return new CaptureCase(p, ipd, 90, 0, TestWhiteBalance.Neutral, 0.8f);
+                yield return new CaptureCase(p, ipd, 75, 4, TestWhiteBalance.Neutral);
+                yield return new CaptureCase(p, ipd, 60, 8, TestWhiteBalance.Neutral, 0.5f);
+            }
+        }
+    }
+
+    private static double Median(IEnumerable<double> v)
+    {
+        double[] s = v.Order().ToArray();
+        return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[(s.Length / 2) - 1] + s[s.Length / 2]);
     }
 
     public static TheoryData<CaptureCase> Subset => new()
