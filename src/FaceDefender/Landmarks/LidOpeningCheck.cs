@@ -109,33 +109,27 @@ internal static class LidOpeningCheck
         int Index(float t) => Math.Clamp((int)MathF.Round((t + half) * perPixel), 0, n - 1);
         float T(float i) => -half + (i / perPixel);
 
-        // Skin: the lids 0.2-0.3 w above and below the centre; dark: the darkest point within 0.15 w of it.
-        var skin = new List<float>();
-        for (int i = Index(-0.3f * w); i <= Index(-0.2f * w); i++)
+        // Skin: the lids 0.2-0.3 w above and below the centre (the median of a profile there); dark: the darkest point
+        // within 0.15 w of it.
+        float LidsMedian(float[] values)
         {
-            skin.Add(profile[i]);
+            var lids = new List<float>();
+            for (int i = Index(-0.3f * w); i <= Index(-0.2f * w); i++)
+            {
+                lids.Add(values[i]);
+            }
+
+            for (int i = Index(0.2f * w); i <= Index(0.3f * w); i++)
+            {
+                lids.Add(values[i]);
+            }
+
+            lids.Sort();
+            return lids[lids.Count / 2];
         }
 
-        for (int i = Index(0.2f * w); i <= Index(0.3f * w); i++)
-        {
-            skin.Add(profile[i]);
-        }
-
-        skin.Sort();
-        float skinLevel = skin[skin.Count / 2];
-        var skinChromas = new List<float>();
-        for (int i = Index(-0.3f * w); i <= Index(-0.2f * w); i++)
-        {
-            skinChromas.Add(chroma[i]);
-        }
-
-        for (int i = Index(0.2f * w); i <= Index(0.3f * w); i++)
-        {
-            skinChromas.Add(chroma[i]);
-        }
-
-        skinChromas.Sort();
-        float skinChroma = skinChromas[skinChromas.Count / 2];
+        float skinLevel = LidsMedian(profile);
+        float skinChroma = LidsMedian(chroma);
 
         // Whether the stretch between two offsets looks like lid skin (its mean chroma at least SkinChromaFraction of the
         // lids' skin), not a light iris whose pupil alone made the dark run.
