@@ -11,7 +11,7 @@ public sealed record FusionOptions
     private readonly float? _maskDilationFraction;
 
     /// <summary>The defaults: eyes-only region, a softer feather than the prototype's, its colour-correction size, additive transfer
-    /// referenced to the skin around the eyes, the avatar as rendered.</summary>
+    /// referenced to every pixel under the colour-correction blur, the avatar as rendered.</summary>
     public static FusionOptions Default { get; } = new();
 
     /// <summary>Whether the avatar around the kept region takes the photo's blur and noise (default

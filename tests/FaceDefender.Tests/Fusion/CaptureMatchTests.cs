@@ -35,10 +35,16 @@ public sealed class CaptureMatchTests(CaptureMatchTests.Fixture fixture, ITestOu
     /// <summary>The fusion without the capture matching and with the colour reference over the whole blur support.</summary>
     public static FusionOptions Before => new() { CaptureMatching = CaptureMatching.None, ColorReference = ColorReferenceRegion.BlurSupport };
 
-    /// <summary>The skin colour reference, with FD_CAPTURE_MATCH=1 also the avatar matched to the photo's blur and noise.</summary>
-    private static FusionOptions After => Environment.GetEnvironmentVariable("FD_CAPTURE_MATCH") == "1"
-        ? new FusionOptions { CaptureMatching = CaptureMatching.BlurAndNoise, ColorReference = ColorReferenceRegion.SurroundingSkin }
-        : new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin };
+    /// <summary>
+    /// The skin colour reference, with FD_CAPTURE_MATCH=1 also the avatar matched to the photo's blur and noise; with
+    /// FD_CAPTURE_MATCH=2 the default colour reference with the capture matching.
+    /// </summary>
+    private static FusionOptions After => Environment.GetEnvironmentVariable("FD_CAPTURE_MATCH") switch
+    {
+        "1" => new FusionOptions { CaptureMatching = CaptureMatching.BlurAndNoise, ColorReference = ColorReferenceRegion.SurroundingSkin },
+        "2" => new FusionOptions { CaptureMatching = CaptureMatching.BlurAndNoise, ColorReference = ColorReferenceRegion.BlurSupport },
+        _ => new FusionOptions { ColorReference = ColorReferenceRegion.SurroundingSkin },
+    };
 
     /// <summary>FD_CAPTURE_SKIN=1: "after" is the default fusion with the avatar's skin drawn in the photo's skin colour.</summary>
     private static bool MatchSkin => Environment.GetEnvironmentVariable("FD_CAPTURE_SKIN") is "1" or "2";
