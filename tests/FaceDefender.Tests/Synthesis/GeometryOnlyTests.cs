@@ -325,11 +325,7 @@ public sealed class GeometryOnlyTests(GeometryOnlyTests.Kit kit, ITestOutputHelp
         throw new InvalidOperationException("The column lies outside the lid.");
     }
 
-    private static double Luma(Image<Rgb24> image, float x, float y)
-    {
-        Rgb24 p = image[(int)x, (int)y];
-        return (0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B);
-    }
+    private static double Luma(Image<Rgb24> image, float x, float y) => FaceDefender.Imaging.Luma.Of(image[(int)x, (int)y]);
 
     [Fact]
     public void Options_are_validated()
