@@ -98,8 +98,9 @@ internal static class LidOpeningCheck
             for (int j = 0; j < across; j++)
             {
                 float s = -band + (2 * band * j / (across - 1));
-                sum += Luma(pixels, width, height, c + (t * v) + (s * u));
-                chromaSum += Chroma(pixels, width, height, c + (t * v) + (s * u));
+                (float luma, float chromaAt) = Sample(pixels, width, height, c + (t * v) + (s * u));
+                sum += luma;
+                chromaSum += chromaAt;
             }
 
             profile[i] = sum / across;
@@ -240,27 +241,20 @@ internal static class LidOpeningCheck
         return null;
     }
 
-    /// <summary>Normalised red-minus-blue chroma, (R - B) / (R + G + B), bilinear: skin is clearly positive, a blue, grey or green iris near or below zero.</summary>
-    private static float Chroma(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector2 p)
+    /// <summary>
+    /// Luma and normalised red-minus-blue chroma, (R - B) / (R + G + B + 30), bilinear at <paramref name="p"/>: skin's chroma
+    /// is clearly positive, a blue, grey or green iris's near or below zero.
+    /// </summary>
+    private static (float Luma, float Chroma) Sample(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector2 p)
     {
         float x = Math.Clamp(p.X - 0.5f, 0, width - 1.001f), y = Math.Clamp(p.Y - 0.5f, 0, height - 1.001f);
         int x0 = (int)x, y0 = (int)y;
         float fx = x - x0, fy = y - y0;
+        Rgb24 q00 = pixels[(y0 * width) + x0], q01 = pixels[(y0 * width) + x0 + 1];
+        Rgb24 q10 = pixels[((y0 + 1) * width) + x0], q11 = pixels[((y0 + 1) * width) + x0 + 1];
         static float C(Rgb24 q) => (q.R - q.B) / (float)(q.R + q.G + q.B + 30);
-        float a = C(pixels[(y0 * width) + x0]), b = C(pixels[(y0 * width) + x0 + 1]);
-        float cc = C(pixels[((y0 + 1) * width) + x0]), d = C(pixels[((y0 + 1) * width) + x0 + 1]);
-        return ((a * (1 - fx)) + (b * fx)) * (1 - fy) + (((cc * (1 - fx)) + (d * fx)) * fy);
-    }
-
-    private static float Luma(ReadOnlySpan<Rgb24> pixels, int width, int height, Vector2 p)
-    {
-        float x = Math.Clamp(p.X - 0.5f, 0, width - 1.001f), y = Math.Clamp(p.Y - 0.5f, 0, height - 1.001f);
-        int x0 = (int)x, y0 = (int)y;
-        float fx = x - x0, fy = y - y0;
-        static float L(Rgb24 q) => Imaging.Luma.Of(q);
-        float a = L(pixels[(y0 * width) + x0]), b = L(pixels[(y0 * width) + x0 + 1]);
-        float cc = L(pixels[((y0 + 1) * width) + x0]), d = L(pixels[((y0 + 1) * width) + x0 + 1]);
-        return ((a * (1 - fx)) + (b * fx)) * (1 - fy) + (((cc * (1 - fx)) + (d * fx)) * fy);
+        float Mix(float a, float b, float cc, float d) => ((a * (1 - fx)) + (b * fx)) * (1 - fy) + (((cc * (1 - fx)) + (d * fx)) * fy);
+        return (Mix(Imaging.Luma.Of(q00), Imaging.Luma.Of(q01), Imaging.Luma.Of(q10), Imaging.Luma.Of(q11)), Mix(C(q00), C(q01), C(q10), C(q11)));
     }
 
     private static Vector2 Xy(Vector3 p) => new(p.X, p.Y);
