@@ -322,6 +322,7 @@ public static class SyntheticEyeRenderer
         float midX = (minX + maxX) / 2, halfWidth = MathF.Max(1f, (maxX - minX) / 2);
         float spot = reflex is null ? 0 : Math.Clamp(reflex.Radius, 0.05f * radius, 0.15f * radius);
         spot = MathF.Max(0.7f, spot);
+        float lineWidth = ContactLineIrisDiameters * 2 * radius;
         for (int y = 0; y < lh; y++)
         {
             for (int x = 0; x < lw; x++)
@@ -356,7 +357,6 @@ public static class SyntheticEyeRenderer
 
                 // The thin dark line a photograph shows just inside the upper margin (lash roots and their contact shadow),
                 // ContactLineIrisDiameters of the iris wide: the edge the detector reads as the margin.
-                float lineWidth = ContactLineIrisDiameters * 2 * radius;
                 float below = (p.Y - yUpper) / lineWidth;
                 if (below < 1f)
                 {
